@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * kernel.h: the kernel interface shared by every backend.
+ *
+ * A kernel is data plus four functions (likwid-bench's .ptt header is the
+ * work model; BabelStream's Stream class is the interface):
+ *
+ *   - su_kernel_desc_t: the name, family, default variants/precisions, the
+ *     work model per element (flops and bytes read/written, STREAM's byte
+ *     convention: bytes the kernel asks for, no write-allocate traffic) and
+ *     the sizing rule.  Shared by all backends that implement the kernel.
+ *   - su_kernel_ops_t: setup (allocate, first touch by the bound threads),
+ *     run (`inner` back-to-back repetitions, complete on return), verify
+ *     (against an independent reference, after timing) and teardown.
+ *
+ * The driver, not the kernel, times run() and turns su_work_t into GB/s,
+ * GFLOP/s or ns.  Adding a kernel is one file plus one table line.
+ */
+#ifndef SIZEUP_KERNEL_H
+#define SIZEUP_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a kernel's headline figure is; decides the metric and unit columns. */
+typedef enum su_metric_kind_e {
+  SU_METRIC_BANDWIDTH, /* "bandwidth", "GB/s"    = work.bytes / time, 1e9 B/s */
+  SU_METRIC_FLOPS,     /* "flops",     "GFLOP/s" = work.flops / time          */
+  SU_METRIC_LATENCY    /* "latency",   "ns"      = time / work.items          */
+} su_metric_kind_t;
+
+typedef enum su_precision_e {
+  SU_PREC_NONE = 0, /* kernel has no floating-point type (pointer chase) */
+  SU_PREC_FP16 = 1,
+  SU_PREC_FP32 = 2,
+  SU_PREC_FP64 = 4
+} su_precision_t;
+
+/* How the driver picks problem sizes when the user gives none. */
+typedef enum su_size_rule_e {
+  SU_SIZE_NONE,       /* size does not matter (register-only peak kernels) */
+  SU_SIZE_4X_LLC,     /* total working set >= 4x the last-level cache (STREAM rule) */
+  SU_SIZE_FIXED,      /* desc->default_size_bytes */
+  SU_SIZE_SWEEP_CACHE,/* 16 KiB .. 8x LLC, geometric: the cache-plateau sweep */
+  SU_SIZE_SWEEP_LAT   /* 4 KiB .. well past the LLC: the latency sweep */
+} su_size_rule_t;
+
+typedef struct su_kernel_desc {
+  const char *name;        /* stable lower_snake, part of the CSV contract */
+  const char *family;      /* "stream" | "peak" | "latency" | "gemm" | "stencil" | ... */
+  const char *desc;        /* one sentence, shown by `sizeup list` */
+  su_metric_kind_t metric;
+  double flops_per_elem;   /* per element per repetition; 0 for pure data movement */
+  double bytes_read_per_elem;    /* in units of the element size (x sizeof(REAL)) */
+  double bytes_written_per_elem; /* ditto; STREAM convention, no write-allocate */
+  unsigned nstreams;       /* arrays touched (likwid STREAMS) */
+  const char *work_note;   /* how the work model is counted, for `sizeup list` */
+  unsigned precisions;     /* bitmask of su_precision_t the kernel implements */
+  const char *variants;    /* comma list the default plan runs, e.g. "omp,nt" */
+  su_size_rule_t size_rule;
+  uint64_t default_size_bytes; /* for SU_SIZE_FIXED */
+  double verify_rel_tol;   /* in units of the type's epsilon (BabelStream uses 100) */
+} su_kernel_desc_t;
+
+/* What setup() is asked to build. */
+typedef struct su_params {
+  su_precision_t prec;
+  const char *variant;     /* one of desc->variants, or a backend-specific name */
+  uint64_t size_bytes;     /* requested total working set (all arrays); 0 for NONE */
+  unsigned nthreads;       /* OpenMP threads, already bound by the driver */
+  unsigned device;         /* device index within the backend */
+  void *backend_ctx;       /* the backend's per-run context (NULL for cpu) */
+} su_params_t;
+
+/*
+ * Work done by ONE inner repetition, filled by setup().  The driver divides
+ * by time to get the rate, so these are exact counts, not estimates.
+ */
+typedef struct su_work {
+  double flops;            /* floating-point operations */
+  double bytes;            /* bytes moved, STREAM convention */
+  double items;            /* e.g. dependent loads, for latency kernels */
+  uint64_t size_bytes;     /* actual working set after rounding */
+  char variant[24];        /* resolved variant name, e.g. "avx512" for "best" */
+} su_work_t;
+
+/* Timing a backend measured itself (device events); 0 when host-timed only. */
+typedef struct su_timing {
+  uint64_t device_ns;
+} su_timing_t;
+
+/* Result of verify(): the worst error found and the tolerance it was held to. */
+typedef struct su_verify {
+  double max_rel_err;
+  double tol;
+} su_verify_t;
+
+/* A figure a kernel derives once per configuration, beside its headline. */
+typedef struct su_derived {
+  const char *metric;      /* lower_snake, e.g. "peak_theoretical", "efficiency" */
+  const char *unit;
+  double value;            /* used when primary_scale == 0 */
+  double primary_scale;    /* > 0: row = headline statistics x this factor */
+} su_derived_t;
+
+#define SU_MAX_DERIVED 4
+
+typedef struct su_kernel_ops {
+  const su_kernel_desc_t *desc;
+  /*
+   * Allocates and initialises the kernel's data; on the CPU backend the
+   * arrays are first touched inside `#pragma omp parallel num_threads(
+   * p->nthreads)` with the same static schedule as run(), so each page lands
+   * next to the thread that uses it.  Fills *work.  Returns SU_OK,
+   * SU_ENOTSUP (precision/variant/ISA not available), SU_ENOMEM, SU_EINVAL.
+   * On failure *state is left untouched and nothing is leaked.
+   */
+  int (*setup)(const su_params_t *p, void **state, su_work_t *work);
+  /* Runs `inner` (>= 1) repetitions back to back; complete on return. */
+  int (*run)(void *state, uint64_t inner, su_timing_t *t);
+  /* Checks the output against an independent reference; SU_EVERIFY if wrong. */
+  int (*verify)(void *state, su_verify_t *v);
+  /* NULL-safe; cannot fail. */
+  void (*teardown)(void *state);
+  /* Optional: extra figures (theoretical peak, efficiency, clock).  *n <= max. */
+  int (*derive)(void *state, su_derived_t *out, unsigned max, unsigned *n);
+  /* Optional, for tests: damages the output so that verify() must fail. */
+  void (*corrupt)(void *state);
+} su_kernel_ops_t;
+
+/* "fp64" / "fp32" / "fp16" / "none". */
+const char *su_precision_name(su_precision_t p);
+/* Parses a precision name; SU_EINVAL if unknown. */
+int su_precision_parse(const char *s, su_precision_t *out);
+/* Size in bytes of one element of that precision (0 for NONE). */
+size_t su_precision_size(su_precision_t p);
+/* "bandwidth"/"GB/s", "flops"/"GFLOP/s", "latency"/"ns". */
+const char *su_metric_name(su_metric_kind_t m);
+const char *su_metric_unit(su_metric_kind_t m);
+
+#endif /* SIZEUP_KERNEL_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * stats.h: summary statistics of repeated measurements.
+ *
+ * Following Hoefler & Belli, "Scientific Benchmarking of Parallel Computing
+ * Systems" (SC15): report the median with a nonparametric 95% confidence
+ * interval (order statistics of the binomial distribution, Le Boudec,
+ * "Performance Evaluation of Computer and Communication Systems", 2010,
+ * Table 2.1 / eq. 2.19), plus min, max, mean, stddev and CV; never a mean
+ * alone.
+ */
+#ifndef SIZEUP_STATS_H
+#define SIZEUP_STATS_H
+
+#include <stddef.h>
+
+typedef struct su_stats {
+  size_t n;
+  double median, min, max, mean, stddev, cv; /* cv = stddev / mean */
+  double ci95_lo, ci95_hi;  /* CI of the median; = min/max when n < 6 */
+} su_stats_t;
+
+/* x is not modified.  SU_EINVAL when n == 0 or a value is not finite. */
+int su_stats_compute(const double *x, size_t n, su_stats_t *out);
+
+/*
+ * The order-statistic ranks (0-based, into the sorted sample) bounding the
+ * 95% CI of the median for a sample of n; *lo = 0 and *hi = n-1 when n < 6.
+ */
+void su_stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+
+/* Half-width of the CI of the median relative to the median (0.02 = +-2%). */
+double su_stats_ci_rel(const su_stats_t *s);
+
+/*
+ * Mann-Whitney U test, two-sided, normal approximation with tie and
+ * continuity correction.  *p is the p-value; *u the U statistic of a.
+ */
+int su_stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+                          double *u, double *p);
+
+#endif /* SIZEUP_STATS_H */

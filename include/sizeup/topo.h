@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * topo.h: the machine's topology through hwloc, and thread placement.
+ *
+ * Everything that reads the topology works on this machine, on an hwloc XML
+ * file or on an hwloc synthetic description, so that planning for a
+ * 192-core, 24-NUMA machine is testable on a 2-core one.  Only binding needs
+ * the topology to be this system (su_topo_is_this_system()).
+ *
+ * Placement policies (one mini-language, parsed in one place, like likwid's
+ * -c expressions):
+ *   compact      fill package 0's cores first, then package 1's, ...; one PU
+ *                per core, SMT siblings only once every core has a thread
+ *   scatter      round-robin over NUMA nodes in package-interleaved order
+ *                (P0N0, P1N0, P0N1, P1N1, ...), next free core in each
+ *   numa:N       only NUMA node N (logical index), compact inside it
+ *   pu:LIST      an explicit list of PU OS indexes, e.g. pu:0,2,4-7
+ */
+#ifndef SIZEUP_TOPO_H
+#define SIZEUP_TOPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct su_topo su_topo_t; /* wraps hwloc_topology_t */
+
+typedef struct su_cache_level {
+  unsigned depth;          /* 1 = L1, 2 = L2, ... */
+  char type[8];            /* "data", "unified", "instr" */
+  uint64_t size_bytes;     /* per instance */
+  unsigned count;          /* instances in the machine */
+  unsigned pus_per_instance; /* PUs sharing one instance */
+  unsigned line_bytes;
+} su_cache_level_t;
+
+#define SU_TOPO_MAX_CACHES 8
+
+typedef struct su_topo_summary {
+  char cpu_model[128];
+  char cpu_vendor[64];
+  char arch[32];           /* "x86_64", ... */
+  unsigned packages, numa_nodes, cores, pus;
+  uint64_t memory_bytes;   /* total over NUMA nodes */
+  unsigned ncaches;
+  su_cache_level_t caches[SU_TOPO_MAX_CACHES]; /* data/unified, by depth */
+  uint64_t llc_bytes;      /* total last-level cache over the machine */
+  uint64_t llc_instance_bytes;
+  int this_system;         /* 1 when loaded from the running machine */
+  char source[256];        /* "this system", "xml:FILE" or "synthetic:DESC" */
+} su_topo_summary_t;
+
+/*
+ * Loads a topology.  `spec` NULL or "" means this machine (hwloc itself
+ * honours HWLOC_XMLFILE); an existing file path is read as hwloc XML; any
+ * other string is an hwloc synthetic description ("pack:2 numa:2 core:16
+ * pu:2").  Returns SU_OK, SU_EINVAL (bad synthetic string or XML, with
+ * context naming it), SU_EIO, SU_ENOMEM.
+ */
+int su_topo_load(const char *spec, su_topo_t **out);
+void su_topo_destroy(su_topo_t *t); /* NULL-safe */
+
+/* The underlying hwloc_topology_t, as void * to keep hwloc out of this header. */
+void *su_topo_hwloc(const su_topo_t *t);
+int su_topo_summarize(const su_topo_t *t, su_topo_summary_t *out);
+int su_topo_is_this_system(const su_topo_t *t);
+
+/* Human-readable report (like lstopo --no-io, condensed) / one JSON object. */
+int su_topo_print_text(const su_topo_t *t, FILE *fp);
+int su_topo_print_json(const su_topo_t *t, FILE *fp);
+
+typedef enum su_place_kind_e {
+  SU_PLACE_COMPACT,
+  SU_PLACE_SCATTER,
+  SU_PLACE_NUMA,
+  SU_PLACE_LIST
+} su_place_kind_t;
+
+#define SU_PLACE_MAX_LIST 4096
+
+typedef struct su_place {
+  su_place_kind_t kind;
+  unsigned numa;           /* for SU_PLACE_NUMA: logical NUMA index */
+  unsigned nlist;          /* for SU_PLACE_LIST */
+  unsigned *list;          /* PU OS indexes, owned; freed by su_place_fini */
+  char spec[64];           /* canonical text, e.g. "scatter", "numa:1", "pu:0-3" */
+} su_place_t;
+
+/* Parses a placement; SU_EINVAL with context ("unknown placement 'x'"). */
+int su_place_parse(const char *spec, su_place_t *out);
+void su_place_fini(su_place_t *p);
+
+/*
+ * Chooses the PUs (OS indexes) for `nthreads` threads under policy `p`:
+ * pus_os[i] is the PU of OpenMP thread i.  Writes the cpuset as a sorted
+ * list string ("0-3,8") into cpuset (cpuset_len bytes).  Returns SU_EINVAL
+ * with context when the policy cannot place that many threads ("8 threads
+ * but numa:1 has 4 PUs"), or names a PU/NUMA node that does not exist.
+ */
+int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
+                  unsigned *pus_os, char *cpuset, size_t cpuset_len);
+
+/*
+ * Binds the calling thread to one PU (OS index) with hwloc_set_cpubind
+ * (HWLOC_CPUBIND_THREAD) and sets its memory binding policy to first touch
+ * local.  SU_ENOTSUP when the topology is not this system.
+ */
+int su_place_bind_self(const su_topo_t *t, unsigned pu_os);
+/* Undoes su_place_bind_self: the calling thread may run on every PU again. */
+int su_place_unbind_self(const su_topo_t *t);
+/* Writes the calling thread's current binding as a list string. */
+int su_place_get_self(const su_topo_t *t, char *cpuset, size_t cpuset_len);
+
+#endif /* SIZEUP_TOPO_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * kernel.c: names of precisions and metrics, shared by every backend.
+ */
+#include <string.h>
+
+#include "sizeup/error.h"
+#include "sizeup/kernel.h"
+
+const char *su_precision_name(su_precision_t p)
+{
+  switch (p) {
+  case SU_PREC_FP16: return "fp16";
+  case SU_PREC_FP32: return "fp32";
+  case SU_PREC_FP64: return "fp64";
+  default: return "none";
+  }
+}
+
+int su_precision_parse(const char *s, su_precision_t *out)
+{
+  static const su_precision_t all[] = {SU_PREC_NONE, SU_PREC_FP16, SU_PREC_FP32, SU_PREC_FP64};
+
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+    if (strcmp(s, su_precision_name(all[i])) == 0) {
+      *out = all[i];
+      return SU_OK;
+    }
+  }
+  return su_errorf(SU_EINVAL, "unknown precision '%s' (expected fp64, fp32 or fp16)", s);
+}
+
+size_t su_precision_size(su_precision_t p)
+{
+  switch (p) {
+  case SU_PREC_FP16: return 2;
+  case SU_PREC_FP32: return 4;
+  case SU_PREC_FP64: return 8;
+  default: return 0;
+  }
+}
+
+const char *su_metric_name(su_metric_kind_t m)
+{
+  switch (m) {
+  case SU_METRIC_BANDWIDTH: return "bandwidth";
+  case SU_METRIC_FLOPS: return "flops";
+  default: return "latency";
+  }
+}
+
+const char *su_metric_unit(su_metric_kind_t m)
+{
+  switch (m) {
+  case SU_METRIC_BANDWIDTH: return "GB/s";
+  case SU_METRIC_FLOPS: return "GFLOP/s";
+  default: return "ns";
+  }
+}
