@@ -5,13 +5,15 @@
  * A kernel is data plus four functions (likwid-bench's .ptt header is the
  * work model; BabelStream's Stream class is the interface):
  *
- *   - su_kernel_desc_t: the name, family, default variants/precisions, the
- *     work model per element (flops and bytes read/written, STREAM's byte
- *     convention: bytes the kernel asks for, no write-allocate traffic) and
- *     the sizing rule.  Shared by all backends that implement the kernel.
- *   - su_kernel_ops_t: setup (allocate, first touch by the bound threads),
- *     run (`inner` back-to-back repetitions, complete on return), verify
- *     (against an independent reference, after timing) and teardown.
+ *   - su_kernel_desc_t: the name, family and the work model per element
+ *     (flops and bytes read/written, STREAM's byte convention: bytes the
+ *     kernel asks for, no write-allocate traffic).  One per kernel name, in
+ *     src/core/workmodel.c, shared by all backends that implement it.
+ *   - su_kernel_ops_t: one backend's implementation: the precisions and
+ *     variants it offers, its sizing rule, and setup (allocate, first touch
+ *     by the bound threads), run (`inner` back-to-back repetitions, complete
+ *     on return), verify (against an independent reference, after timing)
+ *     and teardown.
  *
  * The driver, not the kernel, times run() and turns su_work_t into GB/s,
  * GFLOP/s or ns.  Adding a kernel is one file plus one table line.
@@ -55,17 +57,20 @@ typedef struct su_kernel_desc {
   double bytes_written_per_elem; /* ditto; STREAM convention, no write-allocate */
   unsigned nstreams;       /* arrays touched (likwid STREAMS) */
   const char *work_note;   /* how the work model is counted, for `sizeup list` */
-  unsigned precisions;     /* bitmask of su_precision_t the kernel implements */
-  const char *variants;    /* comma list the default plan runs, e.g. "omp,nt" */
-  su_size_rule_t size_rule;
-  uint64_t default_size_bytes; /* for SU_SIZE_FIXED */
   double verify_rel_tol;   /* in units of the type's epsilon (BabelStream uses 100) */
 } su_kernel_desc_t;
+
+/* The shared work models (src/core/workmodel.c): one per kernel name. */
+extern const su_kernel_desc_t su_desc_stream_copy, su_desc_stream_scale,
+    su_desc_stream_add, su_desc_stream_triad, su_desc_stream_dot,
+    su_desc_stream_read, su_desc_fma_peak, su_desc_latency_chase, su_desc_gemm,
+    su_desc_stencil_7pt, su_desc_transfer_h2d, su_desc_transfer_d2h,
+    su_desc_launch_latency;
 
 /* What setup() is asked to build. */
 typedef struct su_params {
   su_precision_t prec;
-  const char *variant;     /* one of desc->variants, or a backend-specific name */
+  const char *variant;     /* one of ops->variants, or another the backend accepts */
   uint64_t size_bytes;     /* requested total working set (all arrays); 0 for NONE */
   unsigned nthreads;       /* OpenMP threads, already bound by the driver */
   unsigned device;         /* device index within the backend */
@@ -106,7 +111,12 @@ typedef struct su_derived {
 #define SU_MAX_DERIVED 4
 
 typedef struct su_kernel_ops {
-  const su_kernel_desc_t *desc;
+  const su_kernel_desc_t *desc;  /* the shared work model */
+  /* What this backend's implementation offers and runs by default: */
+  unsigned precisions;     /* bitmask of su_precision_t implemented */
+  const char *variants;    /* comma list the default plan runs, e.g. "omp,nt" */
+  su_size_rule_t size_rule;
+  uint64_t default_size_bytes; /* for SU_SIZE_FIXED */
   /*
    * Allocates and initialises the kernel's data; on the CPU backend the
    * arrays are first touched inside `#pragma omp parallel num_threads(
