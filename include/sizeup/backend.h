@@ -20,6 +20,7 @@ typedef enum su_timer_kind_e {
 
 /* Facts about one device, for system.json and the `device` CSV column. */
 typedef struct su_device_info {
+  char id[32];             /* stable selector: "0" for cpu, "P:D" for OpenCL */
   char name[128];
   char vendor[64];
   char version[128];       /* driver / runtime version */
