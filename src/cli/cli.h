@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cli.h: what the subcommands share.  One file per subcommand
+ * (src/cli/cmd_<name>.c), dispatched from the sorted table in main.c (git's
+ * cmd_struct).  Only src/cli/ prints to the terminal or exits.
+ *
+ * Exit codes: 0 success, 1 a runtime error, 2 bad usage or bad input,
+ * 3 a regression found (compare/check), 130 interrupted.
+ */
+#ifndef SIZEUP_CLI_H
+#define SIZEUP_CLI_H
+
+#define SU_EXIT_OK 0
+#define SU_EXIT_ERROR 1
+#define SU_EXIT_USAGE 2
+#define SU_EXIT_REGRESSION 3
+#define SU_EXIT_INTERRUPTED 130
+
+int cmd_fit(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_topo(int argc, char **argv);
+
+/*
+ * Prints "sizeup: error: <su_errmsg()>: <su_strerror(err)>" and returns the
+ * exit code for err: SU_EXIT_USAGE for SU_EINVAL, SU_EXIT_INTERRUPTED for
+ * SU_EINTR, SU_EXIT_ERROR otherwise.
+ */
+int su_cli_fail(int err);
+/* Prints "sizeup: error: <printf>" plus a hint to --help; returns SU_EXIT_USAGE. */
+int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long's unknown option / missing argument, reported git-style. */
+int su_cli_bad_option(const char *cmd, int argc, char **argv);
+
+#endif /* SIZEUP_CLI_H */
