@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * results.h: loading a results directory for analysis (fit, report).
+ *
+ * A results directory (docs/csv-schema.md) holds summary.csv, samples.csv
+ * and system.json.  The analysing commands read only those files, so a
+ * directory written on any machine can be analysed anywhere.  This module
+ * loads summary.csv into one struct per row (columns are found by header
+ * name, so added columns do not break older readers) and the fingerprint of
+ * system.json (through libjansson when sizeup was built with it).
+ *
+ * Every string loaded here is UNTRUSTED: results are exchanged between
+ * organisations.  Consumers escape them for their output format (HTML,
+ * gnuplot, Markdown); nothing here interprets them.
+ */
+#ifndef SIZEUP_RESULTS_H
+#define SIZEUP_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One row of summary.csv.  Strings are owned by the su_results_t, never NULL
+ * ("" when the cell is empty).  Missing numbers are NaN. */
+typedef struct su_result_row {
+  char *run_id, *kernel, *variant, *backend, *device, *precision;
+  char *placement, *cpuset, *metric, *unit, *status, *reason, *timer;
+  /* "strong" (default) or "weak": the optional `scaling` column marks a
+   * weak-scaling series (work grows with N); absent means strong. */
+  char *scaling;
+  unsigned threads, ranks, nodes, reps;
+  uint64_t size_bytes;
+  double median, min, max, mean, stddev, cv, ci95_lo, ci95_hi;
+  double flops, bytes;     /* per kernel repetition; NaN when absent */
+  int noisy;               /* 0 when absent */
+} su_result_row_t;
+
+typedef struct su_cache_info {
+  unsigned level;          /* 1, 2, 3 ... */
+  uint64_t size_bytes;     /* one instance */
+  unsigned count;          /* instances in the machine */
+  unsigned pus_per_instance;
+} su_cache_info_t;
+
+#define SU_RESULTS_MAX_CACHES 8
+
+/* The parts of system.json the reports show.  Strings never NULL. */
+typedef struct su_fingerprint {
+  int loaded;              /* 1 when system.json was found and parsed */
+  char *run_id, *sizeup_version, *git_commit;
+  char *hostname, *os, *kernel;
+  char *cpu_model, *cpu_vendor, *arch, *isa;    /* isa: "avx2 avx512f ..." */
+  char *compiler_id, *compiler_flags, *command_line;
+  unsigned packages, numa_nodes, cores, pus;
+  uint64_t memory_bytes, llc_bytes;
+  su_cache_info_t caches[SU_RESULTS_MAX_CACHES];
+  size_t ncaches;
+  char **label_keys, **label_vals;              /* user labels, nlabels each */
+  size_t nlabels;
+  char **device_names;                          /* "devices"[i].name */
+  size_t ndevices;
+} su_fingerprint_t;
+
+typedef struct su_results {
+  char *dir;               /* as given */
+  char *run_id;            /* system.json's, else the rows', else the dir's basename */
+  su_result_row_t *rows;
+  size_t nrows;
+  su_fingerprint_t fp;
+} su_results_t;
+
+/*
+ * Loads DIR/summary.csv (required) and DIR/system.json (optional: without
+ * it, or in a build without libjansson, fp.loaded stays 0).  On success the
+ * caller owns *out and releases it with su_results_fini.  Returns SU_OK;
+ * SU_EIO when summary.csv cannot be opened; SU_EINVAL for malformed input
+ * (a missing required column, an unsupported schema_version, a bad number,
+ * invalid JSON) with the file and line in the context; SU_ENOMEM.  *out is
+ * left zeroed on failure.
+ */
+int su_results_load(const char *dir, su_results_t *out);
+void su_results_fini(su_results_t *r);   /* NULL-safe, idempotent */
+
+/* 1 when the row's status is "ok" and its median is a finite number. */
+int su_results_row_ok(const su_result_row_t *row);
+
+/* A label from system.json's "labels", or NULL. */
+const char *su_results_label(const su_results_t *r, const char *key);
+
+#endif /* SIZEUP_RESULTS_H */
