@@ -461,7 +461,7 @@ static int stream_setup(const su_stream_kind_t *k, const su_params_t *p,
   if (err)
     goto out;
 
-  st->bound = malloc((p->nthreads + 1) * sizeof(*st->bound));
+  st->bound = malloc(((size_t)p->nthreads + 1) * sizeof(*st->bound));
   if (k->op >= SU_STREAM_NELEM)
     st->partial = calloc(p->nthreads, sizeof(*st->partial));
   if (!st->bound || (k->op >= SU_STREAM_NELEM && !st->partial)) {
