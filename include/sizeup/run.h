@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * run.h: sweep plans, the per-configuration runner and the results sink.
+ *
+ * A run is the product of its sweep axes: kernel x precision x variant x
+ * threads x placement x size x device.  su_plan_* expands suite groups into
+ * points (validating everything before anything is measured, so bad input
+ * leaves nothing half-written); su_point_measure runs one point with the
+ * statistics of Hoefler & Belli (SC15); su_results_* writes tidy rows per
+ * point, flushed as soon as the point is done.
+ */
+#ifndef SIZEUP_RUN_H
+#define SIZEUP_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sizeup/backend.h"
+#include "sizeup/kernel.h"
+#include "sizeup/stats.h"
+#include "sizeup/topo.h"
+
+#define SU_CSV_SCHEMA_VERSION 1
+
+typedef enum su_status_e {
+  SU_STATUS_OK,
+  SU_STATUS_UNSUPPORTED,
+  SU_STATUS_SKIPPED,
+  SU_STATUS_FAILED_VERIFY,
+  SU_STATUS_ERROR
+} su_status_t;
+
+/* "ok", "unsupported", "skipped", "failed_verify", "error". */
+const char *su_status_name(su_status_t s);
+
+/* How each point is measured. */
+typedef struct su_measure_opts {
+  double budget_s;        /* time budget per point (timed reps), default 0.3 */
+  unsigned min_reps;      /* at least this many timed reps, default 10 */
+  unsigned max_reps;      /* at most, default 1000 */
+  double ci_target;       /* stop once the CI95 of the median is within +-this, 0.02 */
+  double min_sample_s;    /* calibrate `inner` so one sample lasts >= this, 1e-4 */
+  double noise_cv;        /* flag configurations with cv above this, 0.05 */
+} su_measure_opts_t;
+
+void su_measure_opts_default(su_measure_opts_t *o);
+
+/* One group of a suite: a section of a profile INI file. */
+typedef struct su_group {
+  char name[64];
+  char kernels[512];      /* comma list */
+  char backend[32];       /* "cpu" (default), "opencl", "all" */
+  char precision[64];     /* comma list or "auto" */
+  char variants[128];     /* comma list or "auto" */
+  char threads[128];      /* "1,2,4" | "1..max" | "pow2" | "max" */
+  char placement[256];    /* comma list of placements */
+  char sizes[256];        /* "auto" | "sweep" | "16K,1M" | "16K..256M" */
+  double budget_s;        /* 0 = the run's */
+} su_group_t;
+
+typedef struct su_point {
+  unsigned index;
+  const su_backend_t *backend;
+  unsigned device;
+  char device_name[128];
+  const su_kernel_ops_t *ops;
+  su_precision_t prec;
+  char variant[24];
+  unsigned threads;
+  char placement[64];
+  char cpuset[256];
+  unsigned *pus;          /* PU OS index per thread, owned */
+  uint64_t size_bytes;    /* requested; 0 when the kernel has no size */
+  double budget_s;
+  char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
+} su_point_t;
+
+typedef struct su_plan {
+  su_point_t *points;
+  size_t n, cap;
+  void *backend_ctx[8];   /* per backend in su_backends() order, from init() */
+  int backend_err[8];     /* init's result; 0 when not initialised yet */
+  char backend_why[8][160];
+} su_plan_t;
+
+typedef struct su_plan_filter {
+  const char *kernels, *threads, *placement, *sizes, *precision, *variants;
+  const char *backend, *device;
+} su_plan_filter_t;
+
+/*
+ * Expands `groups` into points on topology `t`; the filter's non-NULL fields
+ * override every group's.  SU_EINVAL with context for an unknown kernel,
+ * placement, precision, variant or device, a threads count the placement
+ * cannot satisfy, or a size larger than memory.
+ */
+int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_t ngroups,
+                  const su_plan_filter_t *f, const su_measure_opts_t *mo);
+void su_plan_fini(su_plan_t *plan);
+
+/* Parses "1,2,4", "1..max", "1..8", "pow2", "max"; max = cores.  Sorted, unique. */
+int su_parse_threads(const char *spec, unsigned max, unsigned *out, unsigned cap, unsigned *n);
+/* Parses a size "64K", "1.5M", "2G", "4096" (binary multiples) into bytes. */
+int su_parse_size(const char *s, uint64_t *out);
+/* Formats bytes as "64 KiB", "1.5 MiB". */
+void su_format_size(uint64_t bytes, char *out, size_t len);
+
+/* One row of summary.csv. */
+typedef struct su_row {
+  const char *metric, *unit;
+  su_status_t status;
+  char reason[256];
+  su_stats_t stats;       /* valid when status == OK */
+  int noisy;
+} su_row_t;
+
+#define SU_MAX_ROWS (1 + SU_MAX_DERIVED)
+
+typedef struct su_point_result {
+  su_row_t rows[SU_MAX_ROWS];
+  unsigned nrows;
+  su_work_t work;
+  uint64_t inner;
+  int device_timer;       /* values come from device events */
+  double *values;         /* per sample, owned */
+  uint64_t *time_ns, *device_ns;
+  size_t nsamples;
+} su_point_result_t;
+
+void su_point_result_fini(su_point_result_t *r);
+
+/*
+ * Measures one point: binds the threads, sets up (first touch), warms up,
+ * calibrates `inner`, times repetitions until the CI target or the budget,
+ * verifies, derives.  Failures of the kernel become rows (status and reason);
+ * the return value is SU_OK, or SU_EINTR when *stop became non-zero (nothing
+ * is recorded for the interrupted point).
+ */
+int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
+                     const su_measure_opts_t *mo, volatile sig_atomic_t *stop,
+                     su_point_result_t *out);
+
+/* The results directory. */
+typedef struct su_results su_results_t;
+
+typedef struct su_run_meta {
+  const char *run_id;
+  int argc;
+  char **argv;            /* the effective command line, saved as run.args */
+  const char **labels;    /* "key=value" */
+  size_t nlabels;
+  const char *profile;
+  const su_measure_opts_t *mo;
+} su_run_meta_t;
+
+/*
+ * Creates results directory `dir` (parents too) and its .part files, or with
+ * `resume` reopens it, dropping rows of unfinished points; *done (owned by
+ * the sink) flags, per point index < nplan, the points already recorded.
+ * SU_EIO with context when the directory cannot be created or written, or
+ * (without resume) already holds results.
+ */
+int su_results_open(const char *dir, int resume, size_t nplan, su_results_t **out);
+const unsigned char *su_results_done(const su_results_t *r);
+/* Writes system.json atomically (temp file + rename). */
+int su_results_write_system(su_results_t *r, su_topo_t *t, su_plan_t *plan,
+                            const su_run_meta_t *meta, int complete);
+/* Appends a point's summary and sample rows and flushes them to disk. */
+int su_results_append(su_results_t *r, const char *run_id, const su_point_t *pt,
+                      const su_point_result_t *res);
+/* Renames the .part files into place and closes.  NULL-safe. */
+int su_results_close(su_results_t *r);
+const char *su_results_dir(const su_results_t *r);
+
+/* Suite profiles (INI, libinih): [run] settings and one section per group. */
+typedef struct su_suite {
+  su_group_t *groups;
+  size_t ngroups;
+  su_measure_opts_t mo;
+  char path[1024];
+} su_suite_t;
+
+/* SU_EINVAL naming the file, line and key for a malformed suite. */
+int su_suite_load(const char *path, su_suite_t *out);
+void su_suite_fini(su_suite_t *s);
+/* Finds bench/<name>.ini next to the sources, installed data or $SIZEUP_DATADIR. */
+int su_suite_find_profile(const char *name, char *path, size_t len);
+
+#endif /* SIZEUP_RUN_H */

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * plan.c: expands suite groups into the points of a sweep plan.
+ *
+ * Everything a run could trip over is checked here, before the first
+ * measurement and before the results directory exists: unknown kernels,
+ * precisions, variants, placements, devices, thread counts the placement
+ * cannot satisfy, sizes larger than memory.  A point the backend cannot run
+ * at all (no OpenCL platform) is kept, flagged `unsupported`, so the run
+ * still produces one row per configuration.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sizeup/error.h"
+#include "sizeup/run.h"
+
+#define SU_MAX_LIST 256
+
+void su_measure_opts_default(su_measure_opts_t *o)
+{
+  o->budget_s = 0.3;
+  o->min_reps = 10;
+  o->max_reps = 1000;
+  o->ci_target = 0.02;
+  o->min_sample_s = 1e-4;
+  o->noise_cv = 0.05;
+}
+
+int su_parse_size(const char *s, uint64_t *out)
+{
+  char *end;
+  double v, mult = 1;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (end == s || errno || !(v >= 0))
+    return su_errorf(SU_EINVAL, "invalid size '%s'", s);
+  switch (toupper((unsigned char)*end)) {
+  case '\0': break;
+  case 'K': mult = 1024.0; end++; break;
+  case 'M': mult = 1024.0 * 1024; end++; break;
+  case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+  case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+  default: return su_errorf(SU_EINVAL, "invalid size '%s' (use e.g. 64K, 32M, 2G)", s);
+  }
+  if (*end == 'i' && end[1] == 'B')
+    end += 2;
+  else if (*end == 'B')
+    end++;
+  if (*end != '\0' || v * mult >= 18e18)
+    return su_errorf(SU_EINVAL, "invalid size '%s' (use e.g. 64K, 32M, 2G)", s);
+  *out = (uint64_t)llround(v * mult);
+  return SU_OK;
+}
+
+void su_format_size(uint64_t bytes, char *out, size_t len)
+{
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = (double)bytes;
+  unsigned u = 0;
+
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    u++;
+  }
+  if (u == 0)
+    snprintf(out, len, "%llu B", (unsigned long long)bytes);
+  else if (v == floor(v))
+    snprintf(out, len, "%.0f %s", v, units[u]);
+  else
+    snprintf(out, len, "%.3g %s", v, units[u]);
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+  unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts and removes duplicates in place. */
+static unsigned sort_unique(unsigned *v, unsigned n)
+{
+  unsigned m = 0;
+
+  qsort(v, n, sizeof(*v), cmp_unsigned);
+  for (unsigned i = 0; i < n; i++)
+    if (m == 0 || v[m - 1] != v[i])
+      v[m++] = v[i];
+  return m;
+}
+
+static int parse_count(const char *s, unsigned max, unsigned *out)
+{
+  char *end;
+  unsigned long v;
+
+  if (strcmp(s, "max") == 0) {
+    *out = max;
+    return SU_OK;
+  }
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (end == s || *end || errno || v == 0 || v > 1u << 20)
+    return su_errorf(SU_EINVAL, "invalid thread count '%s'", s);
+  *out = (unsigned)v;
+  return SU_OK;
+}
+
+int su_parse_threads(const char *spec, unsigned max, unsigned *out, unsigned cap, unsigned *n)
+{
+  char buf[256], *save = NULL, *tok;
+  unsigned m = 0;
+  int err;
+
+  if (strlen(spec) >= sizeof(buf) || !spec[0])
+    return su_errorf(SU_EINVAL, "invalid thread list '%s'", spec);
+  strcpy(buf, spec);
+  for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *dots = strstr(tok, "..");
+    if (strcmp(tok, "pow2") == 0) {
+      for (unsigned v = 1; v < max && m < cap; v *= 2)
+        out[m++] = v;
+      if (m < cap)
+        out[m++] = max;
+    } else if (dots) {
+      unsigned lo = 0, hi = 0;
+      *dots = '\0';
+      if ((err = parse_count(tok, max, &lo)) || (err = parse_count(dots + 2, max, &hi)))
+        return su_errorf(err, "invalid thread range '%s' in '%s'", tok, spec);
+      if (lo > hi)
+        return su_errorf(SU_EINVAL, "invalid thread range in '%s': %u > %u", spec, lo, hi);
+      for (unsigned v = lo; v <= hi && m < cap; v++)
+        out[m++] = v;
+    } else {
+      if ((err = parse_count(tok, max, &out[m < cap ? m : cap - 1])))
+        return su_errorf(err, "invalid thread count '%s' in '%s'", tok, spec);
+      if (m < cap)
+        m++;
+    }
+  }
+  if (m == 0)
+    return su_errorf(SU_EINVAL, "invalid thread list '%s'", spec);
+  *n = sort_unique(out, m);
+  return SU_OK;
+}
+
+/* Splits a comma list into trimmed tokens (in place); returns the count. */
+static unsigned split_list(char *s, char **tok, unsigned cap)
+{
+  unsigned n = 0;
+  char *save = NULL;
+
+  for (char *t = strtok_r(s, ",", &save); t && n < cap; t = strtok_r(NULL, ",", &save)) {
+    while (isspace((unsigned char)*t))
+      t++;
+    for (char *e = t + strlen(t); e > t && isspace((unsigned char)e[-1]);)
+      *--e = '\0';
+    if (*t)
+      tok[n++] = t;
+  }
+  return n;
+}
+
+/* Geometric sizes from lo to hi, `per_doubling` points per factor of two. */
+static unsigned size_range(uint64_t lo, uint64_t hi, unsigned per_doubling, uint64_t *out,
+                           unsigned cap)
+{
+  unsigned n = 0;
+  double f = pow(2.0, 1.0 / per_doubling);
+
+  for (double v = (double)lo; v <= (double)hi * 1.0001 && n < cap; v *= f) {
+    uint64_t s = (uint64_t)(v / 4096 + 0.5) * 4096; /* whole pages */
+    if (s == 0)
+      s = (uint64_t)v;
+    if (n == 0 || out[n - 1] != s)
+      out[n++] = s;
+  }
+  return n;
+}
+
+typedef struct plan_env {
+  su_topo_summary_t sum;
+  uint64_t mem_bytes;     /* the memory a run may use */
+} plan_env_t;
+
+static uint64_t llc_or_default(const plan_env_t *e)
+{
+  /* A synthetic topology without caches still needs sizes: assume 32 MiB. */
+  return e->sum.llc_bytes ? e->sum.llc_bytes : 32ull << 20;
+}
+
+/* The default sizes of a kernel on this topology (its size rule). */
+static unsigned default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, int sweep,
+                              uint64_t *out, unsigned cap)
+{
+  uint64_t llc = llc_or_default(e);
+  su_size_rule_t rule = ops->size_rule;
+
+  if (sweep && (rule == SU_SIZE_4X_LLC || rule == SU_SIZE_FIXED))
+    rule = SU_SIZE_SWEEP_CACHE;
+  switch (rule) {
+  case SU_SIZE_NONE:
+    out[0] = 0;
+    return 1;
+  case SU_SIZE_FIXED:
+    out[0] = ops->default_size_bytes;
+    return 1;
+  case SU_SIZE_4X_LLC: {
+    /* STREAM's rule: each array at least 4x the last-level cache. */
+    unsigned ns = ops->desc->nstreams ? ops->desc->nstreams : 1;
+    out[0] = 4 * llc * ns;
+    return 1;
+  }
+  case SU_SIZE_SWEEP_CACHE:
+    return size_range(16ull << 10, 8 * llc, 1, out, cap);
+  case SU_SIZE_SWEEP_LAT:
+    return size_range(4ull << 10, 4 * llc, 1, out, cap);
+  case SU_SIZE_SWEEP_XFER:
+    return size_range(64ull << 10, 256ull << 20, 1, out, cap);
+  }
+  return 0;
+}
+
+static int parse_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, const char *spec,
+                       uint64_t *out, unsigned cap, unsigned *n)
+{
+  char buf[256], *tok[SU_MAX_LIST];
+  unsigned ntok, m = 0;
+  int err;
+
+  if (!spec || !spec[0] || strcmp(spec, "auto") == 0 || ops->size_rule == SU_SIZE_NONE) {
+    *n = default_sizes(e, ops, 0, out, cap);
+    return SU_OK;
+  }
+  if (strcmp(spec, "sweep") == 0) {
+    *n = default_sizes(e, ops, 1, out, cap);
+    return SU_OK;
+  }
+  if (strlen(spec) >= sizeof(buf))
+    return su_errorf(SU_EINVAL, "size list too long '%.40s...'", spec);
+  strcpy(buf, spec);
+  ntok = split_list(buf, tok, SU_MAX_LIST);
+  for (unsigned i = 0; i < ntok && m < cap; i++) {
+    char *dots = strstr(tok[i], "..");
+    if (dots) {
+      uint64_t lo = 0, hi = 0;
+      unsigned per = 1;
+      char *colon = strchr(dots, ':');
+      if (colon) {
+        per = (unsigned)atoi(colon + 1);
+        *colon = '\0';
+        if (per < 1 || per > 16)
+          return su_errorf(SU_EINVAL, "invalid points per doubling in '%s'", spec);
+      }
+      *dots = '\0';
+      if ((err = su_parse_size(tok[i], &lo)) || (err = su_parse_size(dots + 2, &hi)))
+        return err;
+      if (lo == 0 || lo > hi)
+        return su_errorf(SU_EINVAL, "invalid size range in '%s'", spec);
+      m += size_range(lo, hi, per, out + m, cap - m);
+    } else {
+      if ((err = su_parse_size(tok[i], &out[m])))
+        return err;
+      if (out[m] == 0)
+        return su_errorf(SU_EINVAL, "invalid size '%s': must be positive", tok[i]);
+      m++;
+    }
+  }
+  if (m == 0)
+    return su_errorf(SU_EINVAL, "invalid size list '%s'", spec);
+  *n = m;
+  return SU_OK;
+}
+
+static int has_token(const char *list, const char *name)
+{
+  size_t len = strlen(name);
+
+  for (const char *p = list; p && *p;) {
+    while (*p == ',' || *p == ' ')
+      p++;
+    if (strncmp(p, name, len) == 0 && (p[len] == ',' || p[len] == '\0' || p[len] == ' '))
+      return 1;
+    p = strchr(p, ',');
+  }
+  return 0;
+}
+
+static int plan_push(su_plan_t *plan, const su_point_t *pt)
+{
+  if (plan->n == plan->cap) {
+    size_t cap = plan->cap ? plan->cap * 2 : 64;
+    su_point_t *p = realloc(plan->points, cap * sizeof(*p));
+    if (!p)
+      return su_errorf(SU_ENOMEM, "cannot grow the sweep plan to %zu points", cap);
+    plan->points = p;
+    plan->cap = cap;
+  }
+  plan->points[plan->n] = *pt;
+  plan->points[plan->n].index = (unsigned)plan->n;
+  plan->n++;
+  return SU_OK;
+}
+
+static int backend_slot(const su_backend_t *b)
+{
+  int i = 0;
+
+  for (const su_backend_t *const *p = su_backends(); *p; p++, i++)
+    if (*p == b)
+      return i;
+  return -1;
+}
+
+/* Initialises a backend once per plan; remembers why it could not be. */
+static int plan_backend(su_plan_t *plan, const su_backend_t *b, void **ctx)
+{
+  int slot = backend_slot(b);
+
+  SU_ASSERT(slot >= 0 && slot < 8);
+  if (!plan->backend_err[slot] && !plan->backend_ctx[slot]) {
+    int err = b->init(&plan->backend_ctx[slot]);
+    if (err) {
+      plan->backend_err[slot] = err;
+      snprintf(plan->backend_why[slot], sizeof(plan->backend_why[slot]), "%s", su_errmsg());
+      plan->backend_ctx[slot] = NULL;
+    } else {
+      plan->backend_err[slot] = 1; /* initialised, ok */
+    }
+  }
+  *ctx = plan->backend_ctx[slot];
+  return plan->backend_err[slot] == 1 ? SU_OK : plan->backend_err[slot];
+}
+
+static const char *plan_backend_why(const su_plan_t *plan, const su_backend_t *b)
+{
+  return plan->backend_why[backend_slot(b)];
+}
+
+/* Devices of a backend matching `sel` ("P:D" id, index, or name substring). */
+static int select_devices(const su_backend_t *b, void *ctx, const char *sel, unsigned *devs,
+                          char names[][128], unsigned cap, unsigned *n)
+{
+  unsigned count = 0, m = 0;
+  int err;
+
+  if ((err = b->device_count(ctx, &count)))
+    return err;
+  for (unsigned d = 0; d < count && m < cap; d++) {
+    su_device_info_t info;
+    memset(&info, 0, sizeof(info));
+    if ((err = b->device_info(ctx, d, &info)))
+      return err;
+    if (sel && sel[0] && strcmp(sel, "all") != 0 && strcmp(info.id, sel) != 0 &&
+        !strstr(info.name, sel))
+      continue;
+    devs[m] = d;
+    snprintf(names[m], 128, "%s", info.name);
+    m++;
+  }
+  if (m == 0 && sel && sel[0] && strcmp(sel, "all") != 0)
+    return su_errorf(SU_EINVAL, "no %s device matches '%s'", b->name, sel);
+  *n = m;
+  return SU_OK;
+}
+
+static int check_memory(const plan_env_t *e, const su_kernel_ops_t *ops, uint64_t size,
+                        unsigned threads)
+{
+  /* The latency kernel gives every thread its own working set. */
+  uint64_t need = ops->desc->metric == SU_METRIC_LATENCY ? size * threads : size;
+  char a[32], b[32];
+
+  if (e->mem_bytes && need > e->mem_bytes * 0.9) {
+    su_format_size(need, a, sizeof(a));
+    su_format_size(e->mem_bytes, b, sizeof(b));
+    return su_errorf(SU_EINVAL, "size '%s' for '%s' is larger than memory (%s)", a,
+                     ops->desc->name, b);
+  }
+  return SU_OK;
+}
+
+/* The points of one (backend, kernel) pair in one group. */
+static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su_group_t *g,
+                       const su_plan_filter_t *f, const su_backend_t *b,
+                       const su_kernel_ops_t *ops, double budget)
+{
+  char pbuf[64], vbuf[128], lbuf[256], *ptok[8], *vtok[16], *ltok[16];
+  unsigned np, nv, nl, nthreads = 0, nsizes = 0, ndev = 1, devs[16] = {0};
+  unsigned threads[SU_MAX_LIST];
+  uint64_t sizes[SU_MAX_LIST];
+  char devnames[16][128];
+  const char *prec = f->precision ? f->precision : g->precision;
+  const char *var = f->variants ? f->variants : g->variants;
+  const char *thr = f->threads ? f->threads : g->threads;
+  const char *plc = f->placement ? f->placement : g->placement;
+  const char *siz = f->sizes ? f->sizes : g->sizes;
+  const int host = strcmp(b->name, "cpu") == 0;
+  char why[160] = "";
+  void *ctx = NULL;
+  int err;
+
+  /* Precisions: "auto" = every one the implementation has, widest first. */
+  if (!prec[0] || strcmp(prec, "auto") == 0)
+    prec = ops->precisions == 0 ? "none" : "fp64,fp32,fp16";
+  snprintf(pbuf, sizeof(pbuf), "%s", prec);
+  np = split_list(pbuf, ptok, 8);
+  if (!var[0] || strcmp(var, "auto") == 0)
+    var = ops->variants;
+  snprintf(vbuf, sizeof(vbuf), "%s", var);
+  nv = split_list(vbuf, vtok, 16);
+  snprintf(lbuf, sizeof(lbuf), "%s", host && plc[0] ? plc : "compact");
+  nl = split_list(lbuf, ltok, 16);
+  if ((err = parse_sizes(e, ops, siz, sizes, SU_MAX_LIST, &nsizes)))
+    return err;
+  if (host) {
+    unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
+    if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, threads, SU_MAX_LIST, &nthreads)))
+      return err;
+    snprintf(devnames[0], 128, "%s", e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
+  } else {
+    threads[0] = 1; /* a device kernel is driven by one bound host thread */
+    nthreads = 1;
+    if (plan_backend(plan, b, &ctx) != SU_OK) {
+      snprintf(why, sizeof(why), "%s", plan_backend_why(plan, b));
+      snprintf(devnames[0], 128, "none");
+    } else if ((err = select_devices(b, ctx, f->device, devs, devnames, 16, &ndev))) {
+      return err;
+    } else if (ndev == 0) {
+      snprintf(why, sizeof(why), "no %s device found", b->name);
+      snprintf(devnames[0], 128, "none");
+      ndev = 1;
+    }
+  }
+
+  for (unsigned d = 0; d < ndev; d++)
+  for (unsigned ip = 0; ip < np; ip++) {
+    su_precision_t pr;
+    if ((err = su_precision_parse(ptok[ip], &pr)))
+      return err;
+    if (ops->precisions == 0 ? pr != SU_PREC_NONE : !(ops->precisions & pr)) {
+      if (strcmp(prec, "fp64,fp32,fp16") == 0 || (f->precision && ops->precisions == 0))
+        continue; /* "auto" or a global override: skip what the kernel lacks */
+      return su_errorf(SU_EINVAL, "kernel '%s' has no precision '%s'", ops->desc->name,
+                       ptok[ip]);
+    }
+    for (unsigned iv = 0; iv < nv; iv++)
+    for (unsigned it = 0; it < nthreads; it++)
+    for (unsigned il = 0; il < nl; il++)
+    for (unsigned is = 0; is < nsizes; is++) {
+      su_point_t pt;
+      su_place_t place;
+      memset(&pt, 0, sizeof(pt));
+      pt.backend = b;
+      pt.device = devs[d];
+      snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", devnames[d]);
+      pt.ops = ops;
+      pt.prec = pr;
+      snprintf(pt.variant, sizeof(pt.variant), "%s", vtok[iv]);
+      pt.threads = threads[it];
+      pt.size_bytes = sizes[is];
+      pt.budget_s = budget;
+      snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
+      if ((err = su_place_parse(ltok[il], &place)))
+        return err;
+      snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
+      pt.pus = calloc(pt.threads, sizeof(unsigned));
+      if (!pt.pus) {
+        su_place_fini(&place);
+        return su_errorf(SU_ENOMEM, "cannot allocate the plan");
+      }
+      err = su_place_plan(t, &place, pt.threads, pt.pus, pt.cpuset, sizeof(pt.cpuset));
+      su_place_fini(&place);
+      if (!err)
+        err = check_memory(e, ops, pt.size_bytes, pt.threads);
+      if (!err)
+        err = plan_push(plan, &pt);
+      if (err) {
+        free(pt.pus);
+        return err;
+      }
+    }
+  }
+  return SU_OK;
+}
+
+static int group_has_backend(const su_group_t *g, const su_plan_filter_t *f,
+                             const su_backend_t *b)
+{
+  const char *want = f->backend && f->backend[0] ? f->backend : g->backend;
+
+  if (!want[0])
+    want = "cpu";
+  return strcmp(want, "all") == 0 || has_token(want, b->name);
+}
+
+int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_t ngroups,
+                  const su_plan_filter_t *f, const su_measure_opts_t *mo)
+{
+  plan_env_t e;
+  int err;
+
+  if ((err = su_topo_summarize(t, &e.sum)))
+    return err;
+  e.mem_bytes = e.sum.memory_bytes;
+  if (su_topo_is_this_system(t)) {
+    /* hwloc may report less than the OS sees (hot-plugged memory on VMs). */
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psz > 0 && (uint64_t)pages * (uint64_t)psz > e.mem_bytes)
+      e.mem_bytes = (uint64_t)pages * (uint64_t)psz;
+  }
+  if (f->backend && f->backend[0] && strcmp(f->backend, "all") != 0) {
+    char buf[64], *tok[8];
+    unsigned n;
+    snprintf(buf, sizeof(buf), "%s", f->backend);
+    n = split_list(buf, tok, 8);
+    for (unsigned i = 0; i < n; i++)
+      if (!su_backend_find(tok[i]))
+        return su_errorf(SU_EINVAL, "unknown backend '%s' (built-in: see 'sizeup list')", tok[i]);
+  }
+  /* --kernels filters the suite's groups; a kernel no group has is planned
+   * with the default axes. */
+  char fbuf[512], *ftok[SU_MAX_LIST];
+  unsigned nf = 0;
+  unsigned char used[SU_MAX_LIST] = {0};
+  su_group_t dflt;
+
+  if (f->kernels) {
+    snprintf(fbuf, sizeof(fbuf), "%s", f->kernels);
+    nf = split_list(fbuf, ftok, SU_MAX_LIST);
+    if (nf == 0)
+      return su_errorf(SU_EINVAL, "empty kernel list '%s'", f->kernels);
+  }
+  for (size_t gi = 0; gi <= ngroups; gi++) {
+    const su_group_t *g = gi < ngroups ? &groups[gi] : &dflt;
+    char kbuf[512], *ktok[SU_MAX_LIST];
+    unsigned nk;
+
+    if (gi == ngroups) {
+      /* The default group: whatever --kernels named that no group planned. */
+      memset(&dflt, 0, sizeof(dflt));
+      snprintf(dflt.name, sizeof(dflt.name), "default");
+      snprintf(dflt.placement, sizeof(dflt.placement), "compact");
+      for (unsigned i = 0; i < nf; i++)
+        if (!used[i] && strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
+          strcat(dflt.kernels, dflt.kernels[0] ? "," : "");
+          strcat(dflt.kernels, ftok[i]);
+        }
+    }
+    snprintf(kbuf, sizeof(kbuf), "%s", g->kernels);
+    nk = split_list(kbuf, ktok, SU_MAX_LIST);
+    for (unsigned k = 0; k < nk; k++) {
+      int known = 0, wanted = !f->kernels || gi == ngroups;
+      for (unsigned i = 0; i < nf && gi < ngroups; i++)
+        if (strcmp(ftok[i], ktok[k]) == 0)
+          wanted = used[i] = 1;
+      if (!wanted)
+        continue;
+      for (const su_backend_t *const *b = su_backends(); *b; b++) {
+        const su_kernel_ops_t *ops = su_backend_kernel(*b, ktok[k]);
+        if (!ops)
+          continue;
+        known = 1;
+        if (!group_has_backend(g, f, *b))
+          continue;
+        if ((err = plan_kernel(plan, t, &e, g, f, *b, ops,
+                               g->budget_s > 0 ? g->budget_s : mo->budget_s)))
+          return err;
+      }
+      if (!known)
+        return su_errorf(SU_EINVAL, "unknown kernel '%s' (see 'sizeup list')", ktok[k]);
+    }
+  }
+  if (plan->n == 0)
+    return su_errorf(SU_EINVAL, "the plan is empty: no kernel matches the selected backend");
+  return SU_OK;
+}
+
+void su_plan_fini(su_plan_t *plan)
+{
+  int slot = 0;
+
+  for (size_t i = 0; i < plan->n; i++)
+    free(plan->points[i].pus);
+  free(plan->points);
+  for (const su_backend_t *const *b = su_backends(); *b && slot < 8; b++, slot++)
+    if (plan->backend_ctx[slot])
+      (*b)->fini(plan->backend_ctx[slot]);
+  memset(plan, 0, sizeof(*plan));
+}

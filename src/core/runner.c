@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * runner.c: measures one point of a plan.
+ *
+ * The procedure (Hoefler & Belli, SC15; likwid-bench's calibration; clpeak's
+ * status per result):
+ *
+ *   1. bind OpenMP thread i to pus[i] (hwloc) BEFORE setup, so first touch
+ *      places every page next to the thread that will use it;
+ *   2. setup; a failure becomes an `unsupported`, `skipped` or `error` row;
+ *   3. warm-up: one repetition, discarded; it also calibrates `inner`, the
+ *      back-to-back repetitions per timed sample, so that a sample lasts at
+ *      least min_sample_s (100 us by default: ~1000x the clock's resolution
+ *      and ~100x an OpenMP fork/join on a small machine);
+ *   4. timed samples until the 95% CI of the median is within +-ci_target
+ *      and min_reps are done, or the time budget is spent, or max_reps;
+ *   5. verify against the kernel's independent reference: a wrong answer
+ *      becomes `failed_verify` and no number is reported;
+ *   6. derived figures (theoretical peak, efficiency, clock).
+ *
+ * Values are computed per sample: GB/s = bytes / ns, GFLOP/s = flops / ns,
+ * latency ns = ns / items.  Device kernels that report profiling-event time
+ * are valued by it; the host time is always recorded beside it.
+ */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sizeup/error.h"
+#include "sizeup/run.h"
+#include "sizeup/timer.h"
+
+const char *su_status_name(su_status_t s)
+{
+  switch (s) {
+  case SU_STATUS_OK: return "ok";
+  case SU_STATUS_UNSUPPORTED: return "unsupported";
+  case SU_STATUS_SKIPPED: return "skipped";
+  case SU_STATUS_FAILED_VERIFY: return "failed_verify";
+  default: return "error";
+  }
+}
+
+void su_point_result_fini(su_point_result_t *r)
+{
+  if (!r)
+    return;
+  free(r->values);
+  free(r->time_ns);
+  free(r->device_ns);
+  memset(r, 0, sizeof(*r));
+}
+
+/* One row that says why there is no number. */
+static void result_fail(su_point_result_t *out, const su_point_t *pt, su_status_t st,
+                        const char *why)
+{
+  su_row_t *row = &out->rows[0];
+
+  memset(row, 0, sizeof(*row));
+  row->metric = su_metric_name(pt->ops->desc->metric);
+  row->unit = su_metric_unit(pt->ops->desc->metric);
+  row->status = st;
+  snprintf(row->reason, sizeof(row->reason), "%s", why && why[0] ? why : "unknown");
+  out->nrows = 1;
+}
+
+static su_status_t status_of(int err)
+{
+  switch (err) {
+  case SU_ENOTSUP: return SU_STATUS_UNSUPPORTED;
+  case SU_ESKIP:
+  case SU_ENOMEM: return SU_STATUS_SKIPPED;
+  case SU_EVERIFY: return SU_STATUS_FAILED_VERIFY;
+  default: return SU_STATUS_ERROR;
+  }
+}
+
+/*
+ * Binds OpenMP thread i of a team of pt->threads to pt->pus[i].  libgomp
+ * reuses the same pool threads in the same team positions for later
+ * parallel regions of the same size, so the binding holds for the kernel's
+ * own regions.  Returns SU_OK, or the first thread's error.
+ */
+static int bind_team(su_topo_t *t, const su_point_t *pt)
+{
+  int err = SU_OK, got = 0;
+  char why[256] = "";
+
+  if (!su_topo_is_this_system(t))
+    return su_errorf(SU_ENOTSUP, "the topology is not this machine's: cannot bind threads");
+#pragma omp parallel num_threads(pt->threads) reduction(min : err)
+  {
+    int tid = omp_get_thread_num();
+    int e = su_place_bind_self(t, pt->pus[tid]);
+    if (tid == 0)
+      got = omp_get_num_threads();
+    if (e) {
+#pragma omp critical(su_bind_err)
+      if (!why[0])
+        snprintf(why, sizeof(why), "%s", su_errmsg());
+    }
+    err = e;
+  }
+  if (err)
+    return su_errorf(err, "%s", why);
+  if (got != (int)pt->threads)
+    return su_errorf(SU_EINVAL, "OpenMP gave %d threads, not %u (check OMP_THREAD_LIMIT)", got,
+                     pt->threads);
+  return SU_OK;
+}
+
+static void unbind_team(su_topo_t *t, unsigned threads)
+{
+#pragma omp parallel num_threads(threads)
+  su_place_unbind_self(t);
+}
+
+static double sample_value(const su_kernel_desc_t *d, const su_work_t *w, uint64_t inner,
+                           uint64_t ns)
+{
+  double n = (double)inner, tns = (double)(ns ? ns : 1);
+
+  switch (d->metric) {
+  case SU_METRIC_BANDWIDTH: return w->bytes * n / tns;
+  case SU_METRIC_FLOPS: return w->flops * n / tns;
+  default: return tns / (w->items * n);
+  }
+}
+
+static int grow(su_point_result_t *out, size_t cap)
+{
+  double *v = realloc(out->values, cap * sizeof(*v));
+  uint64_t *a, *b;
+
+  if (!v)
+    return SU_ENOMEM;
+  out->values = v;
+  a = realloc(out->time_ns, cap * sizeof(*a));
+  if (!a)
+    return SU_ENOMEM;
+  out->time_ns = a;
+  b = realloc(out->device_ns, cap * sizeof(*b));
+  if (!b)
+    return SU_ENOMEM;
+  out->device_ns = b;
+  return SU_OK;
+}
+
+/* Times one sample of `inner` repetitions; *ns is the time the value uses. */
+static int time_sample(const su_kernel_ops_t *ops, void *state, uint64_t inner, int dev_timer,
+                       uint64_t *host_ns, uint64_t *dev_ns)
+{
+  su_timing_t tm = {0};
+  uint64_t t0 = su_time_ns();
+  int err = ops->run(state, inner, &tm);
+
+  *host_ns = su_time_ns() - t0;
+  *dev_ns = dev_timer ? tm.device_ns : 0;
+  return err;
+}
+
+/* The derived rows a kernel offers (peak_theoretical, efficiency, ...). */
+static void add_derived(su_point_result_t *out, const su_point_t *pt, void *state)
+{
+  su_derived_t d[SU_MAX_DERIVED];
+  unsigned n = 0;
+  const su_stats_t *h = &out->rows[0].stats;
+
+  if (!pt->ops->derive || pt->ops->derive(state, d, SU_MAX_DERIVED, &n) != SU_OK)
+    return;
+  for (unsigned i = 0; i < n && out->nrows < SU_MAX_ROWS; i++) {
+    su_row_t *row = &out->rows[out->nrows++];
+    memset(row, 0, sizeof(*row));
+    row->metric = d[i].metric;
+    row->unit = d[i].unit;
+    row->status = SU_STATUS_OK;
+    if (d[i].primary_scale > 0) {
+      double k = d[i].primary_scale;
+      row->stats = *h;
+      row->stats.median *= k;
+      row->stats.min *= k;
+      row->stats.max *= k;
+      row->stats.mean *= k;
+      row->stats.stddev *= k;
+      row->stats.ci95_lo *= k;
+      row->stats.ci95_hi *= k;
+    } else {
+      su_stats_t s = {1, d[i].value, d[i].value, d[i].value, d[i].value, 0, 0,
+                      d[i].value, d[i].value};
+      row->stats = s;
+    }
+  }
+}
+
+int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
+                     const su_measure_opts_t *mo, volatile sig_atomic_t *stop,
+                     su_point_result_t *out)
+{
+  const su_kernel_ops_t *ops = pt->ops;
+  const su_kernel_desc_t *d = ops->desc;
+  su_params_t p;
+  su_verify_t v = {0, 0};
+  void *state = NULL;
+  uint64_t host_ns, dev_ns, inner = 1, start;
+  double target_ns = mo->min_sample_s * 1e9, budget_ns;
+  size_t cap = 0;
+  int err, bound = 0, slot = 0;
+
+  memset(out, 0, sizeof(*out));
+  if (pt->unsupported[0]) {
+    result_fail(out, pt, SU_STATUS_UNSUPPORTED, pt->unsupported);
+    return SU_OK;
+  }
+  for (const su_backend_t *const *b = su_backends(); *b && *b != pt->backend; b++)
+    slot++;
+  memset(&p, 0, sizeof(p));
+  p.prec = pt->prec;
+  p.variant = pt->variant;
+  p.size_bytes = pt->size_bytes;
+  p.nthreads = pt->threads;
+  p.device = pt->device;
+  p.backend_ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
+  out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
+
+  su_errclear();
+  if ((err = bind_team(t, pt))) {
+    result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());
+    return SU_OK;
+  }
+  bound = 1;
+  if ((err = ops->setup(&p, &state, &out->work))) {
+    result_fail(out, pt, status_of(err), su_errmsg());
+    state = NULL;
+    err = SU_OK;
+    goto out;
+  }
+  if (!out->work.variant[0])
+    snprintf(out->work.variant, sizeof(out->work.variant), "%s", pt->variant);
+
+  /* Warm-up and calibration of `inner` (discarded). */
+  for (;;) {
+    if ((err = time_sample(ops, state, inner, out->device_timer, &host_ns, &dev_ns)))
+      break;
+    if (*stop) {
+      err = SU_EINTR;
+      goto out;
+    }
+    if (host_ns >= target_ns || inner >= (1ull << 40))
+      break;
+    /* Aim 20% above the target; at least double, to converge fast. */
+    double f = host_ns ? 1.2 * target_ns / (double)host_ns : 1024.0;
+    inner = (uint64_t)((double)inner * (f > 2.0 ? f : 2.0));
+  }
+  if (err) {
+    result_fail(out, pt, status_of(err), su_errmsg());
+    err = SU_OK;
+    goto out;
+  }
+  out->inner = inner;
+
+  /* Timed samples. */
+  budget_ns = (pt->budget_s > 0 ? pt->budget_s : mo->budget_s) * 1e9;
+  start = su_time_ns();
+  for (;;) {
+    if (out->nsamples == cap) {
+      cap = cap ? cap * 2 : 64;
+      if (grow(out, cap)) {
+        result_fail(out, pt, SU_STATUS_ERROR, "out of memory for samples");
+        goto out;
+      }
+    }
+    if ((err = time_sample(ops, state, inner, out->device_timer, &host_ns, &dev_ns))) {
+      result_fail(out, pt, status_of(err), su_errmsg());
+      err = SU_OK;
+      goto out;
+    }
+    if (*stop) {
+      err = SU_EINTR;
+      goto out;
+    }
+    out->time_ns[out->nsamples] = host_ns;
+    out->device_ns[out->nsamples] = dev_ns;
+    out->values[out->nsamples] = sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
+    out->nsamples++;
+
+    double elapsed = (double)(su_time_ns() - start);
+    if (out->nsamples >= mo->max_reps)
+      break;
+    if (out->nsamples >= mo->min_reps) {
+      su_stats_t s;
+      if (elapsed >= budget_ns)
+        break;
+      if (su_stats_compute(out->values, out->nsamples, &s) == SU_OK &&
+          su_stats_ci_rel(&s) <= mo->ci_target)
+        break;
+    } else if (elapsed >= 20 * budget_ns && out->nsamples >= 3) {
+      break; /* a very slow point: 3 samples beat a run that never ends */
+    }
+  }
+
+  /* Verify after timing, against the kernel's independent reference. */
+  if ((err = ops->verify(state, &v))) {
+    result_fail(out, pt, status_of(err == SU_EVERIFY ? SU_EVERIFY : err), su_errmsg());
+    err = SU_OK;
+    goto out;
+  }
+
+  memset(&out->rows[0], 0, sizeof(out->rows[0]));
+  out->rows[0].metric = su_metric_name(d->metric);
+  out->rows[0].unit = su_metric_unit(d->metric);
+  out->rows[0].status = SU_STATUS_OK;
+  if ((err = su_stats_compute(out->values, out->nsamples, &out->rows[0].stats))) {
+    result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());
+    err = SU_OK;
+    goto out;
+  }
+  out->rows[0].noisy = out->rows[0].stats.cv > mo->noise_cv;
+  out->nrows = 1;
+  add_derived(out, pt, state);
+
+out:
+  ops->teardown(state);
+  if (bound)
+    unbind_team(t, pt->threads);
+  return err;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * suite.c: suite profiles, INI files read with libinih.
+ *
+ *   [run]                  settings for every point
+ *   budget = 0.3           seconds of timed samples per point
+ *   min_reps = 10
+ *   max_reps = 1000
+ *   ci = 0.02              stop at a CI95 of the median within +-2%
+ *   min_sample = 1e-4      seconds per timed sample (calibrates `inner`)
+ *   noise_cv = 0.05
+ *
+ *   [stream]               any other section is a group of the sweep
+ *   kernels = stream_copy,stream_triad
+ *   backend = cpu          cpu | opencl | all
+ *   precision = fp64,fp32  or auto
+ *   variants = auto        or e.g. omp,nt
+ *   threads = 1..max       1,2,4 | 1..max | pow2 | max
+ *   placement = compact,scatter
+ *   sizes = auto           auto | sweep | 16K,1M | 16K..256M[:per-doubling]
+ *   budget = 0.1           overrides [run] for this group
+ *
+ * Unknown sections keys and bad values are errors naming the file, line and
+ * key: a half-read suite never runs.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sizeup/config.h"
+#include "sizeup/error.h"
+#include "sizeup/run.h"
+
+typedef struct suite_parse {
+  su_suite_t *s;
+  int err;
+  char why[256];
+} suite_parse_t;
+
+static int parse_double(const char *v, double lo, double hi, double *out)
+{
+  char *end;
+  double d;
+
+  errno = 0;
+  d = strtod(v, &end);
+  if (end == v || *end || errno || !(d >= lo && d <= hi))
+    return -1;
+  *out = d;
+  return 0;
+}
+
+static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+  char *end;
+  unsigned long u;
+
+  errno = 0;
+  u = strtoul(v, &end, 10);
+  if (end == v || *end || errno || u < lo || u > hi)
+    return -1;
+  *out = (unsigned)u;
+  return 0;
+}
+
+static int set_str(char *dst, size_t len, const char *v)
+{
+  if (strlen(v) >= len)
+    return -1;
+  memcpy(dst, v, strlen(v) + 1);
+  return 0;
+}
+
+static int run_key(su_measure_opts_t *mo, const char *k, const char *v)
+{
+  if (strcmp(k, "budget") == 0)
+    return parse_double(v, 1e-3, 3600, &mo->budget_s);
+  if (strcmp(k, "min_reps") == 0)
+    return parse_uint(v, 1, 1000000, &mo->min_reps);
+  if (strcmp(k, "max_reps") == 0)
+    return parse_uint(v, 1, 10000000, &mo->max_reps);
+  if (strcmp(k, "ci") == 0)
+    return parse_double(v, 0, 1, &mo->ci_target);
+  if (strcmp(k, "min_sample") == 0)
+    return parse_double(v, 1e-6, 10, &mo->min_sample_s);
+  if (strcmp(k, "noise_cv") == 0)
+    return parse_double(v, 0, 10, &mo->noise_cv);
+  return -2;
+}
+
+static int group_key(su_group_t *g, const char *k, const char *v)
+{
+  if (strcmp(k, "kernels") == 0)
+    return set_str(g->kernels, sizeof(g->kernels), v);
+  if (strcmp(k, "backend") == 0)
+    return set_str(g->backend, sizeof(g->backend), v);
+  if (strcmp(k, "precision") == 0)
+    return set_str(g->precision, sizeof(g->precision), v);
+  if (strcmp(k, "variants") == 0)
+    return set_str(g->variants, sizeof(g->variants), v);
+  if (strcmp(k, "threads") == 0)
+    return set_str(g->threads, sizeof(g->threads), v);
+  if (strcmp(k, "placement") == 0)
+    return set_str(g->placement, sizeof(g->placement), v);
+  if (strcmp(k, "sizes") == 0)
+    return set_str(g->sizes, sizeof(g->sizes), v);
+  if (strcmp(k, "budget") == 0)
+    return parse_double(v, 1e-3, 3600, &g->budget_s);
+  return -2;
+}
+
+static su_group_t *group_for(su_suite_t *s, const char *section)
+{
+  su_group_t *g;
+
+  for (size_t i = 0; i < s->ngroups; i++)
+    if (strcmp(s->groups[i].name, section) == 0)
+      return &s->groups[i];
+  g = realloc(s->groups, (s->ngroups + 1) * sizeof(*g));
+  if (!g)
+    return NULL;
+  s->groups = g;
+  g = &s->groups[s->ngroups++];
+  memset(g, 0, sizeof(*g));
+  snprintf(g->name, sizeof(g->name), "%s", section);
+  return g;
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+  suite_parse_t *ps = user;
+  int rc;
+
+  if (!section[0]) {
+    snprintf(ps->why, sizeof(ps->why), "key '%s' outside a section", name);
+    return 0;
+  }
+  if (strcmp(section, "run") == 0) {
+    rc = run_key(&ps->s->mo, name, value);
+  } else {
+    su_group_t *g = group_for(ps->s, section);
+    if (!g) {
+      ps->err = SU_ENOMEM;
+      snprintf(ps->why, sizeof(ps->why), "out of memory");
+      return 0;
+    }
+    rc = group_key(g, name, value);
+  }
+  if (rc == -2)
+    snprintf(ps->why, sizeof(ps->why), "unknown key '%s' in section [%s]", name, section);
+  else if (rc)
+    snprintf(ps->why, sizeof(ps->why), "invalid value '%s' for '%s' in [%s]", value, name,
+             section);
+  return rc == 0;
+}
+
+int su_suite_load(const char *path, su_suite_t *out)
+{
+  suite_parse_t ps;
+  FILE *fp;
+  int line;
+
+  memset(out, 0, sizeof(*out));
+  su_measure_opts_default(&out->mo);
+  snprintf(out->path, sizeof(out->path), "%s", path);
+  memset(&ps, 0, sizeof(ps));
+  ps.s = out;
+  if (!(fp = fopen(path, "r")))
+    return su_errorf(SU_EINVAL, "cannot open suite '%s': %s", path, strerror(errno));
+  line = ini_parse_file(fp, on_entry, &ps);
+  fclose(fp);
+  if (line != 0) {
+    int err = ps.err ? ps.err : SU_EINVAL;
+    su_suite_fini(out);
+    if (line < 0)
+      return su_errorf(SU_EIO, "cannot read suite '%s'", path);
+    return su_errorf(err, "%s:%d: %s", path, line, ps.why[0] ? ps.why : "syntax error");
+  }
+  for (size_t i = 0; i < out->ngroups; i++) {
+    if (!out->groups[i].kernels[0]) {
+      char name[64];
+      snprintf(name, sizeof(name), "%s", out->groups[i].name);
+      su_suite_fini(out);
+      return su_errorf(SU_EINVAL, "%s: section [%s] has no 'kernels'", path, name);
+    }
+  }
+  if (out->mo.min_reps > out->mo.max_reps) {
+    su_suite_fini(out);
+    return su_errorf(SU_EINVAL, "%s: min_reps is larger than max_reps", path);
+  }
+  if (out->ngroups == 0) {
+    su_suite_fini(out);
+    return su_errorf(SU_EINVAL, "%s: the suite has no kernel groups", path);
+  }
+  return SU_OK;
+}
+
+void su_suite_fini(su_suite_t *s)
+{
+  free(s->groups);
+  s->groups = NULL;
+  s->ngroups = 0;
+}
+
+int su_suite_find_profile(const char *name, char *path, size_t len)
+{
+  const char *env = getenv("SIZEUP_DATADIR");
+  const char *dirs[] = {env, SU_SOURCE_DIR "/bench", SU_DATADIR "/bench", "bench"};
+  struct stat st;
+
+  for (const char *c = name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+      return su_errorf(SU_EINVAL, "unknown profile '%s'", name);
+  for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+    if (!dirs[i])
+      continue;
+    snprintf(path, len, "%s/%s.ini", dirs[i], name);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+      return SU_OK;
+  }
+  return su_errorf(SU_EINVAL, "unknown profile '%s' (quick, standard or full; or --suite FILE)",
+                   name);
+}

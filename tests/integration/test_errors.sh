@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Bad input: one git-style error line, a non-zero exit, nothing half-written.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+run() { "$SIZEUP" run --suite "$SRC/tests/data/tiny.ini" -q "$@"; }
+
+expect_error "unknown kernel" "unknown kernel 'nope'" run -k nope --out e1
+expect_error "unknown placement" "unknown placement 'diagonal'" run -P diagonal --out e2
+expect_error "too many threads" "cannot place 4096 threads" run -k stream_triad -t 4096 --out e3
+expect_error "size larger than memory" "larger than memory" run -k stream_triad -S 64T --out e4
+expect_error "bad size" "invalid size '12Q'" run -k stream_triad -S 12Q --out e5
+expect_error "unknown profile" "unknown profile 'huge'" "$SIZEUP" run --profile huge --out e6
+expect_error "unknown option" "bad or incomplete option '--frobnicate'" run --frobnicate
+expect_error "bad label" "invalid label 'novalue'" run --label novalue --out e7
+expect_error "bad budget" "invalid value 'soon' for --budget" run --budget soon --out e8
+expect_error "unknown command" "'frob' is not a sizeup command" "$SIZEUP" frob
+expect_error "bad topology" "topology" "$SIZEUP" topo --topology "pack:banana"
+
+printf '[run]\nbudget = 0.1\n[stream]\nkernels = stream_triad\nthreads = 1..max\nwidth = 3\n' >bad1.ini
+expect_error "unknown suite key names file and line" "bad1.ini:6: unknown key 'width'" \
+  "$SIZEUP" run --suite bad1.ini --out e9
+printf '[run]\nbudget = -1\n[stream]\nkernels = stream_triad\n' >bad2.ini
+expect_error "bad suite value" "bad2.ini:2: invalid value '-1' for 'budget'" \
+  "$SIZEUP" run --suite bad2.ini --out e10
+printf '[stream]\nthreads = 1\n' >bad3.ini
+expect_error "suite without kernels" "has no 'kernels'" "$SIZEUP" run --suite bad3.ini --out e11
+expect_error "missing suite" "cannot open suite 'missing.ini'" "$SIZEUP" run --suite missing.ini --out e12
+
+# None of the failed runs left a results directory behind.
+for d in e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12; do
+  check "no directory '$d' after an error" test ! -e "$d"
+done
+
+# An unwritable output directory.
+mkdir ro && chmod 0555 ro
+if [ "$(id -u)" -eq 0 ]; then
+  # root ignores permissions: use a path below a regular file instead.
+  touch file
+  expect_error "unwritable --out" "cannot create directory 'file/x'" run -k stream_triad -t 1 --out file/x
+else
+  expect_error "unwritable --out" "cannot create directory" run -k stream_triad -t 1 --out ro/x
+fi
+
+# --help works and ends with examples, for every command.
+for c in run list topo report fit; do
+  check "sizeup $c --help has examples" sh -c "'$SIZEUP' $c --help | grep -q '^examples:'"
+done
+check "sizeup --version" sh -c "'$SIZEUP' --version | grep -q '^sizeup [0-9]'"
+
+finish

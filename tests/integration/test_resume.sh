@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Ctrl-C keeps every finished configuration; --resume completes the run with
+# exactly the missing ones.  Also: a crash that cut a row in half.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+# A run long enough to interrupt: 12 points of ~0.3 s each.
+"$SIZEUP" run -k stream_triad,stream_copy -t 1 -P compact -S 1M,2M,4M \
+  --precision fp64,fp32 --variants omp -b 0.3 --min-reps 3 --out r1 -q >r1.log 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  [ -s r1/summary.csv.part ] && [ "$(wc -l <r1/summary.csv.part)" -ge 3 ] && break
+  sleep 0.1
+done
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+check "interrupted run exits 130 (rc=$rc)" test "$rc" -eq 130
+check "interrupted run says how to resume" grep -q "sizeup run --resume r1" r1.log
+check "finished rows kept in summary.csv" test "$(wc -l <r1/summary.csv)" -ge 2
+check "system.json says incomplete" grep -q '"complete": false' r1/system.json
+kept=$(($(wc -l <r1/summary.csv) - 1))
+check "interrupted before the end" test "$kept" -lt 12
+
+"$SIZEUP" run --resume r1 >r2.log 2>&1
+rc=$?
+check "resume exits 0 (rc=$rc)" test "$rc" -eq 0
+check "all 12 points after resume" test "$(($(wc -l <r1/summary.csv) - 1))" -eq 12
+check "every point exactly once" test "$(tail -n +2 r1/summary.csv | awk -F, '{print $27}' | sort -n | uniq -d | wc -l)" -eq 0
+check "resume measured only the missing points" grep -q "^$((12 - kept)) configurations measured" r2.log
+check "system.json says complete" grep -q '"complete": true' r1/system.json
+check "one run id" test "$(tail -n +2 r1/summary.csv | cut -d, -f2 | sort -u | wc -l)" -eq 1
+
+# A crash mid-write: a truncated last row in the .part file is dropped on resume.
+mv r1/summary.csv r1/summary.csv.part
+mv r1/samples.csv r1/samples.csv.part
+head -c -20 r1/summary.csv.part >r1/t && mv r1/t r1/summary.csv.part
+"$SIZEUP" run --resume r1 >r3.log 2>&1
+rc=$?
+check "resume after a crash exits 0 (rc=$rc)" test "$rc" -eq 0
+check "the cut point was measured again" grep -q "^1 configurations measured" r3.log
+check "still 12 points" test "$(($(wc -l <r1/summary.csv) - 1))" -eq 12
+
+expect_error "resume of a non-results directory" "cannot resume" "$SIZEUP" run --resume nowhere
+
+finish

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs a tiny suite end to end and checks summary.csv, samples.csv and
+# system.json against the documented contract (docs/csv-schema.md).
+set -u
+. "$(dirname "$0")/lib.sh"
+
+"$SIZEUP" run --suite "$SRC/tests/data/tiny.ini" --out run1 -q --label instance=test.small \
+  --label 'note=a "quoted", =odd label' >run1.log 2>&1
+rc=$?
+check "tiny suite exits 0 (rc=$rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat run1.log >&2
+check "summary.csv exists" test -s run1/summary.csv
+check "samples.csv exists" test -s run1/samples.csv
+check "system.json exists" test -s run1/system.json
+check "run.args exists" test -s run1/run.args
+check "no .part file left" test -z "$(ls run1/*.part 2>/dev/null)"
+
+# The header is exactly the documented columns, in order.
+doc_cols() {
+  awk -v sect="$1" '
+    /^## / { on = ($2 == sect) }
+    on && /^\| `/ { gsub(/^\| `|`.*$/, ""); print }' "$SRC/docs/csv-schema.md" | paste -sd, -
+}
+check "summary.csv header matches docs/csv-schema.md" \
+  test "$(head -n 1 run1/summary.csv)" = "$(doc_cols summary.csv)"
+want_samples="$(doc_cols summary.csv | cut -d, -f1-13),metric,unit,point,rep,inner,time_ns,device_ns,value"
+check "samples.csv header matches docs/csv-schema.md" \
+  test "$(head -n 1 run1/samples.csv)" = "$want_samples"
+
+# Every kernel of the suite at 1 and 2 threads for compact and scatter has an ok row.
+for k in stream_copy stream_scale stream_add stream_triad stream_dot stream_read; do
+  for t in 1 2; do
+    for p in compact scatter; do
+      n=$(awk -F, -v k=$k -v t=$t -v p=$p '$3==k && $8==t && $11==p && $16=="ok"' \
+          run1/summary.csv | wc -l)
+      check "$k t=$t $p has ok rows" test "$n" -ge 1
+    done
+  done
+done
+for k in fma_peak latency_chase gemm stencil_7pt; do
+  check "$k has an ok row" grep -q "^1,[^,]*,$k,.*,ok," run1/summary.csv
+done
+check "fma_peak reports its theoretical peak" grep -q ",fma_peak,.*,peak_theoretical,GFLOP/s,ok," run1/summary.csv
+check "fma_peak reports its efficiency" grep -q ",fma_peak,.*,efficiency,%,ok," run1/summary.csv
+check "nt variant measured" grep -q ",stream_triad,nt,cpu," run1/summary.csv
+
+# Every row has the documented number of fields and a valid status; ok rows
+# have median/min/max/ci, and min <= median <= max, ci_lo <= median <= ci_hi.
+check "rows are well formed" awk -F, '
+  NR == 1 { n = NF; next }
+  NF != n { print "bad field count on line " NR; exit 1 }
+  $16 !~ /^(ok|unsupported|skipped|failed_verify|error)$/ { print "bad status " NR; exit 1 }
+  $16 == "ok" && ($18 == "" || $19 == "" || $20 == "" || $24 == "" || $25 == "") { print "missing stats " NR; exit 1 }
+  $16 == "ok" && !($19 <= $18 && $18 <= $20 && $24 <= $18 && $18 <= $25) { print "inconsistent stats line " NR; exit 1 }
+  $16 == "ok" && $17 != "" { print "reason on an ok row " NR; exit 1 }
+  $1 != 1 { print "schema_version " NR; exit 1 }
+' run1/summary.csv
+
+# Labels land in system.json, quoted safely.
+check "system.json has the label" grep -q '"instance": "test.small"' run1/system.json
+check "system.json escapes quotes" grep -q '"note": "a \\"quoted\\", =odd label"' run1/system.json
+check "system.json is complete" grep -q '"complete": true' run1/system.json
+check "system.json records the timer" grep -q '"resolution_ns"' run1/system.json
+if command -v python3 >/dev/null; then
+  check "system.json is valid JSON" python3 -c "import json,sys; json.load(open('run1/system.json'))"
+fi
+
+# The same out directory again is refused, and nothing is overwritten.
+before=$(md5sum run1/summary.csv)
+expect_error "existing results refused" "already holds results" \
+  "$SIZEUP" run --suite "$SRC/tests/data/tiny.ini" --out run1 -q
+check "existing results untouched" test "$before" = "$(md5sum run1/summary.csv)"
+
+finish
