@@ -58,7 +58,7 @@
  * register file (x and y take two more registers). */
 #define SU_PEAK_NACC_AVX512 16 /* of 32 zmm; 4-cycle latency x 2 pipes = 8 */
 #define SU_PEAK_NACC_AVX2 12   /* of 16 ymm; Haswell 5 x 2 = 10 */
-#define SU_PEAK_NACC_SSE2 12   /* of 16 xmm; mul 3 + add 3 cycles x 2 = 12 */
+#define SU_PEAK_NACC_SSE2 12   /* of 16 xmm; (mul 3 + add 2-3) x 2 = 10-12 */
 #define SU_PEAK_NACC_GENERIC 12
 #define SU_PEAK_BLOCK_MAX 1024 /* bytes: the largest set, 16 x 64-byte zmm */
 #define SU_PEAK_WARMUP_NS 2000000u /* FMA warm-up before the clock: 2 ms */
