@@ -6,7 +6,7 @@
  * threads x placement x size x device.  su_plan_* expands suite groups into
  * points (validating everything before anything is measured, so bad input
  * leaves nothing half-written); su_point_measure runs one point with the
- * statistics of Hoefler & Belli (SC15); su_results_* writes tidy rows per
+ * statistics of Hoefler & Belli (SC15); su_sink_* writes tidy rows per
  * point, flushed as soon as the point is done.
  */
 #ifndef SIZEUP_RUN_H
@@ -142,7 +142,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
                      su_point_result_t *out);
 
 /* The results directory. */
-typedef struct su_results su_results_t;
+typedef struct su_sink su_sink_t;
 
 typedef struct su_run_meta {
   const char *run_id;
@@ -161,17 +161,17 @@ typedef struct su_run_meta {
  * SU_EIO with context when the directory cannot be created or written, or
  * (without resume) already holds results.
  */
-int su_results_open(const char *dir, int resume, size_t nplan, su_results_t **out);
-const unsigned char *su_results_done(const su_results_t *r);
+int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out);
+const unsigned char *su_sink_done(const su_sink_t *r);
 /* Writes system.json atomically (temp file + rename). */
-int su_results_write_system(su_results_t *r, su_topo_t *t, su_plan_t *plan,
+int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
                             const su_run_meta_t *meta, int complete);
 /* Appends a point's summary and sample rows and flushes them to disk. */
-int su_results_append(su_results_t *r, const char *run_id, const su_point_t *pt,
+int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
                       const su_point_result_t *res);
 /* Renames the .part files into place and closes.  NULL-safe. */
-int su_results_close(su_results_t *r);
-const char *su_results_dir(const su_results_t *r);
+int su_sink_close(su_sink_t *r);
+const char *su_sink_dir(const su_sink_t *r);
 
 /* Suite profiles (INI, libinih): [run] settings and one section per group. */
 typedef struct su_suite {

@@ -343,7 +343,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   su_topo_t *topo = NULL;
   su_suite_t suite;
   su_plan_t plan;
-  su_results_t *res = NULL;
+  su_sink_t *res = NULL;
   su_measure_opts_t mo;
   char suite_path[1024], run_id[64], outdir[1024];
   char *eff[MAX_ARGS + 8];
@@ -413,11 +413,11 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   eff[neff] = NULL;
 
   su_run_meta_t meta = {run_id, neff, eff, a->labels, a->nlabels, profile, &mo};
-  if ((err = su_results_open(outdir, a->resume != NULL, plan.n, &res)))
+  if ((err = su_sink_open(outdir, a->resume != NULL, plan.n, &res)))
     goto fail;
   if (!a->resume && (err = write_run_args(outdir, neff, eff)))
     goto fail;
-  if ((err = su_results_write_system(res, topo, &plan, &meta, 0)))
+  if ((err = su_sink_write_system(res, topo, &plan, &meta, 0)))
     goto fail;
 
   struct sigaction sa;
@@ -427,7 +427,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   sigaction(SIGTERM, &sa, NULL);
 
   const int tty = !a->quiet && isatty(STDERR_FILENO);
-  const unsigned char *done = su_results_done(res);
+  const unsigned char *done = su_sink_done(res);
   t0 = su_time_ns();
   for (size_t i = 0; i < plan.n; i++) {
     su_point_result_t pr;
@@ -444,7 +444,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
       break;
     }
     if (!err)
-      err = su_results_append(res, run_id, pt, &pr);
+      err = su_sink_append(res, run_id, pt, &pr);
     if (err) {
       su_point_result_fini(&pr);
       goto fail;
@@ -456,9 +456,9 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   }
   if (tty)
     fprintf(stderr, "\r\033[K");
-  if ((err = su_results_write_system(res, topo, &plan, &meta, !interrupted)))
+  if ((err = su_sink_write_system(res, topo, &plan, &meta, !interrupted)))
     goto fail;
-  err = su_results_close(res);
+  err = su_sink_close(res);
   res = NULL;
   if (err)
     goto fail;
@@ -494,7 +494,7 @@ fail:
   rc = su_cli_fail(err);
   if (res) {
     /* Keep what was measured: the .part files become the results. */
-    su_results_close(res);
+    su_sink_close(res);
     res = NULL;
   }
 out:

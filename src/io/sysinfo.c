@@ -135,7 +135,7 @@ static void put_devices(su_json_t *j, su_plan_t *plan)
   su_json_end_array(j);
 }
 
-int su_results_write_system(su_results_t *r, su_topo_t *t, su_plan_t *plan,
+int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
                             const su_run_meta_t *m, int complete)
 {
   char path[1100], tmp[1120], buf[256];
@@ -149,7 +149,7 @@ int su_results_write_system(su_results_t *r, su_topo_t *t, su_plan_t *plan,
 
   if ((err = su_topo_summarize(t, &s)) || (err = su_timer_calibrate(&ti)))
     return err;
-  snprintf(path, sizeof(path), "%s/system.json", su_results_dir(r));
+  snprintf(path, sizeof(path), "%s/system.json", su_sink_dir(r));
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   if (!(fp = fopen(tmp, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));

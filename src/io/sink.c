@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * results.c: the results directory: summary.csv, samples.csv, run.args.
+ * sink.c: the results directory being written: summary.csv, samples.csv, run.args.
  *
  * Data safety: rows go to summary.csv.part and samples.csv.part and are
  * flushed and fsync'ed after every point, so a crash or Ctrl-C keeps every
- * finished configuration; su_results_close renames the .part files into
+ * finished configuration; su_sink_close renames the .part files into
  * place.  --resume reopens a directory (from .part or final files), drops
  * the rows of any point that was cut off mid-write, and reports which points
  * are done.
@@ -21,7 +21,7 @@
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 
-struct su_results {
+struct su_sink {
   char dir[1024];
   FILE *summary, *samples;
   unsigned char *done;
@@ -177,9 +177,9 @@ static int reopen_part(const char *dir, const char *name, char *part, size_t len
   return SU_OK;
 }
 
-int su_results_open(const char *dir, int resume, size_t nplan, su_results_t **out)
+int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out)
 {
-  su_results_t *r = calloc(1, sizeof(*r));
+  su_sink_t *r = calloc(1, sizeof(*r));
   char sum[1100], smp[1100];
   int err = SU_OK;
 
@@ -235,12 +235,12 @@ fail:
   return err;
 }
 
-const unsigned char *su_results_done(const su_results_t *r)
+const unsigned char *su_sink_done(const su_sink_t *r)
 {
   return r->done;
 }
 
-const char *su_results_dir(const su_results_t *r)
+const char *su_sink_dir(const su_sink_t *r)
 {
   return r->dir;
 }
@@ -270,7 +270,7 @@ static int sync_file(FILE *fp)
   return fsync(fileno(fp));
 }
 
-int su_results_append(su_results_t *r, const char *run_id, const su_point_t *pt,
+int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
                       const su_point_result_t *res)
 {
   su_csv_writer_t w;
@@ -350,7 +350,7 @@ static int finish_file(FILE *fp, const char *dir, const char *name)
   return SU_OK;
 }
 
-int su_results_close(su_results_t *r)
+int su_sink_close(su_sink_t *r)
 {
   int err = SU_OK, e;
 
