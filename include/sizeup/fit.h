@@ -101,7 +101,7 @@ typedef struct su_fit_series {
   const char *kernel, *variant, *backend, *device, *precision, *placement;
   const char *metric, *unit, *scaling;
   unsigned ranks, nodes;
-  uint64_t size_bytes;
+  uint64_t size_bytes;      /* 0 for a weak series (its size grows with N) */
   size_t npoints;
   double *n, *x;            /* threads and median, ascending in n */
   double *ci_lo, *ci_hi;

@@ -415,6 +415,8 @@ int su_results_load(const char *dir, su_results_t *out)
   int err;
 
   memset(&r, 0, sizeof(r));
+  if (out)
+    memset(out, 0, sizeof(*out));
   if (!dir || !*dir)
     return su_errorf(SU_EINVAL, "no results directory given");
   if (!(r.dir = xstrdup(dir)))

@@ -377,6 +377,25 @@ out:
   return rc;
 }
 
+/* diag((J^T J)^-1) at p, NaN when J^T J is singular. */
+static void covar_at(su_fit_model_t m, const double *n, const double *x, size_t count,
+                     const double *p, double *diag)
+{
+  struct fit_data d = {m, n, x, count};
+  unsigned np = su_fit_nparams(m);
+  gsl_matrix *J = gsl_matrix_alloc(count, np), *cov = gsl_matrix_alloc(np, np);
+  gsl_vector_const_view pv = gsl_vector_const_view_array(p, np);
+
+  for (unsigned i = 0; i < np; i++)
+    diag[i] = NAN;
+  if (J && cov && f_jac(&pv.vector, &d, J) == GSL_SUCCESS &&
+      gsl_multifit_nlinear_covar(J, 0.0, cov) == GSL_SUCCESS)
+    for (unsigned i = 0; i < np; i++)
+      diag[i] = gsl_matrix_get(cov, i, i);
+  gsl_matrix_free(J);
+  gsl_matrix_free(cov);
+}
+
 static int fit_core(su_fit_model_t m, const double *n, const double *x, size_t count,
                     int heldout, su_fit_t *out)
 {
@@ -414,6 +433,20 @@ static int fit_core(su_fit_model_t m, const double *n, const double *x, size_t c
       memcpy(best_c, c, sizeof(c));
     }
   }
+  /* A starting value can already be the least-squares solution: exact
+   * data make the linearised start exact, and the bwsat split enumeration
+   * is the exact LS solution of the kinked model.  At a zero residual the
+   * solver may stop without "converging", so every candidate is judged on
+   * the same objective (SSE) and the best one is kept; its covariance comes
+   * from the Jacobian at that point. */
+  for (size_t s = 0; s < k; s++) {
+    double sse0 = sse_of(m, p0[s], n, x, count);
+    if (isfinite(sse0) && sse0 < best_sse) {
+      best_sse = sse0;
+      memcpy(best_p, p0[s], sizeof(best_p));
+      covar_at(m, n, x, count, best_p, best_c);
+    }
+  }
   if (!isfinite(best_sse)) {
     out->status = SU_FIT_NO_CONVERGENCE;
     snprintf(out->reason, sizeof(out->reason), "the solver did not converge");
@@ -437,18 +470,29 @@ static int fit_core(su_fit_model_t m, const double *n, const double *x, size_t c
       out->se[i] = best_c[i] >= 0 ? sqrt(best_c[i] * s2) : NAN;
   }
   if (m == SU_FIT_BWSAT) {
-    size_t lin = 0, sat = 0;
+    /* Each branch needs two distinct N of its own, else its parameter
+     * merely interpolates one point (or is only bounded). */
+    double lin[2] = {NAN, NAN}, sat[2] = {NAN, NAN};
+    size_t nlin = 0, nsat = 0;
     for (size_t i = 0; i < count; i++) {
-      if (n[i] * best_p[0] < best_p[1] * (1 - 1e-12))
-        lin++;
-      else if (n[i] * best_p[0] > best_p[1] * (1 + 1e-12))
-        sat++;
+      if (n[i] * best_p[0] < best_p[1] * (1 - 1e-12)) {
+        if (nlin < 2 && !(nlin == 1 && lin[0] == n[i]))
+          lin[nlin++] = n[i];
+      } else if (n[i] * best_p[0] > best_p[1] * (1 + 1e-12)) {
+        if (nsat < 2 && !(nsat == 1 && sat[0] == n[i]))
+          sat[nsat++] = n[i];
+      }
     }
-    if (lin == 0 && sat == count) {
+    if (nlin < 2) {
       out->status = SU_FIT_UNIDENTIFIED;
       out->param[0] = out->se[0] = NAN;
       snprintf(out->reason, sizeof(out->reason),
-               "saturated from the smallest N: b1 not determined");
+               "fewer than 2 N below saturation: b1 not determined");
+    } else if (nsat < 2) {
+      out->status = SU_FIT_UNIDENTIFIED;
+      out->param[1] = out->se[1] = NAN;
+      snprintf(out->reason, sizeof(out->reason),
+               "fewer than 2 N at saturation: Bmax not determined");
     }
   }
   if (m == SU_FIT_USL) {
@@ -540,8 +584,10 @@ static int same_series(const su_fit_series_t *s, const su_result_row_t *w)
          strcmp(s->backend, w->backend) == 0 && strcmp(s->device, w->device) == 0 &&
          strcmp(s->precision, w->precision) == 0 && strcmp(s->placement, w->placement) == 0 &&
          strcmp(s->metric, w->metric) == 0 && strcmp(s->unit, w->unit) == 0 &&
-         strcmp(s->scaling, w->scaling) == 0 && s->size_bytes == w->size_bytes &&
-         s->ranks == w->ranks && s->nodes == w->nodes;
+         strcmp(s->scaling, w->scaling) == 0 && s->ranks == w->ranks &&
+         s->nodes == w->nodes &&
+         /* a weak-scaling series grows its working set with N */
+         (strcmp(w->scaling, "weak") == 0 || s->size_bytes == w->size_bytes);
 }
 
 void su_fit_set_fini(su_fit_set_t *s)
@@ -599,7 +645,7 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       s->scaling = w->scaling;
       s->ranks = w->ranks;
       s->nodes = w->nodes;
-      s->size_bytes = w->size_bytes;
+      s->size_bytes = strcmp(w->scaling, "weak") == 0 ? 0 : w->size_bytes;
     }
     s->npoints++;
   }

@@ -146,7 +146,7 @@ int su_fit_plateaus(const double *size_bytes, const double *bw, size_t n,
     p->bw_max = bmax;
     p->npoints = seg[k].last - seg[k].first + 1;
     p->knee_bytes = k + 1 < nseg ? (uint64_t)sqrt(s[seg[k].last] * s[seg[k + 1].first]) : 0;
-    snprintf(p->level, sizeof(p->level), "P%zu", k + 1);
+    snprintf(p->level, sizeof(p->level), "P%u", (unsigned)(k + 1) % 1000u);
   }
   *nout = nseg < max ? nseg : max;
   if (caches && ncaches) {
@@ -154,10 +154,19 @@ int su_fit_plateaus(const double *size_bytes, const double *bw, size_t n,
     for (size_t c = 0; c < ncaches; c++)
       if (caches[c].size_bytes > largest)
         largest = caches[c].size_bytes;
+    unsigned maxlevel = 0, prev = 0;
+    for (size_t c = 0; c < ncaches; c++)
+      if (caches[c].level > maxlevel)
+        maxlevel = caches[c].level;
     for (size_t k = 0; k < *nout; k++) {
       su_plateau_t *p = &out[k];
-      if (k + 1 == *nout && p->size_lo_bytes > largest && k > 0) {
-        snprintf(p->level, sizeof(p->level), "DRAM");
+      if (k + 1 == *nout && k > 0) {
+        /* the last plateau: beyond the largest cache, or one level above
+         * the plateau before it */
+        if (prev >= maxlevel || p->size_lo_bytes >= largest)
+          snprintf(p->level, sizeof(p->level), "DRAM");
+        else
+          snprintf(p->level, sizeof(p->level), "L%u", prev + 1);
       } else if (p->knee_bytes) {
         double best = INFINITY;
         for (size_t c = 0; c < ncaches; c++) {
@@ -167,7 +176,8 @@ int su_fit_plateaus(const double *size_bytes, const double *bw, size_t n,
           d = fabs(log2((double)p->knee_bytes) - log2((double)caches[c].size_bytes));
           if (d < best) {
             best = d;
-            snprintf(p->level, sizeof(p->level), "L%u", caches[c].level);
+            prev = caches[c].level;
+            snprintf(p->level, sizeof(p->level), "L%u", prev % 100u);
           }
         }
       }
