@@ -120,7 +120,8 @@ typedef struct su_fit_set {
  * ranks, nodes, scaling) with x = threads, and fits: strong series amdahl
  * and usl (plus bwsat for bandwidth), weak series gustafson.  Series with
  * fewer than SU_FIT_MIN_POINTS distinct N are kept with status
- * too_few_points.  kernel (NULL = all) filters by kernel name.
+ * too_few_points; groups with a single thread count (a working-set sweep)
+ * are not scaling series and are left out.  kernel (NULL = all) filters.
  * SU_OK, SU_ENOTSUP without GSL, SU_ENOMEM.  Release with su_fit_set_fini.
  */
 int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out);
@@ -157,5 +158,31 @@ typedef struct su_plateau {
 int su_fit_plateaus(const double *size_bytes, const double *bw, size_t n,
                     const su_cache_info_t *caches, size_t ncaches,
                     su_plateau_t *out, size_t max, size_t *nout);
+
+/*
+ * A working-set sweep: one metric of one configuration against size_bytes
+ * (all other keys equal, including threads), with at least 4 sizes.
+ * Plateaus are detected for every sweep (bandwidth and latency alike: the
+ * 25% rule is symmetric), named with the fingerprint's cache sizes.
+ */
+#define SU_FIT_MAX_PLATEAUS 8
+typedef struct su_fit_sweep {
+  const char *kernel, *variant, *backend, *device, *precision, *placement;
+  const char *metric, *unit;  /* borrowed from the su_results_t */
+  unsigned threads;
+  size_t npoints;
+  double *size_bytes, *y, *ci_lo, *ci_hi;   /* ascending in size */
+  su_plateau_t plateau[SU_FIT_MAX_PLATEAUS];
+  size_t nplateaus;
+} su_fit_sweep_t;
+
+/*
+ * All sweeps of `metric` ("bandwidth", "latency") in r with >= 4 distinct
+ * sizes, in row order.  *out is NULL when there are none.  SU_OK, SU_ENOMEM.
+ * Release with su_fit_sweeps_free.
+ */
+int su_fit_sweeps(const su_results_t *r, const char *metric, su_fit_sweep_t **out,
+                  size_t *nout);
+void su_fit_sweeps_free(su_fit_sweep_t *s, size_t n);
 
 #endif /* SIZEUP_FIT_H */

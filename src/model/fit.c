@@ -653,6 +653,8 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
   for (size_t j = 0; j < set.nseries; j++) {
     su_fit_series_t *s = &set.series[j];
     size_t k = 0;
+    if (s->npoints < 2)
+      continue;             /* one thread count is not a scaling series */
     s->n = malloc(4 * s->npoints * sizeof(double));
     if (!s->n) {
       err = su_errorf(SU_ENOMEM, "cannot group series of '%s'", r->dir);
@@ -693,6 +695,18 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       if (err)
         goto out;
     }
+  }
+  /* drop the single-point groups (a size sweep at one thread count) */
+  {
+    size_t keep = 0;
+    for (size_t j = 0; j < set.nseries; j++) {
+      if (set.series[j].npoints < 2 || distinct_n(set.series[j].n, set.series[j].npoints) < 2) {
+        free(set.series[j].n);
+        continue;
+      }
+      set.series[keep++] = set.series[j];
+    }
+    set.nseries = keep;
   }
   *out = set;
   return SU_OK;
