@@ -43,7 +43,7 @@ typedef struct su_csv_reader {
 void su_csv_reader_init(su_csv_reader_t *r, FILE *fp);
 void su_csv_reader_fini(su_csv_reader_t *r);
 /*
- * Reads the next record: returns 1 with *fields/*n set, 0 at end of file,
+ * Reads the next record: returns 1 with *fields and *n set, 0 at end of file,
  * SU_EINVAL on malformed input (unterminated quote, text after a closing
  * quote) with context naming the line, SU_ENOMEM.
  */
