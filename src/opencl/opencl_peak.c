@@ -12,7 +12,8 @@
  * has many work-groups to spread over its threads.
  *
  * Verification: every work-item's output against the closed form
- * acc_k = 1 + (acc_0 - 1) x^k computed in long double.  A chain that
+ * acc_k = 1 + (acc_0 - 1) x^k computed in long double, where acc_0 differs
+ * per work-item, chain and lane (kernels/peak.cl).  A chain that
  * contracts towards its fixed point keeps its rounding error below
  * eps / (1 - x) relative; the tolerance is twice that plus the rounding of
  * the final sum, so a chain that ran a different number of iterations
@@ -155,11 +156,12 @@ static int peak_verify(void *state, su_verify_t *v)
 
   for (unsigned g = 0; g < 64; g++) {
     expect[g] = 0;
-    for (unsigned k = 0; k < SU_PEAK_NCHAIN; k++) {
-      long double a0 = (long double)g / 128.0L + (long double)k / 256.0L;
+    for (unsigned k = 0; k < SU_PEAK_NCHAIN; k++)
+      for (unsigned l = 0; l < st->vec; l++) {
+        long double a0 = (long double)g / 128.0L + (long double)k / 256.0L + l / 1024.0L;
 
-      expect[g] += st->vec * (1.0L + (a0 - 1.0L) * xk);
-    }
+        expect[g] += 1.0L + (a0 - 1.0L) * xk;
+      }
   }
   host = malloc(st->global * (is64 ? sizeof(double) : sizeof(float)));
   if (!host)
@@ -201,7 +203,7 @@ static void peak_corrupt(void *state)
 const su_kernel_ops_t su_opencl_fma_peak_ops = {
   .desc = &su_desc_fma_peak,
   .precisions = SU_PREC_FP16 | SU_PREC_FP32 | SU_PREC_FP64,
-  .variants = "v8",
+  .variants = "v4,v8",
   .size_rule = SU_SIZE_NONE,
   .setup = peak_setup,
   .run = peak_run,

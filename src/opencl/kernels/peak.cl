@@ -48,8 +48,23 @@ typedef SU_CAT(REAL, VEC) realv;
 #endif
 #define SU_HSUM4(v) ((out_t)(v).s0 + (out_t)(v).s1 + (out_t)(v).s2 + (out_t)(v).s3)
 
-/* Initial value of chain k of work-item g; the host uses the same formula. */
+/* Initial value of chain k of work-item g in lane l; the host uses the same
+ * formula.  Every lane differs: with equal lanes the compiler may compute
+ * one scalar chain and broadcast it (LLVM folds operations on splats). */
 #define SU_INIT(g, k) ((REAL)((g) & 63) / (REAL)128 + (REAL)(k) / (REAL)256)
+#define R_(v) ((REAL)(v))
+#if VEC == 1
+#define SU_LANES R_(0)
+#elif VEC == 2
+#define SU_LANES ((realv)(R_(0), R_(1)))
+#elif VEC == 4
+#define SU_LANES ((realv)(R_(0), R_(1), R_(2), R_(3)))
+#elif VEC == 8
+#define SU_LANES ((realv)(R_(0), R_(1), R_(2), R_(3), R_(4), R_(5), R_(6), R_(7)))
+#else
+#define SU_LANES ((realv)(R_(0), R_(1), R_(2), R_(3), R_(4), R_(5), R_(6), R_(7), \
+                          R_(8), R_(9), R_(10), R_(11), R_(12), R_(13), R_(14), R_(15)))
+#endif
 
 __kernel void su_peak_fma(__global out_t *out, arg_t xa, arg_t ya, int iters)
 {
@@ -60,7 +75,7 @@ __kernel void su_peak_fma(__global out_t *out, arg_t xa, arg_t ya, int iters)
 
 #pragma unroll
   for (int k = 0; k < NCHAIN; k++)
-    acc[k] = (realv)SU_INIT(g, k);
+    acc[k] = (realv)SU_INIT(g, k) + SU_LANES / (REAL)1024;
   for (int i = 0; i < iters; i++) {
 #pragma unroll
     for (int k = 0; k < NCHAIN; k++)
