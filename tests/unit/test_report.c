@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_report.c: `sizeup report` end to end on the hand-made results
+ * directories of tests/data: every plot gets a .gp and a .dat, gnuplot (when
+ * installed) renders real PNG files, report.html embeds every plot, and a
+ * results directory full of hostile strings (quotes, newlines, backticks,
+ * gnuplot system() calls, HTML) still renders, comes out escaped, and
+ * executes nothing.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sizeup/error.h"
+#include "sizeup/report.h"
+#include "sizeup/results.h"
+#include "test.h"
+
+/* The file the hostile fixture's commands would create (tests/data/results-hostile). */
+#define PWNED "/tmp/sizeup-pwned"
+
+static char *slurp(const char *path, size_t *len)
+{
+  FILE *fp = fopen(path, "rb");
+  char *buf = NULL;
+  long n;
+
+  if (!fp)
+    return NULL;
+  if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+      (buf = malloc((size_t)n + 1)) != NULL) {
+    size_t got = fread(buf, 1, (size_t)n, fp);
+    buf[got] = '\0';
+    if (len)
+      *len = got;
+  }
+  fclose(fp);
+  return buf;
+}
+
+static int have_gnuplot(void)
+{
+  const char *path = getenv("PATH");
+  char buf[4096];
+
+  while (path && *path) {
+    size_t n = strcspn(path, ":");
+    snprintf(buf, sizeof(buf), "%.*s/gnuplot", (int)n, path);
+    if (n && access(buf, X_OK) == 0)
+      return 1;
+    path += n + (path[n] == ':');
+  }
+  return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char p[4096];
+
+  if (!d)
+    return;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static size_t count_str(const char *hay, const char *needle)
+{
+  size_t n = 0;
+
+  for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+    n++;
+  return n;
+}
+
+static void test_sanitize(void)
+{
+  char out[256];
+
+  su_report_gp_sanitize("stream_triad fp64 (compact) 1.5 GB/s", out, sizeof(out));
+  CHECK_EQ_STR(out, "stream_triad fp64 (compact) 1.5 GB/s");
+  su_report_gp_sanitize("a'b\"c`d@e$f!g|h;i<j>k\\l\nm{n}o", out, sizeof(out));
+  CHECK_EQ_STR(out, "a_b_c_d_e_f_g_h_i_j_k_l_m_n_o");
+  su_report_gp_sanitize("system(\"touch /tmp/x\")", out, sizeof(out));
+  CHECK(strchr(out, '"') == NULL);
+  su_report_gp_sanitize("", out, sizeof(out));
+  CHECK_EQ_STR(out, "_");
+  su_report_gp_sanitize("\xc3\xa9t\xc3\xa9", out, sizeof(out));   /* UTF-8 */
+  CHECK_EQ_STR(out, "__t__");
+  su_report_gp_sanitize("abcdef", out, 4);
+  CHECK_EQ_STR(out, "abc");
+}
+
+static void test_html_escape(void)
+{
+  FILE *fp = tmpfile();
+  char buf[256] = "";
+  size_t n;
+
+  CHECK(fp != NULL);
+  if (!fp)
+    return;
+  su_report_html_escape(fp, "<script>alert('x') & \"y\"</script>");
+  rewind(fp);
+  n = fread(buf, 1, sizeof(buf) - 1, fp);
+  buf[n] = '\0';
+  CHECK_EQ_STR(buf, "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+  fclose(fp);
+}
+
+/* Checks the output directory of one report; returns the HTML (caller frees). */
+static char *check_outputs(const char *out, const su_report_info_t *info, int rendered)
+{
+  char path[4096], *html, *gp;
+  DIR *d;
+  struct dirent *e;
+  size_t ngp = 0, nembedded;
+
+  snprintf(path, sizeof(path), "%s/report.html", out);
+  html = slurp(path, NULL);
+  CHECK(html != NULL);
+  if (!html)
+    return NULL;
+  snprintf(path, sizeof(path), "%s/report.md", out);
+  gp = slurp(path, NULL);
+  CHECK(gp != NULL);
+  free(gp);
+  d = opendir(out);
+  CHECK(d != NULL);
+  while (d && (e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    char stem[256], needle[300], *dat;
+    if (len < 4 || strcmp(e->d_name + len - 3, ".gp") != 0 || len - 3 >= sizeof(stem))
+      continue;
+    ngp++;
+    memcpy(stem, e->d_name, len - 3);
+    stem[len - 3] = '\0';
+    /* every plot is in the page */
+    snprintf(needle, sizeof(needle), "id=\"plot-%s\"", stem);
+    CHECK(strstr(html, needle) != NULL);
+    /* its data file holds numbers only */
+    snprintf(path, sizeof(path), "%s/%s.dat", out, stem);
+    dat = slurp(path, NULL);
+    CHECK(dat != NULL);
+    if (dat) {
+      int ok = 1;
+      for (char *line = strtok(dat, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+          continue;
+        /* compare.dat starts each line with one of our own tags */
+        if (strncmp(stem, "compare", 7) == 0)
+          line += strcspn(line, " ");
+        ok &= strspn(line, "0123456789.eE+- NaN") == strlen(line);
+      }
+      CHECK(ok);
+      free(dat);
+    }
+    if (rendered) {
+      unsigned char magic[8] = {0};
+      FILE *fp;
+      struct stat st;
+      snprintf(path, sizeof(path), "%s/%s.png", out, stem);
+      fp = fopen(path, "rb");
+      CHECK(fp != NULL);
+      if (fp) {
+        CHECK_EQ_INT(fread(magic, 1, 8, fp), 8);
+        fclose(fp);
+      }
+      CHECK(memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0);
+      CHECK(stat(path, &st) == 0 && st.st_size > 5000);
+      snprintf(path, sizeof(path), "%s/%s.svg", out, stem);
+      CHECK(stat(path, &st) == 0 && st.st_size > 1000);
+    }
+  }
+  if (d)
+    closedir(d);
+  CHECK_EQ_INT(ngp, info->nplots);
+  nembedded = count_str(html, "src=\"data:image/png;base64,");
+  CHECK_EQ_INT(nembedded, rendered ? info->nplots : 0);
+  return html;
+}
+
+static void load2(const char *a, const char *b, su_results_t *r, size_t *n)
+{
+  *n = 0;
+  CHECK_EQ_INT(su_results_load(a, &r[0]), SU_OK);
+  (*n)++;
+  if (b) {
+    CHECK_EQ_INT(su_results_load(b, &r[1]), SU_OK);
+    (*n)++;
+  }
+}
+
+static void test_report_two_dirs(void)
+{
+  char out[] = "/tmp/sizeup-test-report-XXXXXX";
+  su_results_t r[2];
+  su_report_opts_t o = {out, NULL};
+  su_report_info_t info;
+  size_t n;
+  int rendered = have_gnuplot();
+  char *html;
+
+  if (!rendered)
+    printf("  gnuplot not on PATH: checking the scripts only\n");
+  CHECK(mkdtemp(out) != NULL);
+  load2(SU_TEST_DATA_DIR "/results-quick", SU_TEST_DATA_DIR "/results-scaling", r, &n);
+  CHECK_EQ_INT(su_report_write(r, n, &o, &info), SU_OK);
+  /* scaling x3 (stream_triad, fma_peak, stencil_7pt), one cache sweep,
+   * latency, two rooflines, compare */
+  CHECK_EQ_INT(info.nplots, 8);
+  CHECK_EQ_INT(info.gnuplot_missing, !rendered);
+  CHECK_EQ_INT(info.nrendered, rendered ? info.nplots : 0);
+  CHECK_EQ_STR(info.render_error, "");
+  html = check_outputs(out, &info, rendered);
+  if (html) {
+    CHECK(strstr(html, "Methodology") != NULL);
+    CHECK(strstr(html, "too_few_points") != NULL);   /* the 2-core machine */
+    CHECK(strstr(html, "AMD EPYC 9R14") != NULL);
+    CHECK(strstr(html, "DRAM") != NULL);
+  }
+  free(html);
+  for (size_t i = 0; i < n; i++)
+    su_results_fini(&r[i]);
+  rm_tree(out);
+}
+
+static void test_report_no_gnuplot(void)
+{
+  char out[] = "/tmp/sizeup-test-report-XXXXXX", path[4096];
+  su_results_t r[1];
+  su_report_opts_t o = {out, "sizeup-test-no-such-gnuplot"};
+  su_report_info_t info;
+  size_t n;
+  char *html;
+  struct stat st;
+
+  CHECK(mkdtemp(out) != NULL);
+  load2(SU_TEST_DATA_DIR "/results-quick", NULL, r, &n);
+  CHECK_EQ_INT(su_report_write(r, n, &o, &info), SU_OK);
+  CHECK_EQ_INT(info.gnuplot_missing, 1);
+  CHECK_EQ_INT(info.nrendered, 0);
+  CHECK(info.nplots >= 4);
+  html = check_outputs(out, &info, 0);
+  CHECK(html && strstr(html, "gnuplot was not found") != NULL);
+  snprintf(path, sizeof(path), "%s/scaling_1.png", out);
+  CHECK(stat(path, &st) != 0);
+  free(html);
+  su_results_fini(&r[0]);
+  rm_tree(out);
+}
+
+static void test_report_hostile(void)
+{
+  char out[] = "/tmp/sizeup-test-report-XXXXXX";
+  su_results_t r[1];
+  su_report_opts_t o = {out, NULL};
+  su_report_info_t info;
+  size_t n;
+  int rendered = have_gnuplot();
+  char *html, path[4096];
+  DIR *d;
+  struct dirent *e;
+  struct stat st;
+
+  unlink(PWNED);
+  CHECK(mkdtemp(out) != NULL);
+  load2(SU_TEST_DATA_DIR "/results-hostile", NULL, r, &n);
+  /* the strings did arrive intact: the reader does not filter */
+  CHECK(n == 1 && strstr(r[0].rows[0].device, "system(\"touch " PWNED "\")") != NULL);
+  CHECK_EQ_INT(su_report_write(r, n, &o, &info), SU_OK);
+  /* a correct plot: every script renders */
+  CHECK_EQ_INT(info.nrendered, rendered ? info.nplots : 0);
+  CHECK_EQ_STR(info.render_error, "");
+  CHECK(info.nplots >= 4);
+  html = check_outputs(out, &info, rendered);
+  if (html) {
+    CHECK(strstr(html, "<script>") == NULL);
+    CHECK(strstr(html, "<img src=x") == NULL);
+    CHECK(strstr(html, "<b>bold</b>") == NULL);
+    CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    CHECK(strstr(html, "&lt;img src=x onerror=alert(1)&gt;") != NULL);
+    CHECK(strstr(html, "system(&quot;touch " PWNED "&quot;)") != NULL);
+  }
+  free(html);
+  /* nothing from the results reached a script unsanitized */
+  d = opendir(out);
+  while (d && (e = readdir(d)) != NULL) {
+    size_t len = strlen(e->d_name);
+    char *gp;
+    if (len < 4 || strcmp(e->d_name + len - 3, ".gp") != 0)
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", out, e->d_name);
+    gp = slurp(path, NULL);
+    CHECK(gp != NULL);
+    if (gp) {
+      CHECK(strchr(gp, '`') == NULL);
+      /* hostile text survives only as inert words inside a single-quoted
+       * string: before each "system(" an odd number of quotes on its line */
+      for (char *at = gp; (at = strstr(at, "system(")) != NULL; at++) {
+        int quotes = 0;
+        for (char *q = at; q > gp && q[-1] != '\n'; q--)
+          quotes += q[-1] == '\'';
+        CHECK(quotes % 2 == 1);
+      }
+      CHECK(strstr(gp, "\n!") == NULL);
+      CHECK(strchr(gp, '"') == NULL);
+      CHECK(strchr(gp, '@') == NULL);
+      CHECK(strstr(gp, "$(") == NULL);
+      free(gp);
+    }
+  }
+  if (d)
+    closedir(d);
+  /* and nothing was executed */
+  CHECK(stat(PWNED, &st) != 0);
+  su_results_fini(&r[0]);
+  rm_tree(out);
+}
+
+int main(void)
+{
+  SU_TEST_RUN(test_sanitize);
+  SU_TEST_RUN(test_html_escape);
+  SU_TEST_RUN(test_report_two_dirs);
+  SU_TEST_RUN(test_report_no_gnuplot);
+  SU_TEST_RUN(test_report_hostile);
+  return SU_TEST_REPORT();
+}
