@@ -212,7 +212,7 @@ static void make_run_id(char *out, size_t len)
 /* Saves the effective command line for --resume, one argument per line. */
 static int write_run_args(const char *dir, int argc, char **argv)
 {
-  char path[1100], tmp[1100];
+  char path[1100], tmp[1120];
   FILE *fp;
   int bad = 0;
 
