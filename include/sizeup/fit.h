@@ -122,7 +122,8 @@ typedef struct su_fit_set {
  * fewer than SU_FIT_MIN_POINTS distinct N are kept with status
  * too_few_points; groups with a single thread count (a working-set sweep)
  * are not scaling series and are left out.  kernel (NULL = all) filters.
- * SU_OK, SU_ENOTSUP without GSL, SU_ENOMEM.  Release with su_fit_set_fini.
+ * In a build without GSL the series are grouped but nothing is fitted
+ * (every fitted[] is 0).  SU_OK, SU_ENOMEM.  Release with su_fit_set_fini.
  */
 int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out);
 void su_fit_set_fini(su_fit_set_t *s);

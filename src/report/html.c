@@ -547,7 +547,7 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
     snprintf(raw, sizeof(raw), "%s", r->fp.loaded && r->fp.hostname[0] ? r->fp.hostname
                                                                           : r->run_id);
     su_report_gp_sanitize(raw, dir->label, sizeof(dir->label));
-    if (SU_HAVE_GSL && (err = su_fit_results(r, NULL, &dir->fits)) != SU_OK)
+    if ((err = su_fit_results(r, NULL, &dir->fits)) != SU_OK)
       goto out;
     if ((err = su_fit_sweeps(r, "bandwidth", &dir->bw_sweeps, &dir->nbw)) != SU_OK ||
         (err = su_fit_sweeps(r, "latency", &dir->lat_sweeps, &dir->nlat)) != SU_OK)

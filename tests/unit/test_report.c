@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sizeup/config.h"
 #include "sizeup/error.h"
 #include "sizeup/report.h"
 #include "sizeup/results.h"
@@ -289,7 +290,9 @@ static void test_report_hostile(void)
     CHECK(strstr(html, "<img src=x") == NULL);
     CHECK(strstr(html, "<b>bold</b>") == NULL);
     CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
-    CHECK(strstr(html, "&lt;img src=x onerror=alert(1)&gt;") != NULL);
+#if SU_HAVE_JANSSON
+    CHECK(strstr(html, "&lt;img src=x onerror=alert(1)&gt;") != NULL);  /* a label */
+#endif
     CHECK(strstr(html, "system(&quot;touch " PWNED "&quot;)") != NULL);
   }
   free(html);
