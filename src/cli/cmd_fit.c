@@ -200,8 +200,10 @@ int cmd_fit(int argc, char **argv)
     else
       fprintf(stderr, "sizeup: warning: no ok bandwidth/flops rows in '%s'\n", dir);
   }
-  print_fits(&set);
-  print_sweeps(&r);
+  if (!outp || strcmp(outp, "-") != 0) {   /* '-': stdout carries the CSV only */
+    print_fits(&set);
+    print_sweeps(&r);
+  }
   if (outp && strcmp(outp, "-") == 0) {
     err = su_fit_write_csv(&set, r.run_id, stdout);
   } else {
