@@ -137,7 +137,8 @@ static void series_title(const su__report_t *rp, const su__dir_t *d, const char 
     snprintf(raw, sizeof(raw), "%s: %s %s %s", d->label, a, b, c);
   else
     snprintf(raw, sizeof(raw), "%s %s %s", a, b, c);
-  su_report_gp_sanitize(raw, out, outlen);
+  /* a key entry longer than ~60 characters squeezes the plot away */
+  su_report_gp_sanitize(raw, out, outlen < 61 ? outlen : 61);
 }
 
 /* The best model of a series to draw: the OK fit with the smallest RMSE. */
