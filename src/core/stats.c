@@ -41,7 +41,7 @@ void su_stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi)
       cdf += exp(logp);
       if (cdf > 0.025)
         break;
-      j = i + 2; /* P(B <= j-1) <= 0.025 */
+      j = i + 1; /* P(B <= j-1) <= 0.025 */
     }
   } else {
     j = (size_t)floor((n - 1.96 * sqrt((double)n)) / 2.0);
