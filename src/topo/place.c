@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * place.c: the placement mini-language, placement plans, and binding.
+ *
+ * A placement names which PUs a team of threads runs on (see topo.h for the
+ * policies).  Parsing happens here and only here (likwid keeps its -c
+ * expressions in one parser too), and planning reads nothing but the hwloc
+ * topology, so a plan for a 24-NUMA machine can be computed, and tested, from
+ * its XML export.  Binding is the one step that needs the topology to be this
+ * machine.
+ *
+ * Rules shared by every policy, because they decide what a bandwidth or
+ * flops curve means:
+ *  - SMT siblings are used only once every core in scope has a thread, so
+ *    "N threads" means N cores for as long as there are cores;
+ *  - thread i of the team is pus_os[i], so the order is part of the plan.
+ */
+#include <errno.h>
+#include <hwloc.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sizeup/error.h"
+#include "sizeup/topo.h"
+
+/* PU OS indexes above this are refused by the parser: no machine hwloc
+ * knows of comes close, and it bounds the duplicate-check bitmap. */
+#define PU_OS_MAX (1u << 20)
+
+/* ---- parsing -------------------------------------------------------------- */
+
+/* Parses a decimal unsigned at *s, advancing it; -1 when there is none. */
+static long parse_uint(const char **s)
+{
+  long v = 0;
+
+  if (**s < '0' || **s > '9')
+    return -1;
+  while (**s >= '0' && **s <= '9') {
+    v = v * 10 + (**s - '0');
+    if (v > (long)PU_OS_MAX)
+      return -2;
+    (*s)++;
+  }
+  return v;
+}
+
+/* Writes list as "a-b,c" collapsing ascending consecutive runs, keeping the
+ * given order (it is the thread order).  Returns the length it needed, as
+ * snprintf does, so a truncated result is detectable.  len > 0. */
+static size_t list_canon(const unsigned *list, unsigned n, char *buf, size_t len)
+{
+  size_t pos = 0;
+
+  buf[0] = '\0';
+  for (unsigned i = 0; i < n;) {
+    unsigned j = i;
+    int w;
+    while (j + 1 < n && list[j + 1] == list[j] + 1)
+      j++;
+    if (j == i)
+      w = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, "%s%u",
+                   i ? "," : "", list[i]);
+    else
+      w = snprintf(buf + (pos < len ? pos : len), pos < len ? len - pos : 0, "%s%u-%u",
+                   i ? "," : "", list[i], list[j]);
+    pos += (size_t)w;
+    i = j + 1;
+  }
+  return pos;
+}
+
+static int parse_pu_list(const char *spec, const char *s, su_place_t *p)
+{
+  unsigned *list = NULL;
+  unsigned n = 0;
+  hwloc_bitmap_t seen = hwloc_bitmap_alloc();
+  char canon[sizeof(p->spec) - 3];
+  int err = SU_OK;
+
+  list = malloc(SU_PLACE_MAX_LIST * sizeof(*list));
+  if (!list || !seen) {
+    err = su_errorf(SU_ENOMEM, "cannot parse placement '%s': out of memory", spec);
+    goto out;
+  }
+  for (;;) {
+    long a = parse_uint(&s), b;
+    if (a == -2) {
+      err = su_errorf(SU_EINVAL, "invalid placement '%s': PU numbers go up to %u", spec,
+                      PU_OS_MAX);
+      goto out;
+    }
+    if (a < 0) {
+      err = su_errorf(SU_EINVAL, "invalid placement '%s': expected a PU list like pu:0,2,4-7",
+                      spec);
+      goto out;
+    }
+    b = a;
+    if (*s == '-') {
+      s++;
+      b = parse_uint(&s);
+      if (b == -2) {
+        err = su_errorf(SU_EINVAL, "invalid placement '%s': PU numbers go up to %u", spec,
+                        PU_OS_MAX);
+        goto out;
+      }
+      if (b < a) {
+        err = su_errorf(SU_EINVAL, "invalid placement '%s': a range needs low-high, as in 4-7",
+                        spec);
+        goto out;
+      }
+    }
+    for (long v = a; v <= b; v++) {
+      if (n == SU_PLACE_MAX_LIST) {
+        err = su_errorf(SU_EINVAL, "invalid placement '%s': more than %d PUs", spec,
+                        SU_PLACE_MAX_LIST);
+        goto out;
+      }
+      if (hwloc_bitmap_isset(seen, (unsigned)v)) {
+        err = su_errorf(SU_EINVAL, "invalid placement '%s': PU %ld is listed twice", spec, v);
+        goto out;
+      }
+      hwloc_bitmap_set(seen, (unsigned)v);
+      list[n++] = (unsigned)v;
+    }
+    if (*s == '\0')
+      break;
+    if (*s != ',') {
+      err = su_errorf(SU_EINVAL, "invalid placement '%s': expected a PU list like pu:0,2,4-7",
+                      spec);
+      goto out;
+    }
+    s++;
+  }
+  /* The canonical text is the placement's key in every CSV row: it must be
+   * whole, so a list too long to spell in it is refused, not truncated. */
+  if (list_canon(list, n, canon, sizeof(canon)) + 3 >= sizeof(p->spec)) {
+    err = su_errorf(SU_EINVAL,
+                    "placement '%s' is too long: its PU list must fit in %zu characters "
+                    "written with ranges (use numa:N for a whole node)",
+                    spec, sizeof(p->spec) - 4);
+    goto out;
+  }
+  p->kind = SU_PLACE_LIST;
+  p->nlist = n;
+  p->list = list;
+  list = NULL;
+  snprintf(p->spec, sizeof(p->spec), "pu:%s", canon);
+out:
+  free(list);
+  if (seen)
+    hwloc_bitmap_free(seen);
+  return err;
+}
+
+int su_place_parse(const char *spec, su_place_t *out)
+{
+  su_place_t p;
+  int err;
+
+  if (!out)
+    return su_errorf(SU_EINVAL, "cannot parse a placement: no output given");
+  if (!spec || !spec[0])
+    return su_errorf(SU_EINVAL, "empty placement (expected compact, scatter, numa:N or pu:LIST)");
+  memset(&p, 0, sizeof(p));
+  if (strcmp(spec, "compact") == 0 || strcmp(spec, "scatter") == 0) {
+    p.kind = spec[0] == 'c' ? SU_PLACE_COMPACT : SU_PLACE_SCATTER;
+    snprintf(p.spec, sizeof(p.spec), "%s", spec);
+  } else if (strncmp(spec, "numa:", 5) == 0) {
+    const char *s = spec + 5;
+    long n = parse_uint(&s);
+    if (n < 0 || *s != '\0')
+      return su_errorf(SU_EINVAL, "invalid placement '%s': expected numa:N with N a NUMA node "
+                       "number", spec);
+    p.kind = SU_PLACE_NUMA;
+    p.numa = (unsigned)n;
+    snprintf(p.spec, sizeof(p.spec), "numa:%u", p.numa);
+  } else if (strncmp(spec, "pu:", 3) == 0) {
+    if ((err = parse_pu_list(spec, spec + 3, &p)))
+      return err;
+  } else {
+    return su_errorf(SU_EINVAL,
+                     "unknown placement '%s' (expected compact, scatter, numa:N or pu:LIST)",
+                     spec);
+  }
+  *out = p;
+  return SU_OK;
+}
+
+void su_place_fini(su_place_t *p)
+{
+  if (!p)
+    return;
+  free(p->list);
+  p->list = NULL;
+  p->nlist = 0;
+}
+
+/* ---- planning --------------------------------------------------------------- */
+
+/*
+ * The machine as planning sees it: cores in logical order (package by
+ * package), each with its PUs in logical order, its package and the first
+ * NUMA node holding it.  A PU without a Core ancestor is its own core;
+ * a machine without packages is one package.
+ */
+typedef struct core_map {
+  unsigned ncores, npus;
+  unsigned *start;   /* ncores + 1 offsets into pus */
+  unsigned *pus;     /* PU OS indexes */
+  unsigned *pkg;     /* package logical index, per core */
+  unsigned *numa;    /* NUMA logical index, per core; UINT_MAX when none */
+} core_map_t;
+
+static void core_map_fini(core_map_t *m)
+{
+  free(m->start);
+  free(m->pus);
+  free(m->pkg);
+  free(m->numa);
+}
+
+/* Builds the map of the PUs inside `within` (NULL: every PU). */
+static int core_map_build(hwloc_topology_t topo, hwloc_const_cpuset_t within, core_map_t *m)
+{
+  unsigned total = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+  hwloc_obj_t pu = NULL, prev_core = NULL;
+  int have_core = 0;
+
+  memset(m, 0, sizeof(*m));
+  m->start = calloc((size_t)total + 1, sizeof(unsigned));
+  m->pus = calloc((size_t)total + 1, sizeof(unsigned));
+  m->pkg = calloc((size_t)total + 1, sizeof(unsigned));
+  m->numa = calloc((size_t)total + 1, sizeof(unsigned));
+  if (!m->start || !m->pus || !m->pkg || !m->numa) {
+    core_map_fini(m);
+    return su_errorf(SU_ENOMEM, "cannot allocate a placement plan");
+  }
+  while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)) != NULL) {
+    hwloc_obj_t core, pk, nn = NULL;
+    if (within && !hwloc_bitmap_isset(within, pu->os_index))
+      continue;
+    core = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, pu);
+    /* PUs of one core are consecutive in logical order (depth-first). */
+    if (!core || !have_core || core != prev_core) {
+      unsigned c = m->ncores++;
+      m->start[c] = m->npus;
+      pk = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_PACKAGE, pu);
+      m->pkg[c] = pk ? pk->logical_index : 0;
+      m->numa[c] = UINT_MAX;
+      while ((nn = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, nn)) != NULL)
+        if (nn->cpuset && hwloc_bitmap_isset(nn->cpuset, pu->os_index)) {
+          m->numa[c] = nn->logical_index;
+          break;
+        }
+    }
+    have_core = 1;
+    prev_core = core;
+    m->pus[m->npus++] = pu->os_index;
+  }
+  m->start[m->ncores] = m->npus;
+  return SU_OK;
+}
+
+static unsigned core_npus(const core_map_t *m, unsigned c)
+{
+  return m->start[c + 1] - m->start[c];
+}
+
+static unsigned max_smt(const core_map_t *m)
+{
+  unsigned k = 0;
+
+  for (unsigned c = 0; c < m->ncores; c++)
+    if (core_npus(m, c) > k)
+      k = core_npus(m, c);
+  return k;
+}
+
+/* Compact order: the first PU of every core in logical order, then the second
+ * PU of every core, and so on. */
+static unsigned order_compact(const core_map_t *m, unsigned *order, unsigned n)
+{
+  unsigned got = 0, smt = max_smt(m);
+
+  for (unsigned k = 0; k < smt && got < n; k++)
+    for (unsigned c = 0; c < m->ncores && got < n; c++)
+      if (k < core_npus(m, c))
+        order[got++] = m->pus[m->start[c] + k];
+  return got;
+}
+
+typedef struct piece {
+  unsigned pkg, numa, rank;
+} piece_t;
+
+static int piece_by_pkg_numa(const void *a, const void *b)
+{
+  const piece_t *x = a, *y = b;
+
+  if (x->pkg != y->pkg)
+    return x->pkg < y->pkg ? -1 : 1;
+  if (x->numa != y->numa)
+    return x->numa < y->numa ? -1 : 1;
+  return 0;
+}
+
+static int piece_by_rank_pkg(const void *a, const void *b)
+{
+  const piece_t *x = a, *y = b;
+
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  if (x->pkg != y->pkg)
+    return x->pkg < y->pkg ? -1 : 1;
+  return 0;
+}
+
+/*
+ * Scatter order.  The machine is cut into pieces, one per (package, NUMA
+ * node) pair, so that a NUMA node spanning two packages still spreads over
+ * both and a machine without NUMA information spreads over its packages.
+ * Pieces are visited package-interleaved (P0N0, P1N0, P0N1, P1N1, ...), each
+ * giving its next free core; SMT siblings come only after every core of
+ * every piece has a thread.
+ */
+static int order_scatter(const core_map_t *m, unsigned *order, unsigned n, unsigned *got_out)
+{
+  piece_t *pc = calloc((size_t)m->ncores + 1, sizeof(*pc));
+  unsigned *cursor = calloc((size_t)m->ncores + 1, sizeof(unsigned));
+  unsigned np = 0, got = 0, smt = max_smt(m);
+
+  if (!pc || !cursor) {
+    free(pc);
+    free(cursor);
+    return su_errorf(SU_ENOMEM, "cannot allocate a placement plan");
+  }
+  for (unsigned c = 0; c < m->ncores; c++) {
+    unsigned i;
+    for (i = 0; i < np; i++)
+      if (pc[i].pkg == m->pkg[c] && pc[i].numa == m->numa[c])
+        break;
+    if (i == np) {
+      pc[np].pkg = m->pkg[c];
+      pc[np].numa = m->numa[c];
+      np++;
+    }
+  }
+  qsort(pc, np, sizeof(*pc), piece_by_pkg_numa);
+  for (unsigned i = 0; i < np; i++)
+    pc[i].rank = (i > 0 && pc[i - 1].pkg == pc[i].pkg) ? pc[i - 1].rank + 1 : 0;
+  qsort(pc, np, sizeof(*pc), piece_by_rank_pkg);
+
+  for (unsigned k = 0; k < smt && got < n; k++) {
+    int progress = 1;
+    memset(cursor, 0, (size_t)np * sizeof(unsigned));
+    while (progress && got < n) {
+      progress = 0;
+      for (unsigned i = 0; i < np && got < n; i++) {
+        /* cursor[i] is the next core (in logical order) to look at in piece i */
+        unsigned c = cursor[i];
+        while (c < m->ncores &&
+               (m->pkg[c] != pc[i].pkg || m->numa[c] != pc[i].numa || k >= core_npus(m, c)))
+          c++;
+        if (c < m->ncores) {
+          order[got++] = m->pus[m->start[c] + k];
+          progress = 1;
+          c++;
+        }
+        cursor[i] = c;
+      }
+    }
+  }
+  free(pc);
+  free(cursor);
+  *got_out = got;
+  return SU_OK;
+}
+
+/* Writes a set of PU OS indexes as a sorted, range-collapsed list string. */
+static int write_cpuset(const unsigned *pus, unsigned n, char *cpuset, size_t len)
+{
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  int w;
+
+  if (!set)
+    return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
+  for (unsigned i = 0; i < n; i++)
+    hwloc_bitmap_set(set, pus[i]);
+  /* measure first: the caller's buffer stays untouched on failure */
+  w = hwloc_bitmap_list_snprintf(NULL, 0, set);
+  if (w >= 0 && (size_t)w < len)
+    hwloc_bitmap_list_snprintf(cpuset, len, set);
+  hwloc_bitmap_free(set);
+  if (w < 0 || (size_t)w >= len)
+    return su_errorf(SU_EINVAL, "the cpuset of %u threads does not fit in %zu bytes", n, len);
+  return SU_OK;
+}
+
+int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
+                  unsigned *pus_os, char *cpuset, size_t cpuset_len)
+{
+  hwloc_topology_t topo;
+  core_map_t m;
+  hwloc_obj_t node = NULL;
+  unsigned *order = NULL, got = 0;
+  int err;
+
+  if (!t || !p || !pus_os || !cpuset || cpuset_len == 0)
+    return su_errorf(SU_EINVAL, "cannot plan a placement: missing argument");
+  if (nthreads == 0)
+    return su_errorf(SU_EINVAL, "cannot place 0 threads with '%s'", p->spec);
+  topo = su_topo_hwloc(t);
+  if (p->kind == SU_PLACE_NUMA) {
+    unsigned nn = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+    node = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, p->numa);
+    if (!node)
+      return su_errorf(SU_EINVAL,
+                       "cannot place threads with '%s': NUMA node %u does not exist "
+                       "(the topology has %u, numbered from 0)",
+                       p->spec, p->numa, nn);
+  }
+  if ((err = core_map_build(topo, node ? node->cpuset : NULL, &m)))
+    return err;
+  order = calloc((size_t)nthreads, sizeof(*order));
+  if (!order) {
+    err = su_errorf(SU_ENOMEM, "cannot allocate a placement plan");
+    goto out;
+  }
+
+  switch (p->kind) {
+  case SU_PLACE_COMPACT:
+  case SU_PLACE_NUMA:
+    if (nthreads > m.npus) {
+      err = su_errorf(SU_EINVAL, "cannot place %u threads with '%s': %s %u PUs", nthreads,
+                      p->spec, p->kind == SU_PLACE_NUMA ? "it has" : "the topology has",
+                      m.npus);
+      goto out;
+    }
+    got = order_compact(&m, order, nthreads);
+    break;
+  case SU_PLACE_SCATTER:
+    if (nthreads > m.npus) {
+      err = su_errorf(SU_EINVAL, "cannot place %u threads with '%s': the topology has %u PUs",
+                      nthreads, p->spec, m.npus);
+      goto out;
+    }
+    if ((err = order_scatter(&m, order, nthreads, &got)))
+      goto out;
+    break;
+  case SU_PLACE_LIST:
+    if (!p->list || p->nlist == 0) {
+      err = su_errorf(SU_EINVAL, "cannot place threads with '%s': the PU list is empty",
+                      p->spec);
+      goto out;
+    }
+    if (nthreads > p->nlist) {
+      err = su_errorf(SU_EINVAL, "cannot place %u threads with '%s': it has %u PUs", nthreads,
+                      p->spec, p->nlist);
+      goto out;
+    }
+    for (unsigned i = 0; i < p->nlist; i++)
+      if (!hwloc_get_pu_obj_by_os_index(topo, p->list[i])) {
+        char all[256];
+        hwloc_bitmap_list_snprintf(all, sizeof(all), hwloc_topology_get_topology_cpuset(topo));
+        err = su_errorf(SU_EINVAL,
+                        "cannot place threads with '%s': PU %u does not exist (the topology "
+                        "has PUs %s)",
+                        p->spec, p->list[i], all);
+        goto out;
+      }
+    /* Threads take the list in its order; a shorter team uses its head. */
+    memcpy(order, p->list, (size_t)nthreads * sizeof(*order));
+    got = nthreads;
+    break;
+  default:
+    err = su_errorf(SU_EINVAL, "cannot place threads: unknown placement kind %d", (int)p->kind);
+    goto out;
+  }
+  SU_ASSERT(got == nthreads);
+  if ((err = write_cpuset(order, nthreads, cpuset, cpuset_len)))
+    goto out;
+  memcpy(pus_os, order, (size_t)nthreads * sizeof(*order));
+out:
+  free(order);
+  core_map_fini(&m);
+  return err;
+}
+
+/* ---- binding ------------------------------------------------------------------ */
+
+/* Binding failures the OS gives when it cannot or will not bind at all
+ * (containers without the syscall, seccomp): "not supported", a skip. */
+static int bind_errno(int e)
+{
+  return (e == ENOSYS || e == EXDEV || e == EPERM) ? SU_ENOTSUP : SU_EINVAL;
+}
+
+int su_place_bind_self(const su_topo_t *t, unsigned pu_os)
+{
+  hwloc_topology_t topo;
+  hwloc_obj_t pu;
+
+  if (!t)
+    return su_errorf(SU_EINVAL, "cannot bind: no topology");
+  if (!su_topo_is_this_system(t))
+    return su_errorf(SU_ENOTSUP, "cannot bind to PU %u: the topology is not this system", pu_os);
+  topo = su_topo_hwloc(t);
+  pu = hwloc_get_pu_obj_by_os_index(topo, pu_os);
+  if (!pu)
+    return su_errorf(SU_EINVAL, "cannot bind to PU %u: it does not exist", pu_os);
+  if (hwloc_set_cpubind(topo, pu->cpuset, HWLOC_CPUBIND_THREAD) != 0) {
+    int e = errno;
+    return su_errorf(bind_errno(e), "cannot bind to PU %u: %s", pu_os, strerror(e));
+  }
+  /* First touch by the bound thread puts its pages on its own node, which
+   * is what a per-thread bandwidth kernel measures.  It is the kernel's
+   * default policy, so a system that cannot set it loses nothing. */
+  if (hwloc_set_membind(topo, pu->nodeset, HWLOC_MEMBIND_FIRSTTOUCH,
+                        HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) != 0) {
+    int e = errno;
+    if (e != ENOSYS && e != EXDEV)
+      return su_errorf(SU_EINVAL, "cannot set first-touch memory policy on PU %u: %s", pu_os,
+                       strerror(e));
+  }
+  return SU_OK;
+}
+
+int su_place_unbind_self(const su_topo_t *t)
+{
+  hwloc_topology_t topo;
+
+  if (!t)
+    return su_errorf(SU_EINVAL, "cannot unbind: no topology");
+  if (!su_topo_is_this_system(t))
+    return su_errorf(SU_ENOTSUP, "cannot unbind: the topology is not this system");
+  topo = su_topo_hwloc(t);
+  if (hwloc_set_cpubind(topo, hwloc_topology_get_complete_cpuset(topo),
+                        HWLOC_CPUBIND_THREAD) != 0) {
+    int e = errno;
+    return su_errorf(bind_errno(e), "cannot unbind the thread: %s", strerror(e));
+  }
+  if (hwloc_set_membind(topo, hwloc_topology_get_complete_nodeset(topo), HWLOC_MEMBIND_DEFAULT,
+                        HWLOC_MEMBIND_THREAD | HWLOC_MEMBIND_BYNODESET) != 0) {
+    int e = errno;
+    if (e != ENOSYS && e != EXDEV)
+      return su_errorf(SU_EINVAL, "cannot reset the memory policy: %s", strerror(e));
+  }
+  return SU_OK;
+}
+
+int su_place_get_self(const su_topo_t *t, char *cpuset, size_t cpuset_len)
+{
+  hwloc_topology_t topo;
+  hwloc_bitmap_t set;
+  int w, err = SU_OK;
+
+  if (!t || !cpuset || cpuset_len == 0)
+    return su_errorf(SU_EINVAL, "cannot read the binding: missing argument");
+  if (!su_topo_is_this_system(t))
+    return su_errorf(SU_ENOTSUP, "cannot read the binding: the topology is not this system");
+  topo = su_topo_hwloc(t);
+  set = hwloc_bitmap_alloc();
+  if (!set)
+    return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
+  if (hwloc_get_cpubind(topo, set, HWLOC_CPUBIND_THREAD) != 0) {
+    int e = errno;
+    err = su_errorf(bind_errno(e), "cannot read the thread's binding: %s", strerror(e));
+    goto out;
+  }
+  w = hwloc_bitmap_list_snprintf(cpuset, cpuset_len, set);
+  if (w < 0 || (size_t)w >= cpuset_len)
+    err = su_errorf(SU_EINVAL, "the thread's cpuset does not fit in %zu bytes", cpuset_len);
+out:
+  hwloc_bitmap_free(set);
+  return err;
+}
