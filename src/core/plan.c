@@ -292,8 +292,22 @@ static int has_token(const char *list, const char *name)
   return 0;
 }
 
-static int plan_push(su_plan_t *plan, const su_point_t *pt)
+static int same_point(const su_point_t *a, const su_point_t *b)
 {
+  return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
+         a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
+         strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
+}
+
+/* Appends a point; one that is already planned (two groups naming the same
+ * kernel with the same axes) is dropped: *added says which. */
+static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
+{
+  *added = 0;
+  for (size_t i = 0; i < plan->n; i++)
+    if (same_point(&plan->points[i], pt))
+      return SU_OK;
+  *added = 1;
   if (plan->n == plan->cap) {
     size_t cap = plan->cap ? plan->cap * 2 : 64;
     su_point_t *p = realloc(plan->points, cap * sizeof(*p));
@@ -479,12 +493,13 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       su_place_fini(&place);
       if (!err)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
+      int added = 0;
       if (!err)
-        err = plan_push(plan, &pt);
-      if (err) {
+        err = plan_push(plan, &pt, &added);
+      if (err || !added)
         free(pt.pus);
+      if (err)
         return err;
-      }
     }
   }
   return SU_OK;

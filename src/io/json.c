@@ -147,11 +147,15 @@ void su_json_raw(su_json_t *j, const char *key, const char *json)
   size_t n = strlen(json);
 
   member(j, key);
-  /* Strip one trailing newline so nested documents stay tidy. */
+  /* Drop trailing white space; indent embedded lines to this depth. */
   while (n && (json[n - 1] == '\n' || json[n - 1] == ' '))
     n--;
-  if (fwrite(json, 1, n, j->fp) != n)
-    j->err = SU_EIO;
+  for (size_t i = 0; i < n; i++) {
+    if (fputc(json[i], j->fp) == EOF)
+      j->err = SU_EIO;
+    for (int d = 0; json[i] == '\n' && d < j->depth; d++)
+      out(j, "  ");
+  }
 }
 
 int su_json_finish(su_json_t *j)
