@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * compare.h: comparing two sets of measurements configuration by
+ * configuration (`sizeup compare`, `sizeup history check`).
+ *
+ * A side is the headline rows (bandwidth, flops, latency) of a results
+ * directory with their samples, or a baseline pooled from several runs.
+ * Configurations are matched by key (kernel, variant, backend, device,
+ * precision, threads, ranks, nodes, placement, size_bytes, metric).  For each
+ * match the comparison reports both medians with their 95% CIs, the ratio,
+ * the Mann-Whitney U p-value on the samples and Cliff's delta, and classes it
+ * with the rule documented in docs/nightly.md:
+ *
+ *   noisy      fewer than min_samples on a side, or cv > threshold on a side
+ *   regressed  p < alpha, the median is worse by more than threshold, and the
+ *              two CIs of the median do not overlap; or the configuration
+ *              was ok in the base and failed (failed_verify, error) in new
+ *   improved   the same three conditions in the better direction
+ *   unchanged  anything else
+ *   missing    in the base only (or unsupported/skipped in new)
+ *   new        in new only
+ *
+ * The derived metrics (peak_theoretical, clock, flops_per_cycle, efficiency)
+ * are not compared: they are single figures or the headline scaled by a
+ * constant, so they add no information to the gate.
+ */
+#ifndef SIZEUP_COMPARE_H
+#define SIZEUP_COMPARE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sizeup/samples.h"
+
+typedef enum su_cmp_class_e {
+  SU_CMP_UNCHANGED, SU_CMP_IMPROVED, SU_CMP_REGRESSED, SU_CMP_NOISY, SU_CMP_MISSING,
+  SU_CMP_NEW,
+  SU_CMP_NCLASSES
+} su_cmp_class_t;
+
+typedef struct su_cmp_opts {
+  double threshold;        /* fraction: 0.05 = 5% (default) */
+  double alpha;            /* significance level of the U test: 0.01 (default) */
+  size_t min_samples;      /* per side, below it a configuration is noisy: 6 */
+} su_cmp_opts_t;
+
+/* One side of a comparison.  `ok` holds a group per configuration whose
+ * status is ok (values may be empty when samples.csv lacks them); `failed`
+ * the keys of configurations whose status is failed_verify or error. */
+typedef struct su_cmp_side {
+  char *label;             /* run id, or a description of a pooled baseline */
+  su_samples_t ok, failed;
+} su_cmp_side_t;
+
+typedef struct su_cmp_row {
+  const su_sample_key_t *key; /* points into a side: valid while both live */
+  const char *unit;
+  int direction;           /* +1 higher is better, -1 lower is better */
+  su_cmp_class_t cls;
+  size_t n_base, n_new;    /* samples */
+  double base_median, new_median;
+  double ratio;            /* new_median / base_median */
+  double change;           /* (ratio - 1) * direction: < 0 is worse */
+  double base_ci_lo, base_ci_hi, new_ci_lo, new_ci_hi;   /* 95% CI of the medians */
+  double base_cv, new_cv;
+  double p_value;          /* Mann-Whitney U, two-sided; NaN when not tested */
+  double cliffs_delta;     /* P(new better) - P(new worse) over all pairs, in [-1, 1] */
+  char note[96];           /* why a row is noisy/regressed without a test; "" */
+} su_cmp_row_t;
+
+typedef struct su_cmp {
+  su_cmp_row_t *rows;
+  size_t nrows;
+  size_t count[SU_CMP_NCLASSES];
+  su_cmp_opts_t opts;
+  const char *base_label, *new_label;   /* point into the sides */
+} su_cmp_t;
+
+void su_cmp_opts_default(su_cmp_opts_t *o);
+
+/* "unchanged", "improved", "regressed", "noisy", "missing", "new". */
+const char *su_cmp_class_name(su_cmp_class_t c);
+
+/* +1 for bandwidth and flops, -1 for latency, 0 for metrics not compared. */
+int su_cmp_metric_direction(const char *metric);
+
+/*
+ * Loads the headline configurations of a results directory: summary.csv
+ * (required) through su_results_load and samples.csv (optional: without it
+ * every configuration has no samples and compares as noisy).  SU_OK; the
+ * loaders' SU_EIO / SU_EINVAL / SU_ENOMEM with context.  *out is zeroed
+ * first; release with su_cmp_side_fini.
+ */
+int su_cmp_side_load(const char *dir, su_cmp_side_t *out);
+void su_cmp_side_fini(su_cmp_side_t *s);   /* NULL-safe, idempotent */
+
+/*
+ * Compares cur with base.  Rows come in base order, then the new-only ones.
+ * SU_OK, SU_EINVAL for bad options (threshold <= 0, alpha outside (0,1)),
+ * SU_ENOMEM.  Release with su_cmp_fini.
+ */
+int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp_opts_t *o,
+               su_cmp_t *out);
+void su_cmp_fini(su_cmp_t *c);             /* NULL-safe, idempotent */
+
+/* "variant/backend/device/precision/threads=T/ranks=R/nodes=N/placement/size_bytes=S/metric":
+ * the key without the kernel (the JUnit test name).  Untrusted text kept as is. */
+void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len);
+
+/* A terminal table of every row (control characters in untrusted text become '?'),
+ * then one line of counts.  SU_OK or SU_EIO. */
+int su_cmp_write_table(const su_cmp_t *c, FILE *fp);
+
+/* compare.csv (docs/nightly.md).  SU_OK or SU_EIO. */
+int su_cmp_write_csv(const su_cmp_t *c, FILE *fp);
+
+/*
+ * JUnit XML: one testsuite named `suite`, one testcase per row (classname =
+ * kernel, name = su_cmp_key_name), <failure> for regressed, <skipped> for
+ * noisy, missing and new.  Every string is XML-escaped; control characters
+ * and invalid UTF-8 become '?', so the document is well-formed whatever the
+ * results files hold.  SU_OK or SU_EIO.
+ */
+int su_cmp_write_junit(const su_cmp_t *c, const char *suite, FILE *fp);
+
+/*
+ * Writes out_dir/compare.dat (numbers only) and out_dir/compare.gp (bars of
+ * the relative performance new/base, oriented so that > 1 is better, colored
+ * by class, threshold lines; labels sanitized with su_report_gp_sanitize) and
+ * renders compare.png with `gnuplot` (NULL = "gnuplot", "" = do not render)
+ * without a shell.  *rendered is 1 when the PNG was made, 0 when gnuplot is
+ * missing or failed (not an error).  SU_OK or SU_EIO.
+ */
+int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplot,
+                      int *rendered);
+
+#endif /* SIZEUP_COMPARE_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * samples.h: the per-repetition samples of a results directory, grouped by
+ * configuration (docs/csv-schema.md, samples.csv).
+ *
+ * A group is one configuration key plus its metric and every sample value of
+ * it, in file order.  The comparison (compare.h) and the history (history.h)
+ * test on these values rather than on the summary, because a rank test needs
+ * the samples.  Groups can also be built by hand (su_samples_add): adding to
+ * an existing key pools the values, which is how `history check` pools the
+ * baseline runs.  Strings are untrusted (see results.h) and owned by the set.
+ */
+#ifndef SIZEUP_SAMPLES_H
+#define SIZEUP_SAMPLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The configuration key of docs/csv-schema.md, without the run id.  Strings
+ * are never NULL once in a set. */
+typedef struct su_sample_key {
+  const char *kernel, *variant, *backend, *device, *precision, *placement, *metric;
+  unsigned threads, ranks, nodes;
+  uint64_t size_bytes;
+} su_sample_key_t;
+
+typedef struct su_sample_group {
+  su_sample_key_t key;     /* strings owned by the group */
+  char *unit;
+  double *values;
+  size_t n, cap;
+} su_sample_group_t;
+
+typedef struct su_samples {
+  su_sample_group_t *g;
+  size_t n, cap;
+} su_samples_t;
+
+/*
+ * Loads DIR/samples.csv into *out (zeroed first; release with
+ * su_samples_fini).  Columns are found by header name; rows with an empty
+ * value (a failed sample) are skipped.  SU_OK; SU_EIO when the file cannot
+ * be opened (*out stays empty, so callers may treat that as "no samples");
+ * SU_EINVAL for a missing column or a bad number, naming file and line;
+ * SU_ENOMEM.
+ */
+int su_samples_load(const char *dir, su_samples_t *out);
+
+/* Appends n values to the group of key (created when absent; unit is taken
+ * from the first add).  SU_OK or SU_ENOMEM. */
+int su_samples_add(su_samples_t *s, const su_sample_key_t *key, const char *unit,
+                   const double *values, size_t n);
+
+/* The group of key, or NULL. */
+su_sample_group_t *su_samples_find(const su_samples_t *s, const su_sample_key_t *key);
+
+/* 0 when both keys name the same configuration and metric. */
+int su_samples_key_cmp(const su_sample_key_t *a, const su_sample_key_t *b);
+
+void su_samples_fini(su_samples_t *s);   /* NULL-safe, idempotent */
+
+#endif /* SIZEUP_SAMPLES_H */

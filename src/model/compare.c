@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * compare.c: configuration-by-configuration comparison of two sides
+ * (compare.h), and its outputs: the terminal table, compare.csv and the
+ * gnuplot bar chart.  JUnit XML is in src/report/junit.c.
+ *
+ * The classification rule (compare.h, docs/nightly.md) asks for three things
+ * before calling a configuration regressed: statistical evidence (the
+ * Mann-Whitney U test, nonparametric because timing samples are skewed and
+ * often multimodal: Hoefler & Belli, SC15, section 3), a change that matters
+ * (the relative change of the medians beyond --threshold), and separation
+ * (the nonparametric 95% CIs of the two medians do not overlap).  The third
+ * condition guards the first against the U test's sensitivity to a shift in
+ * spread rather than location, and against many small samples making a
+ * negligible shift "significant".  A side whose coefficient of variation
+ * exceeds the threshold cannot resolve a change of that size, so it is called
+ * noisy instead of being gated.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+#include "sizeup/compare.h"
+#include "sizeup/csv.h"
+#include "sizeup/error.h"
+#include "sizeup/report.h"
+#include "sizeup/results.h"
+#include "sizeup/stats.h"
+
+static const char *const su_cmp_names[SU_CMP_NCLASSES] = {
+  "unchanged", "improved", "regressed", "noisy", "missing", "new",
+};
+
+void su_cmp_opts_default(su_cmp_opts_t *o)
+{
+  o->threshold = 0.05;
+  o->alpha = 0.01;
+  /* With 6 samples per side the smallest two-sided U-test p-value is
+   * 2/C(12,6) = 0.0022 (exact), so alpha = 0.01 can be reached; with 5 it is
+   * 0.0079, too close to alpha for the normal approximation to be trusted. */
+  o->min_samples = 6;
+}
+
+const char *su_cmp_class_name(su_cmp_class_t c)
+{
+  return (unsigned)c < SU_CMP_NCLASSES ? su_cmp_names[c] : "?";
+}
+
+int su_cmp_metric_direction(const char *metric)
+{
+  if (!metric)
+    return 0;
+  if (strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0)
+    return 1;
+  if (strcmp(metric, "latency") == 0)
+    return -1;
+  return 0;
+}
+
+/* --- sides ------------------------------------------------------------------- */
+
+int su_cmp_side_load(const char *dir, su_cmp_side_t *out)
+{
+  su_results_t r;
+  su_samples_t smp = {NULL, 0, 0};
+  su_cmp_side_t s;
+  int err;
+
+  memset(out, 0, sizeof(*out));
+  memset(&s, 0, sizeof(s));
+  if ((err = su_results_load(dir, &r)) != SU_OK)
+    return err;
+  err = su_samples_load(dir, &smp);
+  if (err == SU_EIO) {
+    su_errclear();          /* no samples.csv: every configuration is untestable */
+    err = SU_OK;
+  }
+  if (err)
+    goto out;
+  if (!(s.label = strdup(r.run_id))) {
+    err = su_errorf(SU_ENOMEM, "cannot load '%s'", dir);
+    goto out;
+  }
+  for (size_t i = 0; i < r.nrows; i++) {
+    const su_result_row_t *w = &r.rows[i];
+    su_sample_key_t k = {w->kernel, w->variant, w->backend, w->device, w->precision,
+                         w->placement, w->metric, w->threads, w->ranks, w->nodes,
+                         w->size_bytes};
+    const su_sample_group_t *g;
+    if (!su_cmp_metric_direction(w->metric))
+      continue;
+    if (su_results_row_ok(w)) {
+      g = su_samples_find(&smp, &k);
+      err = su_samples_add(&s.ok, &k, w->unit, g ? g->values : NULL, g ? g->n : 0);
+    } else if (strcmp(w->status, "failed_verify") == 0 || strcmp(w->status, "error") == 0) {
+      err = su_samples_add(&s.failed, &k, w->unit, NULL, 0);
+    }
+    if (err)
+      goto out;
+  }
+  *out = s;
+  memset(&s, 0, sizeof(s));
+out:
+  su_cmp_side_fini(&s);
+  su_samples_fini(&smp);
+  su_results_fini(&r);
+  return err;
+}
+
+void su_cmp_side_fini(su_cmp_side_t *s)
+{
+  if (!s)
+    return;
+  free(s->label);
+  su_samples_fini(&s->ok);
+  su_samples_fini(&s->failed);
+  memset(s, 0, sizeof(*s));
+}
+
+/* --- statistics -------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Index of the first element of the sorted x[0..n) that is >= v (or > v when
+ * strict). */
+static size_t bound(const double *x, size_t n, double v, int strict)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strict ? x[mid] <= v : x[mid] < v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/*
+ * Cliff's delta (Cliff, Psychological Bulletin 114(3), 1993): the share of
+ * (new, base) pairs where new is larger minus the share where it is smaller,
+ * in O((n + m) log m) by sorting.  Ties count for neither side.
+ */
+static int cliffs_delta(const double *base, size_t nb, const double *cur, size_t nn,
+                        double *out)
+{
+  double *sb = malloc(nb * sizeof(*sb));
+  double gt = 0, lt = 0;
+
+  if (!sb)
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  memcpy(sb, base, nb * sizeof(*sb));
+  qsort(sb, nb, sizeof(*sb), cmp_double);
+  for (size_t i = 0; i < nn; i++) {
+    lt += (double)bound(sb, nb, cur[i], 0);            /* base < new */
+    gt += (double)(nb - bound(sb, nb, cur[i], 1));     /* base > new */
+  }
+  free(sb);
+  *out = (lt - gt) / ((double)nb * (double)nn);
+  return SU_OK;
+}
+
+static void row_stats(const su_sample_group_t *g, double *median, double *lo, double *hi,
+                      double *cv)
+{
+  su_stats_t s;
+
+  *median = *lo = *hi = *cv = NAN;
+  if (g && g->n && su_stats_compute(g->values, g->n, &s) == SU_OK) {
+    *median = s.median;
+    *lo = s.ci95_lo;
+    *hi = s.ci95_hi;
+    *cv = s.n > 1 ? s.cv : NAN;
+  }
+}
+
+static void row_init(su_cmp_row_t *w, const su_sample_key_t *k, const char *unit)
+{
+  memset(w, 0, sizeof(*w));
+  w->key = k;
+  w->unit = unit;
+  w->direction = su_cmp_metric_direction(k->metric);
+  w->base_median = w->new_median = w->ratio = w->change = NAN;
+  w->base_ci_lo = w->base_ci_hi = w->new_ci_lo = w->new_ci_hi = NAN;
+  w->base_cv = w->new_cv = w->p_value = w->cliffs_delta = NAN;
+}
+
+static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample_group_t *n,
+                    const su_cmp_opts_t *o)
+{
+  double u;
+  int err, sig, sep;
+
+  w->n_base = b->n;
+  w->n_new = n->n;
+  row_stats(b, &w->base_median, &w->base_ci_lo, &w->base_ci_hi, &w->base_cv);
+  row_stats(n, &w->new_median, &w->new_ci_lo, &w->new_ci_hi, &w->new_cv);
+  if (isfinite(w->base_median) && isfinite(w->new_median) && w->base_median != 0) {
+    w->ratio = w->new_median / w->base_median;
+    w->change = (w->ratio - 1) * w->direction;
+  }
+  if (b->n < o->min_samples || n->n < o->min_samples) {
+    w->cls = SU_CMP_NOISY;
+    snprintf(w->note, sizeof(w->note), "too few samples to test (%zu and %zu, need %zu)",
+             b->n, n->n, o->min_samples);
+    return SU_OK;
+  }
+  if ((err = su_stats_mann_whitney(b->values, b->n, n->values, n->n, &u, &w->p_value)))
+    return err;
+  if ((err = cliffs_delta(b->values, b->n, n->values, n->n, &w->cliffs_delta)))
+    return err;
+  w->cliffs_delta *= w->direction;
+  if (!(w->base_cv <= o->threshold) || !(w->new_cv <= o->threshold)) {
+    w->cls = SU_CMP_NOISY;
+    snprintf(w->note, sizeof(w->note), "cv above %.3g%% (%.3g%% and %.3g%%)",
+             100 * o->threshold, 100 * w->base_cv, 100 * w->new_cv);
+    return SU_OK;
+  }
+  sig = w->p_value < o->alpha;
+  sep = w->base_ci_hi < w->new_ci_lo || w->new_ci_hi < w->base_ci_lo;
+  if (sig && sep && w->change < -o->threshold)
+    w->cls = SU_CMP_REGRESSED;
+  else if (sig && sep && w->change > o->threshold)
+    w->cls = SU_CMP_IMPROVED;
+  else
+    w->cls = SU_CMP_UNCHANGED;
+  return SU_OK;
+}
+
+int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp_opts_t *o,
+               su_cmp_t *out)
+{
+  su_cmp_t c;
+  size_t cap;
+  int err = SU_OK;
+
+  memset(out, 0, sizeof(*out));
+  if (!(o->threshold > 0 && o->threshold < 10))
+    return su_errorf(SU_EINVAL, "invalid threshold '%g'", 100 * o->threshold);
+  if (!(o->alpha > 0 && o->alpha < 1))
+    return su_errorf(SU_EINVAL, "invalid alpha '%g'", o->alpha);
+  memset(&c, 0, sizeof(c));
+  c.opts = *o;
+  c.base_label = base->label ? base->label : "base";
+  c.new_label = cur->label ? cur->label : "new";
+  cap = base->ok.n + base->failed.n + cur->ok.n + cur->failed.n;
+  if (cap && !(c.rows = calloc(cap, sizeof(*c.rows))))
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  for (size_t i = 0; i < base->ok.n; i++) {
+    const su_sample_group_t *b = &base->ok.g[i], *n = su_samples_find(&cur->ok, &b->key);
+    su_cmp_row_t *w = &c.rows[c.nrows++];
+    row_init(w, &b->key, b->unit);
+    if (n) {
+      if ((err = classify(w, b, n, o)))
+        goto out;
+    } else {
+      w->n_base = b->n;
+      row_stats(b, &w->base_median, &w->base_ci_lo, &w->base_ci_hi, &w->base_cv);
+      if (su_samples_find(&cur->failed, &b->key)) {
+        w->cls = SU_CMP_REGRESSED;
+        snprintf(w->note, sizeof(w->note), "ok in base, failed in new (failed_verify or error)");
+      } else {
+        w->cls = SU_CMP_MISSING;
+        snprintf(w->note, sizeof(w->note), "not measured in new");
+      }
+    }
+  }
+  for (size_t i = 0; i < base->failed.n; i++) {
+    const su_sample_group_t *b = &base->failed.g[i];
+    su_cmp_row_t *w;
+    if (su_samples_find(&cur->ok, &b->key))
+      continue;             /* listed below as new */
+    w = &c.rows[c.nrows++];
+    row_init(w, &b->key, b->unit);
+    w->cls = SU_CMP_MISSING;
+    snprintf(w->note, sizeof(w->note), "failed in base%s",
+             su_samples_find(&cur->failed, &b->key) ? " and new" : ", not measured in new");
+  }
+  for (size_t i = 0; i < cur->ok.n; i++) {
+    const su_sample_group_t *n = &cur->ok.g[i];
+    su_cmp_row_t *w;
+    if (su_samples_find(&base->ok, &n->key))
+      continue;
+    w = &c.rows[c.nrows++];
+    row_init(w, &n->key, n->unit);
+    w->n_new = n->n;
+    row_stats(n, &w->new_median, &w->new_ci_lo, &w->new_ci_hi, &w->new_cv);
+    w->cls = SU_CMP_NEW;
+    snprintf(w->note, sizeof(w->note), "%s",
+             su_samples_find(&base->failed, &n->key) ? "failed in base" : "not measured in base");
+  }
+  for (size_t i = 0; i < cur->failed.n; i++) {
+    const su_sample_group_t *n = &cur->failed.g[i];
+    su_cmp_row_t *w;
+    if (su_samples_find(&base->ok, &n->key) || su_samples_find(&base->failed, &n->key))
+      continue;
+    w = &c.rows[c.nrows++];
+    row_init(w, &n->key, n->unit);
+    w->cls = SU_CMP_NEW;
+    snprintf(w->note, sizeof(w->note), "failed in new, not measured in base");
+  }
+  for (size_t i = 0; i < c.nrows; i++)
+    c.count[c.rows[i].cls]++;
+  *out = c;
+  return SU_OK;
+out:
+  free(c.rows);
+  return err;
+}
+
+void su_cmp_fini(su_cmp_t *c)
+{
+  if (!c)
+    return;
+  free(c->rows);
+  memset(c, 0, sizeof(*c));
+}
+
+void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len)
+{
+  snprintf(buf, len, "%s/%s/%s/%s/threads=%u/ranks=%u/nodes=%u/%s/size_bytes=%llu/%s",
+           k->variant, k->backend, k->device, k->precision, k->threads, k->ranks, k->nodes,
+           k->placement, (unsigned long long)k->size_bytes, k->metric);
+}
+
+/* --- table ------------------------------------------------------------------- */
+
+/* Untrusted text on a terminal: control characters become '?'. */
+static void put_safe(FILE *fp, const char *s, int width)
+{
+  char buf[256];
+  size_t i;
+
+  for (i = 0; s && s[i] && i + 1 < sizeof(buf); i++)
+    buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+  buf[i] = '\0';
+  if (width > 0 && i > (size_t)width) {
+    buf[width - 1] = '~';
+    buf[width] = '\0';
+  }
+  fprintf(fp, "%-*s", width, buf);
+}
+
+static void put_num(FILE *fp, double v, int width)
+{
+  if (isfinite(v))
+    fprintf(fp, " %*.4g", width, v);
+  else
+    fprintf(fp, " %*s", width, "-");
+}
+
+int su_cmp_write_table(const su_cmp_t *c, FILE *fp)
+{
+  char name[512];
+
+  fprintf(fp, "%-9s %7s %8s %9s %9s %9s %9s %-7s %s\n", "class", "change", "p", "base",
+          "new", "base_cv%", "new_cv%", "unit", "kernel configuration");
+  for (size_t i = 0; i < c->nrows; i++) {
+    const su_cmp_row_t *w = &c->rows[i];
+    fprintf(fp, "%-9s", su_cmp_class_name(w->cls));
+    if (isfinite(w->change))
+      fprintf(fp, " %+6.1f%%", 100 * w->change);
+    else
+      fprintf(fp, " %7s", "-");
+    if (isfinite(w->p_value))
+      fprintf(fp, " %8.2g", w->p_value);
+    else
+      fprintf(fp, " %8s", "-");
+    put_num(fp, w->base_median, 9);
+    put_num(fp, w->new_median, 9);
+    put_num(fp, 100 * w->base_cv, 9);
+    put_num(fp, 100 * w->new_cv, 9);
+    fputc(' ', fp);
+    put_safe(fp, w->unit, 7);
+    fputc(' ', fp);
+    put_safe(fp, w->key->kernel, 0);
+    fputc(' ', fp);
+    su_cmp_key_name(w->key, name, sizeof(name));
+    put_safe(fp, name, 0);
+    if (w->note[0]) {
+      fprintf(fp, "  (");
+      put_safe(fp, w->note, 0);
+      fputc(')', fp);
+    }
+    fputc('\n', fp);
+  }
+  fprintf(fp, "\n%zu compared: %zu regressed, %zu improved, %zu unchanged, %zu noisy, "
+          "%zu missing, %zu new (threshold %.3g%%, alpha %.3g)\n",
+          c->nrows, c->count[SU_CMP_REGRESSED], c->count[SU_CMP_IMPROVED],
+          c->count[SU_CMP_UNCHANGED], c->count[SU_CMP_NOISY], c->count[SU_CMP_MISSING],
+          c->count[SU_CMP_NEW], 100 * c->opts.threshold, c->opts.alpha);
+  return ferror(fp) ? su_errorf(SU_EIO, "cannot write the comparison table") : SU_OK;
+}
+
+/* --- compare.csv ------------------------------------------------------------- */
+
+static const char *const su_cmp_csv_cols[] = {
+  "base_run", "new_run", "kernel", "variant", "backend", "device", "precision", "threads",
+  "ranks", "nodes", "placement", "size_bytes", "metric", "unit", "direction", "class",
+  "base_n", "new_n", "base_median", "new_median", "ratio", "change", "base_ci95_lo",
+  "base_ci95_hi", "new_ci95_lo", "new_ci95_hi", "base_cv", "new_cv", "p_value",
+  "cliffs_delta", "threshold", "alpha", "note",
+};
+
+int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
+{
+  su_csv_writer_t w;
+  int err = SU_OK;
+
+  su_csv_writer_init(&w, fp);
+  for (size_t i = 0; i < sizeof(su_cmp_csv_cols) / sizeof(su_cmp_csv_cols[0]); i++)
+    su_csv_put_str(&w, su_cmp_csv_cols[i]);
+  err = su_csv_end_row(&w);
+  for (size_t i = 0; i < c->nrows && !err; i++) {
+    const su_cmp_row_t *r = &c->rows[i];
+    su_csv_put_str(&w, c->base_label);
+    su_csv_put_str(&w, c->new_label);
+    su_csv_put_str(&w, r->key->kernel);
+    su_csv_put_str(&w, r->key->variant);
+    su_csv_put_str(&w, r->key->backend);
+    su_csv_put_str(&w, r->key->device);
+    su_csv_put_str(&w, r->key->precision);
+    su_csv_put_u64(&w, r->key->threads);
+    su_csv_put_u64(&w, r->key->ranks);
+    su_csv_put_u64(&w, r->key->nodes);
+    su_csv_put_str(&w, r->key->placement);
+    su_csv_put_u64(&w, r->key->size_bytes);
+    su_csv_put_str(&w, r->key->metric);
+    su_csv_put_str(&w, r->unit);
+    su_csv_put_str(&w, r->direction > 0 ? "higher" : "lower");
+    su_csv_put_str(&w, su_cmp_class_name(r->cls));
+    su_csv_put_u64(&w, r->n_base);
+    su_csv_put_u64(&w, r->n_new);
+    su_csv_put_double(&w, r->base_median);
+    su_csv_put_double(&w, r->new_median);
+    su_csv_put_double(&w, r->ratio);
+    su_csv_put_double(&w, r->change);
+    su_csv_put_double(&w, r->base_ci_lo);
+    su_csv_put_double(&w, r->base_ci_hi);
+    su_csv_put_double(&w, r->new_ci_lo);
+    su_csv_put_double(&w, r->new_ci_hi);
+    su_csv_put_double(&w, r->base_cv);
+    su_csv_put_double(&w, r->new_cv);
+    su_csv_put_double(&w, r->p_value);
+    su_csv_put_double(&w, r->cliffs_delta);
+    su_csv_put_double(&w, c->opts.threshold);
+    su_csv_put_double(&w, c->opts.alpha);
+    su_csv_put_str(&w, r->note);
+    err = su_csv_end_row(&w);
+  }
+  if (err)
+    return su_errorf(SU_EIO, "cannot write compare.csv");
+  return SU_OK;
+}
+
+/* --- plot -------------------------------------------------------------------- */
+
+static unsigned class_rgb(su_cmp_class_t c)
+{
+  switch (c) {
+  case SU_CMP_REGRESSED: return 0xd62728;
+  case SU_CMP_IMPROVED:  return 0x2ca02c;
+  case SU_CMP_NOISY:     return 0x9a9a9a;
+  default:               return 0x1f77b4;
+  }
+}
+
+int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplot,
+                      int *rendered)
+{
+  char path[4096], label[160], raw[512], bl[96], nl[96];
+  su_report_opts_t ro = {out_dir, gnuplot};
+  su_report_info_t info;
+  su__plot_t plot;
+  su__report_t rp;
+  FILE *dat, *gp;
+  size_t n = 0;
+  int err = SU_OK, width;
+
+  *rendered = 0;
+  snprintf(path, sizeof(path), "%s/compare.dat", out_dir);
+  if (!(dat = fopen(path, "w")))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  fprintf(dat, "# index  relative_performance(new/base, >1 better)  rgb\n");
+  for (size_t i = 0; i < c->nrows; i++) {
+    const su_cmp_row_t *w = &c->rows[i];
+    if (!isfinite(w->ratio) || w->ratio <= 0)
+      continue;
+    fprintf(dat, "%zu %.9g %u\n", n++, w->direction > 0 ? w->ratio : 1 / w->ratio,
+            class_rgb(w->cls));
+  }
+  if (fclose(dat) != 0) {
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  }
+  snprintf(path, sizeof(path), "%s/compare.gp", out_dir);
+  if (!(gp = fopen(path, "w")))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  width = 300 + 16 * (int)n;
+  width = width < 960 ? 960 : width > 4000 ? 4000 : width;
+  su_report_gp_sanitize(c->base_label, bl, sizeof(bl));
+  su_report_gp_sanitize(c->new_label, nl, sizeof(nl));
+  fprintf(gp,
+          "# sizeup compare plot.  Render (PNG) with: gnuplot compare.gp\n"
+          "# Data: compare.dat (numbers only).  Labels taken from results files are\n"
+          "# sanitized (letters, digits and . , : / + - = _ ( ) [ ] %% # only).\n"
+          "# Bars: relative performance new/base (base/new for latency), > 1 is better;\n"
+          "# red regressed, green improved, grey noisy, blue unchanged.\n"
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "  set terminal pngcairo size %d,700\n"
+          "} else {\n"
+          "  set terminal png size %d,700\n"
+          "}\n"
+          "set termoption noenhanced\n"
+          "set output 'compare.png'\n"
+          "set title 'sizeup compare: %s (new) vs %s (base)' noenhanced\n"
+          "set ylabel 'relative performance (> 1 is better)'\n"
+          "set style fill solid 0.8 border -1\n"
+          "set boxwidth 0.8\n"
+          "set grid ytics\n"
+          "set key off\n"
+          "set bmargin 16\n"
+          "set xrange [-1:%zu]\n"
+          "set xtics rotate by -60 font ',7' noenhanced (",
+          width, width, nl, bl, n);
+  n = 0;
+  for (size_t i = 0; i < c->nrows; i++) {
+    const su_cmp_row_t *w = &c->rows[i];
+    if (!isfinite(w->ratio) || w->ratio <= 0)
+      continue;
+    snprintf(raw, sizeof(raw), "%s t%u %s %s %lluB %s", w->key->kernel, w->key->threads,
+             w->key->placement, w->key->precision, (unsigned long long)w->key->size_bytes,
+             w->key->metric);
+    su_report_gp_sanitize(raw, label, 64);
+    fprintf(gp, "%s'%s' %zu", n ? ", " : "", label, n);
+    n++;
+  }
+  fprintf(gp,
+          ")\n"
+          "plot 'compare.dat' using 1:2:3 with boxes lc rgb variable, \\\n"
+          "     1 lc rgb 'black' lw 1, %.9g dt 2 lc rgb 'red', %.9g dt 2 lc rgb 'green'\n",
+          1 - c->opts.threshold, 1 + c->opts.threshold);
+  if (ferror(gp) | (fclose(gp) != 0))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  if (n == 0)
+    return SU_OK;           /* nothing to draw: an empty plot would only confuse */
+  memset(&info, 0, sizeof(info));
+  memset(&plot, 0, sizeof(plot));
+  memset(&rp, 0, sizeof(rp));
+  snprintf(plot.name, sizeof(plot.name), "compare");
+  snprintf(plot.section, sizeof(plot.section), "compare");
+  rp.o = &ro;
+  rp.info = &info;
+  rp.plots = &plot;
+  rp.nplots = rp.cap = 1;
+  if ((err = su__report_render(&rp)) != SU_OK)
+    return err;
+  *rendered = plot.rendered;
+  return SU_OK;
+}
