@@ -101,10 +101,6 @@ int cmd_report(int argc, char **argv)
   }
   if (!o.out_dir) {
     safe_component(dirs[0].run_id, comp, sizeof(comp));
-    if (mkdir("reports", 0755) != 0 && errno != EEXIST) {
-      rc = su_cli_fail(su_errorf(SU_EIO, "cannot create 'reports': %s", strerror(errno)));
-      goto out;
-    }
     snprintf(outbuf, sizeof(outbuf), "reports/%s", comp);
     o.out_dir = outbuf;
   }

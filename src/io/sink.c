@@ -19,6 +19,7 @@
 
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 #include "sizeup/run.h"
 
 struct su_sink {
@@ -42,27 +43,6 @@ static const char *const su_sample_cols[] = {
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-static int mkdir_p(const char *path)
-{
-  char buf[1024];
-  size_t len = strlen(path);
-
-  if (len == 0 || len >= sizeof(buf))
-    return su_errorf(SU_EINVAL, "invalid output directory '%s'", path);
-  memcpy(buf, path, len + 1);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-      return su_errorf(SU_EIO, "cannot create directory '%s': %s", buf, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-    return su_errorf(SU_EIO, "cannot create directory '%s': %s", buf, strerror(errno));
-  return SU_OK;
-}
 
 static void path_join(char *out, size_t len, const char *dir, const char *name)
 {
@@ -199,7 +179,7 @@ int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out)
     r->samples = fopen(smp, "a");
   } else {
     char probe[1100];
-    if ((err = mkdir_p(dir)))
+    if ((err = su_fs_mkdir_p(dir)))
       goto fail;
     path_join(probe, sizeof(probe), dir, "summary.csv");
     path_join(sum, sizeof(sum), dir, "summary.csv.part");

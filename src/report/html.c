@@ -17,6 +17,7 @@
 #include "report/report_int.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 
 void su_report_html_escape(FILE *fp, const char *s)
 {
@@ -532,8 +533,8 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
   memset(&rp, 0, sizeof(rp));
   rp.o = o;
   rp.info = info;
-  if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST)
-    return su_errorf(SU_EIO, "cannot create '%s': %s", o->out_dir, strerror(errno));
+  if ((err = su_fs_mkdir_p(o->out_dir)))
+    return err;
   rp.dirs = calloc(ndirs, sizeof(*rp.dirs));
   if (!rp.dirs)
     return su_errorf(SU_ENOMEM, "cannot plan the report");
