@@ -505,14 +505,19 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   return SU_OK;
 }
 
+/* A group runs on its own backends ("cpu" when it names none), narrowed by
+ * --backend. */
 static int group_has_backend(const su_group_t *g, const su_plan_filter_t *f,
                              const su_backend_t *b)
 {
-  const char *want = f->backend && f->backend[0] ? f->backend : g->backend;
+  const char *own = g->backend[0] ? g->backend : "cpu";
 
-  if (!want[0])
-    want = "cpu";
-  return strcmp(want, "all") == 0 || has_token(want, b->name);
+  if (strcmp(own, "all") != 0 && !has_token(own, b->name))
+    return 0;
+  if (f->backend && f->backend[0] && strcmp(f->backend, "all") != 0 &&
+      !has_token(f->backend, b->name))
+    return 0;
+  return 1;
 }
 
 int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_t ngroups,
@@ -543,7 +548,7 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
    * with the default axes. */
   char fbuf[512], *ftok[SU_MAX_LIST];
   unsigned nf = 0;
-  unsigned char used[SU_MAX_LIST] = {0};
+  unsigned used[SU_MAX_LIST] = {0}; /* per --kernels entry: bit per backend planned */
   su_group_t dflt;
 
   if (f->kernels) {
@@ -562,8 +567,11 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
       memset(&dflt, 0, sizeof(dflt));
       snprintf(dflt.name, sizeof(dflt.name), "default");
       snprintf(dflt.placement, sizeof(dflt.placement), "compact");
+      snprintf(dflt.backend, sizeof(dflt.backend), "%s",
+               f->backend && f->backend[0] ? f->backend : "all");
+      /* Without --backend, a kernel the CPU has runs on the CPU only. */
       for (unsigned i = 0; i < nf; i++)
-        if (!used[i] && strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
+        if (strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
           strcat(dflt.kernels, dflt.kernels[0] ? "," : "");
           strcat(dflt.kernels, ftok[i]);
         }
@@ -571,22 +579,29 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
     snprintf(kbuf, sizeof(kbuf), "%s", g->kernels);
     nk = split_list(kbuf, ktok, SU_MAX_LIST);
     for (unsigned k = 0; k < nk; k++) {
-      int known = 0, wanted = !f->kernels || gi == ngroups;
-      for (unsigned i = 0; i < nf && gi < ngroups; i++)
+      int known = 0, wanted = !f->kernels, match = -1;
+      for (unsigned i = 0; i < nf; i++)
         if (strcmp(ftok[i], ktok[k]) == 0)
-          wanted = used[i] = 1;
+          wanted = 1, match = (int)i;
       if (!wanted)
         continue;
       for (const su_backend_t *const *b = su_backends(); *b; b++) {
         const su_kernel_ops_t *ops = su_backend_kernel(*b, ktok[k]);
+        unsigned bit = 1u << backend_slot(*b);
         if (!ops)
           continue;
         known = 1;
-        if (!group_has_backend(g, f, *b))
+        /* The default group plans only what no group planned. */
+        if (!group_has_backend(g, f, *b) || (gi == ngroups && match >= 0 && (used[match] & bit)))
+          continue;
+        if (gi == ngroups && !(f->backend && f->backend[0]) && strcmp((*b)->name, "cpu") != 0 &&
+            su_backend_kernel(su_backend_find("cpu"), ktok[k]))
           continue;
         if ((err = plan_kernel(plan, t, &e, g, f, *b, ops,
                                g->budget_s > 0 ? g->budget_s : mo->budget_s)))
           return err;
+        if (match >= 0)
+          used[match] |= bit;
       }
       if (!known)
         return su_errorf(SU_EINVAL, "unknown kernel '%s' (see 'sizeup list')", ktok[k]);
