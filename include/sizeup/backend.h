@@ -25,6 +25,7 @@ typedef struct su_device_info {
   char vendor[64];
   char version[128];       /* driver / runtime version */
   char json[4096];         /* a complete JSON object with every device fact */
+  char local_cpuset[256];  /* PUs next to the device ("0-15"), "" when unknown */
 } su_device_info_t;
 
 typedef struct su_backend {

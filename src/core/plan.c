@@ -359,7 +359,7 @@ static const char *plan_backend_why(const su_plan_t *plan, const su_backend_t *b
 
 /* Devices of a backend matching `sel` ("P:D" id, index, or name substring). */
 static int select_devices(const su_backend_t *b, void *ctx, const char *sel, unsigned *devs,
-                          char names[][128], unsigned cap, unsigned *n)
+                          char names[][128], int *near_pu, unsigned cap, unsigned *n)
 {
   unsigned count = 0, m = 0;
   int err;
@@ -376,6 +376,10 @@ static int select_devices(const su_backend_t *b, void *ctx, const char *sel, uns
       continue;
     devs[m] = d;
     snprintf(names[m], 128, "%s", info.name);
+    /* The host thread that drives the device runs next to it (hwloc I/O
+     * locality): the first PU of the device's local cpuset. */
+    near_pu[m] = info.local_cpuset[0] >= '0' && info.local_cpuset[0] <= '9'
+                     ? atoi(info.local_cpuset) : -1;
     m++;
   }
   if (m == 0 && sel && sel[0] && strcmp(sel, "all") != 0)
@@ -410,6 +414,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   unsigned threads[SU_MAX_LIST];
   uint64_t sizes[SU_MAX_LIST];
   char devnames[16][128];
+  int near_pu[16] = {-1};
   const char *prec = f->precision ? f->precision : g->precision;
   const char *var = f->variants ? f->variants : g->variants;
   const char *thr = f->threads ? f->threads : g->threads;
@@ -444,7 +449,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     if (plan_backend(plan, b, &ctx) != SU_OK) {
       snprintf(why, sizeof(why), "%s", plan_backend_why(plan, b));
       snprintf(devnames[0], 128, "none");
-    } else if ((err = select_devices(b, ctx, f->device, devs, devnames, 16, &ndev))) {
+    } else if ((err = select_devices(b, ctx, f->device, devs, devnames, near_pu, 16, &ndev))) {
       return err;
     } else if (ndev == 0) {
       snprintf(why, sizeof(why), "no %s device found", b->name);
@@ -491,6 +496,11 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       }
       err = su_place_plan(t, &place, pt.threads, pt.pus, pt.cpuset, sizeof(pt.cpuset));
       su_place_fini(&place);
+      if (!err && !host && near_pu[d] >= 0) {
+        pt.pus[0] = (unsigned)near_pu[d];
+        snprintf(pt.placement, sizeof(pt.placement), "near_device");
+        snprintf(pt.cpuset, sizeof(pt.cpuset), "%d", near_pu[d]);
+      }
       if (!err)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
       int added = 0;

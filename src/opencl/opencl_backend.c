@@ -370,7 +370,8 @@ static int pci_bus_id(cl_device_id id, char *out, size_t len)
  * packages inside that cpuset.  A device without PCI locality (a CPU device,
  * or a driver without the query) gets the whole machine, said as such.
  */
-static void append_locality(char *buf, size_t len, size_t *pos, cl_device_id id)
+static void append_locality(char *buf, size_t len, size_t *pos, cl_device_id id,
+                            char *local, size_t local_len)
 {
   su_topo_t *t = NULL;
   hwloc_topology_t topo;
@@ -387,6 +388,8 @@ static void append_locality(char *buf, size_t len, size_t *pos, cl_device_id id)
   if (!set || hwloc_opencl_get_device_cpuset(topo, id, set) != 0)
     goto out;
   hwloc_bitmap_list_snprintf(list, sizeof(list), set);
+  if (!hwloc_bitmap_isequal(set, hwloc_topology_get_complete_cpuset(topo)))
+    snprintf(local, local_len, "%s", list); /* only a real locality binds */
   appendf(buf, len, pos, "\"local_cpuset\": \"%s\", \"locality\": \"%s\", ", list,
           hwloc_bitmap_isequal(set, hwloc_topology_get_complete_cpuset(topo)) ? "machine"
                                                                                : "device");
@@ -460,7 +463,8 @@ static int ocl_device_info(void *ctx, unsigned dev, su_device_info_t *out)
           d->has_fp64 ? "true" : "false", d->has_fp16 ? "true" : "false");
   if (pci_bus_id(d->id, pci, sizeof(pci)))
     append_str(info.json, sizeof(info.json), &pos, "pci_bus_id", pci);
-  append_locality(info.json, sizeof(info.json), &pos, d->id);
+  append_locality(info.json, sizeof(info.json), &pos, d->id, info.local_cpuset,
+                  sizeof(info.local_cpuset));
   appendf(info.json, sizeof(info.json), &pos, "\"timer\": \"opencl profiling events\"}");
   if (pos >= sizeof(info.json))
     return su_errorf(SU_EINVAL, "device facts of '%s' do not fit the JSON buffer", d->name);
