@@ -16,7 +16,9 @@
 #define SU_EXIT_REGRESSION 3
 #define SU_EXIT_INTERRUPTED 130
 
+int cmd_compare(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -32,5 +34,17 @@ int su_cli_fail(int err);
 int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* getopt_long's unknown option / missing argument, reported git-style. */
 int su_cli_bad_option(const char *cmd, int argc, char **argv);
+
+/* Shared by `compare` and `history check` (cmd_compare.c).  Parses the
+ * value of -t/--threshold (percent) or -a/--alpha into o; returns
+ * SU_EXIT_OK or SU_EXIT_USAGE after printing the error. */
+struct su_cmp_opts;
+struct su_cmp;
+int su_cli_compare_options(const char *cmd, int c, const char *arg, struct su_cmp_opts *o);
+/* Prints the table, writes JUnit XML to junit and compare.csv plus the plot
+ * into out_dir (each when not NULL); returns SU_EXIT_REGRESSION when a
+ * configuration regressed, SU_EXIT_OK, or SU_EXIT_ERROR on an output error. */
+int su_cli_compare_report(const struct su_cmp *c, const char *suite, const char *junit,
+                          const char *out_dir);
 
 #endif /* SIZEUP_CLI_H */

@@ -21,7 +21,9 @@ struct su_cmd {
 
 /* Sorted by name. */
 static const struct su_cmd su_cmds[] = {
+  {"compare", cmd_compare, "compare two results directories; exit 3 on a regression"},
   {"fit", cmd_fit, "fit scaling laws (Amdahl, Gustafson, USL) to a results directory"},
+  {"history", cmd_history, "keep runs in an SQLite history; check a run against it, plot trends"},
   {"list", cmd_list, "list the kernels with their work models"},
   {"report", cmd_report, "plots and an HTML/Markdown report from results directories"},
   {"run", cmd_run, "run a benchmark suite and write results/<run-id>/"},

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * history.h: a history of runs in an SQLite database (`sizeup history`).
+ *
+ * Each run added keeps its fingerprint key (CPU model, cores, packages, NUMA
+ * nodes, memory, host name and the user labels of system.json), every
+ * summary row and every sample of its headline configurations.  A new run
+ * is checked against the last N comparable runs (same fingerprint key):
+ * their samples are pooled per configuration and compared with compare.h's
+ * rule, so between-run variation enters the baseline's spread.
+ *
+ * Safety: one run is added in ONE transaction (BEGIN IMMEDIATE ... COMMIT),
+ * so a crash mid-insert leaves the database without that run; the database
+ * is in WAL mode with a 10 s busy timeout, so concurrent `history add` runs
+ * wait for each other instead of failing.  The schema is identified by
+ * PRAGMA application_id and versioned by PRAGMA user_version; any other file
+ * is refused with "'F' is not a sizeup history database".  Adding a run
+ * whose run id is already stored is a no-op (reported through *added).
+ *
+ * Every function returns SU_ENOTSUP with "built without SQLite: install
+ * libsqlite3-dev and rebuild" when sizeup was built without SQLite.
+ */
+#ifndef SIZEUP_HISTORY_H
+#define SIZEUP_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sizeup/compare.h"
+
+#define SU_HISTORY_SCHEMA_VERSION 1
+
+typedef struct su_history su_history_t;   /* an open database */
+
+typedef struct su_history_run {
+  int64_t id;              /* order of addition */
+  char *run_id, *fingerprint, *hostname, *cpu_model, *source_dir;
+  int64_t added_unix;      /* seconds since the epoch */
+  size_t nconfigs, nsamples;
+} su_history_run_t;
+
+/*
+ * Opens (create = 1: creates when missing) the history database at path and
+ * checks its identity and schema version.  SU_OK with *out set; SU_EINVAL
+ * for a file that is not a sizeup history database (another SQLite schema,
+ * a newer schema version, not SQLite at all, corrupt); SU_EIO when it cannot
+ * be opened; SU_ENOTSUP without SQLite.
+ */
+int su_history_open(const char *path, int create, su_history_t **out);
+void su_history_close(su_history_t *h);   /* NULL-safe */
+
+/*
+ * Adds the results directory dir.  *added is 1 when stored, 0 when a run
+ * with the same run id was already there (nothing changed).  On any error
+ * nothing of the run is stored.  SU_OK; the loaders' errors; SU_EIO for a
+ * database error.
+ */
+int su_history_add(su_history_t *h, const char *dir, int *added);
+
+/* Every run, in the order added.  Free with su_history_runs_free. */
+int su_history_list(su_history_t *h, su_history_run_t **runs, size_t *n);
+void su_history_runs_free(su_history_run_t *runs, size_t n);
+
+/*
+ * Loads the results directory dir into *cur and pools into *base the
+ * samples of the last `window` runs with the same fingerprint key as dir
+ * (the run with dir's run id excluded).  *nruns is how many were pooled (0:
+ * nothing comparable; base is then empty).  Release both sides with
+ * su_cmp_side_fini.
+ */
+int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
+                        su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns);
+
+/*
+ * Writes into out_dir one trend plot (trend_N.gp + trend_N.dat) per
+ * fingerprint and headline figure (kernel, precision, metric: the best
+ * median of the run), marking the runs where `history check` with this
+ * window and these options finds a regression in that figure, and renders
+ * them with gnuplot (NULL = "gnuplot", "" = no rendering; missing gnuplot is
+ * not an error).  *nplots and *nrendered count them.
+ */
+int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
+                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
+                    size_t *nrendered);
+
+/* The fingerprint key of a loaded results directory (malloc'ed text). */
+struct su_results;
+int su_history_fingerprint(const struct su_results *r, char **out);
+
+/* For tests only: when set, called inside the transaction of
+ * su_history_add just before COMMIT (to simulate a crash mid-insert). */
+extern void (*su__history_before_commit)(void);
+
+#endif /* SIZEUP_HISTORY_H */

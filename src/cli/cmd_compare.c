@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd_compare.c: `sizeup compare BASE NEW [--threshold 5] [--alpha 0.01]
+ * [--junit FILE] [--out DIR]`.
+ *
+ * Compares two results directories configuration by configuration
+ * (compare.h), prints a table, and optionally writes JUnit XML, compare.csv
+ * and a bar chart.  The exit code is the gate: 0 nothing regressed,
+ * 3 a regression, 2 bad usage or unreadable input, 1 an output error.
+ * The output half is shared with `sizeup history check`.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "sizeup/compare.h"
+#include "sizeup/error.h"
+
+static void usage(FILE *fp)
+{
+  fprintf(fp,
+          "usage: sizeup compare BASE NEW [--threshold PCT] [--alpha A] [--junit FILE]\n"
+          "                      [--out DIR]\n"
+          "\n"
+          "Compare two results directories configuration by configuration (same\n"
+          "kernel, variant, backend, device, precision, threads, ranks, nodes,\n"
+          "placement, size and metric).  For bandwidth, flops and latency: both\n"
+          "medians with 95%% CIs, the ratio, the Mann-Whitney U p-value of the\n"
+          "samples and Cliff's delta.  A configuration is 'regressed' when p < alpha,\n"
+          "its median is worse by more than the threshold AND the two CIs do not\n"
+          "overlap (or it failed in NEW); 'noisy' when a side has a cv above the\n"
+          "threshold or too few samples.  See docs/nightly.md.\n"
+          "\n"
+          "options:\n"
+          "  -t, --threshold PCT  smallest change that matters, percent (default 5)\n"
+          "  -a, --alpha A        significance level of the U test (default 0.01)\n"
+          "  -j, --junit FILE     write JUnit XML (one testcase per configuration)\n"
+          "  -o, --out DIR        write DIR/compare.csv and the plot DIR/compare.{gp,dat,png}\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "exit status: 0 nothing regressed, 3 a regression, 2 bad usage or input,\n"
+          "1 an output error.\n"
+          "\n"
+          "examples:\n"
+          "  sizeup compare results/last-night results/tonight\n"
+          "  sizeup compare base/ new/ --threshold 3 --junit compare.xml --out cmp/\n");
+}
+
+/* Parses "5" or "5%" as a percentage in (0, 1000). */
+static int parse_pct(const char *s, double *out)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (end != s && *end == '%')
+    end++;
+  if (end == s || *end || errno || !(v > 0 && v < 1000))
+    return -1;
+  *out = v / 100;
+  return 0;
+}
+
+static int parse_alpha(const char *s, double *out)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (end == s || *end || errno || !(v > 0 && v < 1))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int su_cli_compare_options(const char *cmd, int c, const char *arg, su_cmp_opts_t *o)
+{
+  if (c == 't' && parse_pct(arg, &o->threshold) < 0)
+    return su_cli_usage_error(cmd, "invalid value '%s' for --threshold (a percentage)", arg);
+  if (c == 'a' && parse_alpha(arg, &o->alpha) < 0)
+    return su_cli_usage_error(cmd, "invalid value '%s' for --alpha (between 0 and 1)", arg);
+  return SU_EXIT_OK;
+}
+
+static int write_file(const char *path, const su_cmp_t *c, const char *suite, int junit)
+{
+  FILE *fp = fopen(path, "w");
+  int err;
+
+  if (!fp) {
+    fprintf(stderr, "sizeup: error: cannot write '%s': %s\n", path, strerror(errno));
+    return SU_EXIT_ERROR;
+  }
+  err = junit ? su_cmp_write_junit(c, suite, fp) : su_cmp_write_csv(c, fp);
+  if (fclose(fp) != 0 && !err)
+    err = su_errorf(SU_EIO, "cannot write '%s'", path);
+  if (err) {
+    su_cli_fail(err);
+    return SU_EXIT_ERROR;
+  }
+  return SU_EXIT_OK;
+}
+
+int su_cli_compare_report(const su_cmp_t *c, const char *suite, const char *junit,
+                          const char *out_dir)
+{
+  char path[4096];
+  int rendered = 0, err, rc;
+
+  if ((err = su_cmp_write_table(c, stdout)) != SU_OK) {
+    su_cli_fail(err);
+    return SU_EXIT_ERROR;
+  }
+  if (junit) {
+    if ((rc = write_file(junit, c, suite, 1)) != SU_EXIT_OK)
+      return rc;
+    printf("wrote %s\n", junit);
+  }
+  if (out_dir) {
+    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+      fprintf(stderr, "sizeup: error: cannot create directory '%s': %s\n", out_dir,
+              strerror(errno));
+      return SU_EXIT_ERROR;
+    }
+    snprintf(path, sizeof(path), "%s/compare.csv", out_dir);
+    if ((rc = write_file(path, c, suite, 0)) != SU_EXIT_OK)
+      return rc;
+    printf("wrote %s\n", path);
+    if ((err = su_cmp_write_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
+      su_cli_fail(err);
+      return SU_EXIT_ERROR;
+    }
+    printf("wrote %s/compare.gp and compare.dat%s\n", out_dir,
+           rendered ? " and rendered compare.png"
+                    : " (not rendered: gnuplot missing or failed; run 'gnuplot compare.gp' there)");
+  }
+  return c->count[SU_CMP_REGRESSED] ? SU_EXIT_REGRESSION : SU_EXIT_OK;
+}
+
+/* A results directory must exist as a directory; anything else is bad input. */
+static int load_side(const char *dir, su_cmp_side_t *s)
+{
+  struct stat st;
+  int err;
+
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "sizeup: error: '%s' is not a results directory\n", dir);
+    return SU_EXIT_USAGE;
+  }
+  if ((err = su_cmp_side_load(dir, s)) != SU_OK) {
+    su_cli_fail(err);
+    return SU_EXIT_USAGE;   /* unreadable or malformed input */
+  }
+  return SU_EXIT_OK;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"threshold", required_argument, NULL, 't'},
+    {"alpha", required_argument, NULL, 'a'},
+    {"junit", required_argument, NULL, 'j'},
+    {"out", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  const char *junit = NULL, *out_dir = NULL;
+  su_cmp_side_t base, cur;
+  su_cmp_opts_t o;
+  su_cmp_t c;
+  int ch, err, rc;
+
+  su_cmp_opts_default(&o);
+  memset(&base, 0, sizeof(base));
+  memset(&cur, 0, sizeof(cur));
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":t:a:j:o:h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 't':
+    case 'a':
+      if ((rc = su_cli_compare_options("compare", ch, optarg, &o)) != SU_EXIT_OK)
+        return rc;
+      break;
+    case 'j': junit = optarg; break;
+    case 'o': out_dir = optarg; break;
+    case 'h': usage(stdout); return SU_EXIT_OK;
+    default: return su_cli_bad_option("compare", argc, argv);
+    }
+  }
+  if (argc - optind != 2)
+    return su_cli_usage_error("compare", "need two results directories, BASE and NEW (got %d)",
+                              argc - optind);
+  if ((rc = load_side(argv[optind], &base)) != SU_EXIT_OK)
+    return rc;
+  if ((rc = load_side(argv[optind + 1], &cur)) != SU_EXIT_OK)
+    goto out;
+  if ((err = su_cmp_run(&base, &cur, &o, &c)) != SU_OK) {
+    rc = su_cli_fail(err);
+    goto out;
+  }
+  if (c.nrows == 0)
+    fprintf(stderr, "sizeup: warning: no bandwidth, flops or latency rows to compare\n");
+  rc = su_cli_compare_report(&c, "sizeup compare", junit, out_dir);
+  su_cmp_fini(&c);
+out:
+  su_cmp_side_fini(&base);
+  su_cmp_side_fini(&cur);
+  return rc;
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd_history.c: `sizeup history add|list|check|plot ... --db FILE`.
+ *
+ * The nightly workflow (docs/nightly.md): `history check DIR` gates a new
+ * run against the pooled samples of the last --window comparable runs (exit
+ * 3 on a regression, like `compare`), `history add DIR` stores it, `history
+ * plot` draws the trends.  The database work is in src/io/history.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "sizeup/compare.h"
+#include "sizeup/config.h"
+#include "sizeup/error.h"
+#include "sizeup/history.h"
+
+static void usage(FILE *fp)
+{
+  fprintf(fp,
+          "usage: sizeup history add DIR --db FILE\n"
+          "       sizeup history list --db FILE\n"
+          "       sizeup history check DIR --db FILE [--window N] [--threshold PCT]\n"
+          "                            [--alpha A] [--junit FILE] [--out DIR]\n"
+          "       sizeup history plot --db FILE [--out DIR] [--window N]\n"
+          "\n"
+          "Keep runs in an SQLite database and check new runs against them.\n"
+          "'add' stores a results directory (fingerprint, summary rows, samples) in\n"
+          "one transaction; adding a run id that is already stored does nothing.\n"
+          "'check' pools the samples of the last N runs with the same fingerprint\n"
+          "(CPU model, cores, packages, NUMA nodes, memory, host name, labels) and\n"
+          "compares DIR with them like 'sizeup compare' (exit 3 on a regression).\n"
+          "'plot' writes trend_N.gp/.dat per headline figure with regressions marked\n"
+          "and renders them when gnuplot is installed.  See docs/nightly.md.\n"
+          "\n"
+          "options:\n"
+          "  -d, --db FILE        the history database (created by 'add')\n"
+          "  -w, --window N       comparable runs pooled as the baseline (default 10)\n"
+          "  -t, --threshold PCT  smallest change that matters, percent (default 5)\n"
+          "  -a, --alpha A        significance level of the U test (default 0.01)\n"
+          "  -j, --junit FILE     check: write JUnit XML\n"
+          "  -o, --out DIR        check: compare.csv and plot; plot: output directory\n"
+          "                       (default history-plots)\n"
+          "  -h, --help           this text\n"
+          "\n"
+          "examples:\n"
+          "  sizeup history check results/tonight --db nightly.db --junit check.xml\n"
+          "  sizeup history add results/tonight --db nightly.db\n"
+          "  sizeup history list --db nightly.db\n"
+          "  sizeup history plot --db nightly.db --out trends/\n");
+}
+
+static int parse_window(const char *s, unsigned *out)
+{
+  char *end;
+  unsigned long v;
+
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (end == s || *end || errno || *s == '-' || v < 1 || v > 100000)
+    return -1;
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int fail_db(int err)
+{
+  su_cli_fail(err);
+  return err == SU_EINVAL || err == SU_EIO ? SU_EXIT_USAGE : SU_EXIT_ERROR;
+}
+
+static int is_dir(const char *dir)
+{
+  struct stat st;
+
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "sizeup: error: '%s' is not a results directory\n", dir);
+    return 0;
+  }
+  return 1;
+}
+
+static int do_add(su_history_t *h, const char *db, const char *dir)
+{
+  int added = 0, err;
+
+  if (!is_dir(dir))
+    return SU_EXIT_USAGE;
+  if ((err = su_history_add(h, dir, &added)) != SU_OK)
+    return fail_db(err);
+  if (added)
+    printf("added '%s' to %s\n", dir, db);
+  else
+    printf("'%s' is already in %s: nothing added\n", dir, db);
+  return SU_EXIT_OK;
+}
+
+static int do_list(su_history_t *h)
+{
+  su_history_run_t *runs;
+  size_t n;
+  int err;
+
+  if ((err = su_history_list(h, &runs, &n)) != SU_OK)
+    return fail_db(err);
+  printf("%-4s %-20s %-36s %8s %9s  %s\n", "#", "added (UTC)", "run id", "configs", "samples",
+         "fingerprint");
+  for (size_t i = 0; i < n; i++) {
+    char when[32] = "?";
+    time_t t = (time_t)runs[i].added_unix;
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+      strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+    printf("%-4lld %-20s ", (long long)runs[i].id, when);
+    /* untrusted text: control characters become '?' */
+    for (char *p = runs[i].run_id; *p; p++)
+      putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+    printf("%*s %8zu %9zu  ", (int)(strlen(runs[i].run_id) < 36 ? 36 - strlen(runs[i].run_id) : 0),
+           "", runs[i].nconfigs, runs[i].nsamples);
+    for (char *p = runs[i].fingerprint; *p; p++)
+      putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+    putchar('\n');
+  }
+  printf("%zu run(s)\n", n);
+  su_history_runs_free(runs, n);
+  return SU_EXIT_OK;
+}
+
+static int do_check(su_history_t *h, const char *dir, unsigned window, const su_cmp_opts_t *o,
+                    const char *junit, const char *out_dir)
+{
+  su_cmp_side_t base, cur;
+  su_cmp_t c;
+  size_t nruns;
+  int err, rc;
+
+  if (!is_dir(dir))
+    return SU_EXIT_USAGE;
+  if ((err = su_history_baseline(h, dir, window, &base, &cur, &nruns)) != SU_OK)
+    return fail_db(err);
+  if (nruns == 0)
+    fprintf(stderr, "sizeup: warning: no comparable run in the history (same fingerprint "
+            "and labels): every configuration is new\n");
+  else
+    printf("baseline: %zu comparable run(s), samples pooled per configuration\n\n", nruns);
+  if ((err = su_cmp_run(&base, &cur, o, &c)) != SU_OK) {
+    rc = su_cli_fail(err);
+    goto out;
+  }
+  rc = su_cli_compare_report(&c, "sizeup history check", junit, out_dir);
+  su_cmp_fini(&c);
+out:
+  su_cmp_side_fini(&base);
+  su_cmp_side_fini(&cur);
+  return rc;
+}
+
+static int do_plot(su_history_t *h, const char *out_dir, unsigned window,
+                   const su_cmp_opts_t *o)
+{
+  size_t nplots, nrendered;
+  int err;
+
+  if ((err = su_history_plot(h, out_dir, window, o, NULL, &nplots, &nrendered)) != SU_OK) {
+    su_cli_fail(err);
+    return SU_EXIT_ERROR;
+  }
+  printf("wrote %zu trend plot(s) (trend_N.gp + trend_N.dat) to %s, %zu rendered%s\n", nplots,
+         out_dir, nrendered,
+         nrendered < nplots ? " (gnuplot missing or failed: run 'gnuplot trend_N.gp' there)"
+                            : "");
+  return SU_EXIT_OK;
+}
+
+int cmd_history(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"window", required_argument, NULL, 'w'},
+    {"threshold", required_argument, NULL, 't'},
+    {"alpha", required_argument, NULL, 'a'},
+    {"junit", required_argument, NULL, 'j'},
+    {"out", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  const char *db = NULL, *junit = NULL, *out_dir = NULL, *sub;
+  unsigned window = 10;
+  su_history_t *h = NULL;
+  su_cmp_opts_t o;
+  int ch, err, rc, nargs;
+
+  su_cmp_opts_default(&o);
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":d:w:t:a:j:o:h", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'd': db = optarg; break;
+    case 'w':
+      if (parse_window(optarg, &window) < 0)
+        return su_cli_usage_error("history", "invalid value '%s' for --window", optarg);
+      break;
+    case 't':
+    case 'a':
+      if ((rc = su_cli_compare_options("history", ch, optarg, &o)) != SU_EXIT_OK)
+        return rc;
+      break;
+    case 'j': junit = optarg; break;
+    case 'o': out_dir = optarg; break;
+    case 'h': usage(stdout); return SU_EXIT_OK;
+    default: return su_cli_bad_option("history", argc, argv);
+    }
+  }
+  if (optind >= argc)
+    return su_cli_usage_error("history", "no subcommand given (add, list, check or plot)");
+  sub = argv[optind++];
+  nargs = argc - optind;
+  if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "check") && strcmp(sub, "plot"))
+    return su_cli_usage_error("history", "'%s' is not a history subcommand (add, list, check, "
+                              "plot)", sub);
+  if (nargs != ((strcmp(sub, "add") == 0 || strcmp(sub, "check") == 0) ? 1 : 0))
+    return su_cli_usage_error("history", "'history %s' takes %s", sub,
+                              strcmp(sub, "add") == 0 || strcmp(sub, "check") == 0
+                                ? "one results directory" : "no directory");
+  if (!db)
+    return su_cli_usage_error("history", "no database given (--db FILE)");
+  if (!SU_HAVE_SQLITE) {
+    fprintf(stderr, "sizeup: error: built without SQLite: install libsqlite3-dev and rebuild\n");
+    return SU_EXIT_ERROR;
+  }
+  if ((err = su_history_open(db, strcmp(sub, "add") == 0, &h)) != SU_OK)
+    return fail_db(err);
+  if (strcmp(sub, "add") == 0)
+    rc = do_add(h, db, argv[optind]);
+  else if (strcmp(sub, "list") == 0)
+    rc = do_list(h);
+  else if (strcmp(sub, "check") == 0)
+    rc = do_check(h, argv[optind], window, &o, junit, out_dir);
+  else
+    rc = do_plot(h, out_dir ? out_dir : "history-plots", window, &o);
+  su_history_close(h);
+  return rc;
+}

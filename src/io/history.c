@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * history.c: the SQLite history of runs (history.h).
+ *
+ * Schema (version 1, PRAGMA user_version; PRAGMA application_id 0x73697a75,
+ * "sizu", marks the file as ours, https://www.sqlite.org/pragma.html):
+ *
+ *   runs(id, run_id UNIQUE, fingerprint, hostname, cpu_model, added_unix, source_dir)
+ *   configs(id, run -> runs, kernel, variant, backend, device, precision,
+ *           threads, ranks, nodes, placement, size_bytes, metric, unit, status,
+ *           reason, median, min, max, cv, ci95_lo, ci95_hi, reps)
+ *   samples(config -> configs, value)
+ *
+ * Durability: WAL mode, one BEGIN IMMEDIATE transaction per added run, a
+ * 10 s busy timeout (https://www.sqlite.org/wal.html,
+ * https://www.sqlite.org/lang_transaction.html).  BEGIN IMMEDIATE takes the
+ * write lock at the start, so two writers queue on the busy handler instead
+ * of deadlocking on a lock upgrade.  Strings from results files only ever
+ * reach SQL as bound parameters.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "report/report_int.h"
+#include "sizeup/config.h"
+#include "sizeup/error.h"
+#include "sizeup/history.h"
+#include "sizeup/report.h"
+#include "sizeup/stats.h"
+#include "sizeup/results.h"
+
+void (*su__history_before_commit)(void);
+
+#if !SU_HAVE_SQLITE
+
+#define NOSQL su_errorf(SU_ENOTSUP, "built without SQLite: install libsqlite3-dev and rebuild")
+
+int su_history_open(const char *path, int create, su_history_t **out)
+{
+  (void)path, (void)create, (void)out;
+  return NOSQL;
+}
+void su_history_close(su_history_t *h) { (void)h; }
+int su_history_add(su_history_t *h, const char *dir, int *added)
+{
+  (void)h, (void)dir, (void)added;
+  return NOSQL;
+}
+int su_history_list(su_history_t *h, su_history_run_t **runs, size_t *n)
+{
+  (void)h, (void)runs, (void)n;
+  return NOSQL;
+}
+void su_history_runs_free(su_history_run_t *runs, size_t n) { (void)runs, (void)n; }
+int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
+                        su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns)
+{
+  (void)h, (void)dir, (void)window, (void)base, (void)cur, (void)nruns;
+  return NOSQL;
+}
+int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
+                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
+                    size_t *nrendered)
+{
+  (void)h, (void)out_dir, (void)window, (void)o, (void)gnuplot, (void)nplots, (void)nrendered;
+  return NOSQL;
+}
+int su_history_fingerprint(const struct su_results *r, char **out)
+{
+  (void)r, (void)out;
+  return NOSQL;
+}
+
+#else
+
+#include <sqlite3.h>
+
+#define SU_HISTORY_APP_ID 0x73697a75
+#define SU_HISTORY_BUSY_MS 10000
+
+struct su_history {
+  sqlite3 *db;
+  char *path;
+};
+
+static const char su_history_schema[] =
+  "CREATE TABLE runs(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  run_id TEXT NOT NULL UNIQUE,\n"
+  "  fingerprint TEXT NOT NULL,\n"
+  "  hostname TEXT NOT NULL,\n"
+  "  cpu_model TEXT NOT NULL,\n"
+  "  added_unix INTEGER NOT NULL,\n"
+  "  source_dir TEXT NOT NULL);\n"
+  "CREATE INDEX runs_fingerprint ON runs(fingerprint, id);\n"
+  "CREATE TABLE configs(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+  "  kernel TEXT NOT NULL, variant TEXT NOT NULL, backend TEXT NOT NULL,\n"
+  "  device TEXT NOT NULL, precision TEXT NOT NULL, threads INTEGER NOT NULL,\n"
+  "  ranks INTEGER NOT NULL, nodes INTEGER NOT NULL, placement TEXT NOT NULL,\n"
+  "  size_bytes INTEGER NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,\n"
+  "  status TEXT NOT NULL, reason TEXT NOT NULL, median REAL, min REAL, max REAL,\n"
+  "  cv REAL, ci95_lo REAL, ci95_hi REAL, reps INTEGER NOT NULL);\n"
+  "CREATE INDEX configs_run ON configs(run);\n"
+  "CREATE TABLE samples(\n"
+  "  config INTEGER NOT NULL REFERENCES configs(id) ON DELETE CASCADE,\n"
+  "  value REAL NOT NULL);\n"
+  "CREATE INDEX samples_config ON samples(config);\n"
+  "PRAGMA application_id = 1936292469;\n"   /* SU_HISTORY_APP_ID */
+  "PRAGMA user_version = 1;\n";
+
+static int db_err(su_history_t *h, const char *what)
+{
+  int code = sqlite3_errcode(h->db);
+
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (%s)", h->path,
+                     sqlite3_errmsg(h->db));
+  return su_errorf(SU_EIO, "history '%s': %s: %s", h->path, what, sqlite3_errmsg(h->db));
+}
+
+static int exec(su_history_t *h, const char *sql)
+{
+  if (sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(h, "cannot update");
+  return SU_OK;
+}
+
+static int query_int(su_history_t *h, const char *sql, int64_t *out)
+{
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return db_err(h, "cannot read");
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW)
+    return db_err(h, "cannot read");
+  return SU_OK;
+}
+
+/* Checks the identity of the file; creates the schema in an empty one when
+ * create is set.  Called inside BEGIN IMMEDIATE when creating, so that two
+ * processes do not both create it. */
+static int check_schema(su_history_t *h, int create)
+{
+  int64_t app = 0, ver = 0, nobj = 0;
+  int err;
+
+  if ((err = query_int(h, "SELECT count(*) FROM sqlite_master", &nobj)) ||
+      (err = query_int(h, "PRAGMA application_id", &app)) ||
+      (err = query_int(h, "PRAGMA user_version", &ver)))
+    return err;
+  if (nobj == 0 && app == 0 && ver == 0) {
+    if (!create)
+      return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (it is empty; "
+                       "'sizeup history add' creates one)", h->path);
+    return exec(h, su_history_schema);
+  }
+  if (app != SU_HISTORY_APP_ID)
+    return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (another SQLite "
+                     "database, application_id %lld)", h->path, (long long)app);
+  if (ver != SU_HISTORY_SCHEMA_VERSION)
+    return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database of schema version %d "
+                     "(it has version %lld)", h->path, SU_HISTORY_SCHEMA_VERSION,
+                     (long long)ver);
+  return SU_OK;
+}
+
+void su_history_close(su_history_t *h)
+{
+  if (!h)
+    return;
+  sqlite3_close(h->db);
+  free(h->path);
+  free(h);
+}
+
+int su_history_open(const char *path, int create, su_history_t **out)
+{
+  su_history_t *h;
+  struct stat st;
+  int err, flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+
+  *out = NULL;
+  if (!create && stat(path, &st) != 0)
+    return su_errorf(SU_EINVAL, "cannot open history '%s': %s", path, strerror(errno));
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (not a file)", path);
+  if (!(h = calloc(1, sizeof(*h))) || !(h->path = strdup(path))) {
+    free(h);
+    return su_errorf(SU_ENOMEM, "cannot open history '%s'", path);
+  }
+  if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
+    err = su_errorf(SU_EIO, "cannot open history '%s': %s", path,
+                    h->db ? sqlite3_errmsg(h->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(h->db, SU_HISTORY_BUSY_MS);
+  sqlite3_extended_result_codes(h->db, 0);
+  /* Identify the file before changing anything in it. */
+  if ((err = check_schema(h, 0)) != SU_OK) {
+    if (!create || !strstr(su_errmsg(), "it is empty"))
+      goto fail;
+    su_errclear();
+  }
+  if ((err = exec(h, "PRAGMA journal_mode=WAL")) || (err = exec(h, "PRAGMA foreign_keys=ON")))
+    goto fail;
+  if (create) {
+    if ((err = exec(h, "BEGIN IMMEDIATE")))
+      goto fail;
+    if ((err = check_schema(h, 1)) != SU_OK) {
+      sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+      goto fail;
+    }
+    if ((err = exec(h, "COMMIT")))
+      goto fail;
+  }
+  *out = h;
+  return SU_OK;
+fail:
+  su_history_close(h);
+  return err;
+}
+
+/* --- fingerprint ---------------------------------------------------------------- */
+
+static int cmp_str_idx(const void *a, const void *b, void *keys)
+{
+  char **k = keys;
+  return strcmp(k[*(const size_t *)a], k[*(const size_t *)b]);
+}
+
+int su_history_fingerprint(const struct su_results *r, char **out)
+{
+  const su_fingerprint_t *f = &r->fp;
+  size_t len = 256, *idx = NULL;
+  char *s, *p;
+
+  *out = NULL;
+  for (size_t i = 0; i < f->nlabels; i++)
+    len += strlen(f->label_keys[i]) + strlen(f->label_vals[i]) + 2;
+  len += strlen(f->cpu_model ? f->cpu_model : "") + strlen(f->hostname ? f->hostname : "");
+  if (!f->loaded && r->nrows)
+    len += strlen(r->rows[0].device);
+  if (!(s = malloc(len)) || (f->nlabels && !(idx = malloc(f->nlabels * sizeof(*idx))))) {
+    free(s);
+    return su_errorf(SU_ENOMEM, "cannot build a fingerprint");
+  }
+  if (!f->loaded) {
+    /* no system.json (or no libjansson): the device of the rows is all we know */
+    snprintf(s, len, "cpu=%s;system.json=absent", r->nrows ? r->rows[0].device : "");
+    *out = s;
+    return SU_OK;
+  }
+  p = s + snprintf(s, len, "cpu=%s;cores=%u;packages=%u;numa=%u;memory=%llu;host=%s;labels=",
+                   f->cpu_model, f->cores, f->packages, f->numa_nodes,
+                   (unsigned long long)f->memory_bytes, f->hostname);
+  /* labels sorted by key, so that their order in system.json does not matter */
+  for (size_t i = 0; i < f->nlabels; i++)
+    idx[i] = i;
+  if (f->nlabels > 1)
+    qsort_r(idx, f->nlabels, sizeof(*idx), cmp_str_idx, f->label_keys);
+  for (size_t i = 0; i < f->nlabels; i++)
+    p += sprintf(p, "%s%s=%s", i ? "," : "", f->label_keys[idx[i]], f->label_vals[idx[i]]);
+  free(idx);
+  *out = s;
+  return SU_OK;
+}
+
+/* --- add -------------------------------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+  sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double v)
+{
+  if (isfinite(v))
+    sqlite3_bind_double(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+int su_history_add(su_history_t *h, const char *dir, int *added)
+{
+  su_results_t r;
+  su_samples_t smp = {NULL, 0, 0};
+  sqlite3_stmt *q_run = NULL, *q_dup = NULL, *q_cfg = NULL, *q_smp = NULL;
+  char *fp = NULL;
+  int err, in_tx = 0;
+  int64_t run;
+
+  *added = 0;
+  if ((err = su_results_load(dir, &r)) != SU_OK)
+    return err;
+  if ((err = su_samples_load(dir, &smp)) == SU_EIO) {
+    su_errclear();          /* no samples.csv: the summary alone is kept */
+    err = SU_OK;
+  }
+  if (err || (err = su_history_fingerprint(&r, &fp)))
+    goto out;
+  if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM runs WHERE run_id = ?", -1, &q_dup, NULL) ||
+      sqlite3_prepare_v2(h->db,
+                         "INSERT INTO runs(run_id, fingerprint, hostname, cpu_model, "
+                         "added_unix, source_dir) VALUES(?,?,?,?,?,?)", -1, &q_run, NULL) ||
+      sqlite3_prepare_v2(h->db,
+                         "INSERT INTO configs(run, kernel, variant, backend, device, precision,"
+                         " threads, ranks, nodes, placement, size_bytes, metric, unit, status,"
+                         " reason, median, min, max, cv, ci95_lo, ci95_hi, reps) VALUES(?,?,?,"
+                         "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q_cfg, NULL) ||
+      sqlite3_prepare_v2(h->db, "INSERT INTO samples(config, value) VALUES(?,?)", -1, &q_smp,
+                         NULL)) {
+    err = db_err(h, "cannot prepare");
+    goto out;
+  }
+  if ((err = exec(h, "BEGIN IMMEDIATE")))
+    goto out;
+  in_tx = 1;
+  bind_text(q_dup, 1, r.run_id);
+  if (sqlite3_step(q_dup) == SQLITE_ROW)
+    goto out;               /* already stored: a no-op, rolled back below */
+  bind_text(q_run, 1, r.run_id);
+  bind_text(q_run, 2, fp);
+  bind_text(q_run, 3, r.fp.hostname);
+  bind_text(q_run, 4, r.fp.loaded ? r.fp.cpu_model : (r.nrows ? r.rows[0].device : ""));
+  sqlite3_bind_int64(q_run, 5, (sqlite3_int64)time(NULL));
+  bind_text(q_run, 6, dir);
+  if (sqlite3_step(q_run) != SQLITE_DONE) {
+    err = db_err(h, "cannot add the run");
+    goto out;
+  }
+  run = sqlite3_last_insert_rowid(h->db);
+  for (size_t i = 0; i < r.nrows; i++) {
+    const su_result_row_t *w = &r.rows[i];
+    su_sample_key_t k = {w->kernel, w->variant, w->backend, w->device, w->precision,
+                         w->placement, w->metric, w->threads, w->ranks, w->nodes,
+                         w->size_bytes};
+    const su_sample_group_t *g;
+    int64_t cfg;
+    sqlite3_reset(q_cfg);
+    sqlite3_bind_int64(q_cfg, 1, run);
+    bind_text(q_cfg, 2, w->kernel);
+    bind_text(q_cfg, 3, w->variant);
+    bind_text(q_cfg, 4, w->backend);
+    bind_text(q_cfg, 5, w->device);
+    bind_text(q_cfg, 6, w->precision);
+    sqlite3_bind_int64(q_cfg, 7, w->threads);
+    sqlite3_bind_int64(q_cfg, 8, w->ranks);
+    sqlite3_bind_int64(q_cfg, 9, w->nodes);
+    bind_text(q_cfg, 10, w->placement);
+    sqlite3_bind_int64(q_cfg, 11, (sqlite3_int64)w->size_bytes);
+    bind_text(q_cfg, 12, w->metric);
+    bind_text(q_cfg, 13, w->unit);
+    bind_text(q_cfg, 14, w->status);
+    bind_text(q_cfg, 15, w->reason);
+    bind_num(q_cfg, 16, w->median);
+    bind_num(q_cfg, 17, w->min);
+    bind_num(q_cfg, 18, w->max);
+    bind_num(q_cfg, 19, w->cv);
+    bind_num(q_cfg, 20, w->ci95_lo);
+    bind_num(q_cfg, 21, w->ci95_hi);
+    sqlite3_bind_int64(q_cfg, 22, w->reps);
+    if (sqlite3_step(q_cfg) != SQLITE_DONE) {
+      err = db_err(h, "cannot add a configuration");
+      goto out;
+    }
+    cfg = sqlite3_last_insert_rowid(h->db);
+    if (!su_cmp_metric_direction(w->metric) || !su_results_row_ok(w) ||
+        !(g = su_samples_find(&smp, &k)))
+      continue;
+    for (size_t j = 0; j < g->n; j++) {
+      sqlite3_reset(q_smp);
+      sqlite3_bind_int64(q_smp, 1, cfg);
+      sqlite3_bind_double(q_smp, 2, g->values[j]);
+      if (sqlite3_step(q_smp) != SQLITE_DONE) {
+        err = db_err(h, "cannot add a sample");
+        goto out;
+      }
+    }
+  }
+  if (su__history_before_commit)
+    su__history_before_commit();
+  if ((err = exec(h, "COMMIT")))
+    goto out;
+  in_tx = 0;
+  *added = 1;
+out:
+  if (in_tx)
+    sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_finalize(q_dup);
+  sqlite3_finalize(q_run);
+  sqlite3_finalize(q_cfg);
+  sqlite3_finalize(q_smp);
+  free(fp);
+  su_samples_fini(&smp);
+  su_results_fini(&r);
+  return err;
+}
+
+/* --- list ------------------------------------------------------------------------- */
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return strdup(t ? (const char *)t : "");
+}
+
+void su_history_runs_free(su_history_run_t *runs, size_t n)
+{
+  for (size_t i = 0; runs && i < n; i++) {
+    free(runs[i].run_id);
+    free(runs[i].fingerprint);
+    free(runs[i].hostname);
+    free(runs[i].cpu_model);
+    free(runs[i].source_dir);
+  }
+  free(runs);
+}
+
+int su_history_list(su_history_t *h, su_history_run_t **runs, size_t *n)
+{
+  sqlite3_stmt *st = NULL;
+  su_history_run_t *v = NULL;
+  size_t cnt = 0, cap = 0;
+  int rc, err = SU_OK;
+
+  *runs = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2(h->db,
+                         "SELECT r.id, r.run_id, r.fingerprint, r.hostname, r.cpu_model, "
+                         "r.added_unix, r.source_dir, "
+                         "(SELECT count(*) FROM configs c WHERE c.run = r.id), "
+                         "(SELECT count(*) FROM samples s JOIN configs c ON s.config = c.id "
+                         " WHERE c.run = r.id) FROM runs r ORDER BY r.id", -1, &st, NULL))
+    return db_err(h, "cannot read");
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    su_history_run_t *w;
+    if (cnt == cap) {
+      size_t ncap = cap ? 2 * cap : 16;
+      su_history_run_t *p = realloc(v, ncap * sizeof(*p));
+      if (!p) {
+        err = su_errorf(SU_ENOMEM, "cannot list '%s'", h->path);
+        goto out;
+      }
+      v = p;
+      cap = ncap;
+    }
+    w = &v[cnt++];
+    w->id = sqlite3_column_int64(st, 0);
+    w->run_id = col_dup(st, 1);
+    w->fingerprint = col_dup(st, 2);
+    w->hostname = col_dup(st, 3);
+    w->cpu_model = col_dup(st, 4);
+    w->added_unix = sqlite3_column_int64(st, 5);
+    w->source_dir = col_dup(st, 6);
+    w->nconfigs = (size_t)sqlite3_column_int64(st, 7);
+    w->nsamples = (size_t)sqlite3_column_int64(st, 8);
+    if (!w->run_id || !w->fingerprint || !w->hostname || !w->cpu_model || !w->source_dir) {
+      err = su_errorf(SU_ENOMEM, "cannot list '%s'", h->path);
+      goto out;
+    }
+  }
+  if (rc != SQLITE_DONE)
+    err = db_err(h, "cannot read");
+out:
+  sqlite3_finalize(st);
+  if (err) {
+    su_history_runs_free(v, cnt);
+    return err;
+  }
+  *runs = v;
+  *n = cnt;
+  return SU_OK;
+}
+
+/* --- baselines ---------------------------------------------------------------------- */
+
+/* Adds the headline configurations of one stored run to side (pooling). */
+static int load_run(su_history_t *h, int64_t run, su_cmp_side_t *side)
+{
+  sqlite3_stmt *st = NULL, *sv = NULL;
+  double *vals = NULL;
+  size_t nv = 0, cap = 0;
+  int rc, err = SU_OK;
+
+  if (sqlite3_prepare_v2(h->db,
+                         "SELECT id, kernel, variant, backend, device, precision, threads, "
+                         "ranks, nodes, placement, size_bytes, metric, unit, status, median "
+                         "FROM configs WHERE run = ? ORDER BY id", -1, &st, NULL) ||
+      sqlite3_prepare_v2(h->db, "SELECT value FROM samples WHERE config = ? ORDER BY rowid", -1,
+                         &sv, NULL)) {
+    err = db_err(h, "cannot read");
+    goto out;
+  }
+  sqlite3_bind_int64(st, 1, run);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    su_sample_key_t k;
+    const char *status = (const char *)sqlite3_column_text(st, 13);
+    k.kernel = (const char *)sqlite3_column_text(st, 1);
+    k.variant = (const char *)sqlite3_column_text(st, 2);
+    k.backend = (const char *)sqlite3_column_text(st, 3);
+    k.device = (const char *)sqlite3_column_text(st, 4);
+    k.precision = (const char *)sqlite3_column_text(st, 5);
+    k.threads = (unsigned)sqlite3_column_int64(st, 6);
+    k.ranks = (unsigned)sqlite3_column_int64(st, 7);
+    k.nodes = (unsigned)sqlite3_column_int64(st, 8);
+    k.placement = (const char *)sqlite3_column_text(st, 9);
+    k.size_bytes = (uint64_t)sqlite3_column_int64(st, 10);
+    k.metric = (const char *)sqlite3_column_text(st, 11);
+    if (!su_cmp_metric_direction(k.metric) || !status)
+      continue;
+    if (strcmp(status, "ok") == 0 && sqlite3_column_type(st, 14) != SQLITE_NULL) {
+      nv = 0;
+      sqlite3_reset(sv);
+      sqlite3_bind_int64(sv, 1, sqlite3_column_int64(st, 0));
+      while ((rc = sqlite3_step(sv)) == SQLITE_ROW) {
+        if (nv == cap) {
+          size_t ncap = cap ? 2 * cap : 64;
+          double *p = realloc(vals, ncap * sizeof(*p));
+          if (!p) {
+            err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+            goto out;
+          }
+          vals = p;
+          cap = ncap;
+        }
+        vals[nv++] = sqlite3_column_double(sv, 0);
+      }
+      if (rc != SQLITE_DONE) {
+        err = db_err(h, "cannot read");
+        goto out;
+      }
+      err = su_samples_add(&side->ok, &k, (const char *)sqlite3_column_text(st, 12), vals, nv);
+    } else if (strcmp(status, "failed_verify") == 0 || strcmp(status, "error") == 0) {
+      err = su_samples_add(&side->failed, &k, (const char *)sqlite3_column_text(st, 12),
+                           NULL, 0);
+    }
+    if (err)
+      goto out;
+  }
+  if (rc != SQLITE_DONE)
+    err = db_err(h, "cannot read");
+out:
+  free(vals);
+  sqlite3_finalize(st);
+  sqlite3_finalize(sv);
+  return err;
+}
+
+int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
+                        su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns)
+{
+  su_results_t r;
+  sqlite3_stmt *st = NULL;
+  char *fp = NULL, label[160], first[64] = "", last[64] = "";
+  int64_t *ids = NULL;
+  size_t n = 0;
+  int rc, err;
+
+  memset(base, 0, sizeof(*base));
+  memset(cur, 0, sizeof(*cur));
+  *nruns = 0;
+  if ((err = su_results_load(dir, &r)) != SU_OK)
+    return err;
+  if ((err = su_history_fingerprint(&r, &fp)) || (err = su_cmp_side_load(dir, cur)))
+    goto out;
+  if (!(ids = calloc(window ? window : 1, sizeof(*ids)))) {
+    err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+    goto out;
+  }
+  if (sqlite3_prepare_v2(h->db,
+                         "SELECT id, run_id FROM runs WHERE fingerprint = ? AND run_id <> ? "
+                         "ORDER BY id DESC LIMIT ?", -1, &st, NULL)) {
+    err = db_err(h, "cannot read");
+    goto out;
+  }
+  bind_text(st, 1, fp);
+  bind_text(st, 2, r.run_id);
+  sqlite3_bind_int64(st, 3, window);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(st, 1);
+    ids[n++] = sqlite3_column_int64(st, 0);
+    if (!last[0])
+      snprintf(last, sizeof(last), "%s", id ? id : "");
+    snprintf(first, sizeof(first), "%s", id ? id : "");
+  }
+  if (rc != SQLITE_DONE) {
+    err = db_err(h, "cannot read");
+    goto out;
+  }
+  for (size_t i = n; i-- > 0;)
+    if ((err = load_run(h, ids[i], base)))
+      goto out;
+  if (n == 1)
+    snprintf(label, sizeof(label), "%s", first);
+  else
+    snprintf(label, sizeof(label), "%zu runs %s..%s", n, first, last);
+  if (!(base->label = strdup(label))) {
+    err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+    goto out;
+  }
+  *nruns = n;
+out:
+  sqlite3_finalize(st);
+  free(ids);
+  free(fp);
+  su_results_fini(&r);
+  if (err) {
+    su_cmp_side_fini(base);
+    su_cmp_side_fini(cur);
+  }
+  return err;
+}
+
+/* --- trend plots -------------------------------------------------------------------- */
+
+/* One headline figure of one fingerprint: best median per run, and whether
+ * that run regressed in it. */
+typedef struct trend {
+  char kernel[64], precision[16], metric[32], unit[32];
+  double *value;           /* per run of the fingerprint, NaN when absent */
+  unsigned char *regressed;
+} trend_t;
+
+static trend_t *trend_get(trend_t **t, size_t *nt, size_t nrun, const su_sample_key_t *k,
+                          const char *unit)
+{
+  trend_t *p;
+
+  for (size_t i = 0; i < *nt; i++)
+    if (strncmp((*t)[i].kernel, k->kernel, sizeof((*t)[i].kernel) - 1) == 0 &&
+        strncmp((*t)[i].precision, k->precision, sizeof((*t)[i].precision) - 1) == 0 &&
+        strncmp((*t)[i].metric, k->metric, sizeof((*t)[i].metric) - 1) == 0)
+      return &(*t)[i];
+  if (!(p = realloc(*t, (*nt + 1) * sizeof(*p))))
+    return NULL;
+  *t = p;
+  p = &p[(*nt)++];
+  memset(p, 0, sizeof(*p));
+  snprintf(p->kernel, sizeof(p->kernel), "%s", k->kernel);
+  snprintf(p->precision, sizeof(p->precision), "%s", k->precision);
+  snprintf(p->metric, sizeof(p->metric), "%s", k->metric);
+  snprintf(p->unit, sizeof(p->unit), "%s", unit);
+  p->value = malloc(nrun * sizeof(double));
+  p->regressed = calloc(nrun, 1);
+  if (!p->value || !p->regressed)
+    return NULL;
+  for (size_t i = 0; i < nrun; i++)
+    p->value[i] = NAN;
+  return p;
+}
+
+static double group_median(const su_sample_group_t *g)
+{
+  su_stats_t s;
+  return g->n && su_stats_compute(g->values, g->n, &s) == SU_OK ? s.median : NAN;
+}
+
+static int write_trend(const char *out_dir, size_t plot_no, const trend_t *t, size_t nrun,
+                       const char *host)
+{
+  char path[4096], title[256], raw[256], yl[64];
+  FILE *fp;
+
+  snprintf(path, sizeof(path), "%s/trend_%zu.dat", out_dir, plot_no);
+  if (!(fp = fopen(path, "w")))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  fprintf(fp, "# run_index value regressed_value ('?' = missing)\n");
+  for (size_t i = 0; i < nrun; i++) {
+    if (isfinite(t->value[i]))
+      fprintf(fp, "%zu %.9g ", i, t->value[i]);
+    else
+      fprintf(fp, "%zu ? ", i);
+    if (t->regressed[i] && isfinite(t->value[i]))
+      fprintf(fp, "%.9g\n", t->value[i]);
+    else
+      fprintf(fp, "?\n");
+  }
+  if (ferror(fp) | (fclose(fp) != 0))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  snprintf(path, sizeof(path), "%s/trend_%zu.gp", out_dir, plot_no);
+  if (!(fp = fopen(path, "w")))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  snprintf(raw, sizeof(raw), "%s %s %s on %s", t->kernel, t->precision, t->metric, host);
+  su_report_gp_sanitize(raw, title, sizeof(title));
+  su_report_gp_sanitize(t->unit, yl, sizeof(yl));
+  fprintf(fp,
+          "# sizeup history trend.  Render (PNG) with: gnuplot trend_%zu.gp\n"
+          "# Data: trend_%zu.dat (numbers only): run index, best median of the\n"
+          "# figure in that run, and the same value where `history check` found a\n"
+          "# regression in it.  Labels from results files are sanitized.\n"
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "  set terminal pngcairo size 960,600\n"
+          "} else {\n"
+          "  set terminal png size 960,600\n"
+          "}\n"
+          "set termoption noenhanced\n"
+          "set output 'trend_%zu.png'\n"
+          "set datafile missing '?'\n"
+          "set title 'trend: %s' noenhanced\n"
+          "set xlabel 'run (order added)'\n"
+          "set ylabel '%s'\n"
+          "set grid\n"
+          "set key outside right top noenhanced\n"
+          "plot 'trend_%zu.dat' using 1:2 with linespoints lc rgb '#1f77b4' title 'best median', \\\n"
+          "     '' using 1:3 with points pt 7 ps 2 lc rgb '#d62728' title 'regression'\n",
+          plot_no, plot_no, plot_no, title, yl, plot_no);
+  if (ferror(fp) | (fclose(fp) != 0))
+    return su_errorf(SU_EIO, "cannot write '%s'", path);
+  return SU_OK;
+}
+
+static void trends_free(trend_t *t, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free(t[i].value);
+    free(t[i].regressed);
+  }
+  free(t);
+}
+
+/* The trends of the runs ids[0..n) (one fingerprint, in order added). */
+static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsigned window,
+                            const su_cmp_opts_t *o, const char *out_dir, const char *host,
+                            su__report_t *rp)
+{
+  su_cmp_side_t *ring = calloc((size_t)window + 1, sizeof(*ring));
+  trend_t *t = NULL;
+  size_t nt = 0;
+  int err = SU_OK;
+
+  if (!ring)
+    return su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+  for (size_t i = 0; i < n; i++) {
+    su_cmp_side_t *cur = &ring[i % (window + 1)], base;
+    su_cmp_t c;
+    su_cmp_side_fini(cur);
+    if ((err = load_run(h, ids[i], cur)))
+      goto out;
+    for (size_t j = 0; j < cur->ok.n; j++) {
+      const su_sample_group_t *g = &cur->ok.g[j];
+      trend_t *tr = trend_get(&t, &nt, n, &g->key, g->unit);
+      double m = group_median(g);
+      int dir = su_cmp_metric_direction(g->key.metric);
+      if (!tr) {
+        err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+        goto out;
+      }
+      if (isfinite(m) && (!isfinite(tr->value[i]) || (dir > 0 ? m > tr->value[i]
+                                                             : m < tr->value[i])))
+        tr->value[i] = m;
+    }
+    if (i == 0 || window == 0)
+      continue;
+    memset(&base, 0, sizeof(base));
+    for (size_t b = i > window ? i - window : 0; b < i && !err; b++) {
+      const su_cmp_side_t *s = &ring[b % (window + 1)];
+      for (size_t j = 0; j < s->ok.n && !err; j++)
+        err = su_samples_add(&base.ok, &s->ok.g[j].key, s->ok.g[j].unit, s->ok.g[j].values,
+                             s->ok.g[j].n);
+    }
+    if (!err)
+      err = su_cmp_run(&base, cur, o, &c);
+    if (!err) {
+      for (size_t j = 0; j < c.nrows; j++) {
+        trend_t *tr;
+        if (c.rows[j].cls != SU_CMP_REGRESSED)
+          continue;
+        if ((tr = trend_get(&t, &nt, n, c.rows[j].key, c.rows[j].unit)))
+          tr->regressed[i] = 1;
+      }
+      su_cmp_fini(&c);
+    }
+    su_cmp_side_fini(&base);
+    if (err)
+      goto out;
+  }
+  for (size_t j = 0; j < nt; j++) {
+    su__plot_t *p;
+    if (rp->nplots == rp->cap) {
+      size_t ncap = rp->cap ? 2 * rp->cap : 16;
+      su__plot_t *np = realloc(rp->plots, ncap * sizeof(*np));
+      if (!np) {
+        err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+        goto out;
+      }
+      rp->plots = np;
+      rp->cap = ncap;
+    }
+    if ((err = write_trend(out_dir, rp->nplots + 1, &t[j], n, host)))
+      goto out;
+    p = &rp->plots[rp->nplots++];
+    memset(p, 0, sizeof(*p));
+    snprintf(p->name, sizeof(p->name), "trend_%zu", rp->nplots);
+    snprintf(p->section, sizeof(p->section), "history");
+  }
+out:
+  for (size_t i = 0; i <= window; i++)
+    su_cmp_side_fini(&ring[i]);
+  free(ring);
+  trends_free(t, nt);
+  return err;
+}
+
+int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
+                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
+                    size_t *nrendered)
+{
+  su_report_opts_t ro = {out_dir, gnuplot};
+  su_report_info_t info;
+  su__report_t rp;
+  su_history_run_t *runs = NULL;
+  int64_t *ids = NULL;
+  size_t nruns = 0;
+  unsigned char *done = NULL;
+  int err;
+
+  *nplots = *nrendered = 0;
+  memset(&info, 0, sizeof(info));
+  memset(&rp, 0, sizeof(rp));
+  rp.o = &ro;
+  rp.info = &info;
+  if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
+    return su_errorf(SU_EIO, "cannot create directory '%s': %s", out_dir, strerror(errno));
+  if ((err = su_history_list(h, &runs, &nruns)))
+    return err;
+  ids = malloc((nruns ? nruns : 1) * sizeof(*ids));
+  done = calloc(nruns ? nruns : 1, 1);
+  if (!ids || !done) {
+    err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+    goto out;
+  }
+  /* one group of trends per fingerprint key, in the order first seen */
+  for (size_t i = 0; i < nruns; i++) {
+    size_t n = 0;
+    if (done[i])
+      continue;
+    for (size_t j = i; j < nruns; j++)
+      if (!done[j] && strcmp(runs[j].fingerprint, runs[i].fingerprint) == 0) {
+        ids[n++] = runs[j].id;
+        done[j] = 1;
+      }
+    if ((err = plot_fingerprint(h, ids, n, window, o, out_dir,
+                                runs[i].hostname[0] ? runs[i].hostname : runs[i].cpu_model, &rp)))
+      goto out;
+  }
+  if ((err = su__report_render(&rp)))
+    goto out;
+  *nplots = rp.nplots;
+  *nrendered = info.nrendered;
+out:
+  free(rp.plots);
+  free(ids);
+  free(done);
+  su_history_runs_free(runs, nruns);
+  return err;
+}
+
+#endif /* SU_HAVE_SQLITE */
