@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# False-alarm rate of `sizeup compare` on this machine: runs the same suite
+# N times with nothing changed, compares every run with the first, and
+# prints regressed configurations / compared configurations.  Since nothing
+# changed between the runs, every "regressed" is a false alarm; the gate is
+# meant to keep this at 0.
+#
+#   bench/false-alarms.sh                  # quick profile, 10 runs
+#   N=3 SUITE=tests/data/tiny.ini bench/false-alarms.sh
+#
+# Environment: N (runs, default 10), SIZEUP (default build/sizeup), SUITE (an
+# INI file; default the quick profile), OUT (work directory, default a new
+# temporary one), THRESHOLD and ALPHA (passed to compare; its defaults).
+# Exit status: 0 when the rate is 0, 1 when there were false alarms, 2 when
+# something failed.
+set -u
+
+N=${N:-10}
+SIZEUP=${SIZEUP:-build/sizeup}
+OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/sizeup-false-alarms.XXXXXX")}
+
+if ! [ -x "$SIZEUP" ]; then
+  echo "false-alarms: '$SIZEUP' is not executable (build first, or set SIZEUP)" >&2
+  exit 2
+fi
+case $N in ''|*[!0-9]*) echo "false-alarms: N must be a number, got '$N'" >&2; exit 2 ;; esac
+if [ "$N" -lt 2 ]; then
+  echo "false-alarms: N must be at least 2" >&2
+  exit 2
+fi
+if [ -n "${SUITE:-}" ]; then
+  suite_args=(--suite "$SUITE")
+else
+  suite_args=(--profile quick)
+fi
+cmp_args=()
+[ -n "${THRESHOLD:-}" ] && cmp_args+=(--threshold "$THRESHOLD")
+[ -n "${ALPHA:-}" ] && cmp_args+=(--alpha "$ALPHA")
+
+mkdir -p "$OUT"
+echo "false-alarms: $N runs of ${suite_args[*]} into $OUT"
+for i in $(seq 1 "$N"); do
+  if ! "$SIZEUP" run "${suite_args[@]}" -q --out "$OUT/run$i" >"$OUT/run$i.log" 2>&1; then
+    echo "false-alarms: run $i failed, see $OUT/run$i.log" >&2
+    exit 2
+  fi
+done
+
+regressed=0
+compared=0
+for i in $(seq 2 "$N"); do
+  rc=0
+  "$SIZEUP" compare "$OUT/run1" "$OUT/run$i" ${cmp_args[@]+"${cmp_args[@]}"} \
+    --out "$OUT/cmp$i" >"$OUT/cmp$i.txt" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+    echo "false-alarms: compare of run $i failed (exit $rc), see $OUT/cmp$i.txt" >&2
+    exit 2
+  fi
+  # the last line of the table: "N compared: R regressed, ..."
+  read -r c r < <(sed -n 's/^\([0-9]*\) compared: \([0-9]*\) regressed.*/\1 \2/p' "$OUT/cmp$i.txt")
+  if [ -z "${c:-}" ]; then
+    echo "false-alarms: no summary line in $OUT/cmp$i.txt" >&2
+    exit 2
+  fi
+  echo "run $i vs run 1: $r regressed of $c compared (exit $rc)"
+  grep '^regressed' "$OUT/cmp$i.txt" | sed 's/^/    /'
+  regressed=$((regressed + r))
+  compared=$((compared + c))
+done
+
+rate=$(awk -v r="$regressed" -v c="$compared" 'BEGIN { printf "%.4f", c ? r / c : 0 }')
+echo "false-alarm rate: $regressed / $compared = $rate"
+[ "$regressed" -eq 0 ]
