@@ -42,12 +42,13 @@ for spec in "stream_triad omp 1" "stream_triad omp $max" "fma_peak avx512 1" "fm
     # no AVX-512: take whatever variant fma_peak resolved to
     [ "$k" = fma_peak ] && vals=$(for i in $(seq "$N"); do awk -F, -v t="$t" 'NR > 1 && $3 == "fma_peak" && $7 == "fp64" && $8 == t && $11 == "compact" && $14 == "flops" {print $18; exit}' "$WORK/r$i/summary.csv"; done)
   fi
-  echo "$vals" | awk -v name="$k:$v" -v t="$t" '
-    NF { x[++n] = $1; s += $1; if (n == 1 || $1 < lo) lo = $1; if (n == 1 || $1 > hi) hi = $1 }
+  echo "$vals" | sort -g | awk -v name="$k:$v" -v t="$t" '
+    NF { x[++n] = $1; s += $1 }
+    END { lo = x[1]; hi = x[n] }
     END {
       if (n == 0) { printf "%-24s %4s %10s\n", name, t, "n/a"; exit }
       m = s / n; for (i = 1; i <= n; i++) ss += (x[i] - m) ^ 2
-      asort(x); med = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+      med = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
       printf "%-24s %4s %10.2f %10.2f %10.2f %8.2f\n", name, t, med, lo, hi, n > 1 ? 100 * sqrt(ss / (n - 1)) / m : 0 }'
 done
 echo "($N runs of the '$PROFILE' profile)"
