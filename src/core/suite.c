@@ -217,7 +217,8 @@ int su_suite_find_profile(const char *name, char *path, size_t len)
   for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
     if (!dirs[i])
       continue;
-    snprintf(path, len, "%s/%s.ini", dirs[i], name);
+    if (!path || snprintf(path, len, "%s/%s.ini", dirs[i], name) >= (int)len)
+      continue;
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
       return SU_OK;
   }
