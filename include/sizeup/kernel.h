@@ -44,7 +44,7 @@ typedef enum su_size_rule_e {
   SU_SIZE_4X_LLC,     /* total working set >= 4x the last-level cache (STREAM rule) */
   SU_SIZE_FIXED,      /* desc->default_size_bytes */
   SU_SIZE_SWEEP_CACHE,/* 16 KiB .. 8x LLC, geometric: the cache-plateau sweep */
-  SU_SIZE_SWEEP_LAT,  /* 4 KiB .. well past the LLC: the latency sweep */
+  SU_SIZE_SWEEP_LAT,  /* 4 KiB .. 8x the LLC: the latency sweep */
   SU_SIZE_SWEEP_XFER  /* 64 KiB .. 256 MiB, x4 steps: host<->device transfers */
 } su_size_rule_t;
 

@@ -32,7 +32,7 @@ static const char *rule_name(su_size_rule_t r)
   case SU_SIZE_4X_LLC: return "each array 4x LLC";
   case SU_SIZE_FIXED: return "fixed";
   case SU_SIZE_SWEEP_CACHE: return "sweep 16 KiB..8x LLC";
-  case SU_SIZE_SWEEP_LAT: return "sweep 4 KiB..4x LLC";
+  case SU_SIZE_SWEEP_LAT: return "sweep 4 KiB..8x LLC";
   default: return "sweep 64 KiB..256 MiB";
   }
 }

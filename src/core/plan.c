@@ -220,7 +220,7 @@ static unsigned default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, i
   case SU_SIZE_SWEEP_CACHE:
     return size_range(16ull << 10, 8 * llc, 1, out, cap);
   case SU_SIZE_SWEEP_LAT:
-    return size_range(4ull << 10, 4 * llc, 1, out, cap);
+    return size_range(4ull << 10, 8 * llc, 1, out, cap);
   case SU_SIZE_SWEEP_XFER:
     return size_range(64ull << 10, 256ull << 20, 1, out, cap);
   }
