@@ -109,7 +109,7 @@ static const char methodology[] =
   "half the largest N, predict the rest); series with fewer distinct thread counts than a "
   "model has parameters are reported as too_few_points. Cache levels are plateaus of the "
   "working-set sweep separated by drops of more than 25%. Roofline ceilings are measured: "
-  "compute from fma_peak, DRAM from the best stream_triad, cache levels from the plateaus. "
+  "compute from fma_peak, DRAM from the best stream_triad at its largest working set, cache levels from the plateaus. "
   "See docs/models.md and docs/report.md.";
 
 /* --- HTML ------------------------------------------------------------------ */
