@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sizeup/config.h"
 #include "sizeup/error.h"
@@ -208,8 +209,21 @@ void su_suite_fini(su_suite_t *s)
 int su_suite_find_profile(const char *name, char *path, size_t len)
 {
   const char *env = getenv("SIZEUP_DATADIR");
-  const char *dirs[] = {env, SU_SOURCE_DIR "/bench", SU_DATADIR "/bench", "bench"};
+  char exe[1024], rel[1100] = "";
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   struct stat st;
+
+  /* <prefix>/bin/sizeup finds <prefix>/share/sizeup/bench wherever it was
+   * installed (cmake --install --prefix P). */
+  if (n > 0) {
+    char *slash;
+    exe[n] = '\0';
+    if ((slash = strrchr(exe, '/')))
+      *slash = '\0';
+    snprintf(rel, sizeof(rel), "%.1000s/../share/sizeup/bench", exe);
+  }
+  const char *dirs[] = {env, rel[0] ? rel : NULL, SU_SOURCE_DIR "/bench", SU_DATADIR "/bench",
+                        "bench"};
 
   for (const char *c = name; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
