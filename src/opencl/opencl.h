@@ -43,6 +43,7 @@ typedef struct su_cl_device {
   size_t max_wg_size;
   int has_fp64, has_fp16;
   int cl1x;                         /* device speaks OpenCL 1.x only */
+  int is_cpu;                       /* CL_DEVICE_TYPE_CPU (PoCL): runs work-items in turn */
   cl_context context;               /* created on first use */
   cl_command_queue queue;           /* in order, profiling enabled */
 } su_cl_device_t;

@@ -191,6 +191,11 @@ static int fill_device(su_cl_device_t *d)
   d->has_fp16 = has_ext(exts, "cl_khr_fp16");
   free(exts);
   d->cl1x = strncmp(d->version, "OpenCL 1.", 9) == 0;
+  {
+    cl_device_type type = 0;
+    clGetDeviceInfo(d->id, CL_DEVICE_TYPE, sizeof(type), &type, NULL);
+    d->is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+  }
 out:
   return err;
 }

@@ -164,7 +164,7 @@ static int stream_setup_op(stream_op_t op, const su_kernel_desc_t *desc, const s
   snprintf(extra, sizeof(extra), "-DVEC=%u", st->vec);
   kname = op == OP_COPY ? "su_stream_copy" : op == OP_SCALE ? "su_stream_scale"
           : op == OP_ADD ? "su_stream_add" : op == OP_TRIAD ? "su_stream_triad"
-                                                            : "su_stream_dot";
+          : st->d->is_cpu ? "su_stream_dot_chunk" : "su_stream_dot";
   err = su__cl_kernel(ctx, p->device, "stream", p->prec, extra, kname, &st->k);
   if (err)
     goto out;

@@ -59,19 +59,15 @@ __kernel void su_stream_triad(__global realv *restrict a, __global const realv *
   a[i] = b[i] + scalar * c[i];
 }
 
-/* Grid-stride partial dot product; one partial sum per work-group.  The
- * local array holds get_local_size(0) scalars (a power of two). */
-__kernel void su_stream_dot(__global const realv *restrict a, __global const realv *restrict b,
-                            __local REAL *restrict wg_sum, __global REAL *restrict partial,
-                            ulong nvec)
+/* Reduces each work-item's partial sum over the work-group; work-item 0
+ * writes the group's sum.  The local array holds get_local_size(0) scalars
+ * (a power of two). */
+static void su_dot_finish(realv acc, __local REAL *restrict wg_sum,
+                          __global REAL *restrict partial)
 {
-  size_t i = get_global_id(0);
   size_t li = get_local_id(0);
-  realv acc = (realv)0;
   REAL s;
 
-  for (; i < nvec; i += get_global_size(0))
-    acc += a[i] * b[i];
 #if VEC == 1
   s = acc;
 #elif VEC == 2
@@ -92,4 +88,35 @@ __kernel void su_stream_dot(__global const realv *restrict a, __global const rea
   }
   if (li == 0)
     partial[get_group_id(0)] = wg_sum[0];
+}
+
+/* Grid-stride partial dot product (BabelStream): neighbouring work-items read
+ * neighbouring elements at every step, which coalesces on a GPU. */
+__kernel void su_stream_dot(__global const realv *restrict a, __global const realv *restrict b,
+                            __local REAL *restrict wg_sum, __global REAL *restrict partial,
+                            ulong nvec)
+{
+  realv acc = (realv)0;
+
+  for (size_t i = get_global_id(0); i < nvec; i += get_global_size(0))
+    acc += a[i] * b[i];
+  su_dot_finish(acc, wg_sum, partial);
+}
+
+/* One contiguous chunk per work-item: what a CPU device wants.  A CPU
+ * runtime such as PoCL runs a group's work-items one after another, so a
+ * grid-stride loop would make every load jump by the global size (a new
+ * page each time): 9.5 GB/s instead of ~40 on the development VM. */
+__kernel void su_stream_dot_chunk(__global const realv *restrict a,
+                                  __global const realv *restrict b,
+                                  __local REAL *restrict wg_sum,
+                                  __global REAL *restrict partial, ulong nvec)
+{
+  size_t gs = get_global_size(0), chunk = (nvec + gs - 1) / gs;
+  size_t lo = get_global_id(0) * chunk, hi = min(lo + chunk, (size_t)nvec);
+  realv acc = (realv)0;
+
+  for (size_t i = lo; i < hi; i++)
+    acc += a[i] * b[i];
+  su_dot_finish(acc, wg_sum, partial);
 }
