@@ -11,5 +11,5 @@ scripts/build.sh
 run=$(ls -td results/*/ | head -n 1)
 run=${run%/}
 ./build/sizeup report "$run" --out "reports/$(basename "$run")"
-echo "results: $run/summary.csv"
+
 echo "report:  reports/$(basename "$run")/report.html"
