@@ -20,6 +20,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_topo(int argc, char **argv);

@@ -25,6 +25,7 @@ static const struct su_cmd su_cmds[] = {
   {"fit", cmd_fit, "fit scaling laws (Amdahl, Gustafson, USL) to a results directory"},
   {"history", cmd_history, "keep runs in an SQLite history; check a run against it, plot trends"},
   {"list", cmd_list, "list the kernels with their work models"},
+  {"recommend", cmd_recommend, "rank candidate systems for a workload: nodes, cost, energy"},
   {"report", cmd_report, "plots and an HTML/Markdown report from results directories"},
   {"run", cmd_run, "run a benchmark suite and write results/<run-id>/"},
   {"topo", cmd_topo, "show the machine's topology (packages, NUMA, cores, caches)"},

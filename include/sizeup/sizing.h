@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sizing.h: the sizing engine behind `sizeup recommend`: which hardware, how
+ * many nodes, at what cost, for a workload.
+ *
+ * Inputs (formats in docs/sizing.md):
+ *   - a catalog (CSV): candidate systems with their price and power, each
+ *     either measured (a results directory) or described by datasheet peaks
+ *     (an *estimate*, flagged as such in every output);
+ *   - a workload (INI): a mix of the suite's kernels with time fractions on
+ *     a reference system, or a total amount of work (flops and bytes) placed
+ *     on the roofline; memory per job; one target (throughput, time to
+ *     solution, or a budget).
+ * Output: per candidate the nodes needed, parallel efficiency, time, cost
+ * and energy per job with ranges from the measurements' confidence
+ * intervals, a rank, the cost/time Pareto front, an SSP-style composite
+ * score, and plain sentences saying why the first choice wins.
+ *
+ * Nothing is computed from a half-read input: the loaders either return a
+ * complete, validated catalog or workload, or an error naming the file, the
+ * line and the field.
+ */
+#ifndef SIZEUP_SIZING_H
+#define SIZEUP_SIZING_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sizeup/fit.h"
+
+/* recommend.csv schema version (docs/sizing.md). */
+#define SU_SIZING_CSV_SCHEMA_VERSION 1
+#define SU_SIZING_MAX_KERNELS 12
+/* The node-count search for a time-to-solution target stops here. */
+#define SU_SIZING_MAX_NODES 65536
+
+/* One catalog row.  Strings are owned by the catalog, never NULL.  Numbers
+ * that were not given are NaN. */
+typedef struct su_sizing_candidate {
+  char *name, *kind;           /* kind: "cloud" or "onprem" */
+  char *results_dir;           /* resolved against the catalog's directory; "" = datasheet */
+  char *price_date, *notes;
+  unsigned cores, packages, gpus;
+  double memory_gib;           /* per node */
+  double power_watts;          /* per node, under load */
+  double price_per_hour;       /* per node; NaN when bought */
+  double purchase_price, years, electricity_per_kwh;
+  /* What one node costs per hour: price_per_hour, or
+   * purchase_price / (years * 8760) + power_watts / 1000 * electricity_per_kwh. */
+  double cost_per_hour;
+  /* Datasheet figures (estimates): GFLOP/s per node, GB/s per node, ns. */
+  double peak_gflops_fp64, peak_gflops_fp32, mem_bw_gbs, mem_latency_ns;
+  unsigned line;               /* line of the catalog file */
+} su_sizing_candidate_t;
+
+typedef struct su_sizing_catalog {
+  char *path;
+  char currency[16];           /* "USD" unless the catalog says otherwise */
+  su_sizing_candidate_t *c;
+  size_t n;
+} su_sizing_catalog_t;
+
+/*
+ * Loads and validates a catalog CSV.  SU_OK with *out complete; SU_EINVAL
+ * with context "PATH:LINE: field 'F': why" for any bad cell, unknown or
+ * missing column, duplicate name or contradictory row (then *out is left
+ * zeroed: nothing half-read survives); SU_EIO when it cannot be opened;
+ * SU_ENOMEM.  Release with su_sizing_catalog_fini.
+ */
+int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out);
+void su_sizing_catalog_fini(su_sizing_catalog_t *c);   /* NULL-safe */
+
+typedef enum su_sizing_target_e {
+  SU_SIZING_THROUGHPUT,        /* jobs per hour, for the whole system */
+  SU_SIZING_TIME,              /* seconds per job (time to solution) */
+  SU_SIZING_BUDGET_HOUR,       /* currency per hour for the whole system */
+  SU_SIZING_BUDGET_JOB         /* currency per job */
+} su_sizing_target_t;
+
+typedef struct su_sizing_workload {
+  char path[1024];
+  char name[64];
+  char precision[8];           /* "fp64" (default) or "fp32" */
+  /* Mix mode (nmix > 0): kernel k takes weight[k] of the job's time on one
+   * node of the reference candidate, whose job takes reference_time_s. */
+  size_t nmix;
+  char kernel[SU_SIZING_MAX_KERNELS][32];
+  double weight[SU_SIZING_MAX_KERNELS];
+  unsigned mix_line[SU_SIZING_MAX_KERNELS];
+  char reference[64];          /* "" = the catalog's first candidate */
+  double reference_time_s;
+  /* Roofline mode (nmix == 0): total work of one job. */
+  double flops, bytes;
+  double memory_gib;           /* per job; 0 = fits on any node */
+  su_sizing_target_t target;
+  double target_value;
+} su_sizing_workload_t;
+
+/*
+ * Loads and validates a workload INI (libinih).  SU_OK; SU_EINVAL with
+ * context "PATH:LINE: field 'F': why" (or "PATH: why" for what is missing
+ * from the whole file), *out zeroed; SU_ENOMEM.
+ */
+int su_sizing_workload_load(const char *path, su_sizing_workload_t *out);
+
+/* One kernel's per-node rate on one candidate. */
+typedef struct su_sizing_rate {
+  char kernel[32];
+  char unit[16];               /* GB/s, GFLOP/s, ns */
+  int lower_better;            /* 1 for latency */
+  double median, lo, hi;       /* lo/hi: the CI95 of the median (= median for estimates) */
+  int estimate;                /* 1 when from datasheet peaks */
+  /* Scaling over nodes: an Amdahl fit of the rows with nodes > 1, when the
+   * results hold at least SU_FIT_MIN_POINTS node counts. */
+  int have_fit;
+  su_fit_t fit;
+} su_sizing_rate_t;
+
+typedef struct su_sizing_result {
+  const su_sizing_candidate_t *cand;
+  int estimate;                /* 1 when any figure comes from a datasheet */
+  char status[16];             /* ok, unreachable, over_budget, no_data */
+  char reason[256];
+  size_t nrates;
+  su_sizing_rate_t rate[SU_SIZING_MAX_KERNELS];
+  double work[SU_SIZING_MAX_KERNELS];  /* per job, in unit x seconds (latency: loads) */
+  unsigned nodes;              /* whole system */
+  unsigned nodes_per_job;      /* memory_gib per job over memory_gib per node, rounded up */
+  double efficiency;           /* T(1) / (nodes_per_job T(nodes_per_job)); 1 = ideal */
+  int efficiency_fitted;       /* phases scaled by a fit: 0 none, 1 some, 2 all */
+  double time1_s;              /* one job on one node */
+  double jobs_per_hour_node;   /* 3600 / time1_s */
+  double speedup_vs_reference; /* reference time1_s / time1_s */
+  double time_s, time_lo_s, time_hi_s;       /* one job on nodes_per_job nodes */
+  double jobs_per_hour;        /* the whole system */
+  double cost_per_hour_system; /* nodes x cost_per_hour */
+  double cost_per_job, cost_per_job_lo, cost_per_job_hi;
+  double energy_per_job_kwh;
+  double jobs_per_dollar, jobs_per_kwh;      /* "dollar": the catalog's currency */
+  double score_node, score_system;
+  int pareto;                  /* on the time/cost-per-job Pareto front */
+  unsigned rank;               /* 1 = first choice */
+} su_sizing_result_t;
+
+#define SU_SIZING_MAX_SENTENCES 12
+
+typedef struct su_sizing {
+  const su_sizing_catalog_t *cat;
+  const su_sizing_workload_t *w;
+  const su_sizing_candidate_t *reference;
+  su_sizing_result_t *res;     /* sorted by rank */
+  size_t n;
+  char *sentence[SU_SIZING_MAX_SENTENCES];   /* plain-language explanation */
+  size_t nsentences;
+} su_sizing_t;
+
+/*
+ * Evaluates every candidate of cat for w: loads each results directory
+ * (any load failure is an error naming it: nothing is ranked from a
+ * partial catalog), computes rates, nodes, times, costs, ranks, the Pareto
+ * front, the scores and the sentences.  A candidate the workload cannot be
+ * rated on (no measurement and no datasheet figure for a kernel) gets status
+ * no_data, not an error; a reference candidate that cannot be rated is
+ * SU_EINVAL.  SU_OK, SU_EINVAL, SU_EIO, SU_ENOMEM.  Release with
+ * su_sizing_fini (cat and w must outlive *out).
+ */
+int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                       su_sizing_t *out);
+void su_sizing_fini(su_sizing_t *s);   /* NULL-safe */
+
+/* "throughput", "time_to_solution", "budget_per_hour", "budget_per_job". */
+const char *su_sizing_target_name(su_sizing_target_t t);
+
+/* recommend.csv (docs/sizing.md), RFC 4180 through csv.h.  SU_OK, SU_EIO. */
+int su_sizing_write_csv(const su_sizing_t *s, FILE *fp);
+
+/* Prints the ranked table, the sentences and the caveats for a terminal. */
+void su_sizing_print(const su_sizing_t *s, FILE *fp);
+
+/*
+ * Writes recommend.gp and recommend.dat (cost per job against time per job,
+ * with CI ranges and the Pareto front), renders recommend.png/.svg with
+ * gnuplot (prog; NULL = "gnuplot"; "" = do not render) and writes
+ * recommend.html (self-contained) in out_dir.  *rendered is 1 when the PNG
+ * was made.  A missing gnuplot is not an error.  SU_OK, SU_EIO.
+ */
+int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
+                           int *rendered);
+
+#endif /* SIZEUP_SIZING_H */

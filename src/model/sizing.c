@@ -1,0 +1,695 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sizing.c: the sizing engine (sizing.h): per-candidate rates, node counts,
+ * times, costs and energy for a workload and a target; ranking, the
+ * cost/time Pareto front, the composite score and the explanation.
+ *
+ * The model, in one paragraph (docs/sizing.md has it in full).  A job is a
+ * set of phases, one per kernel, each with an amount of work in the
+ * kernel's unit (GB moved, GFLOP, dependent loads).  Mix mode derives the
+ * work from time fractions on a reference node: phase k's work is
+ * weight_k x reference_time_s x the reference's rate for k; the job's time
+ * on a node is the sum over phases of work / rate (phases run one after
+ * another).  Roofline mode has two phases, the job's GFLOP at the measured
+ * peak and its GB at the measured memory bandwidth, and the time is their
+ * maximum (Williams, Waterman, Patterson, CACM 52(4), 2009: the attainable
+ * rate is min(peak, AI x bandwidth)).  On N nodes a phase runs at
+ * N x E(N) x the node's rate, E from an Amdahl fit over measured node
+ * counts, else 1 (ideal, and said so).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sizeup/error.h"
+#include "sizeup/fit.h"
+#include "sizeup/kernel.h"
+#include "sizeup/results.h"
+#include "sizeup/sizing.h"
+
+const char *su_sizing_target_name(su_sizing_target_t t)
+{
+  switch (t) {
+  case SU_SIZING_THROUGHPUT: return "throughput";
+  case SU_SIZING_TIME: return "time_to_solution";
+  case SU_SIZING_BUDGET_HOUR: return "budget_per_hour";
+  case SU_SIZING_BUDGET_JOB: return "budget_per_job";
+  }
+  return "?";
+}
+
+/* --- rates ----------------------------------------------------------------------- */
+
+static int headline(const char *metric)
+{
+  return strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0 ||
+         strcmp(metric, "latency") == 0;
+}
+
+static int same_config(const su_result_row_t *a, const su_result_row_t *b)
+{
+  return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->backend, b->backend) == 0 &&
+         strcmp(a->variant, b->variant) == 0 && strcmp(a->precision, b->precision) == 0 &&
+         strcmp(a->placement, b->placement) == 0 && strcmp(a->device, b->device) == 0 &&
+         strcmp(a->metric, b->metric) == 0 && a->threads == b->threads &&
+         a->ranks == b->ranks && a->nodes == b->nodes;
+}
+
+/*
+ * A row that may stand for the node's rate on a kernel: ok, a headline
+ * metric, the workload's precision (latency rows have none), and the
+ * largest working set of its configuration.  Why the largest: a job's data
+ * lives in main memory, so the cache-resident points of a working-set sweep
+ * would flatter the node (on the development machine L1 reads run ~5x
+ * faster than DRAM, docs/models.md).
+ */
+static int eligible(const su_results_t *r, size_t i, const char *kernel, const char *prec)
+{
+  const su_result_row_t *w = &r->rows[i];
+
+  if (strcmp(w->kernel, kernel) != 0 || !su_results_row_ok(w) || !headline(w->metric))
+    return 0;
+  if (strcmp(w->precision, prec) != 0 && strcmp(w->precision, "none") != 0)
+    return 0;
+  for (size_t j = 0; j < r->nrows; j++)
+    if (j != i && same_config(&r->rows[j], w) && su_results_row_ok(&r->rows[j]) &&
+        r->rows[j].size_bytes > w->size_bytes)
+      return 0;
+  return 1;
+}
+
+/* Better: a higher rate, or a lower latency. */
+static int better(const su_result_row_t *a, const su_result_row_t *b)
+{
+  if (!b)
+    return 1;
+  return strcmp(a->metric, "latency") == 0 ? a->median < b->median : a->median > b->median;
+}
+
+/* The CI bounds, or the median where a bound is missing. */
+static void ci_of(const su_result_row_t *w, double *lo, double *hi)
+{
+  *lo = isfinite(w->ci95_lo) ? w->ci95_lo : w->median;
+  *hi = isfinite(w->ci95_hi) ? w->ci95_hi : w->median;
+}
+
+/*
+ * The node's rate on `kernel`: its best eligible single-node row (the
+ * node's best configuration: threads, placement, variant, backend), and an
+ * Amdahl fit of the best rows per node count when there are at least
+ * SU_FIT_MIN_POINTS node counts.  Returns 1 when found, 0 when not.
+ */
+static int measured_rate(const su_results_t *r, const char *kernel, const char *prec,
+                         su_sizing_rate_t *out)
+{
+  const su_result_row_t *best = NULL;
+  double n[64], x[64];
+  size_t np = 0;
+
+  for (size_t i = 0; i < r->nrows; i++)
+    if (r->rows[i].nodes == 1 && eligible(r, i, kernel, prec) && better(&r->rows[i], best))
+      best = &r->rows[i];
+  if (!best)
+    return 0;
+  snprintf(out->kernel, sizeof(out->kernel), "%s", kernel);
+  snprintf(out->unit, sizeof(out->unit), "%s", best->unit);
+  out->lower_better = strcmp(best->metric, "latency") == 0;
+  out->median = best->median;
+  ci_of(best, &out->lo, &out->hi);
+  out->estimate = 0;
+  out->have_fit = 0;
+  if (out->lower_better)
+    return 1;               /* a latency does not add up over nodes: ideal assumed */
+  /* Best aggregate rate per node count (row order; up to 64 counts). */
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    size_t j;
+    if (!eligible(r, i, kernel, prec) || strcmp(w->metric, best->metric) != 0 || w->nodes == 0)
+      continue;
+    for (j = 0; j < np && n[j] != (double)w->nodes; j++)
+      ;
+    if (j == np) {
+      if (np == 64)
+        continue;
+      n[np] = w->nodes;
+      x[np++] = w->median;
+    } else if (w->median > x[j]) {
+      x[j] = w->median;
+    }
+  }
+  if (np >= SU_FIT_MIN_POINTS &&
+      su_fit_series(SU_FIT_AMDAHL, n, x, np, &out->fit) == SU_OK &&
+      (out->fit.status == SU_FIT_OK || out->fit.status == SU_FIT_EXACT))
+    out->have_fit = 1;
+  return 1;
+}
+
+/*
+ * A datasheet estimate for `kernel`: STREAM kernels run at mem_bw_gbs,
+ * fma_peak and gemm at the peak (an upper bound), stencil_7pt on the
+ * roofline at its work model's arithmetic intensity, latency_chase at
+ * mem_latency_ns.  Returns 1 when the datasheet has the figure.
+ */
+static int datasheet_rate(const su_sizing_candidate_t *c, const char *kernel, const char *prec,
+                          su_sizing_rate_t *out)
+{
+  double peak = strcmp(prec, "fp32") == 0 ? c->peak_gflops_fp32 : c->peak_gflops_fp64;
+  double v = NAN;
+  const char *unit = "GFLOP/s";
+
+  if (strncmp(kernel, "stream_", 7) == 0) {
+    v = c->mem_bw_gbs;
+    unit = "GB/s";
+  } else if (strcmp(kernel, "fma_peak") == 0 || strcmp(kernel, "gemm") == 0) {
+    v = peak;
+  } else if (strcmp(kernel, "stencil_7pt") == 0) {
+    const su_kernel_desc_t *d = &su_desc_stencil_7pt;
+    double elem = strcmp(prec, "fp32") == 0 ? 4 : 8;
+    double ai = d->flops_per_elem / ((d->bytes_read_per_elem + d->bytes_written_per_elem) * elem);
+    v = fmin(peak, ai * c->mem_bw_gbs);
+  } else if (strcmp(kernel, "latency_chase") == 0) {
+    v = c->mem_latency_ns;
+    unit = "ns";
+  }
+  if (!(v > 0))
+    return 0;
+  snprintf(out->kernel, sizeof(out->kernel), "%s", kernel);
+  snprintf(out->unit, sizeof(out->unit), "%s", unit);
+  out->lower_better = strcmp(unit, "ns") == 0;
+  out->median = out->lo = out->hi = v;
+  out->estimate = 1;
+  out->have_fit = 0;
+  return 1;
+}
+
+/* Work per second of a rate: GB/s and GFLOP/s as they are, latency as
+ * loads per second.  which: 0 median, +1 the fast end of the CI, -1 the
+ * slow end. */
+static double per_second(const su_sizing_rate_t *r, int which)
+{
+  double v = which == 0 ? r->median : which > 0 ? (r->lower_better ? r->lo : r->hi)
+                                                : (r->lower_better ? r->hi : r->lo);
+  return r->lower_better ? 1e9 / v : v;
+}
+
+/* Parallel efficiency of one phase on n nodes: the fitted Amdahl curve
+ * X(n) / (n X(1)), else 1. */
+static double phase_eff(const su_sizing_rate_t *r, unsigned n)
+{
+  double x1, xn;
+
+  if (!r->have_fit || n <= 1)
+    return 1;
+  x1 = su_fit_eval(&r->fit, 1);
+  xn = su_fit_eval(&r->fit, n);
+  if (!(x1 > 0) || !(xn > 0))
+    return 1;
+  return xn / (n * x1);
+}
+
+/* Time of one job on n nodes, in seconds. */
+static double job_time(const su_sizing_result_t *res, int roofline, unsigned n, int which)
+{
+  double t = 0;
+
+  for (size_t k = 0; k < res->nrates; k++) {
+    double tk = res->work[k] / (per_second(&res->rate[k], which) * n * phase_eff(&res->rate[k], n));
+    t = roofline ? fmax(t, tk) : t + tk;
+  }
+  return t;
+}
+
+/* --- one candidate ------------------------------------------------------------- */
+
+static void set_status(su_sizing_result_t *res, const char *status, const char *fmt, ...)
+    SU_PRINTF(3, 4);
+static void set_status(su_sizing_result_t *res, const char *status, const char *fmt, ...)
+{
+  va_list ap;
+
+  snprintf(res->status, sizeof(res->status), "%s", status);
+  va_start(ap, fmt);
+  vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+  va_end(ap);
+}
+
+/* The kernels a workload is rated on: its mix, or the two roofline ceilings
+ * (measured the way docs/models.md measures them). */
+static size_t workload_kernels(const su_sizing_workload_t *w, const char **names)
+{
+  if (w->nmix == 0) {
+    names[0] = "fma_peak";
+    names[1] = "stream_triad";
+    return 2;
+  }
+  for (size_t k = 0; k < w->nmix; k++)
+    names[k] = w->kernel[k];
+  return w->nmix;
+}
+
+/* Rates of every workload kernel; 0 on success, -1 (status no_data) when
+ * one is missing, or a negative SU_E* for a results directory that does not
+ * load. */
+static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_workload_t *w,
+                          su_sizing_result_t *res)
+{
+  const char *names[SU_SIZING_MAX_KERNELS];
+  size_t nk = workload_kernels(w, names);
+  su_results_t r;
+  int err, missing = -1;
+
+  memset(res, 0, sizeof(*res));
+  res->cand = c;
+  snprintf(res->status, sizeof(res->status), "ok");
+  memset(&r, 0, sizeof(r));
+  if (c->results_dir[0] && (err = su_results_load(c->results_dir, &r)) != SU_OK) {
+    char why[512];
+    snprintf(why, sizeof(why), "%s", su_errmsg());
+    return su_errorf(err, "candidate '%s' (catalog line %u): %s", c->name, c->line, why);
+  }
+  for (size_t k = 0; k < nk; k++) {
+    int ok = c->results_dir[0] ? measured_rate(&r, names[k], w->precision, &res->rate[k])
+                               : datasheet_rate(c, names[k], w->precision, &res->rate[k]);
+    if (!ok && missing < 0)
+      missing = (int)k;
+    if (res->rate[k].estimate)
+      res->estimate = 1;
+  }
+  res->nrates = nk;
+  if (missing >= 0) {
+    if (c->results_dir[0])
+      set_status(res, "no_data", "no ok %s measurement of '%s' in '%s'", w->precision,
+                 names[missing], c->results_dir);
+    else
+      set_status(res, "no_data", "the datasheet has no figure for '%s' (see docs/sizing.md)",
+                 names[missing]);
+  }
+  su_results_fini(&r);
+  return missing >= 0 ? -1 : 0;
+}
+
+static unsigned ceil_u(double x)
+{
+  double c = ceil(x - 1e-9);      /* 4.0000000001 from rounding is still 4 */
+  return c < 1 ? 1 : c > 4e9 ? 4000000000u : (unsigned)c;
+}
+
+/* Node counts, time, cost and energy for the target. */
+static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *w)
+{
+  const su_sizing_candidate_t *c = res->cand;
+  int roof = w->nmix == 0;
+  unsigned m = 1, conc = 1;
+  double mem = w->memory_gib;
+
+  res->time1_s = job_time(res, roof, 1, 0);
+  res->jobs_per_hour_node = 3600 / res->time1_s;
+  if (mem > 0)
+    m = ceil_u(mem / c->memory_gib);
+  if (m > SU_SIZING_MAX_NODES) {
+    set_status(res, "unreachable", "a job needs %g GiB, more than %d nodes of %g GiB", mem,
+               SU_SIZING_MAX_NODES, c->memory_gib);
+    m = SU_SIZING_MAX_NODES;
+  }
+  res->nodes_per_job = m;
+  switch (w->target) {
+  case SU_SIZING_THROUGHPUT:
+    /* Jobs are independent: the target needs `conc` jobs running at once,
+     * each on the fewest nodes its memory allows (efficiency <= 1, so more
+     * nodes per job never buys throughput). */
+    conc = ceil_u(w->target_value * job_time(res, roof, m, 0) / 3600);
+    break;
+  case SU_SIZING_TIME: {
+    unsigned n;
+    double best = INFINITY;
+    unsigned best_n = m;
+    for (n = m; n <= SU_SIZING_MAX_NODES; n++) {
+      double t = job_time(res, roof, n, 0);
+      if (t < best) {
+        best = t;
+        best_n = n;
+      }
+      if (t <= w->target_value * (1 + 1e-12))
+        break;
+    }
+    if (n > SU_SIZING_MAX_NODES) {
+      if (!strcmp(res->status, "ok"))
+        set_status(res, "unreachable", "the shortest time is %.4g s (on %u nodes), above the "
+                   "target of %g s", best, best_n, w->target_value);
+      n = best_n;
+    }
+    res->nodes_per_job = n;
+    break;
+  }
+  case SU_SIZING_BUDGET_HOUR: {
+    double afford = floor(w->target_value / c->cost_per_hour + 1e-9);
+    conc = afford >= m ? (unsigned)fmin(afford / m, 4e9 / m) : 1;
+    if (afford < m && !strcmp(res->status, "ok"))
+      set_status(res, "over_budget", "%u node(s) per job cost %.4g per hour, above the budget "
+                 "of %g", m, m * c->cost_per_hour, w->target_value);
+    break;
+  }
+  case SU_SIZING_BUDGET_JOB:
+    break;
+  }
+  res->nodes = res->nodes_per_job * conc;
+  res->time_s = job_time(res, roof, res->nodes_per_job, 0);
+  res->time_lo_s = job_time(res, roof, res->nodes_per_job, +1);
+  res->time_hi_s = job_time(res, roof, res->nodes_per_job, -1);
+  res->efficiency = res->time1_s / (res->nodes_per_job * res->time_s);
+  {
+    size_t nfit = 0;
+    for (size_t k = 0; k < res->nrates; k++)
+      nfit += res->rate[k].have_fit != 0;
+    res->efficiency_fitted = nfit == 0 ? 0 : nfit == res->nrates ? 2 : 1;
+  }
+  res->jobs_per_hour = conc * 3600 / res->time_s;
+  res->cost_per_hour_system = res->nodes * c->cost_per_hour;
+  /* A job is charged for the node-hours it occupies. */
+  res->cost_per_job = res->nodes_per_job * c->cost_per_hour * res->time_s / 3600;
+  res->cost_per_job_lo = res->nodes_per_job * c->cost_per_hour * res->time_lo_s / 3600;
+  res->cost_per_job_hi = res->nodes_per_job * c->cost_per_hour * res->time_hi_s / 3600;
+  res->energy_per_job_kwh = res->nodes_per_job * c->power_watts * res->time_s / 3600 / 1000;
+  res->jobs_per_dollar = 1 / res->cost_per_job;
+  res->jobs_per_kwh = 1 / res->energy_per_job_kwh;
+  if (w->target == SU_SIZING_BUDGET_JOB && res->cost_per_job > w->target_value &&
+      !strcmp(res->status, "ok"))
+    set_status(res, "over_budget", "a job costs %.4g, above the budget of %g per job",
+               res->cost_per_job, w->target_value);
+}
+
+/* --- ranking --------------------------------------------------------------------- */
+
+/* The figure a target ranks by, smaller is better. */
+static double rank_key(const su_sizing_result_t *r, su_sizing_target_t t)
+{
+  switch (t) {
+  case SU_SIZING_THROUGHPUT: return r->cost_per_hour_system;
+  case SU_SIZING_TIME: return r->cost_per_job;
+  case SU_SIZING_BUDGET_HOUR: return -r->jobs_per_hour;
+  case SU_SIZING_BUDGET_JOB: return r->time_s;
+  }
+  return 0;
+}
+
+static su_sizing_target_t sort_target;
+
+static int cmp_result(const void *pa, const void *pb)
+{
+  const su_sizing_result_t *a = pa, *b = pb;
+  int oka = strcmp(a->status, "ok") == 0, okb = strcmp(b->status, "ok") == 0;
+  double ka, kb;
+
+  if (oka != okb)
+    return okb - oka;
+  if (oka) {
+    ka = rank_key(a, sort_target);
+    kb = rank_key(b, sort_target);
+    /* Equal within rounding: the faster job first. */
+    if (fabs(ka - kb) > 1e-9 * fmax(fabs(ka), fabs(kb)))
+      return ka < kb ? -1 : 1;
+    if (a->time_s != b->time_s)
+      return a->time_s < b->time_s ? -1 : 1;
+  }
+  return a->cand->line < b->cand->line ? -1 : a->cand->line > b->cand->line;
+}
+
+static void mark_pareto(su_sizing_t *s)
+{
+  for (size_t i = 0; i < s->n; i++) {
+    su_sizing_result_t *a = &s->res[i];
+    if (strcmp(a->status, "ok") != 0)
+      continue;
+    a->pareto = 1;
+    for (size_t j = 0; j < s->n; j++) {
+      const su_sizing_result_t *b = &s->res[j];
+      if (j == i || strcmp(b->status, "ok") != 0)
+        continue;
+      if (b->time_s <= a->time_s && b->cost_per_job <= a->cost_per_job &&
+          (b->time_s < a->time_s || b->cost_per_job < a->cost_per_job)) {
+        a->pareto = 0;
+        break;
+      }
+    }
+  }
+}
+
+/* --- explanation ----------------------------------------------------------------- */
+
+static int say(su_sizing_t *s, const char *fmt, ...) SU_PRINTF(2, 3);
+static int say(su_sizing_t *s, const char *fmt, ...)
+{
+  va_list ap;
+  char buf[768];
+
+  if (s->nsentences == SU_SIZING_MAX_SENTENCES)
+    return SU_OK;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  if (!(s->sentence[s->nsentences] = malloc(strlen(buf) + 1)))
+    return su_errorf(SU_ENOMEM, "cannot explain the recommendation");
+  strcpy(s->sentence[s->nsentences++], buf);
+  return SU_OK;
+}
+
+static const char *target_words(const su_sizing_workload_t *w, char *buf, size_t len)
+{
+  switch (w->target) {
+  case SU_SIZING_THROUGHPUT: snprintf(buf, len, "%g jobs per hour", w->target_value); break;
+  case SU_SIZING_TIME: snprintf(buf, len, "%g s per job", w->target_value); break;
+  case SU_SIZING_BUDGET_HOUR: snprintf(buf, len, "a budget of %g per hour", w->target_value); break;
+  case SU_SIZING_BUDGET_JOB: snprintf(buf, len, "a budget of %g per job", w->target_value); break;
+  }
+  return buf;
+}
+
+/*
+ * The hourly price at which `b` would tie with the winner `a` (all else
+ * equal), or NaN when price cannot change the order.  Costs are linear in
+ * the price at a fixed node count, except for a budget per hour, where the
+ * price sets the node count.
+ */
+static double price_to_win(const su_sizing_result_t *a, const su_sizing_result_t *b,
+                           const su_sizing_workload_t *w)
+{
+  switch (w->target) {
+  case SU_SIZING_THROUGHPUT:
+    return a->cost_per_hour_system / b->nodes;
+  case SU_SIZING_TIME:
+    return a->cost_per_job / (b->nodes_per_job * b->time_s / 3600);
+  case SU_SIZING_BUDGET_HOUR: {
+    double per_job_hour = 3600 / b->time_s;       /* jobs per hour of one b job slot */
+    double slots = floor(a->jobs_per_hour / per_job_hour) + 1;
+    return w->target_value / (slots * b->nodes_per_job);
+  }
+  case SU_SIZING_BUDGET_JOB:
+    return NAN;
+  }
+  return NAN;
+}
+
+static int explain(su_sizing_t *s)
+{
+  const su_sizing_workload_t *w = s->w;
+  const char *cur = s->cat->currency;
+  const su_sizing_result_t *a = &s->res[0];
+  char tw[96];
+  size_t nok = 0, said = 0;
+  int err;
+
+  for (size_t i = 0; i < s->n; i++)
+    nok += strcmp(s->res[i].status, "ok") == 0;
+  target_words(w, tw, sizeof(tw));
+  if (nok == 0)
+    return say(s, "No candidate meets the target (%s): see the reasons in the table.", tw);
+  switch (w->target) {
+  case SU_SIZING_THROUGHPUT:
+    err = say(s, "%s is the first choice: %u node(s) deliver the target of %s for %s %.2f per "
+              "hour in total (%s %.4g per job, %.4g s per job).", a->cand->name, a->nodes, tw,
+              cur, a->cost_per_hour_system, cur, a->cost_per_job, a->time_s);
+    break;
+  case SU_SIZING_TIME:
+    err = say(s, "%s is the first choice: %u node(s) finish a job in %.4g s (target %s) at the "
+              "lowest cost per job, %s %.4g.", a->cand->name, a->nodes, a->time_s, tw, cur,
+              a->cost_per_job);
+    break;
+  case SU_SIZING_BUDGET_HOUR:
+    err = say(s, "%s is the first choice: within %s it affords %u node(s), which complete the "
+              "most jobs, %.4g per hour.", a->cand->name, tw, a->nodes, a->jobs_per_hour);
+    break;
+  default:
+    err = say(s, "%s is the first choice: within %s (%s %.4g per job) it finishes a job "
+              "fastest, in %.4g s.", a->cand->name, tw, cur, a->cost_per_job, a->time_s);
+    break;
+  }
+  if (err)
+    return err;
+  for (size_t i = 1; i < s->n && said < 3; i++) {
+    const su_sizing_result_t *b = &s->res[i];
+    double p;
+    if (strcmp(b->status, "ok") != 0)
+      continue;
+    said++;
+    p = price_to_win(a, b, w);
+    if (w->target == SU_SIZING_BUDGET_JOB) {
+      err = say(s, "%s would win if it finished a job in under %.4g s (now %.4g s) while "
+                "staying within the budget.", b->cand->name, a->time_s, b->time_s);
+    } else if (!(p > 0)) {
+      err = say(s, "%s cannot overtake %s on price alone.", b->cand->name, a->cand->name);
+    } else if (!isnan(b->cand->price_per_hour)) {
+      err = say(s, "%s would win if its price fell below %s %.4g per hour per node (now "
+                "%s %.4g).", b->cand->name, cur, p, cur, b->cand->cost_per_hour);
+    } else {
+      /* Bought: which purchase price gives that hourly cost. */
+      double buy = (p - b->cand->power_watts / 1000 * b->cand->electricity_per_kwh) *
+                   b->cand->years * 8760;
+      if (buy > 0)
+        err = say(s, "%s would win if its hourly cost fell below %s %.4g (now %.4g), i.e. a "
+                  "purchase price below %s %.0f (now %.0f) over %g years.", b->cand->name,
+                  cur, p, b->cand->cost_per_hour, cur, buy, b->cand->purchase_price,
+                  b->cand->years);
+      else
+        err = say(s, "%s cannot overtake %s even if it were free: its electricity alone "
+                  "costs more.", b->cand->name, a->cand->name);
+    }
+    if (err)
+      return err;
+  }
+  if (nok >= 2) {
+    const su_sizing_result_t *b = NULL;
+    for (size_t i = 1; i < s->n && !b; i++)
+      if (strcmp(s->res[i].status, "ok") == 0)
+        b = &s->res[i];
+    if (a->cost_per_job_hi >= b->cost_per_job_lo && b->cost_per_job_hi >= a->cost_per_job_lo)
+      err = say(s, "Uncertain: the 95%% confidence ranges of the cost per job of %s (%.4g to "
+                "%.4g) and %s (%.4g to %.4g) overlap, so measure both on the real workload "
+                "before deciding between them.", a->cand->name, a->cost_per_job_lo,
+                a->cost_per_job_hi, b->cand->name, b->cost_per_job_lo, b->cost_per_job_hi);
+    else
+      err = say(s, "The order of %s and %s holds across the measurements' 95%% confidence "
+                "ranges of the cost per job.", a->cand->name, b->cand->name);
+    if (err)
+      return err;
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    if (r->estimate && strcmp(r->status, "no_data") != 0 &&
+        (err = say(s, "%s is an ESTIMATE from datasheet peaks, not a measurement: real codes "
+                   "rarely reach peak, so it looks better than it will be; measure it with "
+                   "'sizeup run' before buying.", r->cand->name)))
+      return err;
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    if (strcmp(r->status, "ok") != 0 || r->nodes_per_job <= 1 || r->efficiency_fitted == 2)
+      continue;
+    if (r->efficiency_fitted == 0)
+      err = say(s, "%s runs a job on %u nodes and no multi-node measurement was available: "
+                "ideal scaling was ASSUMED, so its time and cost per job are optimistic.",
+                r->cand->name, r->nodes_per_job);
+    else
+      err = say(s, "%s runs a job on %u nodes: its efficiency (%.0f%%) comes from a fit over "
+                "measured node counts for some kernels only; ideal scaling was ASSUMED for the "
+                "others.", r->cand->name, r->nodes_per_job, 100 * r->efficiency);
+    if (err)
+      return err;
+  }
+  return SU_OK;
+}
+
+/* --- evaluate -------------------------------------------------------------------- */
+
+void su_sizing_fini(su_sizing_t *s)
+{
+  if (!s)
+    return;
+  free(s->res);
+  for (size_t i = 0; i < s->nsentences; i++)
+    free(s->sentence[i]);
+  memset(s, 0, sizeof(*s));
+}
+
+int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                       su_sizing_t *out)
+{
+  su_sizing_t s;
+  su_sizing_result_t ref;
+  const su_sizing_candidate_t *refc = NULL;
+  int err = SU_OK, rc;
+
+  memset(out, 0, sizeof(*out));
+  memset(&s, 0, sizeof(s));
+  s.cat = cat;
+  s.w = w;
+  if (!cat || !w || cat->n == 0)
+    return su_errorf(SU_EINVAL, "nothing to evaluate");
+  for (size_t i = 0; i < cat->n && !refc; i++)
+    if (!w->reference[0] || strcmp(cat->c[i].name, w->reference) == 0)
+      refc = &cat->c[i];
+  if (!refc)
+    return su_errorf(SU_EINVAL, "%s: field 'reference': '%s' is not in the catalog '%s'",
+                     w->path, w->reference, cat->path);
+  s.reference = refc;
+  if ((rc = rate_candidate(refc, w, &ref)) < -1)
+    return rc;
+  if (rc == -1)
+    return su_errorf(SU_EINVAL, "reference candidate '%s' cannot be rated: %s", refc->name,
+                     ref.reason);
+  if (!(s.res = calloc(cat->n, sizeof(*s.res))))
+    return su_errorf(SU_ENOMEM, "cannot evaluate the catalog");
+  s.n = cat->n;
+  for (size_t i = 0; i < cat->n; i++) {
+    su_sizing_result_t *res = &s.res[i];
+    if ((rc = rate_candidate(&cat->c[i], w, res)) < -1) {
+      err = rc;
+      goto out;
+    }
+    /* The job's work per phase: the reference's rates fix it (mix), or the
+     * workload gives it (roofline: GFLOP and GB). */
+    for (size_t k = 0; k < res->nrates; k++)
+      res->work[k] = w->nmix ? w->weight[k] * w->reference_time_s * per_second(&ref.rate[k], 0)
+                             : (k == 0 ? w->flops : w->bytes) / 1e9;
+    if (rc == -1)
+      continue;
+    size_candidate(res, w);
+    /* Composite score in the spirit of NERSC's SSP (Kramer et al., "The
+     * NERSC Sustained System Performance (SSP) Metric", LBNL-58868, 2005):
+     * the geometric mean of the per-kernel rates normalised to the
+     * reference node, and that times the node count for the system. */
+    {
+      double lg = 0;
+      for (size_t k = 0; k < res->nrates; k++)
+        lg += log(per_second(&res->rate[k], 0) / per_second(&ref.rate[k], 0));
+      res->score_node = exp(lg / (double)res->nrates);
+      res->score_system = res->score_node * res->nodes;
+    }
+    res->speedup_vs_reference = NAN;
+  }
+  {
+    /* The reference's own single-node time, for the relative speed. */
+    su_sizing_result_t tmp = ref;
+    for (size_t k = 0; k < tmp.nrates; k++)
+      tmp.work[k] = s.res[0].work[k];
+    double tref = job_time(&tmp, w->nmix == 0, 1, 0);
+    for (size_t i = 0; i < s.n; i++)
+      if (strcmp(s.res[i].status, "no_data") != 0)
+        s.res[i].speedup_vs_reference = tref / s.res[i].time1_s;
+  }
+  sort_target = w->target;
+  qsort(s.res, s.n, sizeof(*s.res), cmp_result);
+  for (size_t i = 0; i < s.n; i++)
+    s.res[i].rank = (unsigned)i + 1;
+  mark_pareto(&s);
+  if ((err = explain(&s)) != SU_OK)
+    goto out;
+out:
+  if (err != SU_OK) {
+    su_sizing_fini(&s);
+    return err;
+  }
+  *out = s;
+  return SU_OK;
+}

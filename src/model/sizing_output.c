@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * sizing_output.c: what `sizeup recommend` shows: the terminal table,
+ * recommend.csv (docs/sizing.md), and the cost-against-time plot (gnuplot
+ * script and data, rendered when gnuplot is on PATH) with a small
+ * self-contained recommend.html.
+ *
+ * Candidate names and notes come from a catalog file that may have been
+ * exchanged between organisations: they reach the gnuplot script only
+ * through su_report_gp_sanitize, never reach the .dat (numbers only), and
+ * are HTML-escaped.  gnuplot is started without a shell.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sizeup/csv.h"
+#include "sizeup/error.h"
+#include "sizeup/report.h"
+#include "sizeup/sizing.h"
+
+static int is_ok(const su_sizing_result_t *r)
+{
+  return strcmp(r->status, "ok") == 0;
+}
+
+static int rated(const su_sizing_result_t *r)
+{
+  return strcmp(r->status, "no_data") != 0;
+}
+
+/* --- recommend.csv --------------------------------------------------------------- */
+
+static const char *const csv_cols[] = {
+  "schema_version", "rank", "candidate", "kind", "source", "status", "reason", "workload",
+  "target", "target_value", "reference", "nodes", "nodes_per_job", "parallel_efficiency",
+  "scaling", "jobs_per_hour_node", "speedup_vs_reference", "time_per_job_s",
+  "time_per_job_s_lo", "time_per_job_s_hi", "jobs_per_hour", "currency", "cost_per_hour_node",
+  "cost_per_hour_system", "cost_per_job", "cost_per_job_lo", "cost_per_job_hi",
+  "energy_per_job_kwh", "jobs_per_currency_unit", "jobs_per_kwh", "score_node",
+  "score_system", "pareto", "power_watts", "price_date",
+};
+
+int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
+{
+  su_csv_writer_t w;
+
+  su_csv_writer_init(&w, fp);
+  for (size_t i = 0; i < sizeof(csv_cols) / sizeof(csv_cols[0]); i++)
+    su_csv_put_str(&w, csv_cols[i]);
+  su_csv_end_row(&w);
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    double nan = NAN;
+    int ok = rated(r);
+#define NUM(v) su_csv_put_double(&w, ok ? (double)(v) : nan)
+    su_csv_put_u64(&w, SU_SIZING_CSV_SCHEMA_VERSION);
+    su_csv_put_u64(&w, r->rank);
+    su_csv_put_str(&w, r->cand->name);
+    su_csv_put_str(&w, r->cand->kind);
+    su_csv_put_str(&w, r->estimate ? "estimate" : "measured");
+    su_csv_put_str(&w, r->status);
+    su_csv_put_str(&w, r->reason);
+    su_csv_put_str(&w, s->w->name);
+    su_csv_put_str(&w, su_sizing_target_name(s->w->target));
+    su_csv_put_double(&w, s->w->target_value);
+    su_csv_put_str(&w, s->reference->name);
+    NUM(r->nodes);
+    NUM(r->nodes_per_job);
+    NUM(r->efficiency);
+    /* How the efficiency of one job on its nodes was found (docs/sizing.md). */
+    su_csv_put_str(&w, !ok                        ? ""
+                       : r->nodes_per_job == 1    ? "single_node"
+                       : r->efficiency_fitted == 2 ? "fitted"
+                       : r->efficiency_fitted == 1 ? "partly_fitted"
+                                                   : "ideal_assumed");
+    NUM(r->jobs_per_hour_node);
+    NUM(r->speedup_vs_reference);
+    NUM(r->time_s);
+    NUM(r->time_lo_s);
+    NUM(r->time_hi_s);
+    NUM(r->jobs_per_hour);
+    su_csv_put_str(&w, s->cat->currency);
+    su_csv_put_double(&w, r->cand->cost_per_hour);
+    NUM(r->cost_per_hour_system);
+    NUM(r->cost_per_job);
+    NUM(r->cost_per_job_lo);
+    NUM(r->cost_per_job_hi);
+    NUM(r->energy_per_job_kwh);
+    NUM(r->jobs_per_dollar);
+    NUM(r->jobs_per_kwh);
+    NUM(r->score_node);
+    NUM(r->score_system);
+    su_csv_put_u64(&w, (uint64_t)r->pareto);
+    su_csv_put_double(&w, r->cand->power_watts);
+    su_csv_put_str(&w, r->cand->price_date);
+#undef NUM
+    su_csv_end_row(&w);
+  }
+  if (w.err || fflush(fp) != 0 || ferror(fp))
+    return su_errorf(SU_EIO, "cannot write recommend.csv");
+  return SU_OK;
+}
+
+/* --- terminal ------------------------------------------------------------------- */
+
+void su_sizing_print(const su_sizing_t *s, FILE *fp)
+{
+  const su_sizing_workload_t *w = s->w;
+  const char *cur = s->cat->currency;
+
+  fprintf(fp, "workload '%s' (%s), target %s = %g; reference node '%s'; prices in %s\n\n",
+          w->name, w->nmix ? "kernel mix" : "roofline: flops and bytes",
+          su_sizing_target_name(w->target), w->target_value, s->reference->name, cur);
+  char jpc[24];
+  snprintf(jpc, sizeof(jpc), "jobs/%.4s", cur);
+  fprintf(fp, "%-4s %-20s %-8s %5s %5s %-21s %-23s %10s %9s %8s %7s %8s %s\n", "rank",
+          "candidate", "source", "nodes", "eff", "time/job s (95% CI)", "cost/job (95% CI)",
+          "system/h", "kWh/job", jpc, "jobs/kWh", "score", "");
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    char t[64], c[64];
+    if (!rated(r)) {
+      fprintf(fp, "%-4u %-20.20s %-8s %s: %s\n", r->rank, r->cand->name,
+              r->estimate ? "estimate" : "measured", r->status, r->reason);
+      continue;
+    }
+    snprintf(t, sizeof(t), "%.4g (%.4g-%.4g)", r->time_s, r->time_lo_s, r->time_hi_s);
+    snprintf(c, sizeof(c), "%.4g (%.4g-%.4g)", r->cost_per_job, r->cost_per_job_lo,
+             r->cost_per_job_hi);
+    fprintf(fp, "%-4u %-20.20s %-8s %5u %4.0f%% %-21s %-23s %10.2f %9.4g %8.4g %7.4g %8.3g %s%s%s\n",
+            r->rank, r->cand->name, r->estimate ? "ESTIMATE" : "measured", r->nodes,
+            100 * r->efficiency, t, c, r->cost_per_hour_system, r->energy_per_job_kwh,
+            r->jobs_per_dollar, r->jobs_per_kwh, r->score_node, r->pareto ? "pareto " : "",
+            is_ok(r) ? "" : r->status, is_ok(r) ? "" : ": ");
+    if (!is_ok(r))
+      fprintf(fp, "     %s\n", r->reason);
+  }
+  fprintf(fp, "\n");
+  for (size_t i = 0; i < s->nsentences; i++)
+    fprintf(fp, "%s\n", s->sentence[i]);
+  fprintf(fp, "\nnodes: whole system for the target; eff: parallel efficiency of one job on "
+              "its nodes (%s);\nscore: geometric mean of the kernel rates relative to '%s' per "
+              "node (x nodes = system score);\npareto: no other candidate is both faster and "
+              "cheaper per job.\n",
+          "fitted over measured node counts, else ideal scaling assumed", s->reference->name);
+}
+
+/* --- plot and HTML ----------------------------------------------------------------- */
+
+static int run_gnuplot(const char *prog, const char *dir)
+{
+  pid_t pid;
+  int status;
+
+  pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    char *const argv[] = {(char *)prog, (char *)"recommend.gp", NULL};
+    int in = open("/dev/null", O_RDONLY), log;
+    if (chdir(dir) != 0)
+      _exit(126);
+    log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in >= 0)
+      dup2(in, 0);
+    if (log >= 0) {
+      dup2(log, 1);
+      dup2(log, 2);
+    }
+    execvp(prog, argv);
+    _exit(127);
+  }
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int write_plot(const su_sizing_t *s, const char *dir)
+{
+  char path[4096], name[128];
+  FILE *dat = NULL, *gp = NULL;
+  int nmeas = 0, nest = 0, nfront = 0, err = SU_OK;
+
+  snprintf(path, sizeof(path), "%s/recommend.dat", dir);
+  if (!(dat = fopen(path, "w"))) {
+    err = su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
+    goto out;
+  }
+  /* Block 0: measured, block 1: estimates, block 2: the Pareto front by time.
+   * Columns: time, cost, time lo, time hi, cost lo, cost hi. */
+  for (int blk = 0; blk < 3; blk++) {
+    fprintf(dat, "# %s\n", blk == 0 ? "measured" : blk == 1 ? "estimate" : "pareto front");
+    for (size_t i = 0; i < s->n; i++) {
+      const su_sizing_result_t *r = &s->res[i];
+      if (!is_ok(r) || (blk < 2 && r->estimate != blk))
+        continue;
+      if (blk == 2) {
+        if (!r->pareto)
+          continue;
+        nfront++;
+      }
+      nmeas += blk == 0;
+      nest += blk == 1;
+      fprintf(dat, "%.9g %.9g %.9g %.9g %.9g %.9g\n", r->time_s, r->cost_per_job, r->time_lo_s,
+              r->time_hi_s, r->cost_per_job_lo, r->cost_per_job_hi);
+    }
+    fprintf(dat, "\n\n");
+  }
+  snprintf(path, sizeof(path), "%s/recommend.gp", dir);
+  if (!(gp = fopen(path, "w"))) {
+    err = su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
+    goto out;
+  }
+  su_report_gp_sanitize(s->cat->currency, name, sizeof(name));
+  fprintf(gp,
+          "# sizeup recommend: cost per job against time per job.  Render with:\n"
+          "#   gnuplot recommend.gp\n"
+          "# Data: recommend.dat (numbers only).  Names from the catalog are sanitized.\n"
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "  set terminal pngcairo size 960,720\n"
+          "} else {\n"
+          "  set terminal png size 960,720\n"
+          "}\n"
+          "set termoption noenhanced\n"
+          "set output 'recommend.png'\n"
+          "set title 'Cost against time per job (bars: 95%% CI; lower left is better)' "
+          "noenhanced\n"
+          "set xlabel 'time per job (s)'\n"
+          "set ylabel 'cost per job (%s)'\n"
+          "set grid\n"
+          "set key outside below left Left reverse noenhanced\n",
+          name);
+  {
+    int lab = 1;
+    for (size_t i = 0; i < s->n; i++) {
+      const su_sizing_result_t *r = &s->res[i];
+      if (!is_ok(r))
+        continue;
+      su_report_gp_sanitize(r->cand->name, name, sizeof(name));
+      fprintf(gp, "set label %d '%u. %s%s' at %.9g,%.9g offset 1,1 noenhanced\n", lab++,
+              r->rank, name, r->estimate ? " (estimate)" : "", r->time_s, r->cost_per_job);
+    }
+  }
+  fprintf(gp, "plot ");
+  {
+    const char *sep = "";
+    if (nmeas) {
+      fprintf(gp, "'recommend.dat' index 0 using 1:2:3:4:5:6 with xyerrorbars pt 7 "
+                  "title 'measured (95%% CI)'");
+      sep = ", \\\n     ";
+    }
+    if (nest) {
+      fprintf(gp, "%s'recommend.dat' index 1 using 1:2 with points pt 6 ps 2 "
+                  "title 'ESTIMATE from datasheet peaks'", sep);
+      sep = ", \\\n     ";
+    }
+    if (nfront)
+      fprintf(gp, "%s'recommend.dat' index 2 using 1:2 with lines dt 2 lw 2 "
+                  "title 'Pareto front (cost and time)'", sep);
+    if (!nmeas && !nest && !nfront)
+      fprintf(gp, "NaN notitle");
+  }
+  fprintf(gp, "\nset terminal svg size 960,720 dynamic\n"
+              "set termoption noenhanced\n"
+              "set output 'recommend.svg'\n"
+              "replot\n"
+              "unset output\n");
+out:
+  if (dat && fclose(dat) != 0 && err == SU_OK)
+    err = su_errorf(SU_EIO, "cannot write '%s/recommend.dat'", dir);
+  if (gp && fclose(gp) != 0 && err == SU_OK)
+    err = su_errorf(SU_EIO, "cannot write '%s/recommend.gp'", dir);
+  return err;
+}
+
+static int on_path(const char *prog)
+{
+  const char *path = getenv("PATH");
+  char buf[4096];
+
+  if (strchr(prog, '/'))
+    return access(prog, X_OK) == 0;
+  if (!path)
+    path = "/usr/bin:/bin";
+  while (*path) {
+    size_t len = strcspn(path, ":");
+    snprintf(buf, sizeof(buf), "%.*s/%s", (int)(len ? len : 1), len ? path : ".", prog);
+    if (access(buf, X_OK) == 0)
+      return 1;
+    path += len;
+    if (*path == ':')
+      path++;
+  }
+  return 0;
+}
+
+static void base64_file(FILE *out, const char *path)
+{
+  static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  FILE *in = fopen(path, "rb");
+  unsigned char b[3];
+  size_t n;
+
+  if (!in)
+    return;
+  while ((n = fread(b, 1, 3, in)) > 0) {
+    unsigned v = (unsigned)b[0] << 16 | (n > 1 ? (unsigned)b[1] << 8 : 0) | (n > 2 ? b[2] : 0);
+    fputc(tb[v >> 18 & 63], out);
+    fputc(tb[v >> 12 & 63], out);
+    fputc(n > 1 ? tb[v >> 6 & 63] : '=', out);
+    fputc(n > 2 ? tb[v & 63] : '=', out);
+    if (n < 3)
+      break;
+  }
+  fclose(in);
+}
+
+static int write_html(const su_sizing_t *s, const char *dir, int rendered)
+{
+  char path[4096];
+  FILE *fp;
+  int bad;
+
+  snprintf(path, sizeof(path), "%s/recommend.html", dir);
+  if (!(fp = fopen(path, "w")))
+    return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+              "<title>sizeup recommend</title>\n<style>\n"
+              "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}\n"
+              "table{border-collapse:collapse;margin:1em 0;font-size:90%%}\n"
+              "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}\n"
+              "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+              "img{max-width:100%%;height:auto}.est{color:#a40}\n"
+              "</style>\n</head>\n<body>\n<h1>Sizing</h1>\n<p>Workload <b>");
+  su_report_html_escape(fp, s->w->name);
+  fprintf(fp, "</b>, target %s = %g; reference node <b>", su_sizing_target_name(s->w->target),
+          s->w->target_value);
+  su_report_html_escape(fp, s->reference->name);
+  fprintf(fp, "</b>; prices in ");
+  su_report_html_escape(fp, s->cat->currency);
+  fprintf(fp, " (see each candidate's price date).</p>\n<h2>Why</h2>\n<ul>\n");
+  for (size_t i = 0; i < s->nsentences; i++) {
+    fprintf(fp, "<li>");
+    su_report_html_escape(fp, s->sentence[i]);
+    fprintf(fp, "</li>\n");
+  }
+  fprintf(fp, "</ul>\n<h2>Ranking</h2>\n<table>\n<tr><th>rank</th><th>candidate</th>"
+              "<th>source</th><th>status</th><th>nodes</th><th>efficiency</th>"
+              "<th>time per job (s), 95%% CI</th><th>cost per job, 95%% CI</th>"
+              "<th>system per hour</th><th>kWh per job</th><th>score per node</th>"
+              "<th>Pareto</th><th>price date</th></tr>\n");
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    fprintf(fp, "<tr><td class=\"n\">%u</td><td>", r->rank);
+    su_report_html_escape(fp, r->cand->name);
+    fprintf(fp, "</td><td%s>%s</td><td>", r->estimate ? " class=\"est\"" : "",
+            r->estimate ? "ESTIMATE (datasheet)" : "measured");
+    su_report_html_escape(fp, r->status);
+    if (!is_ok(r)) {
+      fprintf(fp, ": ");
+      su_report_html_escape(fp, r->reason);
+    }
+    if (rated(r))
+      fprintf(fp, "</td><td class=\"n\">%u</td><td class=\"n\">%.0f%%%s</td>"
+                  "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td>"
+                  "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td><td class=\"n\">%.2f</td>"
+                  "<td class=\"n\">%.4g</td><td class=\"n\">%.3g</td><td>%s</td><td>",
+              r->nodes, 100 * r->efficiency, r->efficiency_fitted ? "" : " (ideal assumed)",
+              r->time_s, r->time_lo_s, r->time_hi_s, r->cost_per_job, r->cost_per_job_lo,
+              r->cost_per_job_hi, r->cost_per_hour_system, r->energy_per_job_kwh,
+              r->score_node, r->pareto ? "yes" : "");
+    else
+      fprintf(fp, "</td><td colspan=\"8\"></td><td>");
+    su_report_html_escape(fp, r->cand->price_date);
+    fprintf(fp, "</td></tr>\n");
+  }
+  fprintf(fp, "</table>\n<h2>Cost against time per job</h2>\n");
+  if (rendered) {
+    snprintf(path, sizeof(path), "%s/recommend.png", dir);
+    fprintf(fp, "<img alt=\"cost against time per job\" src=\"data:image/png;base64,");
+    base64_file(fp, path);
+    fprintf(fp, "\">\n");
+  } else {
+    fprintf(fp, "<p>[not rendered: run <code>gnuplot recommend.gp</code> here]</p>\n");
+  }
+  fprintf(fp, "<p>Data: <a href=\"recommend.csv\">recommend.csv</a> "
+              "(columns in docs/sizing.md).</p>\n</body>\n</html>\n");
+  bad = ferror(fp);
+  if (fclose(fp) != 0 || bad)
+    return su_errorf(SU_EIO, "cannot write '%s/recommend.html'", dir);
+  return SU_OK;
+}
+
+int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
+                           int *rendered)
+{
+  const char *prog = gnuplot ? gnuplot : "gnuplot";
+  char png[4096];
+  struct stat st;
+  int err;
+
+  *rendered = 0;
+  if ((err = write_plot(s, out_dir)) != SU_OK)
+    return err;
+  snprintf(png, sizeof(png), "%s/recommend.png", out_dir);
+  unlink(png);                  /* a stale image must not pass for a new one */
+  if (*prog && on_path(prog))
+    *rendered = run_gnuplot(prog, out_dir) == 0 && stat(png, &st) == 0 && st.st_size > 0;
+  return write_html(s, out_dir, *rendered);
+}
