@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test_sizing.c: the sizing engine against hand-computed expectations.
+ *
+ * Fixtures (tests/data/sizing/, made by make-fixtures.py): two measured
+ * candidates labelled as instance types with different prices (alpha
+ * USD 2.40/h, beta USD 0.90/h), one datasheet-only candidate (gamma, bought:
+ * 175200 over 5 years at 500 W and 0.20/kWh) and one measured candidate
+ * lacking a kernel (delta).  Rates used (best eligible rows):
+ *
+ *            triad GB/s (CI)   gemm GFLOP/s (CI)   latency ns (CI)   fma_peak
+ *   alpha    100 (95-105)      1000 (980-1020)     100 (98-102)      1500
+ *   beta      40 (39-41)        500 (490-510)      125 (123-127)      700
+ *   gamma    250 (datasheet)   2000 (datasheet)     90 (datasheet)   2000
+ *   delta     35                450                 -                 600
+ *
+ * Workload mix (reference beta, 1000 s): triad 0.6, gemm 0.3, latency 0.1, so
+ * the work of a job is 0.6*1000*40 = 24000 GB, 0.3*1000*500 = 150000 GFLOP
+ * and 0.1*1000 s / 125 ns = 8e8 dependent loads.  One-node times:
+ *   alpha 24000/100 + 150000/1000 + 8e8*100e-9 = 240 + 150 + 80 = 470 s
+ *   beta  600 + 300 + 100 = 1000 s
+ *   gamma 24000/250 + 150000/2000 + 8e8*90e-9 = 96 + 75 + 72 = 243 s
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sizeup/error.h"
+#include "sizeup/sizing.h"
+#include "test.h"
+
+#define DATA SU_TEST_DATA_DIR "/sizing/"
+
+static const su_sizing_result_t *find(const su_sizing_t *s, const char *name)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp(s->res[i].cand->name, name) == 0)
+      return &s->res[i];
+  return NULL;
+}
+
+static int said(const su_sizing_t *s, const char *text)
+{
+  for (size_t i = 0; i < s->nsentences; i++)
+    if (strstr(s->sentence[i], text))
+      return 1;
+  return 0;
+}
+
+static void test_catalog(void)
+{
+  su_sizing_catalog_t cat;
+
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
+  CHECK_EQ_INT(cat.n, 4);
+  CHECK_EQ_STR(cat.currency, "USD");
+  CHECK_NEAR(cat.c[0].cost_per_hour, 2.40, 1e-12);
+  /* gamma: 175200 / (5 * 8760) + 500 / 1000 * 0.20 = 4.0 + 0.1 = 4.1 per hour */
+  CHECK_NEAR(cat.c[2].cost_per_hour, 4.1, 1e-12);
+  CHECK_EQ_STR(cat.c[2].results_dir, "");
+  CHECK(strstr(cat.c[0].results_dir, "sizing/alpha") != NULL);   /* relative to the catalog */
+  CHECK_EQ_INT(cat.c[3].line, 5);
+  su_sizing_catalog_fini(&cat);
+}
+
+static void test_throughput(void)
+{
+  su_sizing_catalog_t cat;
+  su_sizing_workload_t w;
+  su_sizing_t s;
+  const su_sizing_result_t *a, *b, *g, *d;
+
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
+  CHECK_EQ_INT(su_sizing_workload_load(DATA "throughput.ini", &w), SU_OK);
+  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
+  a = find(&s, "alpha");
+  b = find(&s, "beta");
+  g = find(&s, "gamma");
+  d = find(&s, "delta");
+  if (!a || !b || !g || !d) {
+    CHECK(0);
+    return;
+  }
+  CHECK_NEAR(a->time1_s, 470, 1e-9);
+  CHECK_NEAR(b->time1_s, 1000, 1e-9);
+  CHECK_NEAR(g->time1_s, 243, 1e-9);
+  /* 36 jobs/h: jobs at once = 36 * T / 3600 = T / 100, rounded up:
+   * alpha 4.7 -> 5 nodes, beta 10 -> 10, gamma 2.43 -> 3. */
+  CHECK_EQ_INT(a->nodes, 5);
+  CHECK_EQ_INT(b->nodes, 10);
+  CHECK_EQ_INT(g->nodes, 3);
+  /* System cost per hour (the ranking key): beta 10*0.9 = 9.0,
+   * alpha 5*2.4 = 12.0, gamma 3*4.1 = 12.3; delta has no latency: last. */
+  CHECK_NEAR(b->cost_per_hour_system, 9.0, 1e-9);
+  CHECK_NEAR(a->cost_per_hour_system, 12.0, 1e-9);
+  CHECK_NEAR(g->cost_per_hour_system, 12.3, 1e-9);
+  CHECK_EQ_INT(b->rank, 1);
+  CHECK_EQ_INT(a->rank, 2);
+  CHECK_EQ_INT(g->rank, 3);
+  CHECK_EQ_INT(d->rank, 4);
+  CHECK_EQ_STR(d->status, "no_data");
+  CHECK(strstr(d->reason, "latency_chase") != NULL);
+  CHECK_EQ_INT(g->estimate, 1);
+  CHECK_EQ_INT(a->estimate, 0);
+  /* Cost per job = price * T / 3600: beta 0.9*1000/3600 = 0.25,
+   * alpha 2.4*470/3600 = 0.313333, gamma 4.1*243/3600 = 0.27675.
+   * Energy: alpha 400 W * 470 s = 0.0522222 kWh. */
+  CHECK_NEAR(b->cost_per_job, 0.25, 1e-12);
+  CHECK_NEAR(a->cost_per_job, 0.3133333333, 1e-9);
+  CHECK_NEAR(g->cost_per_job, 0.27675, 1e-12);
+  CHECK_NEAR(a->energy_per_job_kwh, 0.0522222222, 1e-9);
+  CHECK_NEAR(a->jobs_per_dollar, 1 / 0.3133333333, 1e-6);
+  /* Pareto on (time, cost per job): gamma (243 s, 0.27675) is faster and
+   * cheaper than alpha (470 s, 0.31333), so alpha is off the front; beta is
+   * the cheapest and gamma the fastest. */
+  CHECK_EQ_INT(b->pareto, 1);
+  CHECK_EQ_INT(g->pareto, 1);
+  CHECK_EQ_INT(a->pareto, 0);
+  CHECK_EQ_INT(d->pareto, 0);
+  /* CI ranges: alpha fast end 24000/105 + 150000/1020 + 8e8*98e-9
+   * = 228.5714 + 147.0588 + 78.4 = 454.0302 s; slow end 24000/95 +
+   * 150000/980 + 8e8*102e-9 = 252.6316 + 153.0612 + 81.6 = 487.2928 s. */
+  CHECK_NEAR(a->time_lo_s, 454.0302521, 1e-6);
+  CHECK_NEAR(a->time_hi_s, 487.2928033, 1e-6);
+  CHECK_NEAR(a->cost_per_job_lo, 2.4 * 454.0302521 / 3600, 1e-9);
+  CHECK_NEAR(g->time_lo_s, 243, 1e-9);   /* datasheet: no range to carry */
+  /* Score (reference beta): alpha (100/40 * 1000/500 * 125/100)^(1/3)
+   * = 6.25^(1/3) = 1.8420158, x 5 nodes = 9.2100788; gamma
+   * (250/40 * 2000/500 * 125/90)^(1/3) = 34.722222^(1/3) = 3.2623897. */
+  CHECK_NEAR(a->score_node, 1.8420157493, 1e-8);
+  CHECK_NEAR(a->score_system, 9.2100787466, 1e-7);
+  CHECK_NEAR(b->score_node, 1, 1e-12);
+  CHECK_NEAR(g->score_node, 3.2623896946, 1e-8);
+  CHECK_NEAR(a->speedup_vs_reference, 1000.0 / 470, 1e-9);
+  /* What would change the ranking: alpha wins below 9.0 / 5 = 1.80 per
+   * hour; gamma below 9.0 / 3 = 3.0 per hour, i.e. a purchase price of
+   * (3.0 - 0.1) * 5 * 8760 = 127020. */
+  CHECK(said(&s, "beta is the first choice"));
+  CHECK(said(&s, "alpha would win if its price fell below USD 1.8 per hour"));
+  CHECK(said(&s, "purchase price below USD 127020"));
+  CHECK(said(&s, "gamma is an ESTIMATE"));
+  /* beta's cost range 0.2445-0.2558 and alpha's 0.3027-0.3249 do not overlap. */
+  CHECK(said(&s, "holds across"));
+  su_sizing_fini(&s);
+  su_sizing_catalog_fini(&cat);
+}
+
+static void test_deadline(void)
+{
+  su_sizing_catalog_t cat;
+  su_sizing_workload_t w;
+  su_sizing_t s;
+  const su_sizing_result_t *a, *b, *g;
+
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
+  CHECK_EQ_INT(su_sizing_workload_load(DATA "deadline.ini", &w), SU_OK);
+  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
+  a = find(&s, "alpha");
+  b = find(&s, "beta");
+  g = find(&s, "gamma");
+  if (!a || !b || !g) {
+    CHECK(0);
+    return;
+  }
+  /* alpha's gemm has a node series following Amdahl p = 0.95, so on N nodes
+   * the gemm phase takes 150 (0.05 N + 0.95) / N = 7.5 + 142.5 / N s and the
+   * others (ideal) 320 / N: T(N) = 7.5 + 462.5 / N.  T(4) = 123.1 > 110,
+   * T(5) = 100 <= 110: 5 nodes, efficiency 470 / (5 * 100) = 0.94. */
+  CHECK_EQ_INT(a->rate[1].have_fit, 1);
+  CHECK_NEAR(a->rate[1].fit.param[1], 0.95, 1e-6);
+  CHECK_EQ_INT(a->nodes, 5);
+  CHECK_NEAR(a->time_s, 100, 1e-6);
+  CHECK_NEAR(a->efficiency, 0.94, 1e-6);
+  CHECK_EQ_INT(a->efficiency_fitted, 1);
+  /* beta (ideal): 1000 / N <= 110 -> N = 10 (9 gives 111.1 s). gamma:
+   * 243 / N -> N = 3, 81 s. */
+  CHECK_EQ_INT(b->nodes, 10);
+  CHECK_NEAR(b->time_s, 100, 1e-9);
+  CHECK_EQ_INT(g->nodes, 3);
+  CHECK_NEAR(g->time_s, 81, 1e-9);
+  /* Cost per job: beta 10*0.9*100/3600 = 0.25, gamma 3*4.1*81/3600 =
+   * 0.27675, alpha 5*2.4*100/3600 = 0.333333: ranked in that order; alpha
+   * is dominated (beta is as fast and cheaper). */
+  CHECK_NEAR(a->cost_per_job, 0.3333333333, 1e-8);
+  CHECK_EQ_INT(b->rank, 1);
+  CHECK_EQ_INT(g->rank, 2);
+  CHECK_EQ_INT(a->rank, 3);
+  CHECK_EQ_INT(a->pareto, 0);
+  CHECK_EQ_INT(b->pareto, 1);
+  CHECK_EQ_INT(g->pareto, 1);
+  CHECK(said(&s, "beta runs a job on 10 nodes and no multi-node measurement"));
+  CHECK(said(&s, "alpha runs a job on 5 nodes: its efficiency (94%)"));
+  su_sizing_fini(&s);
+  su_sizing_catalog_fini(&cat);
+}
+
+static void test_roofline_budget(void)
+{
+  su_sizing_catalog_t cat;
+  su_sizing_workload_t w;
+  su_sizing_t s;
+  const su_sizing_result_t *a, *b, *g, *d;
+
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
+  CHECK_EQ_INT(su_sizing_workload_load(DATA "roofline.ini", &w), SU_OK);
+  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
+  a = find(&s, "alpha");
+  b = find(&s, "beta");
+  g = find(&s, "gamma");
+  d = find(&s, "delta");
+  if (!a || !b || !g || !d) {
+    CHECK(0);
+    return;
+  }
+  /* 1000 GFLOP and 1000 GB per job, 100 GiB: nodes per job alpha
+   * ceil(100/64) = 2, beta ceil(100/32) = 4, gamma 1, delta 4.  Time =
+   * max(GFLOP / (n peak), GB / (n bw)): alpha max(0.33, 1000/200) = 5 s,
+   * beta 1000/160 = 6.25 s, gamma max(0.5, 4) = 4 s, delta 1000/140 =
+   * 7.142857 s (all memory bound). */
+  CHECK_EQ_INT(a->nodes_per_job, 2);
+  CHECK_EQ_INT(b->nodes_per_job, 4);
+  CHECK_EQ_INT(g->nodes_per_job, 1);
+  CHECK_NEAR(a->time_s, 5, 1e-9);
+  CHECK_NEAR(b->time_s, 6.25, 1e-9);
+  CHECK_NEAR(g->time_s, 4, 1e-9);
+  CHECK_NEAR(d->time_s, 1000.0 / 140, 1e-9);
+  /* Budget 10/h: affordable nodes floor(10/price), whole jobs only:
+   * alpha floor(4.17) = 4 -> 2 jobs -> 2*3600/5 = 1440 jobs/h;
+   * beta 11 -> 2 jobs -> 1152; gamma 2 -> 2 jobs -> 1800;
+   * delta 20 -> 5 jobs -> 5*3600/7.142857 = 2520.  Ranked by jobs/h. */
+  CHECK_NEAR(d->jobs_per_hour, 2520, 1e-6);
+  CHECK_NEAR(g->jobs_per_hour, 1800, 1e-6);
+  CHECK_NEAR(a->jobs_per_hour, 1440, 1e-6);
+  CHECK_NEAR(b->jobs_per_hour, 1152, 1e-6);
+  CHECK_EQ_INT(d->nodes, 20);
+  CHECK_EQ_INT(d->rank, 1);
+  CHECK_EQ_INT(g->rank, 2);
+  CHECK_EQ_INT(a->rank, 3);
+  CHECK_EQ_INT(b->rank, 4);
+  /* Roofline score: ceilings fma_peak and triad against beta's:
+   * alpha sqrt(1500/700 * 100/40) = sqrt(5.357143) = 2.3145502. */
+  CHECK_NEAR(a->score_node, 2.3145502494, 1e-8);
+  su_sizing_fini(&s);
+  su_sizing_catalog_fini(&cat);
+}
+
+/* Writes text to DIR/name and returns the path (static buffer per call site). */
+static const char *put(const char *dir, const char *name, const char *text, char *buf,
+                       size_t len)
+{
+  FILE *fp;
+
+  snprintf(buf, len, "%s/%s", dir, name);
+  fp = fopen(buf, "w");
+  if (fp) {
+    fputs(text, fp);
+    fclose(fp);
+  }
+  return buf;
+}
+
+#define HEAD "name,kind,cores,packages,gpus,memory_gib,price_per_hour,power_watts," \
+             "peak_gflops_fp64,mem_bw_gbs,price_date\n"
+
+static void expect_catalog_error(const char *dir, const char *text, const char *want)
+{
+  su_sizing_catalog_t cat;
+  char path[512];
+  int rc = su_sizing_catalog_load(put(dir, "catalog.csv", text, path, sizeof(path)), &cat);
+
+  CHECK_EQ_INT(rc, SU_EINVAL);
+  if (!strstr(su_errmsg(), want))
+    SU_TEST_FAIL_("error '%s' lacks '%s'", su_errmsg(), want);
+  else
+    su_test_passed++;
+  CHECK(cat.n == 0 && cat.c == NULL);   /* nothing half-read survives */
+}
+
+static void expect_workload_error(const char *dir, const char *text, const char *want)
+{
+  su_sizing_workload_t w;
+  char path[512];
+  int rc = su_sizing_workload_load(put(dir, "w.ini", text, path, sizeof(path)), &w);
+
+  CHECK_EQ_INT(rc, SU_EINVAL);
+  if (!strstr(su_errmsg(), want))
+    SU_TEST_FAIL_("error '%s' lacks '%s'", su_errmsg(), want);
+  else
+    su_test_passed++;
+  CHECK_EQ_INT(w.nmix, 0);
+}
+
+static void test_errors(void)
+{
+  char tmpl[] = "/tmp/sizeup-test-sizing-XXXXXX";
+  char *dir = mkdtemp(tmpl);
+  char path[512];
+
+  if (!dir) {
+    CHECK(0);
+    return;
+  }
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,32,1.0,200,100,50,2026-12\n"
+                            "b,cloud,8,1,0,32,abc,200,100,50,2026-12\n",
+                       "catalog.csv:3: field 'price_per_hour': invalid number 'abc'");
+  expect_catalog_error(dir, HEAD "a,vm,8,1,0,32,1.0,200,100,50,2026-12\n",
+                       "catalog.csv:2: field 'kind': invalid kind 'vm'");
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,32,1.0,200,,50,2026-12\n",
+                       "catalog.csv:2: field 'peak_gflops_fp64': missing value");
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,32,1.0,200,100,50,\n",
+                       "catalog.csv:2: field 'price_date': missing value");
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,32,1.0,200,100,50,2026-12\n"
+                            "a,cloud,8,1,0,32,1.0,200,100,50,2026-12\n",
+                       "catalog.csv:3: field 'name': duplicate name 'a'");
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,-32,1.0,200,100,50,2026-12\n",
+                       "catalog.csv:2: field 'memory_gib': must be positive");
+  expect_catalog_error(dir, "name,kind,cores,prize\n", "catalog.csv:1: unknown column 'prize'");
+  expect_catalog_error(dir, HEAD "a,cloud,8,1,0,32,1.0,200,100,\"50,2026-12\n",
+                       "catalog.csv");
+  expect_catalog_error(dir, HEAD, "no candidates");
+
+  expect_workload_error(dir, "[workload]\nname = x\nreference_time_s = 10\n[mix]\n"
+                             "stream_triad = 0.6\ngemm = 0.3\n[target]\n"
+                             "throughput_jobs_per_hour = 1\n",
+                        "w.ini:6: field 'gemm': the [mix] fractions add up to 0.9, not 1");
+  expect_workload_error(dir, "[workload]\nname = x\nreference_time_s = ten\n",
+                        "w.ini:3: field 'reference_time_s': invalid number 'ten'");
+  expect_workload_error(dir, "[workload]\nname = x\n[mix]\nstream_triadd = 1\n",
+                        "w.ini:4: field 'stream_triadd': unknown kernel");
+  expect_workload_error(dir, "[workload]\nname = x\nflops = 1\nbytes = 1\n[target]\n"
+                             "throughput_jobs_per_hour = 1\ntime_to_solution_s = 5\n",
+                        "w.ini:7: field 'time_to_solution_s': a second target");
+  expect_workload_error(dir, "[workload]\nname = x\nflops = 1\nbytes = 1\n",
+                        "w.ini: no target");
+  expect_workload_error(dir, "[workload]\nname = x\nflops = 1\n[target]\nbudget_per_job = 1\n",
+                        "field 'bytes': missing");
+
+  /* A catalog whose results directory does not load: an error naming the
+   * candidate, not a ranking without it. */
+  {
+    su_sizing_catalog_t cat;
+    su_sizing_workload_t w;
+    su_sizing_t s;
+    put(dir, "c2.csv", HEAD "a,cloud,8,1,0,32,1.0,200,100,50,2026-12\n", path, sizeof(path));
+    put(dir, "c3.csv", "name,kind,cores,packages,gpus,memory_gib,price_per_hour,power_watts,"
+                       "results,price_date\nm,cloud,8,1,0,32,1.0,200,missing-dir,2026-12\n",
+        path, sizeof(path));
+    CHECK_EQ_INT(su_sizing_catalog_load(path, &cat), SU_OK);
+    CHECK_EQ_INT(su_sizing_workload_load(DATA "roofline.ini", &w), SU_OK);
+    w.reference[0] = '\0';
+    CHECK(su_sizing_evaluate(&cat, &w, &s) != SU_OK);
+    CHECK(strstr(su_errmsg(), "candidate 'm' (catalog line 2)") != NULL);
+    CHECK(s.res == NULL);
+    su_sizing_catalog_fini(&cat);
+  }
+  snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+  if (system(path) != 0)
+    fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+int main(void)
+{
+  SU_TEST_RUN(test_catalog);
+  SU_TEST_RUN(test_throughput);
+  SU_TEST_RUN(test_deadline);
+  SU_TEST_RUN(test_roofline_budget);
+  SU_TEST_RUN(test_errors);
+  return SU_TEST_REPORT();
+}
