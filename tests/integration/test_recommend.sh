@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# sizeup recommend end to end on the hand-made fixtures of tests/data/sizing:
+# the ranking in recommend.csv and on the terminal, the plot and HTML, and
+# bad inputs: exit 2, an error naming the file, line and field, and nothing
+# written.  Usage: test_recommend.sh SIZEUP SRC WORK
+. "$(dirname "$0")/lib.sh"
+D=$SRC/tests/data/sizing
+
+"$SIZEUP" recommend --catalog "$D/catalog.csv" --workload "$D/throughput.ini" --out out \
+  --no-render >table.txt 2>err.txt
+check "recommend exits 0" test $? -eq 0
+check "recommend.csv written" test -s out/recommend.csv
+check "recommend.html written" test -s out/recommend.html
+check "plot script written" test -s out/recommend.gp
+check "header" grep -q '^schema_version,rank,candidate,kind,source,status' out/recommend.csv
+# Ranks by system cost per hour: beta 9.00, alpha 12.00, gamma 12.30, delta no data.
+check "beta first" grep -q '^1,1,beta,cloud,measured,ok,' out/recommend.csv
+check "alpha second" grep -q '^1,2,alpha,cloud,measured,ok,' out/recommend.csv
+check "gamma third, an estimate" grep -q '^1,3,gamma,onprem,estimate,ok,' out/recommend.csv
+check "delta last, no data" grep -q '^1,4,delta,cloud,measured,no_data,' out/recommend.csv
+check "table says why" grep -q 'beta is the first choice' table.txt
+check "table says what would change it" grep -q 'alpha would win if its price fell below USD 1.8 ' table.txt
+check "estimate flagged on the terminal" grep -q 'gamma .*ESTIMATE' table.txt
+check "estimate flagged in html" grep -q 'ESTIMATE' out/recommend.html
+check "no stderr" test ! -s err.txt
+
+# With gnuplot on PATH the plot is rendered and embedded.
+if command -v gnuplot >/dev/null; then
+  "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/deadline.ini" -o plot >/dev/null 2>&1
+  check "png rendered" test -s plot/recommend.png
+  check "png embedded" grep -q 'data:image/png;base64,' plot/recommend.html
+fi
+
+# Bad catalog: file, line and field; exit 2; nothing written.
+sed '3s/,0.90,/,abc,/' "$D/catalog.csv" >bad.csv
+cp -r "$D/alpha" "$D/beta" "$D/delta" .
+expect_error "bad number" "bad.csv:3: field 'price_per_hour': invalid number 'abc'" \
+  "$SIZEUP" recommend -c bad.csv -w "$D/throughput.ini" -o badout
+check "bad catalog exits 2" test "$rc" -eq 2
+check "nothing written for a bad catalog" test ! -e badout/recommend.csv
+
+# Bad workload.
+sed 's/^gemm = 0.3/gemm = 0.2/' "$D/throughput.ini" >bad.ini
+expect_error "fractions" "bad.ini:12: field 'gemm': the \[mix\] fractions add up to 0.9, not 1" \
+  "$SIZEUP" recommend -c "$D/catalog.csv" -w bad.ini -o badout
+check "bad workload exits 2" test "$rc" -eq 2
+check "nothing written for a bad workload" test ! -e badout/recommend.csv
+
+# A results directory that does not load names the candidate.
+sed 's/^alpha,\(.*\),alpha,/alpha,\1,no-such-dir,/' "$D/catalog.csv" >missing.csv
+expect_error "missing results" "candidate 'alpha' (catalog line 2)" \
+  "$SIZEUP" recommend -c missing.csv -w "$D/throughput.ini" -o badout
+check "nothing written for missing results" test ! -e badout/recommend.csv
+
+expect_error "usage" "give both --catalog and --workload" "$SIZEUP" recommend -c bad.csv
+check "help" "$SIZEUP" recommend --help
+finish
