@@ -203,9 +203,26 @@ static int write_plot(const su_sizing_t *s, const char *dir)
       if (!is_ok(r) || (blk < 2 && r->estimate != blk))
         continue;
       if (blk == 2) {
+        /* The front as a line: its points in order of time, so the next is
+         * the one with the smallest time above the current one. */
+        const su_sizing_result_t *nx = NULL;
         if (!r->pareto)
           continue;
-        nfront++;
+        if (nfront++)
+          continue;
+        for (const su_sizing_result_t *prev = NULL;; prev = nx) {
+          nx = NULL;
+          for (size_t j = 0; j < s->n; j++) {
+            const su_sizing_result_t *q = &s->res[j];
+            if (is_ok(q) && q->pareto && (!prev || q->time_s > prev->time_s) &&
+                (!nx || q->time_s < nx->time_s))
+              nx = q;
+          }
+          if (!nx)
+            break;
+          fprintf(dat, "%.9g %.9g\n", nx->time_s, nx->cost_per_job);
+        }
+        continue;
       }
       nmeas += blk == 0;
       nest += blk == 1;
@@ -236,6 +253,7 @@ static int write_plot(const su_sizing_t *s, const char *dir)
           "set xlabel 'time per job (s)'\n"
           "set ylabel 'cost per job (%s)'\n"
           "set grid\n"
+          "set offsets graph 0.05, graph 0.25, graph 0.1, graph 0.05\n"
           "set key outside below left Left reverse noenhanced\n",
           name);
   {
