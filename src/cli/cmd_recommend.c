@@ -42,9 +42,9 @@ static void usage(FILE *fp)
           "  -h, --help           this text\n"
           "\n"
           "examples:\n"
-          "  sizeup recommend --catalog bench/catalogs/example-cloud.csv \\\n"
+          "  sizeup recommend --catalog bench/catalogs/walkthrough.csv \\\n"
           "                   --workload bench/workloads/cfd-throughput.ini\n"
-          "  sizeup recommend -c my-catalog.csv -w bench/workloads/roofline-deadline.ini "
+          "  sizeup recommend -c bench/catalogs/example-cloud.csv -w bench/workloads/roofline-deadline.ini "
           "-o reports/buy\n");
 }
 
