@@ -34,6 +34,8 @@ typedef enum su_status_e {
 /* "ok", "unsupported", "skipped", "failed_verify", "error". */
 const char *su_status_name(su_status_t s);
 
+typedef struct su_collective su_collective_t;
+
 /* How each point is measured. */
 typedef struct su_measure_opts {
   double budget_s;        /* time budget per point (timed reps), default 0.3 */
@@ -42,6 +44,9 @@ typedef struct su_measure_opts {
   double ci_target;       /* stop once the CI95 of the median is within +-this, 0.02 */
   double min_sample_s;    /* calibrate `inner` so one sample lasts >= this, 1e-4 */
   double noise_cv;        /* flag configurations with cv above this, 0.05 */
+  /* A distributed run (sizeup run --mpi): every rank measures the same
+   * point at once; NULL (the default) for a one-process run. */
+  const su_collective_t *coll;
 } su_measure_opts_t;
 
 void su_measure_opts_default(su_measure_opts_t *o);
@@ -126,6 +131,7 @@ typedef struct su_point_result {
   double *values;         /* per sample, owned */
   uint64_t *time_ns, *device_ns;
   size_t nsamples;
+  unsigned ranks, nodes;  /* that measured the point together; 0 means 1 */
 } su_point_result_t;
 
 void su_point_result_fini(su_point_result_t *r);
@@ -152,6 +158,7 @@ typedef struct su_run_meta {
   size_t nlabels;
   const char *profile;
   const su_measure_opts_t *mo;
+  const char *mpi_json;   /* a JSON object for system.json's "mpi", or NULL */
 } su_run_meta_t;
 
 /*
@@ -172,6 +179,61 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
 /* Renames the .part files into place and closes.  NULL-safe. */
 int su_sink_close(su_sink_t *r);
 const char *su_sink_dir(const su_sink_t *r);
+
+/*
+ * A distributed run, seen from the core: a few collective operations as
+ * function pointers, so that nothing outside src/mpi/ depends on MPI.
+ * Provided by su_dist_find("mpi")->init (src/mpi/), NULL-free when given.
+ * Every operation is collective: all ranks call it in the same order.  Each
+ * returns SU_OK or SU_EBACKEND with context.
+ */
+struct su_collective {
+  unsigned rank, ranks;             /* this process and the job's size */
+  unsigned nodes;                   /* distinct nodes (shared-memory domains) */
+  unsigned node, local_rank, local_ranks; /* this rank's node and place in it */
+  void *ctx;                        /* the provider's own state */
+  int (*barrier)(const su_collective_t *c);
+  /* In place: v[i] becomes the maximum of v[i] over all ranks. */
+  int (*max_u64)(const su_collective_t *c, uint64_t *v, size_t n);
+  /* In place: v[i] becomes the sum of v[i] over all ranks. */
+  int (*sum_f64)(const su_collective_t *c, double *v, size_t n);
+  /* Copies rank 0's `len` bytes at buf to every rank. */
+  int (*bcast)(const su_collective_t *c, void *buf, size_t len);
+  /*
+   * Agrees on an outcome: each rank passes its own err (SU_OK or SU_E*) and
+   * message; every rank gets back the err of the lowest failing rank, with
+   * msg (len bytes) replaced by "rank N: <its message>".  SU_OK when no rank
+   * failed (msg untouched).
+   */
+  int (*agree)(const su_collective_t *c, int err, char *msg, size_t len);
+  /*
+   * Rebinds a planned point to this rank's share of its node: the
+   * placement's PUs for threads x local_ranks threads, local rank l taking
+   * the l-th block (wrapping when the node has fewer PUs: oversubscribed).
+   * Updates pt->pus and pt->cpuset.
+   */
+  int (*localize)(const su_collective_t *c, su_topo_t *t, su_point_t *pt);
+  /*
+   * Gathers every rank's host and machine fingerprint; on rank 0 *json is
+   * a malloc'ed JSON object (ranks, nodes, rank-to-node map, one fingerprint
+   * per node), NULL on the other ranks.
+   */
+  int (*describe)(const su_collective_t *c, su_topo_t *t, su_plan_t *plan, char **json);
+  /* Called by every rank before it measures point pt (a test hook). */
+  void (*before_point)(const su_collective_t *c, const su_point_t *pt);
+};
+
+/* A distributed engine (MPI), compiled in or not; listed in registry.c. */
+typedef struct su_dist {
+  const char *name;                 /* "mpi" */
+  /* Starts the engine (MPI_Init); SU_ENOTSUP with context when unusable. */
+  int (*init)(su_collective_t **out);
+  /* Stops it; err != SU_OK on any rank aborts the job (MPI_Abort). NULL-safe. */
+  void (*fini)(su_collective_t *c, int err);
+} su_dist_t;
+
+/* The engine called `name`, or NULL when this build has none. */
+const su_dist_t *su_dist_find(const char *name);
 
 /* Suite profiles (INI, libinih): [run] settings and one section per group. */
 typedef struct su_suite {

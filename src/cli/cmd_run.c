@@ -7,6 +7,10 @@
  * to results/<run-id>/.  Ctrl-C stops after the current repetition, keeps
  * every finished point and says how to resume; `--resume DIR` re-plans from
  * DIR/run.args and measures only what is missing.
+ *
+ * With --mpi (started by mpirun or srun) every rank plans the same sweep and
+ * measures each point at the same time as the others (src/mpi/); rank 0
+ * alone writes the results directory, with every node's fingerprint.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,7 +48,7 @@ typedef struct run_args {
   size_t nlabels;
   double budget, ci;
   long min_reps, max_reps;
-  int dry_run, quiet;
+  int dry_run, quiet, mpi;
 } run_args_t;
 
 static void usage(FILE *fp)
@@ -80,13 +84,17 @@ static void usage(FILE *fp)
     "  -n, --dry-run          print the plan (every point with its cpuset), run nothing\n"
     "      --resume DIR       complete an interrupted run in DIR\n"
     "  -q, --quiet            no progress line\n"
+    "      --mpi              a distributed run: start with mpirun or srun; every rank\n"
+    "                         measures each point at once, rank 0 writes the results\n"
+    "                         (see docs/mpi.md; kernels of the mpi backend need it)\n"
     "\n"
     "examples:\n"
     "  sizeup run --profile quick\n"
     "  sizeup run -k stream_triad,fma_peak -t 1..max -P compact,scatter\n"
     "  sizeup run -k stream_read -S 16K..256M:2 -t 1 --label instance=c7i.8xlarge\n"
     "  sizeup run --topology \"pack:2 numa:2 core:16 pu:2\" -k stream_triad -t pow2 -P scatter\n"
-    "  sizeup run --resume results/20261124T101530Z-node17-3f2a\n");
+    "  sizeup run --resume results/20261124T101530Z-node17-3f2a\n"
+    "  mpirun -n 4 sizeup run --mpi -k mpi_latency,mpi_stencil --backend mpi -S 8,64K\n");
 }
 
 static int valid_label(const char *kv)
@@ -117,7 +125,7 @@ static int parse_num(const char *opt, const char *v, double lo, double hi, doubl
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
   enum { O_PREC = 256, O_VAR, O_MINR, O_MAXR, O_CI, O_BACKEND, O_DEVICE, O_TOPO, O_RESUME,
-         O_RUNID };
+         O_RUNID, O_MPI };
   static const struct option opts[] = {
     {"profile", required_argument, 0, 'p'},   {"suite", required_argument, 0, 's'},
     {"kernels", required_argument, 0, 'k'},   {"threads", required_argument, 0, 't'},
@@ -130,6 +138,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"topology", required_argument, 0, O_TOPO}, {"dry-run", no_argument, 0, 'n'},
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
+    {"mpi", no_argument, 0, O_MPI},
     {0, 0, 0, 0}};
   double d;
   int c, rc;
@@ -154,6 +163,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case O_RUNID: a->run_id = optarg; break;
     case 'n': a->dry_run = 1; break;
     case 'q': a->quiet = 1; break;
+    case O_MPI: a->mpi = 1; break;
     case 'b':
       if ((rc = parse_num("--budget", optarg, 1e-3, 3600, &a->budget)))
         return rc;
@@ -338,6 +348,40 @@ static void note_headline(headline_t *h, size_t *nh, size_t cap, const su_point_
   h[i].size = pt->size_bytes;
 }
 
+/*
+ * A distributed run: every rank must have planned the same points (auto
+ * sizes follow each node's caches: heterogeneous nodes need --sizes), then
+ * each point is rebound to this rank's share of its node.
+ */
+static int mpi_prepare(const su_collective_t *c, su_topo_t *t, su_plan_t *plan, int err)
+{
+  uint64_t h[2] = {1469598103934665603ull, 0};
+  char why[256];
+
+  if ((err = c->agree(c, err, why, sizeof(why))))
+    return err;
+  for (size_t i = 0; i < plan->n; i++) {
+    const su_point_t *p = &plan->points[i];
+    uint64_t v[3] = {p->size_bytes, p->threads, (uint64_t)p->prec};
+    /* FNV-1a over the kernel, variant and the numbers: equal plans, equal hashes. */
+    for (const char *c2 = p->ops->desc->name; *c2; c2++)
+      h[0] = (h[0] ^ (unsigned char)*c2) * 1099511628211ull;
+    for (const char *c2 = p->variant; *c2; c2++)
+      h[0] = (h[0] ^ (unsigned char)*c2) * 1099511628211ull;
+    for (int k = 0; k < 3; k++)
+      h[0] = (h[0] ^ v[k]) * 1099511628211ull;
+  }
+  h[1] = ~h[0];
+  if ((err = c->max_u64(c, h, 2)))
+    return err;
+  err = h[0] == ~h[1] ? SU_OK
+        : su_errorf(SU_EINVAL, "the ranks planned different sweeps (nodes differ: give "
+                               "--sizes and --threads explicitly)");
+  for (size_t i = 0; i < plan->n && !err; i++)
+    err = c->localize(c, t, &plan->points[i]);
+  return c->agree(c, err, why, sizeof(why));
+}
+
 static int run_plan(run_args_t *a, int argc, char **argv)
 {
   su_topo_t *topo = NULL;
@@ -353,6 +397,11 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   size_t nheads = 0;
   uint64_t t0;
   const char *profile;
+  const su_dist_t *dist = NULL;
+  su_collective_t *coll = NULL;
+  char *mpi_json = NULL;
+  unsigned char *rank_done = NULL;
+  int writer = 1;
 
   memset(&plan, 0, sizeof(plan));
   memset(&suite, 0, sizeof(suite));
@@ -375,10 +424,28 @@ static int run_plan(run_args_t *a, int argc, char **argv)
                               mo.min_reps, mo.max_reps);
   }
 
-  if ((err = su_topo_load(a->topology, &topo)))
+  if (a->mpi) {
+    if (!(dist = su_dist_find("mpi"))) {
+      su_suite_fini(&suite);
+      return su_cli_usage_error("run", "--mpi: this sizeup was built without MPI "
+                                       "(install libopenmpi-dev and rebuild)");
+    }
+    if ((err = dist->init(&coll)))
+      goto fail;
+    mo.coll = coll;
+    writer = coll->rank == 0;
+    a->quiet |= !writer;
+  }
+  if ((err = su_topo_load(a->topology, &topo)) && !coll)
     goto fail;
-  if ((err = su_plan_build(&plan, topo, suite.groups, suite.ngroups, &a->filter, &mo)))
+  if (!err)
+    err = su_plan_build(&plan, topo, suite.groups, suite.ngroups, &a->filter, &mo);
+  if (coll)
+    err = mpi_prepare(coll, topo, &plan, err);
+  if (err)
     goto fail;
+  if (!writer && (a->dry_run || a->topology))
+    goto out;
   if (a->dry_run || a->topology) {
     if (!su_topo_is_this_system(topo) && !a->dry_run)
       fprintf(stderr, "sizeup: note: '%s' is not this machine: showing the plan only\n",
@@ -412,12 +479,26 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   }
   eff[neff] = NULL;
 
-  su_run_meta_t meta = {run_id, neff, eff, a->labels, a->nlabels, profile, &mo};
-  if ((err = su_sink_open(outdir, a->resume != NULL, plan.n, &res)))
+  if (coll && (err = coll->describe(coll, topo, &plan, &mpi_json)))
     goto fail;
-  if (!a->resume && (err = write_run_args(outdir, neff, eff)))
-    goto fail;
-  if ((err = su_sink_write_system(res, topo, &plan, &meta, 0)))
+  su_run_meta_t meta = {run_id, neff, eff, a->labels, a->nlabels, profile, &mo, mpi_json};
+  if (writer) {
+    if (!(err = su_sink_open(outdir, a->resume != NULL, plan.n, &res)) && !a->resume)
+      err = write_run_args(outdir, neff, eff);
+    if (!err)
+      err = su_sink_write_system(res, topo, &plan, &meta, 0);
+  }
+  if (coll) {
+    /* Rank 0's outcome is everyone's; then its list of finished points. */
+    char why[256];
+    if (!(rank_done = calloc(plan.n ? plan.n : 1, 1)) && !err)
+      err = su_errorf(SU_ENOMEM, "out of memory");
+    if (!err && writer)
+      memcpy(rank_done, su_sink_done(res), plan.n);
+    if (!(err = coll->agree(coll, err, why, sizeof(why))))
+      err = coll->bcast(coll, rank_done, plan.n);
+  }
+  if (err)
     goto fail;
 
   struct sigaction sa;
@@ -427,7 +508,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   sigaction(SIGTERM, &sa, NULL);
 
   const int tty = !a->quiet && isatty(STDERR_FILENO);
-  const unsigned char *done = su_sink_done(res);
+  const unsigned char *done = coll ? rank_done : su_sink_done(res);
   t0 = su_time_ns();
   for (size_t i = 0; i < plan.n; i++) {
     su_point_result_t pr;
@@ -437,14 +518,20 @@ static int run_plan(run_args_t *a, int argc, char **argv)
       continue;
     if (tty)
       progress(pt, i, plan.n, (double)(su_time_ns() - t0) * 1e-9, measured);
+    if (coll)
+      coll->before_point(coll, pt);
     err = su_point_measure(&plan, topo, pt, &mo, &su_stop, &pr);
     if (err == SU_EINTR) {
       su_point_result_fini(&pr);
       interrupted = 1;
       break;
     }
-    if (!err)
+    if (!err && writer)
       err = su_sink_append(res, run_id, pt, &pr);
+    if (coll) {
+      char why[256];
+      err = coll->agree(coll, err, why, sizeof(why));
+    }
     if (err) {
       su_point_result_fini(&pr);
       goto fail;
@@ -456,12 +543,14 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   }
   if (tty)
     fprintf(stderr, "\r\033[K");
-  if ((err = su_sink_write_system(res, topo, &plan, &meta, !interrupted)))
+  if (writer && (err = su_sink_write_system(res, topo, &plan, &meta, !interrupted)))
     goto fail;
   err = su_sink_close(res);
   res = NULL;
   if (err)
     goto fail;
+  if (!writer)
+    goto done_quiet;
 
   if (nheads) {
     printf("%-15s %-8s %-5s %-7s %4s %-9s %10s %-8s %s\n", "kernel", "variant", "prec",
@@ -490,8 +579,16 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   }
   goto out;
 
+done_quiet:
+  if (interrupted)
+    rc = SU_EXIT_INTERRUPTED;
+  else if (counts[SU_STATUS_FAILED_VERIFY] || counts[SU_STATUS_ERROR])
+    rc = SU_EXIT_ERROR;
+  goto out;
+
 fail:
-  rc = su_cli_fail(err);
+  /* In a distributed run the error was agreed on: rank 0 says it. */
+  rc = writer ? su_cli_fail(err) : err == SU_EINVAL ? SU_EXIT_USAGE : SU_EXIT_ERROR;
   if (res) {
     /* Keep what was measured: the .part files become the results. */
     su_sink_close(res);
@@ -501,6 +598,10 @@ out:
   su_plan_fini(&plan);
   su_topo_destroy(topo);
   su_suite_fini(&suite);
+  free(mpi_json);
+  free(rank_done);
+  if (dist)
+    dist->fini(coll, 0); /* every error above was agreed on by all ranks */
   return rc;
 }
 

@@ -7,10 +7,15 @@
 
 #include "sizeup/backend.h"
 #include "sizeup/config.h"
+#include "sizeup/run.h"
 
 extern const su_backend_t su_backend_cpu;
 #if SU_HAVE_OPENCL
 extern const su_backend_t su_backend_opencl;
+#endif
+#if SU_HAVE_MPI
+extern const su_backend_t su_backend_mpi;
+extern const su_dist_t su_dist_mpi;
 #endif
 
 static const su_backend_t *const su_backend_table[] = {
@@ -18,8 +23,27 @@ static const su_backend_t *const su_backend_table[] = {
 #if SU_HAVE_OPENCL
   &su_backend_opencl,
 #endif
+#if SU_HAVE_MPI
+  &su_backend_mpi,
+#endif
   NULL
 };
+
+/* The distributed engines: MPI only, when built with it. */
+static const su_dist_t *const su_dist_table[] = {
+#if SU_HAVE_MPI
+  &su_dist_mpi,
+#endif
+  NULL
+};
+
+const su_dist_t *su_dist_find(const char *name)
+{
+  for (const su_dist_t *const *d = su_dist_table; *d; d++)
+    if (strcmp((*d)->name, name) == 0)
+      return *d;
+  return NULL;
+}
 
 const su_backend_t *const *su_backends(void)
 {

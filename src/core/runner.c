@@ -20,7 +20,16 @@
  *
  * Values are computed per sample: GB/s = bytes / ns, GFLOP/s = flops / ns,
  * latency ns = ns / items.  Device kernels that report profiling-event time
- * are valued by it; the host time is always recorded beside it.
+ * are valued by it; the host time is always recorded beside it. *
+ * In a distributed run (mo->coll, sizeup run --mpi) every rank measures the
+ * same point at the same time, so shared resources (memory bandwidth, the
+ * network) are contended as in a real job: a barrier precedes each sample,
+ * the sample's time is the maximum over the ranks (the job is as slow as
+ * its slowest rank), the work is summed over the ranks (flops and bytes;
+ * items, for latency, is the maximum: ranks chase their chains side by
+ * side), and every decision (calibration, stopping, status) is taken from
+ * reduced values, so that all ranks take it identically.  A rank that fails
+ * fails the point for all, with "rank N: " in the reason.
  */
 #include <omp.h>
 #include <stdlib.h>
@@ -163,6 +172,71 @@ static int time_sample(const su_kernel_ops_t *ops, void *state, uint64_t inner, 
   return err;
 }
 
+/*
+ * In a distributed run, every rank adopts the outcome of the lowest failing
+ * rank: why (len bytes) gets its message.  Without one, why gets this
+ * thread's error context.  Returns the agreed error.
+ */
+static int agree(const su_collective_t *c, int err, char *why, size_t len)
+{
+  snprintf(why, len, "%s", err ? su_errmsg() : "");
+  if (!c)
+    return err;
+  return c->agree(c, err, why, len);
+}
+
+/*
+ * Times one sample on every rank: a barrier, the sample, then the maximum
+ * of the times (and of the stop flag) over the ranks.  *stopped is set when
+ * any rank was asked to stop.  Returns the agreed error (why holds its
+ * message).
+ */
+static int sample_all(const su_collective_t *c, const su_kernel_ops_t *ops, void *state,
+                      uint64_t inner, int dev_timer, volatile sig_atomic_t *stop,
+                      uint64_t *host_ns, uint64_t *dev_ns, int *stopped, char *why, size_t len)
+{
+  uint64_t v[4];
+  int err;
+
+  if (!c) {
+    err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns);
+    *stopped = *stop != 0;
+    return agree(NULL, err, why, len);
+  }
+  if ((err = c->barrier(c)))
+    return agree(NULL, err, why, len);
+  err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns);
+  v[0] = *host_ns;
+  v[1] = *dev_ns;
+  v[2] = *stop != 0;
+  v[3] = err != SU_OK;
+  if (c->max_u64(c, v, 4))
+    return agree(NULL, SU_EBACKEND, why, len);
+  *host_ns = v[0];
+  *dev_ns = v[1];
+  *stopped = v[2] != 0;
+  if (!v[3])
+    return SU_OK;
+  return agree(c, err, why, len);
+}
+
+/* Sums flops and bytes over the ranks; items is the maximum. */
+static int reduce_work(const su_collective_t *c, su_work_t *w)
+{
+  double fb[2] = {w->flops, w->bytes};
+  uint64_t items = (uint64_t)w->items;
+  int err;
+
+  if (!c)
+    return SU_OK;
+  if ((err = c->sum_f64(c, fb, 2)) || (err = c->max_u64(c, &items, 1)))
+    return err;
+  w->flops = fb[0];
+  w->bytes = fb[1];
+  w->items = (double)items;
+  return SU_OK;
+}
+
 /* The derived rows a kernel offers (peak_theoretical, efficiency, ...). */
 static void add_derived(su_point_result_t *out, const su_point_t *pt, void *state)
 {
@@ -202,15 +276,19 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
 {
   const su_kernel_ops_t *ops = pt->ops;
   const su_kernel_desc_t *d = ops->desc;
+  const su_collective_t *c = mo->coll;
   su_params_t p;
   su_verify_t v = {0, 0};
   void *state = NULL;
   uint64_t host_ns, dev_ns, inner = 1, start;
   double target_ns = mo->min_sample_s * 1e9, budget_ns;
   size_t cap = 0;
-  int err, bound = 0, slot = 0;
+  int err, bound = 0, slot = 0, stopped = 0;
+  char why[256];
 
   memset(out, 0, sizeof(*out));
+  out->ranks = c ? c->ranks : 1;
+  out->nodes = c ? c->nodes : 1;
   if (pt->unsupported[0]) {
     result_fail(out, pt, SU_STATUS_UNSUPPORTED, pt->unsupported);
     return SU_OK;
@@ -227,14 +305,18 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
 
   su_errclear();
-  if ((err = bind_team(t, pt))) {
-    result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());
-    return SU_OK;
+  err = bind_team(t, pt);
+  bound = err == SU_OK;
+  if ((err = agree(c, err, why, sizeof(why)))) {
+    result_fail(out, pt, SU_STATUS_ERROR, why);
+    err = SU_OK;
+    goto out;
   }
-  bound = 1;
-  if ((err = ops->setup(&p, &state, &out->work))) {
-    result_fail(out, pt, status_of(err), su_errmsg());
+  if ((err = ops->setup(&p, &state, &out->work)))
     state = NULL;
+  if ((err = agree(c, err, why, sizeof(why))) ||
+      (err = agree(c, reduce_work(c, &out->work), why, sizeof(why)))) {
+    result_fail(out, pt, status_of(err), why);
     err = SU_OK;
     goto out;
   }
@@ -244,19 +326,28 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   /* Warm-up and calibration of `inner` (discarded).  The warm-up lasts at
    * least SU_WARMUP_NS: the first samples after setup run at a lower clock
    * (frequency ramp, AVX-512 licences) and with cold TLBs; fma_peak's first
-   * 1-ms sample reads ~25% low on the development VM without it. */
+   * 1-ms sample reads ~25% low on the development VM without it.  In a
+   * distributed run every rank reaches the same `inner`: it is computed from
+   * the reduced time, and the warm-up clock is rank 0's (broadcast). */
   start = su_time_ns();
   for (;;) {
-    if ((err = time_sample(ops, state, inner, out->device_timer, &host_ns, &dev_ns)))
+    uint64_t warm_done;
+    if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
+                          &stopped, why, sizeof(why))))
       break;
-    if (*stop) {
+    if (stopped) {
       err = SU_EINTR;
       goto out;
     }
     if (inner >= (1ull << 40))
       break;
+    warm_done = su_time_ns() - start >= SU_WARMUP_NS;
+    if (c && host_ns >= target_ns && (err = c->bcast(c, &warm_done, sizeof(warm_done)))) {
+      snprintf(why, sizeof(why), "%s", su_errmsg());
+      break;
+    }
     if (host_ns >= target_ns) {
-      if (su_time_ns() - start >= SU_WARMUP_NS)
+      if (warm_done)
         break;
       continue;
     }
@@ -265,7 +356,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     inner = (uint64_t)((double)inner * (f > 2.0 ? f : 2.0));
   }
   if (err) {
-    result_fail(out, pt, status_of(err), su_errmsg());
+    result_fail(out, pt, status_of(err), why);
     err = SU_OK;
     goto out;
   }
@@ -277,17 +368,21 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   for (;;) {
     if (out->nsamples == cap) {
       cap = cap ? cap * 2 : 64;
-      if (grow(out, cap)) {
-        result_fail(out, pt, SU_STATUS_ERROR, "out of memory for samples");
+      /* An allocation failure on one rank must stop all of them. */
+      if ((err = agree(c, grow(out, cap) ? su_errorf(SU_ENOMEM, "out of memory for samples")
+                                         : SU_OK, why, sizeof(why)))) {
+        result_fail(out, pt, SU_STATUS_ERROR, why);
+        err = SU_OK;
         goto out;
       }
     }
-    if ((err = time_sample(ops, state, inner, out->device_timer, &host_ns, &dev_ns))) {
-      result_fail(out, pt, status_of(err), su_errmsg());
+    if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
+                          &stopped, why, sizeof(why)))) {
+      result_fail(out, pt, status_of(err), why);
       err = SU_OK;
       goto out;
     }
-    if (*stop) {
+    if (stopped) {
       err = SU_EINTR;
       goto out;
     }
@@ -296,7 +391,15 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     out->values[out->nsamples] = sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
     out->nsamples++;
 
-    double elapsed = (double)(su_time_ns() - start);
+    /* Rank 0's clock decides for everyone (a broadcast), so that all ranks
+     * stop after the same sample. */
+    uint64_t elapsed_ns = su_time_ns() - start;
+    if (c && (err = c->bcast(c, &elapsed_ns, sizeof(elapsed_ns)))) {
+      result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());
+      err = SU_OK;
+      goto out;
+    }
+    double elapsed = (double)elapsed_ns;
     if (out->nsamples >= mo->max_reps)
       break;
     if (out->nsamples >= mo->min_reps) {
@@ -312,8 +415,9 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
 
   /* Verify after timing, against the kernel's independent reference. */
-  if ((err = ops->verify(state, &v))) {
-    result_fail(out, pt, status_of(err == SU_EVERIFY ? SU_EVERIFY : err), su_errmsg());
+  err = ops->verify(state, &v);
+  if ((err = agree(c, err, why, sizeof(why)))) {
+    result_fail(out, pt, status_of(err == SU_EVERIFY ? SU_EVERIFY : err), why);
     err = SU_OK;
     goto out;
   }
@@ -329,7 +433,10 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
   out->rows[0].noisy = out->rows[0].stats.cv > mo->noise_cv;
   out->nrows = 1;
-  add_derived(out, pt, state);
+  /* Derived figures (a theoretical peak, an efficiency) are one process's:
+   * over several ranks they would mix one rank's peak with the aggregate. */
+  if (!c || c->ranks == 1)
+    add_derived(out, pt, state);
 
 out:
   ops->teardown(state);

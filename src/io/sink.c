@@ -37,6 +37,7 @@ static const char *const su_key_cols[] = {
 static const char *const su_summary_cols[] = {
   "metric", "unit", "status", "reason", "median", "min", "max", "mean", "stddev", "cv",
   "ci95_lo", "ci95_hi", "reps", "point", "inner", "flops", "bytes", "timer", "noisy",
+  "scaling",
 };
 static const char *const su_sample_cols[] = {
   "metric", "unit", "point", "rep", "inner", "time_ns", "device_ns", "value",
@@ -236,8 +237,8 @@ static void put_keys(su_csv_writer_t *w, const char *run_id, const su_point_t *p
   su_csv_put_str(w, pt->device_name);
   su_csv_put_str(w, su_precision_name(pt->prec));
   su_csv_put_u64(w, pt->threads);
-  su_csv_put_u64(w, 1); /* ranks */
-  su_csv_put_u64(w, 1); /* nodes */
+  su_csv_put_u64(w, res->ranks ? res->ranks : 1);
+  su_csv_put_u64(w, res->nodes ? res->nodes : 1);
   su_csv_put_str(w, pt->placement);
   su_csv_put_str(w, pt->cpuset);
   su_csv_put_u64(w, res->work.size_bytes ? res->work.size_bytes : pt->size_bytes);
@@ -308,6 +309,9 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
     su_csv_put_double(&w, res->work.bytes);
     su_csv_put_str(&w, timer);
     su_csv_put_u64(&w, (uint64_t)row->noisy);
+    /* Distributed kernels (family "dist") run a strong- or weak-scaling
+     * series, named by their variant; other rows leave it empty. */
+    su_csv_put_str(&w, strcmp(pt->ops->desc->family, "dist") == 0 ? pt->variant : "");
     su_csv_end_row(&w);
   }
   if (w.err || sync_file(r->summary) != 0)

@@ -219,6 +219,8 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   put_environment(&j);
   put_labels(&j, m);
   put_devices(&j, plan);
+  if (m->mpi_json)
+    su_json_raw(&j, "mpi", m->mpi_json);
 
   su_json_begin_object(&j, "settings");
   su_json_str(&j, "profile", m->profile);
