@@ -58,4 +58,17 @@ void su_report_gp_sanitize(const char *s, char *out, size_t outlen);
 /* Writes s to fp with & < > " ' as HTML entities; NULL writes nothing. */
 void su_report_html_escape(FILE *fp, const char *s);
 
+/* Shared with other writers of plots (recommend, compare, history): */
+
+/* 1 when `prog` is an executable path or found on PATH. */
+int su_report_gnuplot_found(const char *prog);
+/*
+ * Runs `prog NAME.gp` in `dir` through fork + execvp, never a shell; stdin is
+ * /dev/null, stdout and stderr go to dir/gnuplot.log.  Returns gnuplot's exit
+ * status (0 = rendered), 126/127 when it could not start, -1 when fork failed.
+ */
+int su_report_run_gnuplot(const char *prog, const char *dir, const char *name);
+/* Writes the file at `path` to `out` as base64 (RFC 4648); -1 if unreadable. */
+int su_report_base64_file(FILE *out, const char *path);
+
 #endif /* SIZEUP_REPORT_H */

@@ -154,35 +154,6 @@ void su_sizing_print(const su_sizing_t *s, FILE *fp)
 
 /* --- plot and HTML ----------------------------------------------------------------- */
 
-static int run_gnuplot(const char *prog, const char *dir)
-{
-  pid_t pid;
-  int status;
-
-  pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    char *const argv[] = {(char *)prog, (char *)"recommend.gp", NULL};
-    int in = open("/dev/null", O_RDONLY), log;
-    if (chdir(dir) != 0)
-      _exit(126);
-    log = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (in >= 0)
-      dup2(in, 0);
-    if (log >= 0) {
-      dup2(log, 1);
-      dup2(log, 2);
-    }
-    execvp(prog, argv);
-    _exit(127);
-  }
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR)
-      return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
 static int write_plot(const su_sizing_t *s, const char *dir)
 {
   char path[4096], name[128];
@@ -299,48 +270,6 @@ out:
   return err;
 }
 
-static int on_path(const char *prog)
-{
-  const char *path = getenv("PATH");
-  char buf[4096];
-
-  if (strchr(prog, '/'))
-    return access(prog, X_OK) == 0;
-  if (!path)
-    path = "/usr/bin:/bin";
-  while (*path) {
-    size_t len = strcspn(path, ":");
-    snprintf(buf, sizeof(buf), "%.*s/%s", (int)(len ? len : 1), len ? path : ".", prog);
-    if (access(buf, X_OK) == 0)
-      return 1;
-    path += len;
-    if (*path == ':')
-      path++;
-  }
-  return 0;
-}
-
-static void base64_file(FILE *out, const char *path)
-{
-  static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  FILE *in = fopen(path, "rb");
-  unsigned char b[3];
-  size_t n;
-
-  if (!in)
-    return;
-  while ((n = fread(b, 1, 3, in)) > 0) {
-    unsigned v = (unsigned)b[0] << 16 | (n > 1 ? (unsigned)b[1] << 8 : 0) | (n > 2 ? b[2] : 0);
-    fputc(tb[v >> 18 & 63], out);
-    fputc(tb[v >> 12 & 63], out);
-    fputc(n > 1 ? tb[v >> 6 & 63] : '=', out);
-    fputc(n > 2 ? tb[v & 63] : '=', out);
-    if (n < 3)
-      break;
-  }
-  fclose(in);
-}
-
 static int write_html(const su_sizing_t *s, const char *dir, int rendered)
 {
   char path[4096];
@@ -404,7 +333,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
   if (rendered) {
     snprintf(path, sizeof(path), "%s/recommend.png", dir);
     fprintf(fp, "<img alt=\"cost against time per job\" src=\"data:image/png;base64,");
-    base64_file(fp, path);
+    su_report_base64_file(fp, path);
     fprintf(fp, "\">\n");
   } else {
     fprintf(fp, "<p>[not rendered: run <code>gnuplot recommend.gp</code> here]</p>\n");
@@ -430,7 +359,7 @@ int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char
     return err;
   snprintf(png, sizeof(png), "%s/recommend.png", out_dir);
   unlink(png);                  /* a stale image must not pass for a new one */
-  if (*prog && on_path(prog))
-    *rendered = run_gnuplot(prog, out_dir) == 0 && stat(png, &st) == 0 && st.st_size > 0;
+  if (*prog && su_report_gnuplot_found(prog))
+    *rendered = su_report_run_gnuplot(prog, out_dir, "recommend") == 0 && stat(png, &st) == 0 && st.st_size > 0;
   return write_html(s, out_dir, *rendered);
 }

@@ -55,7 +55,7 @@ static void md_escape(FILE *fp, const char *s)
   }
 }
 
-static int base64_file(FILE *out, const char *path)
+int su_report_base64_file(FILE *out, const char *path)
 {
   static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   FILE *in = fopen(path, "rb");
@@ -383,7 +383,7 @@ int su__report_html(su__report_t *rp)
     snprintf(png, sizeof(png), "%s/%s.png", rp->o->out_dir, p->name);
     if (p->rendered) {
       fprintf(fp, "<img alt=\"%s\" src=\"data:image/png;base64,", p->name);
-      base64_file(fp, png);
+      su_report_base64_file(fp, png);
       fprintf(fp, "\">\n");
     } else {
       fprintf(fp, "<p>[%s not rendered: run <code>gnuplot %s.gp</code>]</p>\n", p->name,

@@ -602,7 +602,7 @@ int su__report_plots(su__report_t *rp)
 
 /* --- running gnuplot --------------------------------------------------------- */
 
-static int on_path(const char *prog)
+int su_report_gnuplot_found(const char *prog)
 {
   const char *path = getenv("PATH");
   char buf[4096];
@@ -625,7 +625,7 @@ static int on_path(const char *prog)
 
 /* Runs `prog NAME.gp` in the output directory: fork + execvp, no shell.
  * stdin is /dev/null; stdout and stderr go to gnuplot.log. */
-static int run_gnuplot(const char *prog, const char *dir, const char *name)
+int su_report_run_gnuplot(const char *prog, const char *dir, const char *name)
 {
   char script[96];
   pid_t pid;
@@ -664,7 +664,7 @@ int su__report_render(su__report_t *rp)
 
   if (!*prog)
     return SU_OK;
-  if (!on_path(prog)) {
+  if (!su_report_gnuplot_found(prog)) {
     rp->info->gnuplot_missing = 1;
     return SU_OK;
   }
@@ -673,7 +673,7 @@ int su__report_render(su__report_t *rp)
     int rc;
     snprintf(png, sizeof(png), "%s/%s.png", rp->o->out_dir, p->name);
     unlink(png);            /* a stale image must not pass for a new one */
-    rc = run_gnuplot(prog, rp->o->out_dir, p->name);
+    rc = su_report_run_gnuplot(prog, rp->o->out_dir, p->name);
     p->rendered = rc == 0 && stat(png, &st) == 0 && st.st_size > 0;
     if (p->rendered)
       rp->info->nrendered++;
