@@ -86,7 +86,7 @@ static int triad_setup(const su_params_t *p, void **state, su_work_t *work)
   if (weak)
     total *= (uint64_t)w->size;
   if (total < (uint64_t)w->size)
-    return su_errorf(SU_EINVAL, "size too small for %d ranks", w->size);
+    return su_errorf(SU_ESKIP, "size too small for %d ranks", w->size);
   if (!(s = calloc(1, sizeof(*s))))
     return su_errorf(SU_ENOMEM, "out of memory");
   s->w = w;
@@ -269,7 +269,7 @@ static int stencil_setup(const su_params_t *p, void **state, su_work_t *work)
     n++;
   nzg = weak ? n * (size_t)w->size : n;
   if (n < 3 || nzg < 2 * (size_t)w->size)
-    return su_errorf(SU_EINVAL, "grid too small (%zu^3 points) for %d ranks", n, w->size);
+    return su_errorf(SU_ESKIP, "grid too small (%zu^3 points) for %d ranks", n, w->size);
   if (!(s = calloc(1, sizeof(*s))))
     return su_errorf(SU_ENOMEM, "out of memory");
   s->w = w;
