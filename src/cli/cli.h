@@ -23,6 +23,7 @@ int cmd_list(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_slurm(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 
 /*

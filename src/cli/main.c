@@ -28,6 +28,7 @@ static const struct su_cmd su_cmds[] = {
   {"recommend", cmd_recommend, "rank candidate systems for a workload: nodes, cost, energy"},
   {"report", cmd_report, "plots and an HTML/Markdown report from results directories"},
   {"run", cmd_run, "run a benchmark suite and write results/<run-id>/"},
+  {"slurm", cmd_slurm, "write (and submit) an sbatch script for the node-scaling sweep"},
   {"topo", cmd_topo, "show the machine's topology (packages, NUMA, cores, caches)"},
 };
 
