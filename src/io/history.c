@@ -131,6 +131,25 @@ static int exec(su_history_t *h, const char *sql)
   return SU_OK;
 }
 
+/*
+ * Switching a new file to WAL needs an exclusive lock, and SQLite answers
+ * SQLITE_BUSY at once instead of calling the busy handler when another
+ * process is creating the same file: retry for as long as the busy timeout.
+ */
+static int exec_wal(su_history_t *h)
+{
+  const struct timespec pause = {0, 5 * 1000 * 1000};
+  int rc;
+
+  for (int waited_ms = 0;; waited_ms += 5) {
+    rc = sqlite3_exec(h->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited_ms >= SU_HISTORY_BUSY_MS)
+      break;
+    nanosleep(&pause, NULL);
+  }
+  return rc == SQLITE_OK ? SU_OK : db_err(h, "cannot switch to WAL mode");
+}
+
 static int query_int(su_history_t *h, const char *sql, int64_t *out)
 {
   sqlite3_stmt *st = NULL;
@@ -206,14 +225,9 @@ int su_history_open(const char *path, int create, su_history_t **out)
   }
   sqlite3_busy_timeout(h->db, SU_HISTORY_BUSY_MS);
   sqlite3_extended_result_codes(h->db, 0);
-  /* Identify the file before changing anything in it. */
-  if ((err = check_schema(h, 0)) != SU_OK) {
-    if (!create || !strstr(su_errmsg(), "it is empty"))
-      goto fail;
-    su_errclear();
-  }
-  if ((err = exec(h, "PRAGMA journal_mode=WAL")) || (err = exec(h, "PRAGMA foreign_keys=ON")))
-    goto fail;
+  /* Identify the file before changing anything in it: under the write lock
+   * when we may create the schema, so that of two processes creating the
+   * same file one creates it and the other sees it complete. */
   if (create) {
     if ((err = exec(h, "BEGIN IMMEDIATE")))
       goto fail;
@@ -223,7 +237,11 @@ int su_history_open(const char *path, int create, su_history_t **out)
     }
     if ((err = exec(h, "COMMIT")))
       goto fail;
+  } else if ((err = check_schema(h, 0)) != SU_OK) {
+    goto fail;
   }
+  if ((err = exec_wal(h)) || (err = exec(h, "PRAGMA foreign_keys=ON")))
+    goto fail;
   *out = h;
   return SU_OK;
 fail:
