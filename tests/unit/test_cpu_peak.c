@@ -220,7 +220,8 @@ static void test_derive(void)
                "theoretical %.1f GFLOP/s, efficiency %.1f%%\n",
                w.variant, su_precision_name(precs[pi]), nt, gflops, clk->value,
                fpc->value, theo->value, gflops * eff->primary_scale);
-        CHECK(gflops * eff->primary_scale < 125.0);
+        /* The efficiency is printed, not asserted: it is a timing, and a
+         * test on a loaded machine would flap.  bench/peers.sh measures it. */
       } else {
         printf("  %s %s: %u derived rows (no table entry for this cpu)\n", w.variant,
                su_precision_name(precs[pi]), n);
