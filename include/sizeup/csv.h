@@ -9,6 +9,21 @@
  * injection"); the reader removes exactly that apostrophe, so strings round
  * trip.  Numbers are written by su_csv_put_double/_u64 and never neutralised.
  * Lines end with LF (readers accept CRLF too).
+ *
+ * Clarifications of the contract:
+ * - Neutralisation looks only at the first character, so a string such as
+ *   "-1.5" passed to su_csv_put_str is neutralised ("'-1.5"); write numbers
+ *   with su_csv_put_double/_u64.  A neutralised cell is always quoted.
+ * - Leading or trailing TAB is quoted like a space.
+ * - Writer errors are sticky: after the first failed write every call
+ *   returns SU_EIO and the context names the cause.  Output is buffered by
+ *   stdio, so a failure may surface only at a later call or at the caller's
+ *   fflush/fclose, which the caller must check.
+ * - Reader: a blank line is a record of one empty field (callers skip it);
+ *   a UTF-8 byte-order mark at the start of the file is skipped; a quote in
+ *   the middle of an unquoted field is kept as text; a NUL byte is
+ *   SU_EINVAL and a read error SU_EIO, both naming the line.  After an
+ *   error, stop reading.
  */
 #ifndef SIZEUP_CSV_H
 #define SIZEUP_CSV_H
@@ -38,6 +53,8 @@ typedef struct su_csv_reader {
   char **fields;
   size_t nfields, fcap;
   unsigned long line;      /* line number where the current record started */
+  unsigned long lines;     /* physical lines consumed so far (a quoted field
+                              may span several) */
 } su_csv_reader_t;
 
 void su_csv_reader_init(su_csv_reader_t *r, FILE *fp);
