@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -183,166 +184,273 @@ static void html_fingerprint(FILE *fp, const su__report_t *rp)
   fprintf(fp, "</table>\n");
 }
 
-static void html_headlines(FILE *fp, const su__report_t *rp)
+/* --- tables written once, as HTML or Markdown -------------------------------- */
+
+#define DOC_MAX_COLS 32
+
+/* A table writer with two outputs, so that report.html and report.md are
+ * written by the same code.  Every cell's text is escaped for the format. */
+typedef struct doc {
+  FILE *fp;
+  int md;                    /* 1: Markdown, 0: HTML */
+  unsigned ncols;
+  char align[DOC_MAX_COLS];  /* 'l' or 'r' per header cell */
+} doc_t;
+
+static void doc_text(doc_t *d, const char *s)
+{
+  if (d->md)
+    md_escape(d->fp, s);
+  else
+    su_report_html_escape(d->fp, s);
+}
+
+static void doc_h2(doc_t *d, const char *id, const char *title)
+{
+  if (d->md)
+    fprintf(d->fp, "## %s\n\n", title);
+  else
+    fprintf(d->fp, "<h2 id=\"%s\">%s</h2>\n", id, title);
+}
+
+static void doc_para(doc_t *d, const char *text)
+{
+  fprintf(d->fp, d->md ? "%s\n\n" : "<p>%s</p>\n", text);
+}
+
+static void doc_table(doc_t *d)
+{
+  d->ncols = 0;
+  if (!d->md)
+    fprintf(d->fp, "<table>\n<tr>");
+  else
+    fprintf(d->fp, "|");
+}
+
+/* A header cell; `num` right-aligns its column. */
+static void doc_head(doc_t *d, const char *text, int num)
+{
+  if (d->ncols < DOC_MAX_COLS)
+    d->align[d->ncols++] = num ? 'r' : 'l';
+  fprintf(d->fp, d->md ? " " : "<th>");
+  doc_text(d, text);
+  fprintf(d->fp, d->md ? " |" : "</th>");
+}
+
+static void doc_head_end(doc_t *d)
+{
+  if (!d->md) {
+    fprintf(d->fp, "</tr>\n");
+    return;
+  }
+  fprintf(d->fp, "\n|");
+  for (unsigned c = 0; c < d->ncols; c++)
+    fprintf(d->fp, d->align[c] == 'r' ? "---:|" : "---|");
+  fprintf(d->fp, "\n");
+}
+
+static void doc_row(doc_t *d)
+{
+  fprintf(d->fp, d->md ? "|" : "<tr>");
+}
+
+static void doc_cell(doc_t *d, const char *text, int num)
+{
+  fprintf(d->fp, d->md ? " " : num ? "<td class=\"n\">" : "<td>");
+  doc_text(d, text);
+  fprintf(d->fp, d->md ? " |" : "</td>");
+}
+
+static void doc_cellf(doc_t *d, int num, const char *fmt, ...) SU_PRINTF(3, 4);
+static void doc_cellf(doc_t *d, int num, const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  doc_cell(d, buf, num);
+}
+
+static void doc_row_end(doc_t *d)
+{
+  fprintf(d->fp, d->md ? "\n" : "</tr>\n");
+}
+
+static void doc_table_end(doc_t *d)
+{
+  fprintf(d->fp, d->md ? "\n" : "</table>\n");
+}
+
+static void doc_headlines(doc_t *d, const su__report_t *rp)
 {
   char v[64];
 
-  fprintf(fp, "<h2 id=\"headlines\">Headline figures</h2>\n<table>\n<tr><th>figure</th>"
-              "<th>unit</th>");
-  for (size_t d = 0; d < rp->ndirs; d++) {
-    fprintf(fp, "<th>");
-    H(rp->dirs[d].label);
-    fprintf(fp, "</th>");
-  }
-  fprintf(fp, "</tr>\n");
+  doc_h2(d, "headlines", "Headline figures");
+  doc_table(d);
+  doc_head(d, "figure", 0);
+  doc_head(d, "unit", 0);
+  for (size_t k = 0; k < rp->ndirs; k++)
+    doc_head(d, rp->dirs[k].label, 1);
+  doc_head_end(d);
   for (int h = 0; h < SU__NHEAD; h++) {
-    fprintf(fp, "<tr><td>%s</td><td>%s</td>", su__head_names[h], su__head_units[h]);
-    for (size_t d = 0; d < rp->ndirs; d++) {
-      fmt_num(v, sizeof(v), rp->dirs[d].head[h]);
-      fprintf(fp, "<td class=\"n\">%s</td>", v);
+    doc_row(d);
+    doc_cell(d, su__head_names[h], 0);
+    doc_cell(d, su__head_units[h], 0);
+    for (size_t k = 0; k < rp->ndirs; k++) {
+      fmt_num(v, sizeof(v), rp->dirs[k].head[h]);
+      doc_cell(d, v, 1);
     }
-    fprintf(fp, "</tr>\n");
+    doc_row_end(d);
   }
-  fprintf(fp, "</table>\n");
+  doc_table_end(d);
 }
 
-static void html_fits(FILE *fp, const su__report_t *rp)
+static void doc_fits(doc_t *d, const su__report_t *rp)
 {
-  char v[64], e[64];
+  static const char *const head[] = {"directory", "kernel", "variant", "precision",
+                                     "placement", "unit", "model", "status",
+                                     "parameters (standard error)"};
+  char v[64], e[64], params[512], status[512];
 
-  fprintf(fp, "<h2 id=\"fits\">Scaling fits</h2>\n");
+  doc_h2(d, "fits", "Scaling fits");
   if (!rp->info->fits_available) {
-    fprintf(fp, "<p>Not available: sizeup was built without GSL (install libgsl-dev and "
-                "rebuild).</p>\n");
+    doc_para(d, "Not available: sizeup was built without GSL (install libgsl-dev and "
+                "rebuild).");
     return;
   }
-  fprintf(fp, "<table>\n<tr><th>directory</th><th>kernel</th><th>variant</th><th>precision"
-              "</th><th>placement</th><th>unit</th><th>model</th><th>status</th>"
-              "<th>parameters (standard error)</th><th>R2</th><th>held-out error</th>"
-              "<th>N*</th><th>efficiency at N max</th></tr>\n");
-  for (size_t d = 0; d < rp->ndirs; d++)
-    for (size_t s = 0; s < rp->dirs[d].fits.nseries; s++) {
-      const su_fit_series_t *se = &rp->dirs[d].fits.series[s];
+  doc_table(d);
+  for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
+    doc_head(d, head[c], 0);
+  doc_head(d, "R2", 1);
+  doc_head(d, "held-out error", 1);
+  doc_head(d, "N*", 1);
+  doc_head(d, "efficiency at N max", 1);
+  doc_head_end(d);
+  for (size_t k = 0; k < rp->ndirs; k++)
+    for (size_t s = 0; s < rp->dirs[k].fits.nseries; s++) {
+      const su_fit_series_t *se = &rp->dirs[k].fits.series[s];
       for (int m = 0; m < SU_FIT_NMODELS; m++) {
         const su_fit_t *f = &se->fit[m];
+        size_t len = 0;
         if (!se->fitted[m])
           continue;
-        fprintf(fp, "<tr><td>");
-        H(rp->dirs[d].label);
-        fprintf(fp, "</td><td>");
-        H(se->kernel);
-        fprintf(fp, "</td><td>");
-        H(se->variant);
-        fprintf(fp, "</td><td>");
-        H(se->precision);
-        fprintf(fp, "</td><td>");
-        H(se->placement);
-        fprintf(fp, "</td><td>");
-        H(se->unit);
-        fprintf(fp, "</td><td>%s</td><td>%s", su_fit_model_name(f->model),
-                su_fit_status_name(f->status));
-        if (f->reason[0]) {
-          fprintf(fp, "<br><small>");
-          H(f->reason);
-          fprintf(fp, "</small>");
-        }
-        fprintf(fp, "</td><td>");
-        for (unsigned p = 0; p < f->nparams && isfinite(f->nmax); p++) {
+        params[0] = '\0';
+        for (unsigned p = 0; p < f->nparams && isfinite(f->nmax) && len < sizeof(params); p++) {
           fmt_num(v, sizeof(v), f->param[p]);
           fmt_num(e, sizeof(e), f->se[p]);
-          fprintf(fp, "%s%s = %s (%s)", p ? "<br>" : "", su_fit_param_name(f->model, p), v, e);
+          len += (size_t)snprintf(params + len, sizeof(params) - len, "%s%s = %s (%s)",
+                                  p ? "; " : "", su_fit_param_name(f->model, p), v, e);
         }
+        snprintf(status, sizeof(status), "%s%s%s", su_fit_status_name(f->status),
+                 f->reason[0] ? ": " : "", f->reason);
+        doc_row(d);
+        doc_cell(d, rp->dirs[k].label, 0);
+        doc_cell(d, se->kernel, 0);
+        doc_cell(d, se->variant, 0);
+        doc_cell(d, se->precision, 0);
+        doc_cell(d, se->placement, 0);
+        doc_cell(d, se->unit, 0);
+        doc_cell(d, su_fit_model_name(f->model), 0);
+        doc_cell(d, status, 0);
+        doc_cell(d, params, 0);
         fmt_num(v, sizeof(v), f->r2);
-        fprintf(fp, "</td><td class=\"n\">%s</td>", v);
+        doc_cell(d, v, 1);
         if (isfinite(f->heldout_mare))
-          fprintf(fp, "<td class=\"n\">%.1f%%</td>", 100 * f->heldout_mare);
+          doc_cellf(d, 1, "%.1f%%", 100 * f->heldout_mare);
         else
-          fprintf(fp, "<td class=\"n\">n/a</td>");
+          doc_cell(d, "n/a", 1);
         fmt_num(v, sizeof(v), f->nstar);
-        fprintf(fp, "<td class=\"n\">%s</td>", v);
+        doc_cell(d, v, 1);
         fmt_num(v, sizeof(v), f->eff_at_nmax);
-        fprintf(fp, "<td class=\"n\">%s at N=%g</td></tr>\n", v, f->nmax);
+        doc_cellf(d, 1, "%s at N=%g", v, f->nmax);
+        doc_row_end(d);
       }
     }
-  fprintf(fp, "</table>\n");
+  doc_table_end(d);
 }
 
-static void html_cache(FILE *fp, const su__report_t *rp)
+static void doc_cache(doc_t *d, const su__report_t *rp)
 {
-  char lo[64], hi[64], kn[64];
+  static const char *const head[] = {"directory", "sweep", "level", "ceiling (median)",
+                                     "best point", "unit", "sizes", "knee near"};
+  char lo[64], hi[64], kn[64], sweep[512];
 
-  fprintf(fp, "<h2 id=\"cache-levels\">Cache levels (bandwidth ceilings)</h2>\n<table>\n"
-              "<tr><th>directory</th><th>sweep</th><th>level</th><th>ceiling (median)</th>"
-              "<th>best point</th><th>unit</th><th>sizes</th><th>knee near</th></tr>\n");
-  for (size_t d = 0; d < rp->ndirs; d++)
-    for (size_t s = 0; s < rp->dirs[d].nbw; s++) {
-      const su_fit_sweep_t *sw = &rp->dirs[d].bw_sweeps[s];
-      for (size_t k = 0; k < sw->nplateaus; k++) {
-        const su_plateau_t *p = &sw->plateau[k];
-        fprintf(fp, "<tr><td>");
-        H(rp->dirs[d].label);
-        fprintf(fp, "</td><td>");
-        H(sw->kernel);
-        fprintf(fp, " ");
-        H(sw->precision);
-        fprintf(fp, ", %u thread(s), ", sw->threads);
-        H(sw->placement);
+  doc_h2(d, "cache-levels", "Cache levels (bandwidth ceilings)");
+  doc_table(d);
+  for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
+    doc_head(d, head[c], c == 3 || c == 4);
+  doc_head_end(d);
+  for (size_t k = 0; k < rp->ndirs; k++)
+    for (size_t s = 0; s < rp->dirs[k].nbw; s++) {
+      const su_fit_sweep_t *sw = &rp->dirs[k].bw_sweeps[s];
+      snprintf(sweep, sizeof(sweep), "%s %s, %u thread(s), %s", sw->kernel, sw->precision,
+               sw->threads, sw->placement);
+      for (size_t i = 0; i < sw->nplateaus; i++) {
+        const su_plateau_t *p = &sw->plateau[i];
         fmt_bytes(lo, sizeof(lo), (double)p->size_lo_bytes);
         fmt_bytes(hi, sizeof(hi), (double)p->size_hi_bytes);
         fmt_bytes(kn, sizeof(kn), (double)p->knee_bytes);
-        fprintf(fp, "</td><td>%s</td><td class=\"n\">%.4g</td><td class=\"n\">%.4g</td><td>",
-                p->level, p->bw, p->bw_max);
-        H(sw->unit);
-        fprintf(fp, "</td><td>%s - %s (%zu)</td><td>%s</td></tr>\n", lo, hi, p->npoints, kn);
+        doc_row(d);
+        doc_cell(d, rp->dirs[k].label, 0);
+        doc_cell(d, sweep, 0);
+        doc_cell(d, p->level, 0);
+        doc_cellf(d, 1, "%.4g", p->bw);
+        doc_cellf(d, 1, "%.4g", p->bw_max);
+        doc_cell(d, sw->unit, 0);
+        doc_cellf(d, 0, "%s - %s (%zu)", lo, hi, p->npoints);
+        doc_cell(d, kn, 0);
+        doc_row_end(d);
       }
     }
-  fprintf(fp, "</table>\n");
+  doc_table_end(d);
 }
 
-static void html_rows(FILE *fp, const su__report_t *rp)
+/* Every summary row with its CI and status (HTML only: long). */
+static void doc_rows(doc_t *d, const su__report_t *rp)
 {
-  char v[64], lo[64], hi[64], sz[64];
+  static const char *const head[] = {"kernel", "variant", "backend", "device", "precision",
+                                     "threads", "placement", "size", "metric", "median",
+                                     "95% CI", "unit", "reps", "status"};
+  char v[64], lo[64], hi[64], sz[64], status[512];
 
-  fprintf(fp, "<h2 id=\"results\">Results</h2>\n");
-  for (size_t d = 0; d < rp->ndirs; d++) {
-    const su_results_t *r = rp->dirs[d].r;
-    fprintf(fp, "<h3>");
-    H(r->dir);
-    fprintf(fp, "</h3>\n<table>\n<tr><th>kernel</th><th>variant</th><th>backend</th>"
-                "<th>device</th><th>precision</th><th>threads</th><th>placement</th>"
-                "<th>size</th><th>metric</th><th>median</th><th>95%% CI</th><th>unit</th>"
-                "<th>reps</th><th>status</th></tr>\n");
+  doc_h2(d, "results", "Results");
+  for (size_t k = 0; k < rp->ndirs; k++) {
+    const su_results_t *r = rp->dirs[k].r;
+    fprintf(d->fp, "<h3>");
+    doc_text(d, r->dir);
+    fprintf(d->fp, "</h3>\n");
+    doc_table(d);
+    for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
+      doc_head(d, head[c], 0);
+    doc_head_end(d);
     for (size_t i = 0; i < r->nrows; i++) {
       const su_result_row_t *w = &r->rows[i];
       fmt_num(v, sizeof(v), w->median);
       fmt_num(lo, sizeof(lo), w->ci95_lo);
       fmt_num(hi, sizeof(hi), w->ci95_hi);
       fmt_bytes(sz, sizeof(sz), (double)w->size_bytes);
-      fprintf(fp, "<tr><td>");
-      H(w->kernel);
-      fprintf(fp, "</td><td>");
-      H(w->variant);
-      fprintf(fp, "</td><td>");
-      H(w->backend);
-      fprintf(fp, "</td><td>");
-      H(w->device);
-      fprintf(fp, "</td><td>");
-      H(w->precision);
-      fprintf(fp, "</td><td class=\"n\">%u</td><td>", w->threads);
-      H(w->placement);
-      fprintf(fp, "</td><td class=\"n\">%s</td><td>", sz);
-      H(w->metric);
-      fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s - %s</td><td>", v, lo, hi);
-      H(w->unit);
-      fprintf(fp, "</td><td class=\"n\">%u</td><td>", w->reps);
-      H(w->status);
-      if (w->reason[0]) {
-        fprintf(fp, ": ");
-        H(w->reason);
-      }
-      fprintf(fp, "</td></tr>\n");
+      snprintf(status, sizeof(status), "%s%s%s", w->status, w->reason[0] ? ": " : "",
+               w->reason);
+      doc_row(d);
+      doc_cell(d, w->kernel, 0);
+      doc_cell(d, w->variant, 0);
+      doc_cell(d, w->backend, 0);
+      doc_cell(d, w->device, 0);
+      doc_cell(d, w->precision, 0);
+      doc_cellf(d, 1, "%u", w->threads);
+      doc_cell(d, w->placement, 0);
+      doc_cell(d, sz, 1);
+      doc_cell(d, w->metric, 0);
+      doc_cell(d, v, 1);
+      doc_cellf(d, 1, "%s - %s", lo, hi);
+      doc_cell(d, w->unit, 0);
+      doc_cellf(d, 1, "%u", w->reps);
+      doc_cell(d, status, 0);
+      doc_row_end(d);
     }
-    fprintf(fp, "</table>\n");
+    doc_table_end(d);
   }
 }
 
@@ -370,9 +478,11 @@ int su__report_html(su__report_t *rp)
     fprintf(fp, "</code>");
   }
   fprintf(fp, " &mdash; sizeup %s</p>\n", SU_VERSION_STRING);
+  doc_t doc = {fp, 0, 0, {0}};
   html_fingerprint(fp, rp);
-  fprintf(fp, "<h2 id=\"methodology\">Methodology</h2>\n<p>%s</p>\n", methodology);
-  html_headlines(fp, rp);
+  doc_h2(&doc, "methodology", "Methodology");
+  doc_para(&doc, methodology);
+  doc_headlines(&doc, rp);
   fprintf(fp, "<h2 id=\"plots\">Plots</h2>\n");
   if (rp->info->gnuplot_missing)
     fprintf(fp, "<p>gnuplot was not found: the plots are the scripts NAME.gp next to this "
@@ -395,9 +505,9 @@ int su__report_html(su__report_t *rp)
                 "<a href=\"%s.svg\">SVG</a>)</figcaption>\n</figure>\n",
             p->name, p->name, p->name, p->name, p->name);
   }
-  html_fits(fp, rp);
-  html_cache(fp, rp);
-  html_rows(fp, rp);
+  doc_fits(&doc, rp);
+  doc_cache(&doc, rp);
+  doc_rows(&doc, rp);
   fprintf(fp, "</body>\n</html>\n");
   bad = ferror(fp);
   if (fclose(fp) != 0 || bad)
@@ -409,13 +519,14 @@ int su__report_html(su__report_t *rp)
 
 int su__report_markdown(su__report_t *rp)
 {
-  char path[4096], v[64], e[64];
+  char path[4096], v[64];
   FILE *fp;
   int bad;
 
   snprintf(path, sizeof(path), "%s/report.md", rp->o->out_dir);
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
+  doc_t doc = {fp, 1, 0, {0}};
   fprintf(fp, "# sizeup report\n\n## Machines\n\n| directory | run id | host | CPU | cores | "
               "memory |\n|---|---|---|---|---|---|\n");
   for (size_t d = 0; d < rp->ndirs; d++) {
@@ -431,25 +542,11 @@ int su__report_markdown(su__report_t *rp)
     fmt_bytes(v, sizeof(v), (double)r->fp.memory_bytes);
     fprintf(fp, " | %u | %s |\n", r->fp.cores, v);
   }
-  fprintf(fp, "\n## Methodology\n\n%s\n\n## Headline figures\n\n| figure | unit |", methodology);
-  for (size_t d = 0; d < rp->ndirs; d++) {
-    fprintf(fp, " ");
-    md_escape(fp, rp->dirs[d].label);
-    fprintf(fp, " |");
-  }
-  fprintf(fp, "\n|---|---|");
-  for (size_t d = 0; d < rp->ndirs; d++)
-    fprintf(fp, "---:|");
   fprintf(fp, "\n");
-  for (int h = 0; h < SU__NHEAD; h++) {
-    fprintf(fp, "| %s | %s |", su__head_names[h], su__head_units[h]);
-    for (size_t d = 0; d < rp->ndirs; d++) {
-      fmt_num(v, sizeof(v), rp->dirs[d].head[h]);
-      fprintf(fp, " %s |", v);
-    }
-    fprintf(fp, "\n");
-  }
-  fprintf(fp, "\n## Plots\n\n");
+  doc_h2(&doc, "methodology", "Methodology");
+  doc_para(&doc, methodology);
+  doc_headlines(&doc, rp);
+  fprintf(fp, "## Plots\n\n");
   for (size_t i = 0; i < rp->nplots; i++) {
     fprintf(fp, "### %s\n\n", rp->plots[i].name);
     md_escape(fp, rp->plots[i].caption);
@@ -458,61 +555,9 @@ int su__report_markdown(su__report_t *rp)
     else
       fprintf(fp, "\n\nNot rendered: run `gnuplot %s.gp`.\n\n", rp->plots[i].name);
   }
-  fprintf(fp, "## Scaling fits\n\n");
-  if (!rp->info->fits_available)
-    fprintf(fp, "Not available: built without GSL (install libgsl-dev and rebuild).\n\n");
-  else {
-    fprintf(fp, "| directory | kernel | placement | model | status | parameters | R2 | "
-                "held-out error | N* |\n|---|---|---|---|---|---|---:|---:|---:|\n");
-    for (size_t d = 0; d < rp->ndirs; d++)
-      for (size_t s = 0; s < rp->dirs[d].fits.nseries; s++) {
-        const su_fit_series_t *se = &rp->dirs[d].fits.series[s];
-        for (int m = 0; m < SU_FIT_NMODELS; m++) {
-          const su_fit_t *f = &se->fit[m];
-          if (!se->fitted[m])
-            continue;
-          fprintf(fp, "| ");
-          md_escape(fp, rp->dirs[d].label);
-          fprintf(fp, " | ");
-          md_escape(fp, se->kernel);
-          fprintf(fp, " | ");
-          md_escape(fp, se->placement);
-          fprintf(fp, " | %s | %s | ", su_fit_model_name(f->model),
-                  su_fit_status_name(f->status));
-          for (unsigned p = 0; p < f->nparams; p++) {
-            fmt_num(v, sizeof(v), f->param[p]);
-            fmt_num(e, sizeof(e), f->se[p]);
-            fprintf(fp, "%s%s = %s (%s)", p ? ", " : "", su_fit_param_name(f->model, p), v, e);
-          }
-          fmt_num(v, sizeof(v), f->r2);
-          fprintf(fp, " | %s | ", v);
-          if (isfinite(f->heldout_mare))
-            fprintf(fp, "%.1f%%", 100 * f->heldout_mare);
-          else
-            fprintf(fp, "n/a");
-          fmt_num(v, sizeof(v), f->nstar);
-          fprintf(fp, " | %s |\n", v);
-        }
-      }
-    fprintf(fp, "\n");
-  }
-  fprintf(fp, "## Cache levels\n\n| directory | sweep | level | ceiling | unit |\n"
-              "|---|---|---|---:|---|\n");
-  for (size_t d = 0; d < rp->ndirs; d++)
-    for (size_t s = 0; s < rp->dirs[d].nbw; s++) {
-      const su_fit_sweep_t *sw = &rp->dirs[d].bw_sweeps[s];
-      for (size_t k = 0; k < sw->nplateaus; k++) {
-        fprintf(fp, "| ");
-        md_escape(fp, rp->dirs[d].label);
-        fprintf(fp, " | ");
-        md_escape(fp, sw->kernel);
-        fprintf(fp, " %u thread(s) | %s | %.4g | ", sw->threads, sw->plateau[k].level,
-                sw->plateau[k].bw);
-        md_escape(fp, sw->unit);
-        fprintf(fp, " |\n");
-      }
-    }
-  fprintf(fp, "\nFull tables with confidence intervals and statuses: report.html.\n");
+  doc_fits(&doc, rp);
+  doc_cache(&doc, rp);
+  fprintf(fp, "Every row with its confidence interval and status: report.html.\n");
   bad = ferror(fp);
   if (fclose(fp) != 0 || bad)
     return su_errorf(SU_EIO, "cannot write '%s'", path);
