@@ -80,6 +80,28 @@ static FILE *open_out(su__report_t *rp, const char *name, const char *ext)
   return fopen(path, "w");
 }
 
+/* Opens NAME.gp and NAME.dat for writing, or neither. */
+static int open_pair(su__report_t *rp, const char *name, FILE **gp, FILE **dat)
+{
+  if (!(*gp = open_out(rp, name, "gp")))
+    return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, name);
+  if (!(*dat = open_out(rp, name, "dat"))) {
+    fclose(*gp);
+    return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, name);
+  }
+  return SU_OK;
+}
+
+/* One working-set sweep as a .dat block: size in KiB, median, CI bounds
+ * (the median itself where a point has no CI). */
+static void dat_sweep(FILE *dat, const su_fit_sweep_t *sw)
+{
+  for (size_t i = 0; i < sw->npoints; i++)
+    fprintf(dat, "%.9g %.9g %.9g %.9g\n", sw->size_bytes[i] / 1024.0, sw->y[i],
+            isfinite(sw->ci_lo[i]) ? sw->ci_lo[i] : sw->y[i],
+            isfinite(sw->ci_hi[i]) ? sw->ci_hi[i] : sw->y[i]);
+}
+
 static int close_out(FILE *fp, const char *name)
 {
   int bad = ferror(fp);
@@ -182,12 +204,8 @@ static int plot_scaling(su__report_t *rp)
         return su_errorf(SU_ENOMEM, "cannot plan the report");
       snprintf(t, sizeof(t), "%s %s against threads", ref->kernel, ref->metric);
       su_report_gp_sanitize(t, p->caption, sizeof(p->caption));
-      if (!(gp = open_out(rp, p->name, "gp")))
-        return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, p->name);
-      if (!(dat = open_out(rp, p->name, "dat"))) {
-        fclose(gp);
-        return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, p->name);
-      }
+      if ((err = open_pair(rp, p->name, &gp, &dat)))
+        return err;
       {
         char yl[96];
         snprintf(yl, sizeof(yl), "%s [%s]", ref->metric, ref->unit);
@@ -266,21 +284,14 @@ static int plot_cache(su__report_t *rp)
                rp->ndirs > 1 ? rp->dirs[d].label : "", rp->ndirs > 1 ? ": " : "",
                sw->kernel, sw->variant, sw->precision, sw->threads, sw->placement);
       su_report_gp_sanitize(t, p->caption, sizeof(p->caption));
-      if (!(gp = open_out(rp, p->name, "gp")))
-        return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, p->name);
-      if (!(dat = open_out(rp, p->name, "dat"))) {
-        fclose(gp);
-        return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, p->name);
-      }
+      if ((err = open_pair(rp, p->name, &gp, &dat)))
+        return err;
       su_report_gp_sanitize(sw->unit, unit, sizeof(unit));
       snprintf(t, sizeof(t), "bandwidth [%s]", unit);
       gp_head(gp, p->name, p->caption, "working set [KiB] (log scale)", t);
       fprintf(gp, "set logscale x 2\nset yrange [0:*]\nset format x '%%.0f'\n");
       fprintf(dat, "# index 0: size_KiB median ci95_lo ci95_hi\n");
-      for (size_t i = 0; i < sw->npoints; i++)
-        fprintf(dat, "%.9g %.9g %.9g %.9g\n", sw->size_bytes[i] / 1024.0, sw->y[i],
-                isfinite(sw->ci_lo[i]) ? sw->ci_lo[i] : sw->y[i],
-                isfinite(sw->ci_hi[i]) ? sw->ci_hi[i] : sw->y[i]);
+      dat_sweep(dat, sw);
       fprintf(dat, "\n\n# index 1: plateaus (size_KiB ceiling), one segment each\n");
       for (size_t k = 0; k < sw->nplateaus; k++) {
         const su_plateau_t *pl = &sw->plateau[k];
@@ -323,12 +334,8 @@ static int plot_latency(su__report_t *rp)
   if (!(p = plot_new(rp, "latency", "latency_%zu", rp->nplots + 1)))
     return su_errorf(SU_ENOMEM, "cannot plan the report");
   snprintf(p->caption, sizeof(p->caption), "memory latency against working set");
-  if (!(gp = open_out(rp, p->name, "gp")))
-    return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, p->name);
-  if (!(dat = open_out(rp, p->name, "dat"))) {
-    fclose(gp);
-    return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, p->name);
-  }
+  if ((err = open_pair(rp, p->name, &gp, &dat)))
+    return err;
   gp_head(gp, p->name, p->caption, "working set [KiB] (log scale)", "latency [ns] (log scale)");
   fprintf(gp, "set logscale x 2\nset logscale y 10\nset format x '%%.0f'\n");
   fprintf(dat, "# size_KiB median ci95_lo ci95_hi (index = one sweep)\n");
@@ -338,10 +345,7 @@ static int plot_latency(su__report_t *rp)
       char title[256], th[32];
       if (block)
         fprintf(dat, "\n\n");
-      for (size_t i = 0; i < sw->npoints; i++)
-        fprintf(dat, "%.9g %.9g %.9g %.9g\n", sw->size_bytes[i] / 1024.0, sw->y[i],
-                isfinite(sw->ci_lo[i]) ? sw->ci_lo[i] : sw->y[i],
-                isfinite(sw->ci_hi[i]) ? sw->ci_hi[i] : sw->y[i]);
+      dat_sweep(dat, sw);
       snprintf(th, sizeof(th), "%u thread(s)", sw->threads);
       series_title(rp, &rp->dirs[d], sw->kernel, sw->variant, th, title, sizeof(title));
       fprintf(gp, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 title '%s'",
@@ -419,12 +423,8 @@ static int plot_roofline(su__report_t *rp)
       return su_errorf(SU_ENOMEM, "cannot plan the report");
     snprintf(p->caption, sizeof(p->caption), "%s%sroofline with measured ceilings",
              rp->ndirs > 1 ? dir->label : "", rp->ndirs > 1 ? ": " : "");
-    if (!(gp = open_out(rp, p->name, "gp")))
-      return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, p->name);
-    if (!(dat = open_out(rp, p->name, "dat"))) {
-      fclose(gp);
-      return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, p->name);
-    }
+    if ((err = open_pair(rp, p->name, &gp, &dat)))
+      return err;
     gp_head(gp, p->name, p->caption, "arithmetic intensity [flop/byte] (log scale)",
             "performance [GFLOP/s] (log scale)");
     fprintf(gp, "set logscale xy 10\nset xrange [0.01:1000]\n");
@@ -559,12 +559,8 @@ static int plot_compare(su__report_t *rp)
     return su_errorf(SU_ENOMEM, "cannot plan the report");
   snprintf(p->caption, sizeof(p->caption),
            "headline figures relative to the first directory (100%% = %s)", rp->dirs[0].label);
-  if (!(gp = open_out(rp, p->name, "gp")))
-    return su_errorf(SU_EIO, "cannot write '%s/%s.gp'", rp->o->out_dir, p->name);
-  if (!(dat = open_out(rp, p->name, "dat"))) {
-    fclose(gp);
-    return su_errorf(SU_EIO, "cannot write '%s/%s.dat'", rp->o->out_dir, p->name);
-  }
+  if ((err = open_pair(rp, p->name, &gp, &dat)))
+    return err;
   gp_head(gp, p->name, p->caption, "headline figure", "percent of the first directory");
   fprintf(gp, "set style data histograms\nset style histogram clustered gap 1\n"
               "set style fill solid 0.8 border -1\nset yrange [0:*]\nset xtics rotate by -20\n");
