@@ -16,25 +16,38 @@
 
 typedef struct su_stats {
   size_t n;
-  double median, min, max, mean, stddev, cv; /* cv = stddev / mean */
+  double median, min, max, mean, stddev, cv; /* cv = stddev / |mean|, 0 if mean is 0 */
   double ci95_lo, ci95_hi;  /* CI of the median; = min/max when n < 6 */
 } su_stats_t;
 
-/* x is not modified.  SU_EINVAL when n == 0 or a value is not finite. */
+/*
+ * x is not modified.  stddev is the sample standard deviation (n - 1), 0
+ * for n == 1; the median of an even n is the mean of the two middle values.
+ * SU_EINVAL when n == 0, a value is not finite, or the sums overflow;
+ * SU_ENOMEM.  *out is left untouched on failure.
+ */
 int su_stats_compute(const double *x, size_t n, su_stats_t *out);
 
 /*
  * The order-statistic ranks (0-based, into the sorted sample) bounding the
  * 95% CI of the median for a sample of n; *lo = 0 and *hi = n-1 when n < 6.
+ * Exact: the symmetric pair [x(j), x(n+1-j)] (1-based) with the largest j
+ * whose binomial coverage is still >= 95% (the classic table: n = 10 gives
+ * 0-based [1, 8], n = 20 [5, 14], n = 100 [39, 60]).
  */
 void su_stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 
-/* Half-width of the CI of the median relative to the median (0.02 = +-2%). */
+/* Half-width of the CI of the median relative to |median| (0.02 = +-2%);
+ * 0 when the CI has no width, INFINITY when only the median is 0. */
 double su_stats_ci_rel(const su_stats_t *s);
 
 /*
  * Mann-Whitney U test, two-sided, normal approximation with tie and
- * continuity correction.  *p is the p-value; *u the U statistic of a.
+ * continuity correction.  *p is the p-value; *u the U statistic of a: the
+ * number of pairs (a[i], b[j]) with a[i] > b[j], ties counting 1/2 (so 0
+ * when every a is below every b, na * nb when above).  The approximation is
+ * used for every size, also below 10 per side (no exact distribution).
+ * SU_EINVAL when a side is empty or a value is not finite; SU_ENOMEM.
  */
 int su_stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
                           double *u, double *p);
