@@ -126,6 +126,38 @@ uint64_t su__cl_deadline_ns(uint64_t last_ns);
 /* END - START (or END - QUEUED when from_queued) of a completed event, ns. */
 int su__cl_event_ns(cl_event ev, int from_queued, uint64_t *ns);
 
+/*
+ * Teardown of a kernel family's state: waits for d's queue (when d has one),
+ * then releases k and the nmem buffers of mems; NULL handles are skipped.
+ * Cannot fail.
+ */
+void su__cl_release(const su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem);
+/*
+ * Bytes per array when req_bytes are split over narrays arrays, clamped so
+ * that each array fits CL_DEVICE_MAX_MEM_ALLOC_SIZE and all of them fit in
+ * 90% of the global memory.  narrays must be > 0.
+ */
+uint64_t su__cl_array_bytes(const su_cl_device_t *d, uint64_t req_bytes, unsigned narrays);
+
+/* Enqueues one repetition of `state`'s command with a profiling event in
+ * *ev; returns SU_OK, or the error of the failed call (no event then). */
+typedef int (*su__cl_enqueue_fn)(void *state, cl_event *ev);
+#define SU_CL_MAX_BATCH 64
+/*
+ * Runs `inner` repetitions of enqueue(state), `batch` (1..SU_CL_MAX_BATCH)
+ * back to back before one watchdog wait on the last (the queue is in order).
+ * Each repetition's time is its event's END - START (END - QUEUED when
+ * from_queued); *last_rep_ns holds the latest, for the next deadline.  On
+ * success t->device_ns (t may be NULL) is the sum; on error t is untouched.
+ */
+int su__cl_run_timed(su__cl_enqueue_fn enqueue, void *state, uint64_t inner, unsigned batch,
+                     int from_queued, uint64_t *last_rep_ns, su_timing_t *t);
+/* su__cl_run_timed of one NDRange launch of k on d's queue (gsz, lsz: dim
+ * sizes each; lsz may be NULL). */
+int su__cl_run_kernel(const su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t *gsz,
+                      const size_t *lsz, uint64_t inner, unsigned batch, int from_queued,
+                      uint64_t *last_rep_ns, su_timing_t *t);
+
 /* SU_ENOTSUP unless the device supports the precision. */
 int su__cl_check_prec(const su_cl_device_t *d, su_precision_t prec);
 /* Parses a vector-width variant "v1", "v2", ... "v16"; SU_ENOTSUP otherwise. */

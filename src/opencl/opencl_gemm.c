@@ -47,16 +47,7 @@ static void gemm_teardown(void *state)
 
   if (!st)
     return;
-  if (st->d && st->d->queue)
-    clFinish(st->d->queue);
-  if (st->k)
-    clReleaseKernel(st->k);
-  if (st->a)
-    clReleaseMemObject(st->a);
-  if (st->b)
-    clReleaseMemObject(st->b);
-  if (st->c)
-    clReleaseMemObject(st->c);
+  su__cl_release(st->d, st->k, (cl_mem[]){st->a, st->b, st->c}, 3);
   free(st->ha);
   free(st->hb);
   free(st);
@@ -119,11 +110,7 @@ static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
     goto out;
   st->esize = su_precision_size(p->prec);
   req = p->size_bytes ? p->size_bytes : 24ull << 20;
-  per = req / 3;
-  if (per > st->d->max_alloc_bytes)
-    per = st->d->max_alloc_bytes;
-  if (per * 3 > st->d->global_mem_bytes / 10 * 9)
-    per = st->d->global_mem_bytes / 10 * 9 / 3;
+  per = su__cl_array_bytes(st->d, req, 3);
   st->n = (int)sqrt((double)(per / st->esize)) / SU_GEMM_TS * SU_GEMM_TS;
   if (st->n < SU_GEMM_TS) {
     err = su_errorf(SU_EINVAL, "'gemm' needs n >= %d, size %llu is too small", SU_GEMM_TS,
@@ -176,34 +163,25 @@ out:
   return err;
 }
 
-static int gemm_run(void *state, uint64_t inner, su_timing_t *t)
+static int gemm_enqueue(void *state, cl_event *ev)
 {
   gemm_state_t *st = state;
   size_t gsz[2] = {(size_t)st->n, (size_t)st->n / SU_GEMM_WPT};
   size_t lsz[2] = {SU_GEMM_TS, SU_GEMM_TS / SU_GEMM_WPT};
-  uint64_t total_ns = 0;
-  cl_event ev = NULL;
   int err = SU_OK;
 
-  for (uint64_t r = 0; r < inner; r++) {
-    uint64_t ns;
-
-    SU_CL(clEnqueueNDRangeKernel(st->d->queue, st->k, 2, NULL, gsz, lsz, 0, NULL, &ev));
-    st->reps++;
-    err = su__cl_wait(ev, su__cl_deadline_ns(st->last_rep_ns));
-    if (!err)
-      err = su__cl_event_ns(ev, 0, &ns);
-    clReleaseEvent(ev);
-    ev = NULL;
-    if (err)
-      goto out;
-    total_ns += ns;
-    st->last_rep_ns = ns;
-  }
-  if (t)
-    t->device_ns = total_ns;
+  SU_CL(clEnqueueNDRangeKernel(st->d->queue, st->k, 2, NULL, gsz, lsz, 0, NULL, ev));
+  st->reps++;
 out:
   return err;
+}
+
+/* one launch at a time, as each is long against the wait */
+static int gemm_run(void *state, uint64_t inner, su_timing_t *t)
+{
+  gemm_state_t *st = state;
+
+  return su__cl_run_timed(gemm_enqueue, st, inner, 1, 0, &st->last_rep_ns, t);
 }
 
 static int gemm_verify(void *state, su_verify_t *v)

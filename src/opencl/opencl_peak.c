@@ -48,12 +48,7 @@ static void peak_teardown(void *state)
 
   if (!st)
     return;
-  if (st->d && st->d->queue)
-    clFinish(st->d->queue);
-  if (st->k)
-    clReleaseKernel(st->k);
-  if (st->out)
-    clReleaseMemObject(st->out);
+  su__cl_release(st->d, st->k, &st->out, 1);
   free(st);
 }
 
@@ -116,30 +111,11 @@ out:
 static int peak_run(void *state, uint64_t inner, su_timing_t *t)
 {
   peak_state_t *st = state;
-  uint64_t total_ns = 0;
-  cl_event ev = NULL;
-  int err = SU_OK;
 
   /* one launch at a time: each is milliseconds long, so waiting between
    * launches costs nothing against the event-timed kernel itself */
-  for (uint64_t r = 0; r < inner; r++) {
-    uint64_t ns;
-
-    SU_CL(clEnqueueNDRangeKernel(st->d->queue, st->k, 1, NULL, &st->global, NULL, 0, NULL, &ev));
-    err = su__cl_wait(ev, su__cl_deadline_ns(st->last_rep_ns));
-    if (!err)
-      err = su__cl_event_ns(ev, 0, &ns);
-    clReleaseEvent(ev);
-    ev = NULL;
-    if (err)
-      goto out;
-    total_ns += ns;
-    st->last_rep_ns = ns;
-  }
-  if (t)
-    t->device_ns = total_ns;
-out:
-  return err;
+  return su__cl_run_kernel(st->d, st->k, 1, &st->global, NULL, inner, 1, 0, &st->last_rep_ns,
+                           t);
 }
 
 static int peak_verify(void *state, su_verify_t *v)

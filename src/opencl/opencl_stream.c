@@ -59,18 +59,7 @@ static void stream_teardown(void *state)
 
   if (!st)
     return;
-  if (st->d && st->d->queue)
-    clFinish(st->d->queue);
-  if (st->k)
-    clReleaseKernel(st->k);
-  if (st->a)
-    clReleaseMemObject(st->a);
-  if (st->b)
-    clReleaseMemObject(st->b);
-  if (st->c)
-    clReleaseMemObject(st->c);
-  if (st->partial)
-    clReleaseMemObject(st->partial);
+  su__cl_release(st->d, st->k, (cl_mem[]){st->a, st->b, st->c, st->partial}, 4);
   free(st);
 }
 
@@ -130,11 +119,7 @@ static int stream_setup_op(stream_op_t op, const su_kernel_desc_t *desc, const s
   st->esize = su_precision_size(p->prec);
 
   req = p->size_bytes ? p->size_bytes : 3ull * 256 * 1024 * 1024;
-  per_array = req / ns;
-  if (per_array > st->d->max_alloc_bytes)
-    per_array = st->d->max_alloc_bytes;
-  if (per_array * ns > st->d->global_mem_bytes / 10 * 9)
-    per_array = st->d->global_mem_bytes / 10 * 9 / ns;
+  per_array = su__cl_array_bytes(st->d, req, ns);
   st->n = (size_t)(per_array / st->esize) / SU_STREAM_ALIGN * SU_STREAM_ALIGN;
   if (st->n == 0) {
     err = su_errorf(SU_EINVAL, "'%s' needs at least %u elements per array, size %llu is too small",
@@ -234,44 +219,11 @@ out:
 static int stream_run(void *state, uint64_t inner, su_timing_t *t)
 {
   stream_state_t *st = state;
-  cl_event evs[SU_STREAM_BATCH];
-  unsigned nev = 0;
-  uint64_t total_ns = 0, done = 0;
   size_t gsz = st->op == OP_DOT ? st->dot_wg * st->dot_groups : st->nvec;
   size_t lsz = st->dot_wg;
-  int err = SU_OK;
 
-  while (done < inner) {
-    unsigned batch = inner - done < SU_STREAM_BATCH ? (unsigned)(inner - done) : SU_STREAM_BATCH;
-
-    for (nev = 0; nev < batch;) {
-      SU_CL(clEnqueueNDRangeKernel(st->d->queue, st->k, 1, NULL, &gsz,
-                                   st->op == OP_DOT ? &lsz : NULL, 0, NULL, &evs[nev]));
-      nev++;
-    }
-    err = su__cl_wait(evs[nev - 1], su__cl_deadline_ns(st->last_rep_ns * batch));
-    if (err)
-      goto out;
-    for (unsigned i = 0; i < nev; i++) {
-      uint64_t ns;
-
-      err = su__cl_event_ns(evs[i], 0, &ns);
-      if (err)
-        goto out;
-      total_ns += ns;
-      st->last_rep_ns = ns;
-    }
-    for (unsigned i = 0; i < nev; i++)
-      clReleaseEvent(evs[i]);
-    nev = 0;
-    done += batch;
-  }
-  if (t)
-    t->device_ns = total_ns;
-out:
-  for (unsigned i = 0; i < nev; i++)
-    clReleaseEvent(evs[i]);
-  return err;
+  return su__cl_run_kernel(st->d, st->k, 1, &gsz, st->op == OP_DOT ? &lsz : NULL, inner,
+                           SU_STREAM_BATCH, 0, &st->last_rep_ns, t);
 }
 
 static int stream_verify(void *state, su_verify_t *v)

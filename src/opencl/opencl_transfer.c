@@ -55,15 +55,9 @@ static void xfer_teardown(void *state)
 
   if (!st)
     return;
-  if (st->d && st->d->queue) {
-    if (st->pinned && st->host)
-      clEnqueueUnmapMemObject(st->d->queue, st->pinned, st->host, 0, NULL, NULL);
-    clFinish(st->d->queue);
-  }
-  if (st->pinned)
-    clReleaseMemObject(st->pinned);
-  if (st->dev)
-    clReleaseMemObject(st->dev);
+  if (st->d && st->d->queue && st->pinned && st->host)
+    clEnqueueUnmapMemObject(st->d->queue, st->pinned, st->host, 0, NULL, NULL);
+  su__cl_release(st->d, NULL, (cl_mem[]){st->pinned, st->dev}, 2);
   free(st->malloced);
   free(st);
 }
@@ -140,59 +134,39 @@ out:
   return err;
 }
 
+static int xfer_enqueue(void *state, cl_event *ev)
+{
+  xfer_state_t *st = state;
+  int err = SU_OK;
+
+  if (st->h2d)
+    SU_CL(clEnqueueWriteBuffer(st->d->queue, st->dev, CL_FALSE, 0, st->bytes, st->host, 0, NULL,
+                               ev));
+  else
+    SU_CL(clEnqueueReadBuffer(st->d->queue, st->dev, CL_FALSE, 0, st->bytes, st->host, 0, NULL,
+                              ev));
+out:
+  return err;
+}
+
 static int xfer_run(void *state, uint64_t inner, su_timing_t *t)
 {
   xfer_state_t *st = state;
-  cl_event evs[SU_XFER_BATCH];
-  unsigned nev = 0;
-  uint64_t total_ns = 0, done = 0;
   int err = SU_OK;
 
-  if (st->mode != PINNED_ASYNC) {
-    for (uint64_t r = 0; r < inner; r++) {
-      if (st->h2d)
-        SU_CL(clEnqueueWriteBuffer(st->d->queue, st->dev, CL_TRUE, 0, st->bytes, st->host, 0,
-                                   NULL, NULL));
-      else
-        SU_CL(clEnqueueReadBuffer(st->d->queue, st->dev, CL_TRUE, 0, st->bytes, st->host, 0,
-                                  NULL, NULL));
-    }
-    if (t)
-      t->device_ns = 0;
-    goto out;
-  }
-  while (done < inner) {
-    unsigned batch = inner - done < SU_XFER_BATCH ? (unsigned)(inner - done) : SU_XFER_BATCH;
-
-    for (nev = 0; nev < batch;) {
-      if (st->h2d)
-        SU_CL(clEnqueueWriteBuffer(st->d->queue, st->dev, CL_FALSE, 0, st->bytes, st->host, 0,
-                                   NULL, &evs[nev]));
-      else
-        SU_CL(clEnqueueReadBuffer(st->d->queue, st->dev, CL_FALSE, 0, st->bytes, st->host, 0,
-                                  NULL, &evs[nev]));
-      nev++;
-    }
-    err = su__cl_wait(evs[nev - 1], su__cl_deadline_ns(st->last_rep_ns * batch));
-    for (unsigned i = 0; !err && i < nev; i++) {
-      uint64_t ns;
-
-      err = su__cl_event_ns(evs[i], 0, &ns);
-      total_ns += ns;
-      st->last_rep_ns = ns;
-    }
-    for (unsigned i = 0; i < nev; i++)
-      clReleaseEvent(evs[i]);
-    nev = 0;
-    if (err)
-      goto out;
-    done += batch;
+  if (st->mode == PINNED_ASYNC)
+    return su__cl_run_timed(xfer_enqueue, st, inner, SU_XFER_BATCH, 0, &st->last_rep_ns, t);
+  for (uint64_t r = 0; r < inner; r++) {
+    if (st->h2d)
+      SU_CL(clEnqueueWriteBuffer(st->d->queue, st->dev, CL_TRUE, 0, st->bytes, st->host, 0, NULL,
+                                 NULL));
+    else
+      SU_CL(clEnqueueReadBuffer(st->d->queue, st->dev, CL_TRUE, 0, st->bytes, st->host, 0, NULL,
+                                NULL));
   }
   if (t)
-    t->device_ns = total_ns;
+    t->device_ns = 0;
 out:
-  for (unsigned i = 0; i < nev; i++)
-    clReleaseEvent(evs[i]);
   return err;
 }
 
