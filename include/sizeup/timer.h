@@ -19,7 +19,12 @@ typedef struct su_timer_info {
 
 /* Monotonic time in ns since an arbitrary origin. */
 uint64_t su_time_ns(void);
-/* Measures the clock; SU_EIO if the clock is unusable. */
+/*
+ * Measures the clock with ~10^5 calls (a few ms): overhead_ns is the median
+ * over 101 batches of 1000 calls of the cost per call.  SU_EIO if the clock
+ * is unusable (not available, going backwards, or not advancing at all
+ * during the calibration); *out is left untouched on failure.
+ */
 int su_timer_calibrate(su_timer_info_t *out);
 
 #endif /* SIZEUP_TIMER_H */
