@@ -12,33 +12,19 @@
  * human to judge (never asserted: timings are noisy).
  */
 #include <stdint.h>
-#include <time.h>
 
 #include "cpu/cpu.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
 #include "test.h"
+#include "test_kernel.h"
 
-void su_test_alloc_fail_after(unsigned long n);
 
 static const su_kernel_ops_t *const ops = &su_cpu_gemm_ops;
 
 static uint64_t size_of_n(uint64_t n)
 {
   return 3 * n * n * sizeof(double);
-}
-
-static su_params_t params(su_precision_t prec, const char *variant, uint64_t size_bytes,
-                          unsigned nthreads)
-{
-  su_params_t p;
-
-  memset(&p, 0, sizeof(p));
-  p.prec = prec;
-  p.variant = variant;
-  p.size_bytes = size_bytes;
-  p.nthreads = nthreads;
-  return p;
 }
 
 /* The work model for matrix order n. */
@@ -57,7 +43,7 @@ static void check_work(const su_work_t *w, uint64_t n, const char *variant)
  */
 static int run_one(const char *variant, uint64_t size, uint64_t n, unsigned nthreads)
 {
-  su_params_t p = params(SU_PREC_FP64, variant, size, nthreads);
+  su_params_t p = su_test_params(SU_PREC_FP64, variant, size, nthreads);
   su_work_t w;
   su_verify_t v;
   void *st = NULL;
@@ -87,10 +73,7 @@ static int run_one(const char *variant, uint64_t size, uint64_t n, unsigned nthr
   CHECK(v.tol >= ops->desc->verify_rel_tol * ldexp(1.0, -52));
   /* The typical error is ~sqrt(n) eps of the magnitudes, far below the bound. */
   CHECK(v.max_rel_err < 1e-13);
-  ops->corrupt(st);
-  CHECK_EQ_INT(ops->verify(st, &v), SU_EVERIFY);
-  CHECK(v.max_rel_err > v.tol);
-  CHECK(strstr(su_errmsg(), "gemm") != NULL);
+  SU_TEST_CHECK_CORRUPT(ops, st, v, "gemm");
   ops->teardown(st);
   return 1;
 }
@@ -128,17 +111,17 @@ static void test_rounding(void)
   run_one("blocked", size_of_n(200), 192, 3);          /* odd thread count */
   run_one("blocked_generic", size_of_n(40), 32, 5);    /* more threads than blocks */
   /* Below 3 x 16 x 16 doubles: refused, and says how much is needed. */
-  p = params(SU_PREC_FP64, "blocked", size_of_n(16) - 1, 1);
+  p = su_test_params(SU_PREC_FP64, "blocked", size_of_n(16) - 1, 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(strstr(su_errmsg(), "6144") != NULL);
-  p = params(SU_PREC_FP64, "blocked", 0, 1);
+  p = su_test_params(SU_PREC_FP64, "blocked", 0, 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(st == (void *)&w);
 }
 
 static void test_cblas(void)
 {
-  su_params_t p = params(SU_PREC_FP64, "cblas", size_of_n(256), 1);
+  su_params_t p = su_test_params(SU_PREC_FP64, "cblas", size_of_n(256), 1);
   su_work_t w;
   void *st = NULL;
   int err = ops->setup(&p, &st, &w);
@@ -161,17 +144,17 @@ static void test_refusals(void)
   void *st = (void *)&w; /* must stay untouched on failure */
   su_params_t p;
 
-  p = params(SU_PREC_FP32, "blocked", size_of_n(64), 1);
+  p = su_test_params(SU_PREC_FP32, "blocked", size_of_n(64), 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_ENOTSUP);
   CHECK(strstr(su_errmsg(), "'fp32'") != NULL);
-  p = params(SU_PREC_FP64, "naive", size_of_n(64), 1);
+  p = su_test_params(SU_PREC_FP64, "naive", size_of_n(64), 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_ENOTSUP);
   CHECK(strstr(su_errmsg(), "'naive'") != NULL);
-  p = params(SU_PREC_FP64, "blocked", size_of_n(64), 0);
+  p = su_test_params(SU_PREC_FP64, "blocked", size_of_n(64), 0);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(st == (void *)&w);
   /* NULL variant is the default, "blocked". */
-  p = params(SU_PREC_FP64, NULL, size_of_n(64), 1);
+  p = su_test_params(SU_PREC_FP64, NULL, size_of_n(64), 1);
   st = NULL;
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_OK);
   CHECK_EQ_STR(w.variant, "blocked");
@@ -183,35 +166,10 @@ static void test_refusals(void)
 /* Every allocation in turn fails: SU_ENOMEM, nothing returned. */
 static void test_alloc_failure(void)
 {
-  unsigned nfail = 0;
+  su_params_t p = su_test_params(SU_PREC_FP64, "blocked", size_of_n(128), 2);
 
-  for (unsigned long i = 1; i <= 6; i++) {
-    su_params_t p = params(SU_PREC_FP64, "blocked", size_of_n(128), 2);
-    su_work_t w;
-    void *st = NULL;
-    int err;
-
-    su_test_alloc_fail_after(i);
-    err = ops->setup(&p, &st, &w);
-    su_test_alloc_fail_after(0);
-    if (err == SU_OK) {
-      ops->teardown(st);
-      continue;
-    }
-    nfail++;
-    CHECK_EQ_INT(err, SU_ENOMEM);
-    CHECK(st == NULL);
-  }
   /* A, B, C and the two packing buffers. */
-  CHECK_EQ_INT(nfail, 5);
-}
-
-static uint64_t now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  CHECK_EQ_INT(su_test_alloc_failures(ops, &p, 6), 5);
 }
 
 /* Printed, not asserted: n = 1024, one thread, best of 5 reps. */
@@ -220,23 +178,15 @@ static void test_print_gflops(void)
   static const char *const variants[] = {"blocked", "cblas"};
 
   for (size_t vi = 0; vi < 2; vi++) {
-    su_params_t p = params(SU_PREC_FP64, variants[vi], ops->default_size_bytes, 1);
+    su_params_t p = su_test_params(SU_PREC_FP64, variants[vi], ops->default_size_bytes, 1);
     su_work_t w;
     su_verify_t v;
     void *st = NULL;
-    uint64_t best = UINT64_MAX;
+    uint64_t best;
 
     if (ops->setup(&p, &st, &w) != SU_OK)
       continue;
-    ops->run(st, 1, NULL); /* warm-up */
-    for (int r = 0; r < 5; r++) {
-      uint64_t t0 = now_ns(), dt;
-
-      ops->run(st, 1, NULL);
-      dt = now_ns() - t0;
-      if (dt < best)
-        best = dt;
-    }
+    best = su_test_best_rep_ns(ops, st, 5);
     CHECK_EQ_INT(ops->verify(st, &v), SU_OK);
     printf("info: gemm %s, n = 1024, 1 thread: %.1f GFLOP/s (max rel err %.2g)\n",
            variants[vi], w.flops / (double)best, v.max_rel_err);

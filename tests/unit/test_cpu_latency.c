@@ -13,9 +13,7 @@
 #include "sizeup/kernel.h"
 #include "sizeup/timer.h"
 #include "test.h"
-
-/* cpu_backend.c's test hook: the Nth allocation from now fails. */
-void su_test_alloc_fail_after(unsigned long n);
+#include "test_kernel.h"
 
 static const su_kernel_ops_t *ops = &su_cpu_latency_chase_ops;
 
@@ -116,16 +114,10 @@ static void test_bad_params(void)
 
 static void test_alloc_failure(void)
 {
-  void *st = NULL;
-  su_work_t w;
+  su_params_t p = su_test_params(SU_PREC_NONE, NULL, 4096, 2);
 
   /* The first and the second chain allocation fail in turn. */
-  for (unsigned long n = 1; n <= 2; n++) {
-    su_test_alloc_fail_after(n);
-    CHECK_EQ_INT(setup(4096, 2, NULL, &st, &w), SU_ENOMEM);
-    su_test_alloc_fail_after(0);
-    CHECK(st == NULL);
-  }
+  CHECK_EQ_INT(su_test_alloc_failures(ops, &p, 2), 2);
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include "sizeup/kernel.h"
 #include "sizeup/timer.h"
 #include "test.h"
+#include "test_kernel.h"
 
 static const su_kernel_ops_t *ops = &su_cpu_fma_peak_ops;
 
@@ -101,9 +102,7 @@ static void test_run_verify_corrupt(void)
           printf("  %s: %s\n", name, su_errmsg());
         CHECK(v.max_rel_err <= v.tol);
         CHECK(v.tol > 0.0);
-        ops->corrupt(st);
-        CHECK_EQ_INT(ops->verify(st, &v), SU_EVERIFY);
-        CHECK(v.max_rel_err > v.tol);
+        SU_TEST_CHECK_CORRUPT(ops, st, v, "fma_peak");
         ops->teardown(st);
       }
     }
@@ -133,18 +132,12 @@ static void test_bad_params(void)
   ops->teardown(NULL);
 }
 
-/* cpu_backend.c's test hook: the Nth allocation from now fails. */
-void su_test_alloc_fail_after(unsigned long n);
-
 static void test_alloc_failure(void)
 {
-  void *st = NULL;
-  su_work_t w;
+  su_params_t p = su_test_params(SU_PREC_FP64, "best", 0, 2);
 
-  su_test_alloc_fail_after(1);
-  CHECK_EQ_INT(setup("best", SU_PREC_FP64, 2, &st, &w), SU_ENOMEM);
-  su_test_alloc_fail_after(0);
-  CHECK(st == NULL);
+  /* The one allocation, the accumulators. */
+  CHECK_EQ_INT(su_test_alloc_failures(ops, &p, 1), 1);
 }
 
 static const su_derived_t *find(const su_derived_t *d, unsigned n, const char *metric)

@@ -11,13 +11,12 @@
  * thread on a 128^3 grid (never asserted: timings are noisy).
  */
 #include <stdint.h>
-#include <time.h>
 
 #include "cpu/cpu.h"
 #include "sizeup/error.h"
 #include "test.h"
+#include "test_kernel.h"
 
-void su_test_alloc_fail_after(unsigned long n);
 
 static const su_kernel_ops_t *const ops = &su_cpu_stencil_7pt_ops;
 
@@ -26,23 +25,10 @@ static uint64_t size_of_n(uint64_t n, size_t elem)
   return 2 * n * n * n * elem;
 }
 
-static su_params_t params(su_precision_t prec, const char *variant, uint64_t size_bytes,
-                          unsigned nthreads)
-{
-  su_params_t p;
-
-  memset(&p, 0, sizeof(p));
-  p.prec = prec;
-  p.variant = variant;
-  p.size_bytes = size_bytes;
-  p.nthreads = nthreads;
-  return p;
-}
-
 /* One configuration end to end on an n^3 grid asked for with `size` bytes. */
 static void run_one(su_precision_t prec, uint64_t size, uint64_t n, unsigned nthreads)
 {
-  su_params_t p = params(prec, "omp", size, nthreads);
+  su_params_t p = su_test_params(prec, "omp", size, nthreads);
   size_t elem = su_precision_size(prec);
   double interior = (double)(n - 2) * (double)(n - 2) * (double)(n - 2);
   su_work_t w;
@@ -72,10 +58,7 @@ static void run_one(su_precision_t prec, uint64_t size, uint64_t n, unsigned nth
             (unsigned long long)n, nthreads, su_errmsg());
   CHECK(v.max_rel_err <= v.tol);
   CHECK(v.tol == ops->desc->verify_rel_tol * ldexp(1.0, prec == SU_PREC_FP64 ? -52 : -23));
-  ops->corrupt(st);
-  CHECK_EQ_INT(ops->verify(st, &v), SU_EVERIFY);
-  CHECK(v.max_rel_err > v.tol);
-  CHECK(strstr(su_errmsg(), "stencil_7pt") != NULL);
+  SU_TEST_CHECK_CORRUPT(ops, st, v, "stencil_7pt");
   /* A fresh sweep repairs the damage. */
   CHECK_EQ_INT(ops->run(st, 1, NULL), SU_OK);
   CHECK_EQ_INT(ops->verify(st, &v), SU_OK);
@@ -108,10 +91,10 @@ static void test_sizes(void)
   run_one(SU_PREC_FP64, size_of_n(4, 8), 4, 1);    /* the smallest: 8 interior points */
   run_one(SU_PREC_FP64, size_of_n(6, 8), 6, 3);    /* 16 rows for 3 threads */
   run_one(SU_PREC_FP32, size_of_n(5, 4), 5, 16);   /* more threads than rows */
-  p = params(SU_PREC_FP64, "omp", size_of_n(4, 8) - 1, 1);
+  p = su_test_params(SU_PREC_FP64, "omp", size_of_n(4, 8) - 1, 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(strstr(su_errmsg(), "1024") != NULL);
-  p = params(SU_PREC_FP64, "omp", 0, 1);
+  p = su_test_params(SU_PREC_FP64, "omp", 0, 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(st == (void *)&w);
 }
@@ -122,18 +105,18 @@ static void test_refusals(void)
   void *st = (void *)&w; /* must stay untouched on failure */
   su_params_t p;
 
-  p = params(SU_PREC_FP16, "omp", size_of_n(32, 8), 1);
+  p = su_test_params(SU_PREC_FP16, "omp", size_of_n(32, 8), 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_ENOTSUP);
-  p = params(SU_PREC_NONE, "omp", size_of_n(32, 8), 1);
+  p = su_test_params(SU_PREC_NONE, "omp", size_of_n(32, 8), 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_ENOTSUP);
-  p = params(SU_PREC_FP64, "tiled", size_of_n(32, 8), 1);
+  p = su_test_params(SU_PREC_FP64, "tiled", size_of_n(32, 8), 1);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_ENOTSUP);
   CHECK(strstr(su_errmsg(), "'tiled'") != NULL);
-  p = params(SU_PREC_FP64, "omp", size_of_n(32, 8), 0);
+  p = su_test_params(SU_PREC_FP64, "omp", size_of_n(32, 8), 0);
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_EINVAL);
   CHECK(st == (void *)&w);
   /* NULL variant is "omp". */
-  p = params(SU_PREC_FP64, NULL, size_of_n(32, 8), 1);
+  p = su_test_params(SU_PREC_FP64, NULL, size_of_n(32, 8), 1);
   st = NULL;
   CHECK_EQ_INT(ops->setup(&p, &st, &w), SU_OK);
   CHECK_EQ_STR(w.variant, "omp");
@@ -144,56 +127,23 @@ static void test_refusals(void)
 
 static void test_alloc_failure(void)
 {
-  unsigned nfail = 0;
+  su_params_t p = su_test_params(SU_PREC_FP32, "omp", size_of_n(32, 4), 2);
 
-  for (unsigned long i = 1; i <= 4; i++) {
-    su_params_t p = params(SU_PREC_FP32, "omp", size_of_n(32, 4), 2);
-    su_work_t w;
-    void *st = NULL;
-    int err;
-
-    su_test_alloc_fail_after(i);
-    err = ops->setup(&p, &st, &w);
-    su_test_alloc_fail_after(0);
-    if (err == SU_OK) {
-      ops->teardown(st);
-      continue;
-    }
-    nfail++;
-    CHECK_EQ_INT(err, SU_ENOMEM);
-    CHECK(st == NULL);
-  }
-  CHECK_EQ_INT(nfail, 2);
-}
-
-static uint64_t now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  CHECK_EQ_INT(su_test_alloc_failures(ops, &p, 4), 2);
 }
 
 /* Printed, not asserted: 128^3 FP64 (32 MiB), one thread, best of 5. */
 static void test_print_rate(void)
 {
-  su_params_t p = params(SU_PREC_FP64, "omp", size_of_n(128, 8), 1);
+  su_params_t p = su_test_params(SU_PREC_FP64, "omp", size_of_n(128, 8), 1);
   su_work_t w;
   su_verify_t v;
   void *st = NULL;
-  uint64_t best = UINT64_MAX;
+  uint64_t best;
 
   if (ops->setup(&p, &st, &w) != SU_OK)
     return;
-  ops->run(st, 1, NULL); /* warm-up */
-  for (int r = 0; r < 5; r++) {
-    uint64_t t0 = now_ns(), dt;
-
-    ops->run(st, 1, NULL);
-    dt = now_ns() - t0;
-    if (dt < best)
-      best = dt;
-  }
+  best = su_test_best_rep_ns(ops, st, 5);
   CHECK_EQ_INT(ops->verify(st, &v), SU_OK);
   printf("info: stencil_7pt fp64 128^3, 1 thread: %.2f GFLOP/s, %.1f GB/s\n",
          w.flops / (double)best, w.bytes / (double)best);

@@ -11,13 +11,12 @@
  * 64 MiB for a human to judge (never asserted: timings are noisy).
  */
 #include <stdint.h>
-#include <time.h>
 
 #include "cpu/cpu.h"
 #include "sizeup/error.h"
 #include "test.h"
+#include "test_kernel.h"
 
-void su_test_alloc_fail_after(unsigned long n);
 
 #define MIB (1024u * 1024u)
 
@@ -40,19 +39,6 @@ static int is_reduction(const su_kernel_ops_t *ops)
   return ops->desc->bytes_written_per_elem == 0;
 }
 
-static su_params_t params(su_precision_t prec, const char *variant,
-                          uint64_t size_bytes, unsigned nthreads)
-{
-  su_params_t p;
-
-  memset(&p, 0, sizeof(p));
-  p.prec = prec;
-  p.variant = variant;
-  p.size_bytes = size_bytes;
-  p.nthreads = nthreads;
-  return p;
-}
-
 /* The work model, recomputed here from the shared descriptor. */
 static void check_work(const su_kernel_ops_t *ops, const su_params_t *p,
                        const su_work_t *w)
@@ -73,7 +59,7 @@ static void check_work(const su_kernel_ops_t *ops, const su_params_t *p,
 static int run_one(const su_kernel_ops_t *ops, su_precision_t prec,
                    const char *variant, unsigned nthreads)
 {
-  su_params_t p = params(prec, variant, 2 * MIB + 3 * 1000, nthreads);
+  su_params_t p = su_test_params(prec, variant, 2 * MIB + 3 * 1000, nthreads);
   su_work_t w;
   su_verify_t v;
   su_timing_t t;
@@ -103,10 +89,7 @@ static int run_one(const su_kernel_ops_t *ops, su_precision_t prec,
   CHECK(v.max_rel_err <= v.tol);
   /* The tolerance is verify_rel_tol epsilons: 2^-52 (FP64), 2^-23 (FP32). */
   CHECK(v.tol == ops->desc->verify_rel_tol * ldexp(1.0, prec == SU_PREC_FP64 ? -52 : -23));
-  ops->corrupt(st);
-  CHECK_EQ_INT(ops->verify(st, &v), SU_EVERIFY);
-  CHECK(v.max_rel_err > v.tol);
-  CHECK(strstr(su_errmsg(), ops->desc->name) != NULL);
+  SU_TEST_CHECK_CORRUPT(ops, st, v, ops->desc->name);
   /* A fresh rep repairs the damage. */
   CHECK_EQ_INT(ops->run(st, 1, NULL), SU_OK);
   CHECK_EQ_INT(ops->verify(st, &v), SU_OK);
@@ -143,29 +126,29 @@ static void test_refusals(void)
   void *st = (void *)&w; /* must stay untouched on failure */
   su_params_t p;
 
-  p = params(SU_PREC_FP64, "nt", 4 * MIB, 1);
+  p = su_test_params(SU_PREC_FP64, "nt", 4 * MIB, 1);
   CHECK_EQ_INT(su_cpu_stream_dot_ops.setup(&p, &st, &w), SU_ENOTSUP);
   CHECK_EQ_INT(su_cpu_stream_read_ops.setup(&p, &st, &w), SU_ENOTSUP);
-  p = params(SU_PREC_FP64, "nt_avx", 4 * MIB, 1);
+  p = su_test_params(SU_PREC_FP64, "nt_avx", 4 * MIB, 1);
   CHECK_EQ_INT(su_cpu_stream_dot_ops.setup(&p, &st, &w), SU_ENOTSUP);
-  p = params(SU_PREC_FP64, "avx512", 4 * MIB, 1);
+  p = su_test_params(SU_PREC_FP64, "avx512", 4 * MIB, 1);
   CHECK_EQ_INT(su_cpu_stream_triad_ops.setup(&p, &st, &w), SU_ENOTSUP);
   CHECK(strstr(su_errmsg(), "'avx512'") != NULL);
-  p = params(SU_PREC_FP16, "omp", 4 * MIB, 1);
+  p = su_test_params(SU_PREC_FP16, "omp", 4 * MIB, 1);
   CHECK_EQ_INT(su_cpu_stream_copy_ops.setup(&p, &st, &w), SU_ENOTSUP);
-  p = params(SU_PREC_NONE, "omp", 4 * MIB, 1);
+  p = su_test_params(SU_PREC_NONE, "omp", 4 * MIB, 1);
   CHECK_EQ_INT(su_cpu_stream_copy_ops.setup(&p, &st, &w), SU_ENOTSUP);
   /* Too small: 64 elements per thread per array is the floor. */
-  p = params(SU_PREC_FP64, "omp", 3 * 64 * 8 * 2 - 1, 2);
+  p = su_test_params(SU_PREC_FP64, "omp", 3 * 64 * 8 * 2 - 1, 2);
   CHECK_EQ_INT(su_cpu_stream_triad_ops.setup(&p, &st, &w), SU_EINVAL);
   CHECK(strstr(su_errmsg(), "stream_triad") != NULL);
-  p = params(SU_PREC_FP64, "omp", 0, 1);
+  p = su_test_params(SU_PREC_FP64, "omp", 0, 1);
   CHECK_EQ_INT(su_cpu_stream_read_ops.setup(&p, &st, &w), SU_EINVAL);
-  p = params(SU_PREC_FP64, "omp", 4 * MIB, 0);
+  p = su_test_params(SU_PREC_FP64, "omp", 4 * MIB, 0);
   CHECK_EQ_INT(su_cpu_stream_read_ops.setup(&p, &st, &w), SU_EINVAL);
   CHECK(st == (void *)&w);
   /* Exactly the floor is accepted. */
-  p = params(SU_PREC_FP64, "omp", 3 * 64 * 8 * 2, 2);
+  p = su_test_params(SU_PREC_FP64, "omp", 3 * 64 * 8 * 2, 2);
   st = NULL;
   CHECK_EQ_INT(su_cpu_stream_triad_ops.setup(&p, &st, &w), SU_OK);
   CHECK_EQ_INT(su_cpu_stream_triad_ops.run(st, 5, NULL), SU_OK);
@@ -178,34 +161,17 @@ static void test_refusals(void)
 static void test_alloc_failure(void)
 {
   for (size_t k = 0; k < NOPS; k++) {
-    unsigned long nfail = 0;
+    su_params_t p = su_test_params(SU_PREC_FP32, "omp", 1 * MIB, 2);
 
-    for (unsigned long i = 1; i <= 4; i++) {
-      su_params_t p = params(SU_PREC_FP32, "omp", 1 * MIB, 2);
-      su_work_t w;
-      void *st = NULL;
-      int err;
-
-      su_test_alloc_fail_after(i);
-      err = all_ops[k]->setup(&p, &st, &w);
-      su_test_alloc_fail_after(0);
-      if (err == SU_OK) {
-        all_ops[k]->teardown(st);
-        continue;
-      }
-      nfail++;
-      CHECK_EQ_INT(err, SU_ENOMEM);
-      CHECK(st == NULL);
-    }
     /* One allocation per array. */
-    CHECK_EQ_INT(nfail, all_ops[k]->desc->nstreams);
+    CHECK_EQ_INT(su_test_alloc_failures(all_ops[k], &p, 4), all_ops[k]->desc->nstreams);
   }
 }
 
 /* A float sum over millions of like terms must not drift (see stream.c). */
 static void test_fp32_sum_accuracy(void)
 {
-  su_params_t p = params(SU_PREC_FP32, "omp", 16 * MIB, 1);
+  su_params_t p = su_test_params(SU_PREC_FP32, "omp", 16 * MIB, 1);
   su_work_t w;
   su_verify_t v;
   void *st = NULL;
@@ -219,7 +185,7 @@ static void test_fp32_sum_accuracy(void)
   CHECK(v.max_rel_err < 1e-6);
   su_cpu_stream_read_ops.teardown(st);
 
-  p = params(SU_PREC_FP64, "omp", 16 * MIB, 2);
+  p = su_test_params(SU_PREC_FP64, "omp", 16 * MIB, 2);
   st = NULL;
   CHECK_EQ_INT(su_cpu_stream_dot_ops.setup(&p, &st, &w), SU_OK);
   if (!st)
@@ -230,37 +196,21 @@ static void test_fp32_sum_accuracy(void)
   su_cpu_stream_dot_ops.teardown(st);
 }
 
-static uint64_t now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Printed, not asserted: one thread, 64 MiB, best of 5 reps. */
 static void test_print_triad_bandwidth(void)
 {
   static const char *const variants[] = {"omp", "nt"};
 
   for (size_t vi = 0; vi < 2; vi++) {
-    su_params_t p = params(SU_PREC_FP64, variants[vi], 64 * MIB, 1);
+    su_params_t p = su_test_params(SU_PREC_FP64, variants[vi], 64 * MIB, 1);
     su_work_t w;
     su_verify_t v;
     void *st = NULL;
-    uint64_t best = UINT64_MAX;
+    uint64_t best;
 
     if (su_cpu_stream_triad_ops.setup(&p, &st, &w) != SU_OK)
       continue;
-    su_cpu_stream_triad_ops.run(st, 1, NULL); /* warm-up */
-    for (int r = 0; r < 5; r++) {
-      uint64_t t0 = now_ns(), dt;
-
-      su_cpu_stream_triad_ops.run(st, 1, NULL);
-      dt = now_ns() - t0;
-      if (dt < best)
-        best = dt;
-    }
+    best = su_test_best_rep_ns(&su_cpu_stream_triad_ops, st, 5);
     CHECK_EQ_INT(su_cpu_stream_triad_ops.verify(st, &v), SU_OK);
     printf("info: stream_triad fp64 %s, 1 thread, %.0f MiB: %.1f GB/s\n",
            variants[vi], (double)w.size_bytes / MIB, w.bytes / (double)best);
