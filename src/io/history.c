@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "io/io_int.h"
 #include "report/report_int.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
@@ -360,9 +361,7 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
   run = sqlite3_last_insert_rowid(h->db);
   for (size_t i = 0; i < r.nrows; i++) {
     const su_result_row_t *w = &r.rows[i];
-    su_sample_key_t k = {w->kernel, w->variant, w->backend, w->device, w->precision,
-                         w->placement, w->metric, w->threads, w->ranks, w->nodes,
-                         w->size_bytes};
+    su_sample_key_t k = su__row_sample_key(w);
     const su_sample_group_t *g;
     int64_t cfg;
     sqlite3_reset(q_cfg);
@@ -463,15 +462,9 @@ int su_history_list(su_history_t *h, su_history_run_t **runs, size_t *n)
     return db_err(h, "cannot read");
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     su_history_run_t *w;
-    if (cnt == cap) {
-      size_t ncap = cap ? 2 * cap : 16;
-      su_history_run_t *p = realloc(v, ncap * sizeof(*p));
-      if (!p) {
-        err = su_errorf(SU_ENOMEM, "cannot list '%s'", h->path);
-        goto out;
-      }
-      v = p;
-      cap = ncap;
+    if (su__grow(&v, cnt, &cap, sizeof(*v), 16) != SU_OK) {
+      err = su_errorf(SU_ENOMEM, "cannot list '%s'", h->path);
+      goto out;
     }
     w = &v[cnt++];
     w->id = sqlite3_column_int64(st, 0);
@@ -542,15 +535,9 @@ static int load_run(su_history_t *h, int64_t run, su_cmp_side_t *side)
       sqlite3_reset(sv);
       sqlite3_bind_int64(sv, 1, sqlite3_column_int64(st, 0));
       while ((rc = sqlite3_step(sv)) == SQLITE_ROW) {
-        if (nv == cap) {
-          size_t ncap = cap ? 2 * cap : 64;
-          double *p = realloc(vals, ncap * sizeof(*p));
-          if (!p) {
-            err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
-            goto out;
-          }
-          vals = p;
-          cap = ncap;
+        if (su__grow(&vals, nv, &cap, sizeof(*vals), 64) != SU_OK) {
+          err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+          goto out;
         }
         vals[nv++] = sqlite3_column_double(sv, 0);
       }
@@ -805,15 +792,9 @@ static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsig
   }
   for (size_t j = 0; j < nt; j++) {
     su__plot_t *p;
-    if (rp->nplots == rp->cap) {
-      size_t ncap = rp->cap ? 2 * rp->cap : 16;
-      su__plot_t *np = realloc(rp->plots, ncap * sizeof(*np));
-      if (!np) {
-        err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
-        goto out;
-      }
-      rp->plots = np;
-      rp->cap = ncap;
+    if (su__grow(&rp->plots, rp->nplots, &rp->cap, sizeof(*rp->plots), 16) != SU_OK) {
+      err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+      goto out;
     }
     if ((err = write_trend(out_dir, rp->nplots + 1, &t[j], n, host)))
       goto out;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_int.h"
 #include "sizeup/config.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
@@ -194,15 +195,9 @@ static int load_summary(const char *dir, su_results_t *r)
   while ((rc = su_csv_read(&rd, &f, &nf)) == 1) {
     if (nf == 1 && f[0][0] == '\0')
       continue;             /* a blank line */
-    if (r->nrows == cap) {
-      size_t ncap = cap ? 2 * cap : 64;
-      su_result_row_t *p = realloc(r->rows, ncap * sizeof(*p));
-      if (!p) {
-        err = su_errorf(SU_ENOMEM, "cannot load '%s'", path);
-        goto out;
-      }
-      r->rows = p;
-      cap = ncap;
+    if (su__grow(&r->rows, r->nrows, &cap, sizeof(*r->rows), 64) != SU_OK) {
+      err = su_errorf(SU_ENOMEM, "cannot load '%s'", path);
+      goto out;
     }
     memset(&r->rows[r->nrows], 0, sizeof(r->rows[0]));
     err = row_fill(&r->rows[r->nrows], f, nf, idx, path, rd.line);

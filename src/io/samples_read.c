@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_int.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/samples.h"
@@ -103,14 +104,8 @@ int su_samples_add(su_samples_t *s, const su_sample_key_t *key, const char *unit
   su_sample_group_t *g = su_samples_find(s, key);
 
   if (!g) {
-    if (s->n == s->cap) {
-      size_t ncap = s->cap ? 2 * s->cap : 32;
-      su_sample_group_t *p = realloc(s->g, ncap * sizeof(*p));
-      if (!p)
-        return su_errorf(SU_ENOMEM, "cannot store samples");
-      s->g = p;
-      s->cap = ncap;
-    }
+    if (su__grow(&s->g, s->n, &s->cap, sizeof(*s->g), 32) != SU_OK)
+      return su_errorf(SU_ENOMEM, "cannot store samples");
     if (group_init(&s->g[s->n], key, unit) != SU_OK)
       return su_errorf(SU_ENOMEM, "cannot store samples");
     g = &s->g[s->n++];

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_int.h"
 #include "report/report_int.h"
 #include "sizeup/compare.h"
 #include "sizeup/csv.h"
@@ -84,9 +85,7 @@ int su_cmp_side_load(const char *dir, su_cmp_side_t *out)
   }
   for (size_t i = 0; i < r.nrows; i++) {
     const su_result_row_t *w = &r.rows[i];
-    su_sample_key_t k = {w->kernel, w->variant, w->backend, w->device, w->precision,
-                         w->placement, w->metric, w->threads, w->ranks, w->nodes,
-                         w->size_bytes};
+    su_sample_key_t k = su__row_sample_key(w);
     const su_sample_group_t *g;
     if (!su_cmp_metric_direction(w->metric))
       continue;

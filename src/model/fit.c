@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_int.h"
 #include "sizeup/config.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
@@ -620,15 +621,9 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       if (same_series(&set.series[j], w))
         s = &set.series[j];
     if (!s) {
-      if (set.nseries == cap) {
-        size_t ncap = cap ? 2 * cap : 16;
-        su_fit_series_t *p = realloc(set.series, ncap * sizeof(*p));
-        if (!p) {
-          err = su_errorf(SU_ENOMEM, "cannot group series of '%s'", r->dir);
-          goto out;
-        }
-        set.series = p;
-        cap = ncap;
+      if (su__grow(&set.series, set.nseries, &cap, sizeof(*set.series), 16) != SU_OK) {
+        err = su_errorf(SU_ENOMEM, "cannot group series of '%s'", r->dir);
+        goto out;
       }
       s = &set.series[set.nseries++];
       memset(s, 0, sizeof(*s));

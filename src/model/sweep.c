@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/io_int.h"
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 
@@ -52,15 +53,9 @@ int su_fit_sweeps(const su_results_t *r, const char *metric, su_fit_sweep_t **ou
       if (same_sweep(&sw[j], w))
         s = &sw[j];
     if (!s) {
-      if (n == cap) {
-        size_t ncap = cap ? 2 * cap : 8;
-        su_fit_sweep_t *p = realloc(sw, ncap * sizeof(*p));
-        if (!p) {
-          err = su_errorf(SU_ENOMEM, "cannot group sweeps of '%s'", r->dir);
-          goto out;
-        }
-        sw = p;
-        cap = ncap;
+      if (su__grow(&sw, n, &cap, sizeof(*sw), 8) != SU_OK) {
+        err = su_errorf(SU_ENOMEM, "cannot group sweeps of '%s'", r->dir);
+        goto out;
       }
       s = &sw[n++];
       memset(s, 0, sizeof(*s));
