@@ -32,6 +32,14 @@ extern const su_kernel_ops_t su_cpu_stencil_7pt_ops;
 void *su__cpu_alloc(size_t bytes);
 void su__cpu_free(void *p);
 
+/*
+ * Runs fn(arg, tid) on each thread tid < nthreads of one OpenMP team of
+ * nthreads.  SU_EBACKEND, naming `what` (the kernel), when OpenMP ran a
+ * team of another size; fn has then run on the threads that existed.
+ */
+typedef void (*su__cpu_thread_fn)(void *arg, unsigned tid);
+int su__cpu_each_thread(unsigned nthreads, su__cpu_thread_fn fn, void *arg, const char *what);
+
 /* The ISA features this CPU has, as detected at run time. */
 typedef struct su_cpu_isa {
   int sse2, avx, avx2, fma, avx512f;

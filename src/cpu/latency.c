@@ -210,29 +210,34 @@ out:
   return err;
 }
 
+/* One run(): `inner` laps on every thread. */
+typedef struct lat_run_arg {
+  lat_state_t *s;
+  uint64_t inner;
+} lat_run_arg_t;
+
+static void lat_run_thread(void *arg, unsigned tid)
+{
+  const lat_run_arg_t *a = arg;
+  const uint64_t inner = a->inner;
+  const size_t n_lines = a->s->n_lines;
+  lat_line_t *p = a->s->pos[tid];
+
+  for (uint64_t r = 0; r < inner; r++)
+    p = lat_lap(p, n_lines);
+  a->s->pos[tid] = p; /* volatile: the loads cannot be dropped */
+}
+
 static int lat_run(void *state, uint64_t inner, su_timing_t *t)
 {
   lat_state_t *s = state;
-  int team = 0;
+  lat_run_arg_t a = {s, inner};
+  int err;
 
   (void)t;
-#pragma omp parallel num_threads(s->nthreads)
-  {
-    unsigned tid = (unsigned)omp_get_thread_num();
-
-    if (tid == 0)
-      team = omp_get_num_threads();
-    if (tid < s->nthreads) {
-      lat_line_t *p = s->pos[tid];
-
-      for (uint64_t r = 0; r < inner; r++)
-        p = lat_lap(p, s->n_lines);
-      s->pos[tid] = p; /* volatile: the loads cannot be dropped */
-    }
-  }
-  if ((unsigned)team != s->nthreads)
-    return su_errorf(SU_EBACKEND, "openmp ran %d threads, not %u, for 'latency_chase'",
-                     team, s->nthreads);
+  err = su__cpu_each_thread(s->nthreads, lat_run_thread, &a, "latency_chase");
+  if (err)
+    return err;
   s->laps += inner;
   return SU_OK;
 }

@@ -457,27 +457,31 @@ out:
   return err;
 }
 
+/* One run(): `iters` FMA iterations on every thread's accumulator block. */
+typedef struct peak_run_arg {
+  peak_state_t *s;
+  const volatile void *xy;
+  uint64_t iters;
+} peak_run_arg_t;
+
+static void peak_run_thread(void *arg, unsigned tid)
+{
+  const peak_run_arg_t *a = arg;
+
+  a->s->fn(a->s->acc + (size_t)tid * a->s->block_bytes, a->xy, a->iters);
+}
+
 static int peak_run(void *state, uint64_t inner, su_timing_t *t)
 {
   peak_state_t *s = state;
-  const uint64_t iters = inner * SU_PEAK_K;
-  const volatile void *xy = peak_xy(s);
-  int team = 0;
+  peak_run_arg_t a = {s, peak_xy(s), inner * SU_PEAK_K};
+  int err;
 
   (void)t;
-#pragma omp parallel num_threads(s->nthreads)
-  {
-    unsigned tid = (unsigned)omp_get_thread_num();
-
-    if (tid == 0)
-      team = omp_get_num_threads();
-    if (tid < s->nthreads)
-      s->fn(s->acc + (size_t)tid * s->block_bytes, xy, iters);
-  }
-  if ((unsigned)team != s->nthreads)
-    return su_errorf(SU_EBACKEND, "openmp ran %d threads, not %u, for 'fma_peak'", team,
-                     s->nthreads);
-  s->iters += iters;
+  err = su__cpu_each_thread(s->nthreads, peak_run_thread, &a, "fma_peak");
+  if (err)
+    return err;
+  s->iters += a.iters;
   return SU_OK;
 }
 
