@@ -363,6 +363,27 @@ static void packages_of(hwloc_topology_t topo, hwloc_const_cpuset_t set, char *b
   hwloc_bitmap_free(pk);
 }
 
+/* What both printers start with: an output stream and the summary. */
+static int print_summary(const su_topo_t *t, FILE *fp, su_topo_summary_t *s)
+{
+  if (!fp)
+    return su_errorf(SU_EINVAL, "cannot print a topology: no output stream");
+  return su_topo_summarize(t, s);
+}
+
+/* What instances of cache level c are shared by ("core", ...), or `unknown`
+ * when the topology has no instance with a cpuset. */
+static void cache_shared_by(const su_topo_t *t, const su_cache_level_t *c, const char *unknown,
+                            char *buf, size_t len)
+{
+  hwloc_obj_t first = first_cache(t->topo, c->depth);
+
+  if (first && first->cpuset)
+    shared_by(t->topo, first->cpuset, buf, len);
+  else
+    snprintf(buf, len, "%s", unknown);
+}
+
 int su_topo_print_text(const su_topo_t *t, FILE *fp)
 {
   su_topo_summary_t s;
@@ -370,9 +391,7 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   hwloc_obj_t o = NULL;
   int err;
 
-  if (!fp)
-    return su_errorf(SU_EINVAL, "cannot print a topology: no output stream");
-  if ((err = su_topo_summarize(t, &s)))
+  if ((err = print_summary(t, fp, &s)))
     return err;
   fprintf(fp, "topology:   %s\n", s.source);
   fprintf(fp, "cpu:        %s%s%s%s\n", s.cpu_model[0] ? s.cpu_model : "(model unknown)",
@@ -395,12 +414,8 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   }
   for (unsigned i = 0; i < s.ncaches; i++) {
     const su_cache_level_t *c = &s.caches[i];
-    hwloc_obj_t first = first_cache(t->topo, c->depth);
     fmt_bytes(c->size_bytes, b1, sizeof(b1));
-    if (first && first->cpuset)
-      shared_by(t->topo, first->cpuset, by, sizeof(by));
-    else
-      snprintf(by, sizeof(by), "?");
+    cache_shared_by(t, c, "?", by, sizeof(by));
     snprintf(b2, sizeof(b2), "L%u%s:", c->depth, strcmp(c->type, "data") == 0 ? "d" : "");
     fprintf(fp, "%-12s%s x %u (per %s, %u B lines)\n", b2, b1, c->count, by, c->line_bytes);
   }
@@ -421,9 +436,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
   hwloc_obj_t o = NULL;
   int err;
 
-  if (!fp)
-    return su_errorf(SU_EINVAL, "cannot print a topology: no output stream");
-  if ((err = su_topo_summarize(t, &s)))
+  if ((err = print_summary(t, fp, &s)))
     return err;
   su_json_init(&j, fp);
   su_json_begin_object(&j, NULL);
@@ -457,11 +470,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
   su_json_begin_array(&j, "caches");
   for (unsigned i = 0; i < s.ncaches; i++) {
     const su_cache_level_t *c = &s.caches[i];
-    hwloc_obj_t first = first_cache(t->topo, c->depth);
-    if (first && first->cpuset)
-      shared_by(t->topo, first->cpuset, by, sizeof(by));
-    else
-      by[0] = '\0';
+    cache_shared_by(t, c, "", by, sizeof(by));
     su_json_begin_object(&j, NULL);
     su_json_int(&j, "level", c->depth);
     su_json_str(&j, "type", c->type);
