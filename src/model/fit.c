@@ -120,13 +120,19 @@ struct fit_data {
   size_t count;
 };
 
+/* GSL's parameter vector into p[] (the unused tail zero). */
+static void params_of(const gsl_vector *pv, double p[SU_FIT_MAXP])
+{
+  for (size_t i = 0; i < SU_FIT_MAXP; i++)
+    p[i] = i < pv->size ? gsl_vector_get(pv, i) : 0.0;
+}
+
 static int f_res(const gsl_vector *pv, void *data, gsl_vector *f)
 {
   const struct fit_data *d = data;
-  double p[SU_FIT_MAXP] = {0};
+  double p[SU_FIT_MAXP];
 
-  for (size_t i = 0; i < pv->size; i++)
-    p[i] = gsl_vector_get(pv, i);
+  params_of(pv, p);
   for (size_t i = 0; i < d->count; i++)
     gsl_vector_set(f, i, model_eval(d->m, p, d->n[i]) - d->x[i]);
   return GSL_SUCCESS;
@@ -135,10 +141,9 @@ static int f_res(const gsl_vector *pv, void *data, gsl_vector *f)
 static int f_jac(const gsl_vector *pv, void *data, gsl_matrix *J)
 {
   const struct fit_data *d = data;
-  double p[SU_FIT_MAXP] = {0};
+  double p[SU_FIT_MAXP];
 
-  for (size_t i = 0; i < pv->size; i++)
-    p[i] = gsl_vector_get(pv, i);
+  params_of(pv, p);
   for (size_t i = 0; i < d->count; i++) {
     double n = d->n[i], den;
     switch (d->m) {
