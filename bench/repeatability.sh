@@ -49,6 +49,7 @@ for spec in "stream_triad omp 1" "stream_triad omp $max" "fma_peak avx512 1" "fm
       if (n == 0) { printf "%-24s %4s %10s\n", name, t, "n/a"; exit }
       m = s / n; for (i = 1; i <= n; i++) ss += (x[i] - m) ^ 2
       med = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
-      printf "%-24s %4s %10.2f %10.2f %10.2f %8.2f\n", name, t, med, lo, hi, n > 1 ? 100 * sqrt(ss / (n - 1)) / m : 0 }'
+      cv = (n > 1) ? 100 * sqrt(ss / (n - 1)) / m : 0
+      printf "%-24s %4s %10.2f %10.2f %10.2f %8.2f\n", name, t, med, lo, hi, cv }'
 done
 echo "($N runs of the '$PROFILE' profile)"
