@@ -49,6 +49,39 @@ static int said(const su_sizing_t *s, const char *text)
   return 0;
 }
 
+/* One evaluation of the fixture catalog with a workload: the inputs, the
+ * result and its candidates alpha, beta, gamma and delta. */
+typedef struct eval {
+  su_sizing_catalog_t cat;
+  su_sizing_workload_t w;
+  su_sizing_t s;
+  const su_sizing_result_t *a, *b, *g, *d;
+} eval_t;
+
+/* Returns 1 when everything loaded and the four candidates are there. */
+static int eval_load(eval_t *e, const char *workload)
+{
+  char path[512];
+
+  memset(e, 0, sizeof(*e));
+  snprintf(path, sizeof(path), DATA "%s", workload);
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &e->cat), SU_OK);
+  CHECK_EQ_INT(su_sizing_workload_load(path, &e->w), SU_OK);
+  CHECK_EQ_INT(su_sizing_evaluate(&e->cat, &e->w, &e->s), SU_OK);
+  e->a = find(&e->s, "alpha");
+  e->b = find(&e->s, "beta");
+  e->g = find(&e->s, "gamma");
+  e->d = find(&e->s, "delta");
+  CHECK(e->a && e->b && e->g && e->d);
+  return e->a && e->b && e->g && e->d;
+}
+
+static void eval_fini(eval_t *e)
+{
+  su_sizing_fini(&e->s);
+  su_sizing_catalog_fini(&e->cat);
+}
+
 static void test_catalog(void)
 {
   su_sizing_catalog_t cat;
@@ -67,22 +100,17 @@ static void test_catalog(void)
 
 static void test_throughput(void)
 {
-  su_sizing_catalog_t cat;
-  su_sizing_workload_t w;
-  su_sizing_t s;
+  eval_t e;
   const su_sizing_result_t *a, *b, *g, *d;
 
-  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
-  CHECK_EQ_INT(su_sizing_workload_load(DATA "throughput.ini", &w), SU_OK);
-  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
-  a = find(&s, "alpha");
-  b = find(&s, "beta");
-  g = find(&s, "gamma");
-  d = find(&s, "delta");
-  if (!a || !b || !g || !d) {
-    CHECK(0);
+  if (!eval_load(&e, "throughput.ini")) {
+    eval_fini(&e);
     return;
   }
+  a = e.a;
+  b = e.b;
+  g = e.g;
+  d = e.d;
   CHECK_NEAR(a->time1_s, 470, 1e-9);
   CHECK_NEAR(b->time1_s, 1000, 1e-9);
   CHECK_NEAR(g->time1_s, 243, 1e-9);
@@ -137,33 +165,27 @@ static void test_throughput(void)
   /* What would change the ranking: alpha wins below 9.0 / 5 = 1.80 per
    * hour; gamma below 9.0 / 3 = 3.0 per hour, i.e. a purchase price of
    * (3.0 - 0.1) * 5 * 8760 = 127020. */
-  CHECK(said(&s, "beta is the first choice"));
-  CHECK(said(&s, "alpha would win if its price fell below USD 1.8 per hour"));
-  CHECK(said(&s, "purchase price below USD 127020"));
-  CHECK(said(&s, "gamma is an ESTIMATE"));
+  CHECK(said(&e.s, "beta is the first choice"));
+  CHECK(said(&e.s, "alpha would win if its price fell below USD 1.8 per hour"));
+  CHECK(said(&e.s, "purchase price below USD 127020"));
+  CHECK(said(&e.s, "gamma is an ESTIMATE"));
   /* beta's cost range 0.2445-0.2558 and alpha's 0.3027-0.3249 do not overlap. */
-  CHECK(said(&s, "holds across"));
-  su_sizing_fini(&s);
-  su_sizing_catalog_fini(&cat);
+  CHECK(said(&e.s, "holds across"));
+  eval_fini(&e);
 }
 
 static void test_deadline(void)
 {
-  su_sizing_catalog_t cat;
-  su_sizing_workload_t w;
-  su_sizing_t s;
+  eval_t e;
   const su_sizing_result_t *a, *b, *g;
 
-  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
-  CHECK_EQ_INT(su_sizing_workload_load(DATA "deadline.ini", &w), SU_OK);
-  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
-  a = find(&s, "alpha");
-  b = find(&s, "beta");
-  g = find(&s, "gamma");
-  if (!a || !b || !g) {
-    CHECK(0);
+  if (!eval_load(&e, "deadline.ini")) {
+    eval_fini(&e);
     return;
   }
+  a = e.a;
+  b = e.b;
+  g = e.g;
   /* alpha's gemm has a node series following Amdahl p = 0.95, so on N nodes
    * the gemm phase takes 150 (0.05 N + 0.95) / N = 7.5 + 142.5 / N s and the
    * others (ideal) 320 / N: T(N) = 7.5 + 462.5 / N.  T(4) = 123.1 > 110,
@@ -190,30 +212,24 @@ static void test_deadline(void)
   CHECK_EQ_INT(a->pareto, 0);
   CHECK_EQ_INT(b->pareto, 1);
   CHECK_EQ_INT(g->pareto, 1);
-  CHECK(said(&s, "beta runs a job on 10 nodes and no multi-node measurement"));
-  CHECK(said(&s, "alpha runs a job on 5 nodes: its efficiency (94%)"));
-  su_sizing_fini(&s);
-  su_sizing_catalog_fini(&cat);
+  CHECK(said(&e.s, "beta runs a job on 10 nodes and no multi-node measurement"));
+  CHECK(said(&e.s, "alpha runs a job on 5 nodes: its efficiency (94%)"));
+  eval_fini(&e);
 }
 
 static void test_roofline_budget(void)
 {
-  su_sizing_catalog_t cat;
-  su_sizing_workload_t w;
-  su_sizing_t s;
+  eval_t e;
   const su_sizing_result_t *a, *b, *g, *d;
 
-  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog.csv", &cat), SU_OK);
-  CHECK_EQ_INT(su_sizing_workload_load(DATA "roofline.ini", &w), SU_OK);
-  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
-  a = find(&s, "alpha");
-  b = find(&s, "beta");
-  g = find(&s, "gamma");
-  d = find(&s, "delta");
-  if (!a || !b || !g || !d) {
-    CHECK(0);
+  if (!eval_load(&e, "roofline.ini")) {
+    eval_fini(&e);
     return;
   }
+  a = e.a;
+  b = e.b;
+  g = e.g;
+  d = e.d;
   /* 1000 GFLOP and 1000 GB per job, 100 GiB: nodes per job alpha
    * ceil(100/64) = 2, beta ceil(100/32) = 4, gamma 1, delta 4.  Time =
    * max(GFLOP / (n peak), GB / (n bw)): alpha max(0.33, 1000/200) = 5 s,
@@ -242,8 +258,7 @@ static void test_roofline_budget(void)
   /* Roofline score: ceilings fma_peak and triad against beta's:
    * alpha sqrt(1500/700 * 100/40) = sqrt(5.357143) = 2.3145502. */
   CHECK_NEAR(a->score_node, 2.3145502494, 1e-8);
-  su_sizing_fini(&s);
-  su_sizing_catalog_fini(&cat);
+  eval_fini(&e);
 }
 
 /* Writes text to DIR/name and returns the path (static buffer per call site). */
