@@ -82,6 +82,16 @@ static void eval_fini(eval_t *e)
   su_sizing_catalog_fini(&e->cat);
 }
 
+/* Loads the fixture catalog with a workload and runs `check` on the result. */
+static void with_eval(const char *workload, void (*check)(const eval_t *e))
+{
+  eval_t e;
+
+  if (eval_load(&e, workload))
+    check(&e);
+  eval_fini(&e);
+}
+
 static void test_catalog(void)
 {
   su_sizing_catalog_t cat;
@@ -98,167 +108,147 @@ static void test_catalog(void)
   su_sizing_catalog_fini(&cat);
 }
 
-static void test_throughput(void)
+static void check_throughput(const eval_t *e)
 {
-  eval_t e;
-  const su_sizing_result_t *a, *b, *g, *d;
-
-  if (!eval_load(&e, "throughput.ini")) {
-    eval_fini(&e);
-    return;
-  }
-  a = e.a;
-  b = e.b;
-  g = e.g;
-  d = e.d;
-  CHECK_NEAR(a->time1_s, 470, 1e-9);
-  CHECK_NEAR(b->time1_s, 1000, 1e-9);
-  CHECK_NEAR(g->time1_s, 243, 1e-9);
+  CHECK_NEAR(e->a->time1_s, 470, 1e-9);
+  CHECK_NEAR(e->b->time1_s, 1000, 1e-9);
+  CHECK_NEAR(e->g->time1_s, 243, 1e-9);
   /* 36 jobs/h: jobs at once = 36 * T / 3600 = T / 100, rounded up:
    * alpha 4.7 -> 5 nodes, beta 10 -> 10, gamma 2.43 -> 3. */
-  CHECK_EQ_INT(a->nodes, 5);
-  CHECK_EQ_INT(b->nodes, 10);
-  CHECK_EQ_INT(g->nodes, 3);
+  CHECK_EQ_INT(e->a->nodes, 5);
+  CHECK_EQ_INT(e->b->nodes, 10);
+  CHECK_EQ_INT(e->g->nodes, 3);
   /* System cost per hour (the ranking key): beta 10*0.9 = 9.0,
    * alpha 5*2.4 = 12.0, gamma 3*4.1 = 12.3; delta has no latency: last. */
-  CHECK_NEAR(b->cost_per_hour_system, 9.0, 1e-9);
-  CHECK_NEAR(a->cost_per_hour_system, 12.0, 1e-9);
-  CHECK_NEAR(g->cost_per_hour_system, 12.3, 1e-9);
-  CHECK_EQ_INT(b->rank, 1);
-  CHECK_EQ_INT(a->rank, 2);
-  CHECK_EQ_INT(g->rank, 3);
-  CHECK_EQ_INT(d->rank, 4);
-  CHECK_EQ_STR(d->status, "no_data");
-  CHECK(strstr(d->reason, "latency_chase") != NULL);
-  CHECK_EQ_INT(g->estimate, 1);
-  CHECK_EQ_INT(a->estimate, 0);
+  CHECK_NEAR(e->b->cost_per_hour_system, 9.0, 1e-9);
+  CHECK_NEAR(e->a->cost_per_hour_system, 12.0, 1e-9);
+  CHECK_NEAR(e->g->cost_per_hour_system, 12.3, 1e-9);
+  CHECK_EQ_INT(e->b->rank, 1);
+  CHECK_EQ_INT(e->a->rank, 2);
+  CHECK_EQ_INT(e->g->rank, 3);
+  CHECK_EQ_INT(e->d->rank, 4);
+  CHECK_EQ_STR(e->d->status, "no_data");
+  CHECK(strstr(e->d->reason, "latency_chase") != NULL);
+  CHECK_EQ_INT(e->g->estimate, 1);
+  CHECK_EQ_INT(e->a->estimate, 0);
   /* Cost per job = price * T / 3600: beta 0.9*1000/3600 = 0.25,
    * alpha 2.4*470/3600 = 0.313333, gamma 4.1*243/3600 = 0.27675.
    * Energy: alpha 400 W * 470 s = 0.0522222 kWh. */
-  CHECK_NEAR(b->cost_per_job, 0.25, 1e-12);
-  CHECK_NEAR(a->cost_per_job, 0.3133333333, 1e-9);
-  CHECK_NEAR(g->cost_per_job, 0.27675, 1e-12);
-  CHECK_NEAR(a->energy_per_job_kwh, 0.0522222222, 1e-9);
-  CHECK_NEAR(a->jobs_per_dollar, 1 / 0.3133333333, 1e-6);
+  CHECK_NEAR(e->b->cost_per_job, 0.25, 1e-12);
+  CHECK_NEAR(e->a->cost_per_job, 0.3133333333, 1e-9);
+  CHECK_NEAR(e->g->cost_per_job, 0.27675, 1e-12);
+  CHECK_NEAR(e->a->energy_per_job_kwh, 0.0522222222, 1e-9);
+  CHECK_NEAR(e->a->jobs_per_dollar, 1 / 0.3133333333, 1e-6);
   /* Pareto on (time, cost per job): gamma (243 s, 0.27675) is faster and
    * cheaper than alpha (470 s, 0.31333), so alpha is off the front; beta is
    * the cheapest and gamma the fastest. */
-  CHECK_EQ_INT(b->pareto, 1);
-  CHECK_EQ_INT(g->pareto, 1);
-  CHECK_EQ_INT(a->pareto, 0);
-  CHECK_EQ_INT(d->pareto, 0);
+  CHECK_EQ_INT(e->b->pareto, 1);
+  CHECK_EQ_INT(e->g->pareto, 1);
+  CHECK_EQ_INT(e->a->pareto, 0);
+  CHECK_EQ_INT(e->d->pareto, 0);
   /* CI ranges: alpha fast end 24000/105 + 150000/1020 + 8e8*98e-9
    * = 228.5714 + 147.0588 + 78.4 = 454.0302 s; slow end 24000/95 +
    * 150000/980 + 8e8*102e-9 = 252.6316 + 153.0612 + 81.6 = 487.2928 s. */
-  CHECK_NEAR(a->time_lo_s, 454.0302521, 1e-6);
-  CHECK_NEAR(a->time_hi_s, 487.2928033, 1e-6);
-  CHECK_NEAR(a->cost_per_job_lo, 2.4 * 454.0302521 / 3600, 1e-9);
-  CHECK_NEAR(g->time_lo_s, 243, 1e-9);   /* datasheet: no range to carry */
+  CHECK_NEAR(e->a->time_lo_s, 454.0302521, 1e-6);
+  CHECK_NEAR(e->a->time_hi_s, 487.2928033, 1e-6);
+  CHECK_NEAR(e->a->cost_per_job_lo, 2.4 * 454.0302521 / 3600, 1e-9);
+  CHECK_NEAR(e->g->time_lo_s, 243, 1e-9);   /* datasheet: no range to carry */
   /* Score (reference beta): alpha (100/40 * 1000/500 * 125/100)^(1/3)
    * = 6.25^(1/3) = 1.8420158, x 5 nodes = 9.2100788; gamma
    * (250/40 * 2000/500 * 125/90)^(1/3) = 34.722222^(1/3) = 3.2623897. */
-  CHECK_NEAR(a->score_node, 1.8420157493, 1e-8);
-  CHECK_NEAR(a->score_system, 9.2100787466, 1e-7);
-  CHECK_NEAR(b->score_node, 1, 1e-12);
-  CHECK_NEAR(g->score_node, 3.2623896946, 1e-8);
-  CHECK_NEAR(a->speedup_vs_reference, 1000.0 / 470, 1e-9);
+  CHECK_NEAR(e->a->score_node, 1.8420157493, 1e-8);
+  CHECK_NEAR(e->a->score_system, 9.2100787466, 1e-7);
+  CHECK_NEAR(e->b->score_node, 1, 1e-12);
+  CHECK_NEAR(e->g->score_node, 3.2623896946, 1e-8);
+  CHECK_NEAR(e->a->speedup_vs_reference, 1000.0 / 470, 1e-9);
   /* What would change the ranking: alpha wins below 9.0 / 5 = 1.80 per
    * hour; gamma below 9.0 / 3 = 3.0 per hour, i.e. a purchase price of
    * (3.0 - 0.1) * 5 * 8760 = 127020. */
-  CHECK(said(&e.s, "beta is the first choice"));
-  CHECK(said(&e.s, "alpha would win if its price fell below USD 1.8 per hour"));
-  CHECK(said(&e.s, "purchase price below USD 127020"));
-  CHECK(said(&e.s, "gamma is an ESTIMATE"));
+  CHECK(said(&e->s, "beta is the first choice"));
+  CHECK(said(&e->s, "alpha would win if its price fell below USD 1.8 per hour"));
+  CHECK(said(&e->s, "purchase price below USD 127020"));
+  CHECK(said(&e->s, "gamma is an ESTIMATE"));
   /* beta's cost range 0.2445-0.2558 and alpha's 0.3027-0.3249 do not overlap. */
-  CHECK(said(&e.s, "holds across"));
-  eval_fini(&e);
+  CHECK(said(&e->s, "holds across"));
 }
 
-static void test_deadline(void)
+static void test_throughput(void)
 {
-  eval_t e;
-  const su_sizing_result_t *a, *b, *g;
+  with_eval("throughput.ini", check_throughput);
+}
 
-  if (!eval_load(&e, "deadline.ini")) {
-    eval_fini(&e);
-    return;
-  }
-  a = e.a;
-  b = e.b;
-  g = e.g;
+static void check_deadline(const eval_t *e)
+{
   /* alpha's gemm has a node series following Amdahl p = 0.95, so on N nodes
    * the gemm phase takes 150 (0.05 N + 0.95) / N = 7.5 + 142.5 / N s and the
    * others (ideal) 320 / N: T(N) = 7.5 + 462.5 / N.  T(4) = 123.1 > 110,
    * T(5) = 100 <= 110: 5 nodes, efficiency 470 / (5 * 100) = 0.94. */
-  CHECK_EQ_INT(a->rate[1].have_fit, 1);
-  CHECK_NEAR(a->rate[1].fit.param[1], 0.95, 1e-6);
-  CHECK_EQ_INT(a->nodes, 5);
-  CHECK_NEAR(a->time_s, 100, 1e-6);
-  CHECK_NEAR(a->efficiency, 0.94, 1e-6);
-  CHECK_EQ_INT(a->efficiency_fitted, 1);
+  CHECK_EQ_INT(e->a->rate[1].have_fit, 1);
+  CHECK_NEAR(e->a->rate[1].fit.param[1], 0.95, 1e-6);
+  CHECK_EQ_INT(e->a->nodes, 5);
+  CHECK_NEAR(e->a->time_s, 100, 1e-6);
+  CHECK_NEAR(e->a->efficiency, 0.94, 1e-6);
+  CHECK_EQ_INT(e->a->efficiency_fitted, 1);
   /* beta (ideal): 1000 / N <= 110 -> N = 10 (9 gives 111.1 s). gamma:
    * 243 / N -> N = 3, 81 s. */
-  CHECK_EQ_INT(b->nodes, 10);
-  CHECK_NEAR(b->time_s, 100, 1e-9);
-  CHECK_EQ_INT(g->nodes, 3);
-  CHECK_NEAR(g->time_s, 81, 1e-9);
+  CHECK_EQ_INT(e->b->nodes, 10);
+  CHECK_NEAR(e->b->time_s, 100, 1e-9);
+  CHECK_EQ_INT(e->g->nodes, 3);
+  CHECK_NEAR(e->g->time_s, 81, 1e-9);
   /* Cost per job: beta 10*0.9*100/3600 = 0.25, gamma 3*4.1*81/3600 =
    * 0.27675, alpha 5*2.4*100/3600 = 0.333333: ranked in that order; alpha
    * is dominated (beta is as fast and cheaper). */
-  CHECK_NEAR(a->cost_per_job, 0.3333333333, 1e-8);
-  CHECK_EQ_INT(b->rank, 1);
-  CHECK_EQ_INT(g->rank, 2);
-  CHECK_EQ_INT(a->rank, 3);
-  CHECK_EQ_INT(a->pareto, 0);
-  CHECK_EQ_INT(b->pareto, 1);
-  CHECK_EQ_INT(g->pareto, 1);
-  CHECK(said(&e.s, "beta runs a job on 10 nodes and no multi-node measurement"));
-  CHECK(said(&e.s, "alpha runs a job on 5 nodes: its efficiency (94%)"));
-  eval_fini(&e);
+  CHECK_NEAR(e->a->cost_per_job, 0.3333333333, 1e-8);
+  CHECK_EQ_INT(e->b->rank, 1);
+  CHECK_EQ_INT(e->g->rank, 2);
+  CHECK_EQ_INT(e->a->rank, 3);
+  CHECK_EQ_INT(e->a->pareto, 0);
+  CHECK_EQ_INT(e->b->pareto, 1);
+  CHECK_EQ_INT(e->g->pareto, 1);
+  CHECK(said(&e->s, "beta runs a job on 10 nodes and no multi-node measurement"));
+  CHECK(said(&e->s, "alpha runs a job on 5 nodes: its efficiency (94%)"));
 }
 
-static void test_roofline_budget(void)
+static void test_deadline(void)
 {
-  eval_t e;
-  const su_sizing_result_t *a, *b, *g, *d;
+  with_eval("deadline.ini", check_deadline);
+}
 
-  if (!eval_load(&e, "roofline.ini")) {
-    eval_fini(&e);
-    return;
-  }
-  a = e.a;
-  b = e.b;
-  g = e.g;
-  d = e.d;
+static void check_roofline_budget(const eval_t *e)
+{
   /* 1000 GFLOP and 1000 GB per job, 100 GiB: nodes per job alpha
    * ceil(100/64) = 2, beta ceil(100/32) = 4, gamma 1, delta 4.  Time =
    * max(GFLOP / (n peak), GB / (n bw)): alpha max(0.33, 1000/200) = 5 s,
    * beta 1000/160 = 6.25 s, gamma max(0.5, 4) = 4 s, delta 1000/140 =
    * 7.142857 s (all memory bound). */
-  CHECK_EQ_INT(a->nodes_per_job, 2);
-  CHECK_EQ_INT(b->nodes_per_job, 4);
-  CHECK_EQ_INT(g->nodes_per_job, 1);
-  CHECK_NEAR(a->time_s, 5, 1e-9);
-  CHECK_NEAR(b->time_s, 6.25, 1e-9);
-  CHECK_NEAR(g->time_s, 4, 1e-9);
-  CHECK_NEAR(d->time_s, 1000.0 / 140, 1e-9);
+  CHECK_EQ_INT(e->a->nodes_per_job, 2);
+  CHECK_EQ_INT(e->b->nodes_per_job, 4);
+  CHECK_EQ_INT(e->g->nodes_per_job, 1);
+  CHECK_NEAR(e->a->time_s, 5, 1e-9);
+  CHECK_NEAR(e->b->time_s, 6.25, 1e-9);
+  CHECK_NEAR(e->g->time_s, 4, 1e-9);
+  CHECK_NEAR(e->d->time_s, 1000.0 / 140, 1e-9);
   /* Budget 10/h: affordable nodes floor(10/price), whole jobs only:
    * alpha floor(4.17) = 4 -> 2 jobs -> 2*3600/5 = 1440 jobs/h;
    * beta 11 -> 2 jobs -> 1152; gamma 2 -> 2 jobs -> 1800;
    * delta 20 -> 5 jobs -> 5*3600/7.142857 = 2520.  Ranked by jobs/h. */
-  CHECK_NEAR(d->jobs_per_hour, 2520, 1e-6);
-  CHECK_NEAR(g->jobs_per_hour, 1800, 1e-6);
-  CHECK_NEAR(a->jobs_per_hour, 1440, 1e-6);
-  CHECK_NEAR(b->jobs_per_hour, 1152, 1e-6);
-  CHECK_EQ_INT(d->nodes, 20);
-  CHECK_EQ_INT(d->rank, 1);
-  CHECK_EQ_INT(g->rank, 2);
-  CHECK_EQ_INT(a->rank, 3);
-  CHECK_EQ_INT(b->rank, 4);
+  CHECK_NEAR(e->d->jobs_per_hour, 2520, 1e-6);
+  CHECK_NEAR(e->g->jobs_per_hour, 1800, 1e-6);
+  CHECK_NEAR(e->a->jobs_per_hour, 1440, 1e-6);
+  CHECK_NEAR(e->b->jobs_per_hour, 1152, 1e-6);
+  CHECK_EQ_INT(e->d->nodes, 20);
+  CHECK_EQ_INT(e->d->rank, 1);
+  CHECK_EQ_INT(e->g->rank, 2);
+  CHECK_EQ_INT(e->a->rank, 3);
+  CHECK_EQ_INT(e->b->rank, 4);
   /* Roofline score: ceilings fma_peak and triad against beta's:
    * alpha sqrt(1500/700 * 100/40) = sqrt(5.357143) = 2.3145502. */
-  CHECK_NEAR(a->score_node, 2.3145502494, 1e-8);
-  eval_fini(&e);
+  CHECK_NEAR(e->a->score_node, 2.3145502494, 1e-8);
+}
+
+static void test_roofline_budget(void)
+{
+  with_eval("roofline.ini", check_roofline_budget);
 }
 
 /* Writes text to DIR/name and returns the path (static buffer per call site). */
