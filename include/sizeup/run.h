@@ -79,6 +79,8 @@ typedef struct su_point {
   uint64_t size_bytes;    /* requested; 0 when the kernel has no size */
   double budget_s;
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
+  unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
+  unsigned devices[16];
 } su_point_t;
 
 typedef struct su_plan {

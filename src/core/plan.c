@@ -296,6 +296,7 @@ static int has_token(const char *list, const char *name)
 static int same_point(const su_point_t *a, const su_point_t *b)
 {
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
+         a->ndevices == b->ndevices &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
 }
@@ -376,7 +377,8 @@ static int select_devices(const su_backend_t *b, void *ctx, const char *sel, uns
         !strstr(info.name, sel))
       continue;
     devs[m] = d;
-    snprintf(names[m], 128, "%s", info.name);
+    /* The selector keeps identical devices (four of one GPU model) apart. */
+    snprintf(names[m], 128, "%.100s [%.20s]", info.name, info.id);
     /* The host thread that drives the device runs next to it (hwloc I/O
      * locality): the first PU of the device's local cpuset. */
     near_pu[m] = info.local_cpuset[0] >= '0' && info.local_cpuset[0] <= '9'
@@ -387,6 +389,61 @@ static int select_devices(const su_backend_t *b, void *ctx, const char *sel, uns
     return su_errorf(SU_EINVAL, "no %s device matches '%s'", b->name, sel);
   *n = m;
   return SU_OK;
+}
+
+/* Length of a device label without its " [P:D]" selector. */
+static size_t base_len(const char *name)
+{
+  const char *br = strrchr(name, '[');
+  return br && br > name ? (size_t)(br - name - 1) : strlen(name);
+}
+
+/* "2 x NAME [0:0,0:1]" when the k devices share a model, else
+ * "NAME1 [0:0] + NAME2 [1:0]". */
+static void multi_device_name(char names[][128], unsigned k, char *out, size_t len)
+{
+  size_t n0 = base_len(names[0]);
+  unsigned same = 1;
+
+  for (unsigned i = 1; i < k; i++)
+    same &= base_len(names[i]) == n0 && strncmp(names[i], names[0], n0) == 0;
+  out[0] = '\0';
+  if (same) {
+    snprintf(out, len, "%u x %.*s [", k, (int)(n0 < 90 ? n0 : 90), names[0]);
+    for (unsigned i = 0; i < k && strlen(out) + 12 < len; i++) {
+      const char *id = strrchr(names[i], '[');
+      snprintf(out + strlen(out), len - strlen(out), "%s%.*s", i ? "," : "",
+               id ? (int)strcspn(id + 1, "]") : 0, id ? id + 1 : "");
+    }
+    if (strlen(out) + 1 < len)
+      strcat(out, "]");
+    return;
+  }
+  for (unsigned i = 0; i < k && strlen(out) + 4 < len; i++)
+    snprintf(out + strlen(out), len - strlen(out), "%s%.60s", i ? " + " : "", names[i]);
+}
+
+/*
+ * The host threads that drive devices run next to them (hwloc I/O
+ * locality): thread i on the first PU of device i's local cpuset.  Without
+ * a locality for every device the planned (compact) PUs stay.
+ */
+static void place_near_devices(su_point_t *pt, const int *near, unsigned k)
+{
+  size_t len = 0;
+
+  for (unsigned i = 0; i < k; i++)
+    if (near[i] < 0)
+      return;
+  pt->cpuset[0] = '\0';
+  for (unsigned i = 0; i < k; i++) {
+    pt->pus[i] = (unsigned)near[i];
+    len += (size_t)snprintf(pt->cpuset + len, sizeof(pt->cpuset) - len, "%s%d", i ? "," : "",
+                            near[i]);
+    if (len >= sizeof(pt->cpuset))
+      break;
+  }
+  snprintf(pt->placement, sizeof(pt->placement), "near_device");
 }
 
 static int check_memory(const plan_env_t *e, const su_kernel_ops_t *ops, uint64_t size,
@@ -459,8 +516,15 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     }
   }
 
-  for (unsigned d = 0; d < ndev; d++)
+  /* Devices are a scaling axis: each device alone, then the first k of them
+   * at once for k = 2..n (aggregate bandwidth and FLOP/s; latencies do not
+   * add up, so latency kernels stay per device). */
+  unsigned nmulti = !host && !why[0] && ndev > 1 && ops->desc->metric != SU_METRIC_LATENCY
+                        ? ndev - 1 : 0;
+
+  for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned ip = 0; ip < np; ip++) {
+    const unsigned k = d < ndev ? 1 : d - ndev + 2; /* devices in this point */
     su_precision_t pr;
     if ((err = su_precision_parse(ptok[ip], &pr)))
       return err;
@@ -478,12 +542,17 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       su_place_t place;
       memset(&pt, 0, sizeof(pt));
       pt.backend = b;
-      pt.device = devs[d];
-      snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", devnames[d]);
+      pt.device = devs[k > 1 ? 0 : d];
+      snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", devnames[k > 1 ? 0 : d]);
+      if (k > 1) {
+        multi_device_name(devnames, k, pt.device_name, sizeof(pt.device_name));
+        pt.ndevices = k;
+        memcpy(pt.devices, devs, k * sizeof(devs[0]));
+      }
       pt.ops = ops;
       pt.prec = pr;
       snprintf(pt.variant, sizeof(pt.variant), "%s", vtok[iv]);
-      pt.threads = threads[it];
+      pt.threads = k > 1 ? k : threads[it]; /* one host thread per device */
       pt.size_bytes = sizes[is];
       pt.budget_s = budget;
       snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
@@ -497,11 +566,14 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       }
       err = su_place_plan(t, &place, pt.threads, pt.pus, pt.cpuset, sizeof(pt.cpuset));
       su_place_fini(&place);
-      if (!err && !host && near_pu[d] >= 0) {
-        pt.pus[0] = (unsigned)near_pu[d];
-        snprintf(pt.placement, sizeof(pt.placement), "near_device");
-        snprintf(pt.cpuset, sizeof(pt.cpuset), "%d", near_pu[d]);
+      if (err && k > 1) {
+        /* More devices than PUs to drive them: no aggregate point. */
+        free(pt.pus);
+        su_errclear();
+        continue;
       }
+      if (!err && !host)
+        place_near_devices(&pt, k > 1 ? near_pu : &near_pu[d], k);
       if (!err)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
       int added = 0;

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core_int.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 #include "sizeup/timer.h"
@@ -276,6 +277,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
 {
   const su_kernel_ops_t *ops = pt->ops;
   const su_kernel_desc_t *d = ops->desc;
+  su_kernel_ops_t multi_ops;
+  su__multidev_t multi;
   const su_collective_t *c = mo->coll;
   su_params_t p;
   su_verify_t v = {0, 0};
@@ -303,6 +306,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   p.device = pt->device;
   p.backend_ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
   out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
+  if (pt->ndevices > 1) {
+    /* Several devices at once: the adapter is the kernel (multidev.c). */
+    multi = (su__multidev_t){pt->ops, p.backend_ctx, pt->ndevices, pt->devices};
+    su__multidev_ops(pt->ops, &multi_ops);
+    ops = &multi_ops;
+    p.backend_ctx = &multi;
+  }
 
   su_errclear();
   err = bind_team(t, pt);

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * core_int.h: internal to src/core: the multi-device adapter the runner
+ * uses for points with several devices (multidev.c).
+ */
+#ifndef SIZEUP_CORE_INT_H
+#define SIZEUP_CORE_INT_H
+
+#include "sizeup/kernel.h"
+
+/* What the adapter's setup finds in su_params_t.backend_ctx. */
+typedef struct su__multidev {
+  const su_kernel_ops_t *ops;   /* the per-device kernel */
+  void *backend_ctx;            /* the backend's own context */
+  unsigned n;                   /* devices */
+  const unsigned *devices;      /* device indices within the backend */
+} su__multidev_t;
+
+/* Fills *out with an ops table that runs `per_device` on several devices at
+ * once; its setup expects a su__multidev_t as params->backend_ctx. */
+void su__multidev_ops(const su_kernel_ops_t *per_device, su_kernel_ops_t *out);
+
+#endif /* SIZEUP_CORE_INT_H */

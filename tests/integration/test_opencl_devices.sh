@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Devices as a scaling axis: with two OpenCL devices (PoCL can expose two
+# CPU devices: POCL_DEVICES="pthread pthread"), each device is measured
+# alone, then both at once, with aggregate work and one host thread each.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+"$SIZEUP" list --backend opencl >/dev/null 2>&1 || { echo "SKIP: built without OpenCL"; exit 77; }
+export POCL_DEVICES="pthread pthread"
+n=$("$SIZEUP" run --backend opencl -k stream_triad --precision fp32 --variants v4 -n 2>/dev/null |
+    grep -c stream_triad)
+[ "$n" -eq 3 ] || { echo "SKIP: no two OpenCL devices here (PoCL needed; got $n points)"; exit 77; }
+
+"$SIZEUP" run --backend opencl -k stream_triad,fma_peak --precision fp32 --variants v4 -S 16M \
+  -b 0.05 --min-reps 3 -q --out d1 >d1.log 2>&1
+rc=$?
+check "two-device run exits 0 (rc=$rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat d1.log >&2
+check "each device alone" test "$(grep -c ' \[0:[01]\],fp32,1,1,1,.*,ok,' d1/summary.csv)" -eq 4
+check "both at once, one host thread each" grep -q '"2 x [^"]*\[0:0,0:1\]",fp32,2,1,1,[^,]*,"\?0-1"\?,[0-9]*,bandwidth,GB/s,ok,' d1/summary.csv
+check "fma_peak on both at once" grep -q '^1,[^,]*,fma_peak,v4,opencl,"2 x [^"]*",fp32,2,.*,flops,GFLOP/s,ok,' d1/summary.csv
+# The aggregate working set is the sum of the devices'.
+one=$(awk -F, '$3 == "stream_triad" && $8 == 1 {print $13; exit}' d1/summary.csv)
+both=$(grep '"2 x' d1/summary.csv | grep stream_triad | sed 's/"[^"]*"/X/g' | cut -d, -f13)
+check "aggregate size is the sum ($one x 2 = $both)" test "$((one * 2))" -eq "$both"
+
+finish
