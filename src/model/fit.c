@@ -586,11 +586,7 @@ static int is_headline(const char *metric)
 
 static int same_series(const su_fit_series_t *s, const su_result_row_t *w)
 {
-  return strcmp(s->kernel, w->kernel) == 0 && strcmp(s->variant, w->variant) == 0 &&
-         strcmp(s->backend, w->backend) == 0 && strcmp(s->device, w->device) == 0 &&
-         strcmp(s->precision, w->precision) == 0 && strcmp(s->placement, w->placement) == 0 &&
-         strcmp(s->metric, w->metric) == 0 && strcmp(s->unit, w->unit) == 0 &&
-         strcmp(s->scaling, w->scaling) == 0 && s->ranks == w->ranks &&
+  return SU__ROW_KEY_SAME(s, w) && strcmp(s->scaling, w->scaling) == 0 && s->ranks == w->ranks &&
          s->nodes == w->nodes &&
          /* a weak-scaling series grows its working set with N */
          (strcmp(w->scaling, "weak") == 0 || s->size_bytes == w->size_bytes);
@@ -632,14 +628,7 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       }
       s = &set.series[set.nseries++];
       memset(s, 0, sizeof(*s));
-      s->kernel = w->kernel;
-      s->variant = w->variant;
-      s->backend = w->backend;
-      s->device = w->device;
-      s->precision = w->precision;
-      s->placement = w->placement;
-      s->metric = w->metric;
-      s->unit = w->unit;
+      SU__ROW_KEY_COPY(s, w);
       s->scaling = w->scaling;
       s->ranks = w->ranks;
       s->nodes = w->nodes;

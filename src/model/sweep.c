@@ -18,10 +18,8 @@
 
 static int same_sweep(const su_fit_sweep_t *s, const su_result_row_t *w)
 {
-  return strcmp(s->kernel, w->kernel) == 0 && strcmp(s->variant, w->variant) == 0 &&
-         strcmp(s->backend, w->backend) == 0 && strcmp(s->device, w->device) == 0 &&
-         strcmp(s->precision, w->precision) == 0 && strcmp(s->placement, w->placement) == 0 &&
-         strcmp(s->unit, w->unit) == 0 && s->threads == w->threads;
+  /* Callers select rows of one metric first, so comparing it is harmless. */
+  return SU__ROW_KEY_SAME(s, w) && s->threads == w->threads;
 }
 
 void su_fit_sweeps_free(su_fit_sweep_t *s, size_t n)
@@ -59,14 +57,7 @@ int su_fit_sweeps(const su_results_t *r, const char *metric, su_fit_sweep_t **ou
       }
       s = &sw[n++];
       memset(s, 0, sizeof(*s));
-      s->kernel = w->kernel;
-      s->variant = w->variant;
-      s->backend = w->backend;
-      s->device = w->device;
-      s->precision = w->precision;
-      s->placement = w->placement;
-      s->metric = w->metric;
-      s->unit = w->unit;
+      SU__ROW_KEY_COPY(s, w);
       s->threads = w->threads;
     }
     s->npoints++;
