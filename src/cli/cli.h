@@ -37,16 +37,34 @@ int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 /* getopt_long's unknown option / missing argument, reported git-style. */
 int su_cli_bad_option(const char *cmd, int argc, char **argv);
 
-/* Shared by `compare` and `history check` (cmd_compare.c).  Parses the
- * value of -t/--threshold (percent) or -a/--alpha into o; returns
- * SU_EXIT_OK or SU_EXIT_USAGE after printing the error. */
-struct su_cmp_opts;
-struct su_cmp;
-int su_cli_compare_options(const char *cmd, int c, const char *arg, struct su_cmp_opts *o);
-/* Prints the table, writes JUnit XML to junit and compare.csv plus the plot
- * into out_dir (each when not NULL); returns SU_EXIT_REGRESSION when a
+/* Shared by `compare` and `history check` (cmd_compare.c): the gate's
+ * options -t/--threshold, -a/--alpha, -j/--junit and -o/--out. */
+#include "sizeup/compare.h"
+
+typedef struct su_cli_gate {
+  su_cmp_opts_t o;           /* threshold and alpha */
+  const char *junit;         /* -j FILE, or NULL */
+  const char *out_dir;       /* -o DIR, or NULL */
+} su_cli_gate_t;
+
+#define SU_CLI_GATE_SHORTOPTS "t:a:j:o:"
+#define SU_CLI_GATE_LONGOPTS                                                  \
+  {"threshold", required_argument, NULL, 't'},                                \
+  {"alpha", required_argument, NULL, 'a'},                                    \
+  {"junit", required_argument, NULL, 'j'},                                    \
+  {"out", required_argument, NULL, 'o'}
+
+/* Sets the defaults of the gate's options. */
+void su_cli_gate_init(su_cli_gate_t *g);
+/*
+ * Takes option c (with its argument) when it is one of the gate's: returns
+ * SU_EXIT_OK, SU_EXIT_USAGE after printing a bad value, or -1 when c is not
+ * a gate option.
+ */
+int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g);
+/* Prints the table, writes JUnit XML to g->junit and compare.csv plus the
+ * plot into g->out_dir (each when set); returns SU_EXIT_REGRESSION when a
  * configuration regressed, SU_EXIT_OK, or SU_EXIT_ERROR on an output error. */
-int su_cli_compare_report(const struct su_cmp *c, const char *suite, const char *junit,
-                          const char *out_dir);
+int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g);
 
 #endif /* SIZEUP_CLI_H */

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "sizeup/compare.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 
 static void usage(FILE *fp)
 {
@@ -79,13 +80,27 @@ static int parse_alpha(const char *s, double *out)
   return 0;
 }
 
-int su_cli_compare_options(const char *cmd, int c, const char *arg, su_cmp_opts_t *o)
+void su_cli_gate_init(su_cli_gate_t *g)
 {
-  if (c == 't' && parse_pct(arg, &o->threshold) < 0)
-    return su_cli_usage_error(cmd, "invalid value '%s' for --threshold (a percentage)", arg);
-  if (c == 'a' && parse_alpha(arg, &o->alpha) < 0)
-    return su_cli_usage_error(cmd, "invalid value '%s' for --alpha (between 0 and 1)", arg);
-  return SU_EXIT_OK;
+  memset(g, 0, sizeof(*g));
+  su_cmp_opts_default(&g->o);
+}
+
+int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g)
+{
+  switch (c) {
+  case 't':
+    if (parse_pct(arg, &g->o.threshold) < 0)
+      return su_cli_usage_error(cmd, "invalid value '%s' for --threshold (a percentage)", arg);
+    return SU_EXIT_OK;
+  case 'a':
+    if (parse_alpha(arg, &g->o.alpha) < 0)
+      return su_cli_usage_error(cmd, "invalid value '%s' for --alpha (between 0 and 1)", arg);
+    return SU_EXIT_OK;
+  case 'j': g->junit = arg; return SU_EXIT_OK;
+  case 'o': g->out_dir = arg; return SU_EXIT_OK;
+  default: return -1;
+  }
 }
 
 static int write_file(const char *path, const su_cmp_t *c, const char *suite, int junit)
@@ -107,9 +122,9 @@ static int write_file(const char *path, const su_cmp_t *c, const char *suite, in
   return SU_EXIT_OK;
 }
 
-int su_cli_compare_report(const su_cmp_t *c, const char *suite, const char *junit,
-                          const char *out_dir)
+int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g)
 {
+  const char *junit = g->junit, *out_dir = g->out_dir;
   char path[4096];
   int rendered = 0, err, rc;
 
@@ -123,9 +138,8 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const char *juni
     printf("wrote %s\n", junit);
   }
   if (out_dir) {
-    if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-      fprintf(stderr, "sizeup: error: cannot create directory '%s': %s\n", out_dir,
-              strerror(errno));
+    if ((err = su_fs_mkdir_p(out_dir)) != SU_OK) {
+      su_cli_fail(err);
       return SU_EXIT_ERROR;
     }
     snprintf(path, sizeof(path), "%s/compare.csv", out_dir);
@@ -163,35 +177,28 @@ static int load_side(const char *dir, su_cmp_side_t *s)
 int cmd_compare(int argc, char **argv)
 {
   static const struct option opts[] = {
-    {"threshold", required_argument, NULL, 't'},
-    {"alpha", required_argument, NULL, 'a'},
-    {"junit", required_argument, NULL, 'j'},
-    {"out", required_argument, NULL, 'o'},
+    SU_CLI_GATE_LONGOPTS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
-  const char *junit = NULL, *out_dir = NULL;
+  su_cli_gate_t g;
   su_cmp_side_t base, cur;
-  su_cmp_opts_t o;
   su_cmp_t c;
   int ch, err, rc;
 
-  su_cmp_opts_default(&o);
+  su_cli_gate_init(&g);
   memset(&base, 0, sizeof(base));
   memset(&cur, 0, sizeof(cur));
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":t:a:j:o:h", opts, NULL)) != -1) {
-    switch (ch) {
-    case 't':
-    case 'a':
-      if ((rc = su_cli_compare_options("compare", ch, optarg, &o)) != SU_EXIT_OK)
-        return rc;
-      break;
-    case 'j': junit = optarg; break;
-    case 'o': out_dir = optarg; break;
-    case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("compare", argc, argv);
+  while ((ch = getopt_long(argc, argv, ":" SU_CLI_GATE_SHORTOPTS "h", opts, NULL)) != -1) {
+    if (ch == 'h') {
+      usage(stdout);
+      return SU_EXIT_OK;
     }
+    if ((rc = su_cli_gate_option("compare", ch, optarg, &g)) < 0)
+      return su_cli_bad_option("compare", argc, argv);
+    if (rc != SU_EXIT_OK)
+      return rc;
   }
   if (argc - optind != 2)
     return su_cli_usage_error("compare", "need two results directories, BASE and NEW (got %d)",
@@ -200,13 +207,13 @@ int cmd_compare(int argc, char **argv)
     return rc;
   if ((rc = load_side(argv[optind + 1], &cur)) != SU_EXIT_OK)
     goto out;
-  if ((err = su_cmp_run(&base, &cur, &o, &c)) != SU_OK) {
+  if ((err = su_cmp_run(&base, &cur, &g.o, &c)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
   }
   if (c.nrows == 0)
     fprintf(stderr, "sizeup: warning: no bandwidth, flops or latency rows to compare\n");
-  rc = su_cli_compare_report(&c, "sizeup compare", junit, out_dir);
+  rc = su_cli_compare_report(&c, "sizeup compare", &g);
   su_cmp_fini(&c);
 out:
   su_cmp_side_fini(&base);

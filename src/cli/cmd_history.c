@@ -132,8 +132,7 @@ static int do_list(su_history_t *h)
   return SU_EXIT_OK;
 }
 
-static int do_check(su_history_t *h, const char *dir, unsigned window, const su_cmp_opts_t *o,
-                    const char *junit, const char *out_dir)
+static int do_check(su_history_t *h, const char *dir, unsigned window, const su_cli_gate_t *g)
 {
   su_cmp_side_t base, cur;
   su_cmp_t c;
@@ -149,11 +148,11 @@ static int do_check(su_history_t *h, const char *dir, unsigned window, const su_
             "and labels): every configuration is new\n");
   else
     printf("baseline: %zu comparable run(s), samples pooled per configuration\n\n", nruns);
-  if ((err = su_cmp_run(&base, &cur, o, &c)) != SU_OK) {
+  if ((err = su_cmp_run(&base, &cur, &g->o, &c)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
   }
-  rc = su_cli_compare_report(&c, "sizeup history check", junit, out_dir);
+  rc = su_cli_compare_report(&c, "sizeup history check", g);
   su_cmp_fini(&c);
 out:
   su_cmp_side_fini(&base);
@@ -183,37 +182,31 @@ int cmd_history(int argc, char **argv)
   static const struct option opts[] = {
     {"db", required_argument, NULL, 'd'},
     {"window", required_argument, NULL, 'w'},
-    {"threshold", required_argument, NULL, 't'},
-    {"alpha", required_argument, NULL, 'a'},
-    {"junit", required_argument, NULL, 'j'},
-    {"out", required_argument, NULL, 'o'},
+    SU_CLI_GATE_LONGOPTS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
-  const char *db = NULL, *junit = NULL, *out_dir = NULL, *sub;
+  const char *db = NULL, *sub;
   unsigned window = 10;
   su_history_t *h = NULL;
-  su_cmp_opts_t o;
+  su_cli_gate_t g;
   int ch, err, rc, nargs;
 
-  su_cmp_opts_default(&o);
+  su_cli_gate_init(&g);
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":d:w:t:a:j:o:h", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":d:w:" SU_CLI_GATE_SHORTOPTS "h", opts, NULL)) != -1) {
     switch (ch) {
     case 'd': db = optarg; break;
     case 'w':
       if (parse_window(optarg, &window) < 0)
         return su_cli_usage_error("history", "invalid value '%s' for --window", optarg);
       break;
-    case 't':
-    case 'a':
-      if ((rc = su_cli_compare_options("history", ch, optarg, &o)) != SU_EXIT_OK)
-        return rc;
-      break;
-    case 'j': junit = optarg; break;
-    case 'o': out_dir = optarg; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("history", argc, argv);
+    default:
+      if ((rc = su_cli_gate_option("history", ch, optarg, &g)) < 0)
+        return su_cli_bad_option("history", argc, argv);
+      if (rc != SU_EXIT_OK)
+        return rc;
     }
   }
   if (optind >= argc)
@@ -240,9 +233,9 @@ int cmd_history(int argc, char **argv)
   else if (strcmp(sub, "list") == 0)
     rc = do_list(h);
   else if (strcmp(sub, "check") == 0)
-    rc = do_check(h, argv[optind], window, &o, junit, out_dir);
+    rc = do_check(h, argv[optind], window, &g);
   else
-    rc = do_plot(h, out_dir ? out_dir : "history-plots", window, &o);
+    rc = do_plot(h, g.out_dir ? g.out_dir : "history-plots", window, &g.o);
   su_history_close(h);
   return rc;
 }
