@@ -60,6 +60,12 @@ void su_report_html_escape(FILE *fp, const char *s);
 
 /* Shared with other writers of plots (recommend, compare, history): */
 
+/*
+ * Writes the lines that select gnuplot's PNG terminal (pngcairo where the
+ * build has it, else png) at width x height and send the plot to
+ * NAME.png, for a script that is run in its own directory.
+ */
+void su_report_gp_png(FILE *gp, const char *name, int width, int height);
 /* 1 when `prog` is an executable path or found on PATH. */
 int su_report_gnuplot_found(const char *prog);
 /*

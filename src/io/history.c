@@ -674,7 +674,7 @@ static double group_median(const su_sample_group_t *g)
 static int write_trend(const char *out_dir, size_t plot_no, const trend_t *t, size_t nrun,
                        const char *host)
 {
-  char path[4096], title[256], raw[256], yl[64];
+  char path[4096], title[256], raw[256], yl[64], name[32];
   FILE *fp;
 
   snprintf(path, sizeof(path), "%s/trend_%zu.dat", out_dir, plot_no);
@@ -703,14 +703,11 @@ static int write_trend(const char *out_dir, size_t plot_no, const trend_t *t, si
           "# sizeup history trend.  Render (PNG) with: gnuplot trend_%zu.gp\n"
           "# Data: trend_%zu.dat (numbers only): run index, best median of the\n"
           "# figure in that run, and the same value where `history check` found a\n"
-          "# regression in it.  Labels from results files are sanitized.\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "  set terminal pngcairo size 960,600\n"
-          "} else {\n"
-          "  set terminal png size 960,600\n"
-          "}\n"
-          "set termoption noenhanced\n"
-          "set output 'trend_%zu.png'\n"
+          "# regression in it.  Labels from results files are sanitized.\n",
+          plot_no, plot_no);
+  snprintf(name, sizeof(name), "trend_%zu", plot_no);
+  su_report_gp_png(fp, name, 960, 600);
+  fprintf(fp,
           "set datafile missing '?'\n"
           "set title 'trend: %s' noenhanced\n"
           "set xlabel 'run (order added)'\n"
@@ -719,7 +716,7 @@ static int write_trend(const char *out_dir, size_t plot_no, const trend_t *t, si
           "set key outside right top noenhanced\n"
           "plot 'trend_%zu.dat' using 1:2 with linespoints lc rgb '#1f77b4' title 'best median', \\\n"
           "     '' using 1:3 with points pt 7 ps 2 lc rgb '#d62728' title 'regression'\n",
-          plot_no, plot_no, plot_no, title, yl, plot_no);
+          title, yl, plot_no);
   if (ferror(fp) | (fclose(fp) != 0))
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   return SU_OK;

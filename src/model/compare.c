@@ -509,14 +509,9 @@ int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplo
           "# Data: compare.dat (numbers only).  Labels taken from results files are\n"
           "# sanitized (letters, digits and . , : / + - = _ ( ) [ ] %% # only).\n"
           "# Bars: relative performance new/base (base/new for latency), > 1 is better;\n"
-          "# red regressed, green improved, grey noisy, blue unchanged.\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "  set terminal pngcairo size %d,700\n"
-          "} else {\n"
-          "  set terminal png size %d,700\n"
-          "}\n"
-          "set termoption noenhanced\n"
-          "set output 'compare.png'\n"
+          "# red regressed, green improved, grey noisy, blue unchanged.\n");
+  su_report_gp_png(gp, "compare", width, 700);
+  fprintf(gp,
           "set title 'sizeup compare: %s (new) vs %s (base)' noenhanced\n"
           "set ylabel 'relative performance (> 1 is better)'\n"
           "set style fill solid 0.8 border -1\n"
@@ -526,7 +521,7 @@ int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplo
           "set bmargin 16\n"
           "set xrange [-1:%zu]\n"
           "set xtics rotate by -60 font ',7' noenhanced (",
-          width, width, nl, bl, n);
+          nl, bl, n);
   n = 0;
   for (size_t i = 0; i < c->nrows; i++) {
     const su_cmp_row_t *w = &c->rows[i];

@@ -211,14 +211,9 @@ static int write_plot(const su_sizing_t *s, const char *dir)
   fprintf(gp,
           "# sizeup recommend: cost per job against time per job.  Render with:\n"
           "#   gnuplot recommend.gp\n"
-          "# Data: recommend.dat (numbers only).  Names from the catalog are sanitized.\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "  set terminal pngcairo size 960,720\n"
-          "} else {\n"
-          "  set terminal png size 960,720\n"
-          "}\n"
-          "set termoption noenhanced\n"
-          "set output 'recommend.png'\n"
+          "# Data: recommend.dat (numbers only).  Names from the catalog are sanitized.\n");
+  su_report_gp_png(gp, "recommend", 960, 720);
+  fprintf(gp,
           "set title 'Cost against time per job (bars: 95%% CI; lower left is better)' "
           "noenhanced\n"
           "set xlabel 'time per job (s)'\n"

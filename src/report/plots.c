@@ -123,20 +123,16 @@ static void gp_head(FILE *gp, const char *name, const char *title, const char *x
   fprintf(gp,
           "# sizeup report plot '%s'.  Render (PNG and SVG) with: gnuplot %s.gp\n"
           "# Data: %s.dat (numbers only).  Text taken from results files is\n"
-          "# sanitized (letters, digits and . , : / + - = _ ( ) [ ] %% # only).\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "  set terminal pngcairo size 960,720\n"
-          "} else {\n"
-          "  set terminal png size 960,720\n"
-          "}\n"
-          "set termoption noenhanced\n"
-          "set output '%s.png'\n"
+          "# sanitized (letters, digits and . , : / + - = _ ( ) [ ] %% # only).\n",
+          name, name, name);
+  su_report_gp_png(gp, name, 960, 720);
+  fprintf(gp,
           "set title '%s' noenhanced\n"
           "set xlabel '%s'\n"
           "set ylabel '%s'\n"
           "set grid\n"
           "set key outside below left Left reverse noenhanced\n",
-          name, name, name, name, t, xl, yl);
+          t, xl, yl);
 }
 
 static void gp_tail(FILE *gp, const char *name)
@@ -597,6 +593,19 @@ int su__report_plots(su__report_t *rp)
 }
 
 /* --- running gnuplot --------------------------------------------------------- */
+
+void su_report_gp_png(FILE *gp, const char *name, int width, int height)
+{
+  fprintf(gp,
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "  set terminal pngcairo size %d,%d\n"
+          "} else {\n"
+          "  set terminal png size %d,%d\n"
+          "}\n"
+          "set termoption noenhanced\n"
+          "set output '%s.png'\n",
+          width, height, width, height, name);
+}
 
 int su_report_gnuplot_found(const char *prog)
 {
