@@ -65,6 +65,12 @@ void *su_topo_hwloc(const su_topo_t *t);
 int su_topo_summarize(const su_topo_t *t, su_topo_summary_t *out);
 int su_topo_is_this_system(const su_topo_t *t);
 
+/* Writes a summary's machine facts (cpu_model, cpu_vendor, arch, packages,
+ * numa_nodes, cores, pus, memory_bytes) as members of the open JSON object
+ * (system.json, `topo --json`, the per-node fingerprints of an MPI run). */
+struct su_json;
+void su_topo_json_facts(struct su_json *j, const su_topo_summary_t *s);
+
 /* Human-readable report (like lstopo --no-io, condensed) / one JSON object. */
 int su_topo_print_text(const su_topo_t *t, FILE *fp);
 int su_topo_print_json(const su_topo_t *t, FILE *fp);

@@ -246,14 +246,7 @@ static int rank_json(const su_collective_t *c, su_topo_t *t, su_plan_t *plan, ch
   if (w->local_rank == 0 && su_topo_summarize(t, &s) == SU_OK) {
     su_json_begin_object(&j, "fingerprint");
     su_json_str(&j, "hostname", host);
-    su_json_str(&j, "cpu_model", s.cpu_model);
-    su_json_str(&j, "cpu_vendor", s.cpu_vendor);
-    su_json_str(&j, "arch", s.arch);
-    su_json_int(&j, "packages", s.packages);
-    su_json_int(&j, "numa_nodes", s.numa_nodes);
-    su_json_int(&j, "cores", s.cores);
-    su_json_int(&j, "pus", s.pus);
-    su_json_u64(&j, "memory_bytes", s.memory_bytes);
+    su_topo_json_facts(&j, &s);
     su_json_u64(&j, "llc_bytes", s.llc_bytes);
     if (uname(&un) == 0)
       su_json_str(&j, "kernel", un.release);

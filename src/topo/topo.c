@@ -428,6 +428,18 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   return ferror(fp) ? su_errorf(SU_EIO, "cannot write the topology report") : SU_OK;
 }
 
+void su_topo_json_facts(su_json_t *j, const su_topo_summary_t *s)
+{
+  su_json_str(j, "cpu_model", s->cpu_model);
+  su_json_str(j, "cpu_vendor", s->cpu_vendor);
+  su_json_str(j, "arch", s->arch);
+  su_json_int(j, "packages", s->packages);
+  su_json_int(j, "numa_nodes", s->numa_nodes);
+  su_json_int(j, "cores", s->cores);
+  su_json_int(j, "pus", s->pus);
+  su_json_u64(j, "memory_bytes", s->memory_bytes);
+}
+
 int su_topo_print_json(const su_topo_t *t, FILE *fp)
 {
   su_topo_summary_t s;
@@ -442,14 +454,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
   su_json_begin_object(&j, NULL);
   su_json_str(&j, "source", s.source);
   su_json_bool(&j, "this_system", s.this_system);
-  su_json_str(&j, "cpu_model", s.cpu_model);
-  su_json_str(&j, "cpu_vendor", s.cpu_vendor);
-  su_json_str(&j, "arch", s.arch);
-  su_json_int(&j, "packages", s.packages);
-  su_json_int(&j, "numa_nodes", s.numa_nodes);
-  su_json_int(&j, "cores", s.cores);
-  su_json_int(&j, "pus", s.pus);
-  su_json_u64(&j, "memory_bytes", s.memory_bytes);
+  su_topo_json_facts(&j, &s);
   su_json_begin_array(&j, "numa");
   while ((o = hwloc_get_next_obj_by_type(t->topo, HWLOC_OBJ_NUMANODE, o)) != NULL) {
     su_json_begin_object(&j, NULL);
