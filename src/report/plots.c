@@ -146,6 +146,18 @@ static void gp_tail(FILE *gp, const char *name)
           name);
 }
 
+/* Ends a plot: the SVG pass of the script, then closes both files (both,
+ * even when the first fails). */
+static int close_pair(FILE *gp, FILE *dat, const char *name)
+{
+  int e1, e2;
+
+  gp_tail(gp, name);
+  e1 = close_out(dat, name);
+  e2 = close_out(gp, name);
+  return e1 ? e1 : e2;
+}
+
 static void series_title(const su__report_t *rp, const su__dir_t *d, const char *a,
                          const char *b, const char *c, char *out, size_t outlen)
 {
@@ -254,8 +266,7 @@ static int plot_scaling(su__report_t *rp)
         }
       }
       fprintf(gp, "\n");
-      gp_tail(gp, p->name);
-      if ((err = close_out(dat, p->name)) || (err = close_out(gp, p->name)))
+      if ((err = close_pair(gp, dat, p->name)))
         return err;
     }
   }
@@ -306,8 +317,7 @@ static int plot_cache(su__report_t *rp)
       fprintf(gp, "plot '%s.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 title '%s', \\\n"
                   "    '%s.dat' index 1 using 1:2 with lines lw 4 lc 'red' "
                   "title 'plateaus (cache levels)'\n", p->name, title, p->name);
-      gp_tail(gp, p->name);
-      if ((err = close_out(dat, p->name)) || (err = close_out(gp, p->name)))
+      if ((err = close_pair(gp, dat, p->name)))
         return err;
     }
   }
@@ -349,8 +359,7 @@ static int plot_latency(su__report_t *rp)
       block++;
     }
   fprintf(gp, "\n");
-  gp_tail(gp, p->name);
-  if ((err = close_out(dat, p->name)) || (err = close_out(gp, p->name)))
+  if ((err = close_pair(gp, dat, p->name)))
     return err;
   return SU_OK;
 }
@@ -503,8 +512,7 @@ static int plot_roofline(su__report_t *rp)
     if (!npts)
       fprintf(dat, "# no kernel declared both flops and bytes\n");
     fprintf(gp, "\n");
-    gp_tail(gp, p->name);
-    if ((err = close_out(dat, p->name)) || (err = close_out(gp, p->name)))
+    if ((err = close_pair(gp, dat, p->name)))
       return err;
   }
   return SU_OK;
@@ -576,8 +584,7 @@ static int plot_compare(su__report_t *rp)
     fprintf(gp, "%s '%s.dat' using %zu:xtic(1) title '%s'", d ? ", \\\n    " : "plot ",
             p->name, d + 2, rp->dirs[d].label);
   fprintf(gp, "\n");
-  gp_tail(gp, p->name);
-  if ((err = close_out(dat, p->name)) || (err = close_out(gp, p->name)))
+  if ((err = close_pair(gp, dat, p->name)))
     return err;
   return SU_OK;
 }
