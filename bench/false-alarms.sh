@@ -3,7 +3,8 @@
 #
 # False-alarm rate of `sizeup compare` on this machine: runs the same suite
 # N times with nothing changed, compares every run with the first, and
-# prints regressed configurations / compared configurations.  Since nothing
+# prints regressed configurations / compared configurations; then the same
+# for `history check` against the pooled earlier runs.  Since nothing
 # changed between the runs, every "regressed" is a false alarm; the gate is
 # meant to keep this at 0.
 #
@@ -72,4 +73,31 @@ done
 
 rate=$(awk -v r="$regressed" -v c="$compared" 'BEGIN { printf "%.4f", c ? r / c : 0 }')
 echo "false-alarm rate: $regressed / $compared = $rate"
+
+# The nightly gate of docs/nightly.md on the same runs: the first half goes
+# into a history database, then every later run is checked against the
+# pooled runs before it (--window 10) and added.
+h_regressed=0
+h_compared=0
+db="$OUT/history.db"
+rm -f "$db"
+half=$(( (N + 1) / 2 ))
+for i in $(seq 1 "$N"); do
+  if [ "$i" -gt "$half" ]; then
+    rc=0
+    "$SIZEUP" history check "$OUT/run$i" --db "$db" --window 10 ${cmp_args[@]+"${cmp_args[@]}"} \
+      >"$OUT/check$i.txt" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+      echo "false-alarms: history check of run $i failed (exit $rc), see $OUT/check$i.txt" >&2
+      exit 2
+    fi
+    read -r c r < <(sed -n 's/^\([0-9]*\) compared: \([0-9]*\) regressed.*/\1 \2/p' "$OUT/check$i.txt")
+    h_regressed=$((h_regressed + ${r:-0}))
+    h_compared=$((h_compared + ${c:-0}))
+  fi
+  "$SIZEUP" history add "$OUT/run$i" --db "$db" >/dev/null 2>&1 ||
+    { echo "false-alarms: history add of run $i failed" >&2; exit 2; }
+done
+echo "history check (runs $((half + 1))..$N against the pooled runs before them):" \
+  "$h_regressed / $h_compared regressed"
 [ "$regressed" -eq 0 ]
