@@ -11,12 +11,23 @@
  * the Mann-Whitney U p-value on the samples and Cliff's delta, and classes it
  * with the rule documented in docs/nightly.md:
  *
- *   noisy      fewer than min_samples on a side, or cv > threshold on a side
- *   regressed  p < alpha, the median is worse by more than threshold, and the
- *              two CIs of the median do not overlap; or the configuration
- *              was ok in the base and failed (failed_verify, error) in new
- *   improved   the same three conditions in the better direction
+ *   noisy      fewer than min_samples on a side, or cv > threshold on a side;
+ *              or a change that the machine explains: the threads' core-to-
+ *              core latency differs between the sides by more than 1.5x (the
+ *              host placed them differently), or the replicates (rounds of a
+ *              run, runs of a history) of the two sides overlap
+ *   regressed  p < alpha, the median is worse by more than threshold, the
+ *              two CIs of the median do not overlap, and every replicate of
+ *              new is worse than every replicate of the base; or the
+ *              configuration was ok in the base and failed (failed_verify,
+ *              error) in new
+ *   improved   the same conditions in the better direction
  *   unchanged  anything else
+ *
+ * When the new side's samples carry a core-to-core latency, only the base
+ * samples taken with a latency within 1.5x of it are compared (like with
+ * like: a pooled history holds both placements of a cloud VM's vCPUs); with
+ * fewer than min_samples of those the configuration is noisy.
  *   missing    in the base only (or unsupported/skipped in new)
  *   new        in new only
  *
@@ -42,6 +53,7 @@ typedef struct su_cmp_opts {
   double threshold;        /* fraction: 0.05 = 5% (default) */
   double alpha;            /* significance level of the U test: 0.01 (default) */
   size_t min_samples;      /* per side, below it a configuration is noisy: 6 */
+  double c2c_ratio;        /* placements differ above this latency ratio: 1.5 */
 } su_cmp_opts_t;
 
 /* One side of a comparison.  `ok` holds a group per configuration whose
@@ -64,6 +76,8 @@ typedef struct su_cmp_row {
   double base_ci_lo, base_ci_hi, new_ci_lo, new_ci_hi;   /* 95% CI of the medians */
   double base_cv, new_cv;
   double p_value;          /* Mann-Whitney U, two-sided; NaN when not tested */
+  size_t base_reps, new_reps;      /* replicates (rounds, runs) with samples */
+  double base_c2c, new_c2c;        /* median core-to-core latency, ns; NaN: none */
   double cliffs_delta;     /* P(new better) - P(new worse) over all pairs, in [-1, 1] */
   char note[96];           /* why a row is noisy/regressed without a test; "" */
 } su_cmp_row_t;

@@ -28,7 +28,7 @@
 
 #include "sizeup/compare.h"
 
-#define SU_HISTORY_SCHEMA_VERSION 1
+#define SU_HISTORY_SCHEMA_VERSION 2
 
 typedef struct su_history su_history_t;   /* an open database */
 

@@ -44,6 +44,7 @@ typedef struct su_measure_opts {
   double ci_target;       /* stop once the CI95 of the median is within +-this, 0.02 */
   double min_sample_s;    /* calibrate `inner` so one sample lasts >= this, 1e-4 */
   double noise_cv;        /* flag configurations with cv above this, 0.05 */
+  unsigned rounds;        /* measure the whole plan this many times, interleaved: 1 */
   /* A distributed run (sizeup run --mpi): every rank measures the same
    * point at once; NULL (the default) for a one-process run. */
   const su_collective_t *coll;
@@ -132,11 +133,33 @@ typedef struct su_point_result {
   int device_timer;       /* values come from device events */
   double *values;         /* per sample, owned */
   uint64_t *time_ns, *device_ns;
+  uint64_t *inners;       /* per sample: `inner` of its round */
+  unsigned *round;        /* per sample: the round it was taken in, 0-based */
+  double *c2c;            /* per sample: c2c_ns of its round */
   size_t nsamples;
   unsigned ranks, nodes;  /* that measured the point together; 0 means 1 */
+  unsigned rounds;        /* rounds pooled in the result (1 for one measurement) */
+  /* The core-to-core latency of the point's threads (the largest from
+   * thread 0), measured before and after the samples, the larger of the two;
+   * over several rounds the median of the rounds'.  NaN when not measured:
+   * one thread, or a distributed run. */
+  double c2c_ns;
 } su_point_result_t;
 
 void su_point_result_fini(su_point_result_t *r);
+
+/*
+ * Pools the measurement of one more round of a point into *acc and releases
+ * *r.  The first round is moved in as is.  A later round that is not ok
+ * replaces the result (its reason says which round), because a point that
+ * failed verification once has no trustworthy number.  Otherwise the samples
+ * are appended (tagged with `round`) and the statistics are computed again
+ * over all of them, so the spread between rounds shows in the CI and the cv;
+ * derived rows scaled from the headline follow it.  SU_OK or SU_ENOMEM (then
+ * *acc is unchanged and *r is released).
+ */
+int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned round,
+                          double noise_cv);
 
 /*
  * Measures one point: binds the threads, sets up (first touch), warms up,

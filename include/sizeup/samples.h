@@ -28,6 +28,12 @@ typedef struct su_sample_group {
   su_sample_key_t key;     /* strings owned by the group */
   char *unit;
   double *values;
+  /* Per value: the replicate it belongs to (a round of a run, or a run of a
+   * pooled baseline: samples of one replicate were taken together, so they
+   * share its machine state) and the core-to-core latency of the threads
+   * measured with it, ns (NaN when not measured). */
+  unsigned *replicate;
+  double *c2c_ns;
   size_t n, cap;
 } su_sample_group_t;
 
@@ -39,7 +45,8 @@ typedef struct su_samples {
 /*
  * Loads DIR/samples.csv into *out (zeroed first; release with
  * su_samples_fini).  Columns are found by header name; rows with an empty
- * value (a failed sample) are skipped.  SU_OK; SU_EIO when the file cannot
+ * value (a failed sample) are skipped.  The optional columns `round` and
+ * `c2c_ns` (absent from files of older versions) give the tags.  SU_OK; SU_EIO when the file cannot
  * be opened (*out stays empty, so callers may treat that as "no samples");
  * SU_EINVAL for a missing column or a bad number, naming file and line;
  * SU_ENOMEM.
@@ -47,9 +54,17 @@ typedef struct su_samples {
 int su_samples_load(const char *dir, su_samples_t *out);
 
 /* Appends n values to the group of key (created when absent; unit is taken
- * from the first add).  SU_OK or SU_ENOMEM. */
+ * from the first add), all of replicate 0 with no c2c latency.  SU_OK or
+ * SU_ENOMEM. */
 int su_samples_add(su_samples_t *s, const su_sample_key_t *key, const char *unit,
                    const double *values, size_t n);
+
+/* The same with a replicate number and a c2c latency per value; either array
+ * may be NULL (replicate 0, NaN).  `replicate_base` is added to every
+ * replicate number, so that pooled runs keep their rounds apart. */
+int su_samples_add_tagged(su_samples_t *s, const su_sample_key_t *key, const char *unit,
+                          const double *values, const unsigned *replicate,
+                          unsigned replicate_base, const double *c2c_ns, size_t n);
 
 /* The group of key, or NULL. */
 su_sample_group_t *su_samples_find(const su_samples_t *s, const su_sample_key_t *key);

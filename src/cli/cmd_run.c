@@ -47,7 +47,7 @@ typedef struct run_args {
   const char *labels[MAX_LABELS];
   size_t nlabels;
   double budget, ci;
-  long min_reps, max_reps;
+  long min_reps, max_reps, rounds;
   int dry_run, quiet, mpi;
 } run_args_t;
 
@@ -74,6 +74,9 @@ static void usage(FILE *fp)
     "      --max-reps N       at most N (default 1000)\n"
     "      --ci FRACTION      stop once the 95%% CI of the median is within +-FRACTION\n"
     "                         (default 0.02)\n"
+    "      --rounds N         measure the whole plan N times, interleaved, and pool\n"
+    "                         the samples: slow drifts of the machine show in the\n"
+    "                         spread instead of in one run's level (default 1)\n"
     "      --backend LIST     cpu, opencl or all (default: the suite's groups)\n"
     "      --device SEL       OpenCL device: P:D id or a name substring\n"
     "  -o, --out DIR          results directory (default results/<run-id>)\n"
@@ -125,7 +128,7 @@ static int parse_num(const char *opt, const char *v, double lo, double hi, doubl
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
   enum { O_PREC = 256, O_VAR, O_MINR, O_MAXR, O_CI, O_BACKEND, O_DEVICE, O_TOPO, O_RESUME,
-         O_RUNID, O_MPI };
+         O_RUNID, O_MPI, O_ROUNDS };
   static const struct option opts[] = {
     {"profile", required_argument, 0, 'p'},   {"suite", required_argument, 0, 's'},
     {"kernels", required_argument, 0, 'k'},   {"threads", required_argument, 0, 't'},
@@ -138,7 +141,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"topology", required_argument, 0, O_TOPO}, {"dry-run", no_argument, 0, 'n'},
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
-    {"mpi", no_argument, 0, O_MPI},
+    {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
     {0, 0, 0, 0}};
   double d;
   int c, rc;
@@ -171,6 +174,11 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case O_CI:
       if ((rc = parse_num("--ci", optarg, 0, 1, &a->ci)))
         return rc;
+      break;
+    case O_ROUNDS:
+      if ((rc = parse_num("--rounds", optarg, 1, 100, &d)))
+        return rc;
+      a->rounds = (long)d;
       break;
     case O_MINR:
     case O_MAXR:
@@ -292,16 +300,22 @@ static void print_plan(const su_plan_t *plan, FILE *fp)
   fprintf(fp, "%zu points\n", plan->n);
 }
 
-static void progress(const su_point_t *p, size_t i, size_t n, double elapsed_s, size_t done_now)
+/* The progress line: point i of n in round r of nr; `steps` measurements
+ * done so far in this process give the rate for the estimate. */
+static void progress(const su_point_t *p, unsigned r, unsigned nr, size_t i, size_t n,
+                     double elapsed_s, size_t steps)
 {
-  char sz[32] = "-";
-  double eta = done_now ? elapsed_s / (double)done_now * (double)(n - i) : 0;
+  char sz[32] = "-", rnd[32] = "";
+  size_t left = (size_t)(nr - r) * n - i;
+  double eta = steps ? elapsed_s / (double)steps * (double)left : 0;
 
   if (p->size_bytes)
     su_format_size(p->size_bytes, sz, sizeof(sz));
-  fprintf(stderr, "\r\033[K[%zu/%zu] %s %s %s t=%u %s %s  elapsed %.0fs  eta %.0fs", i + 1, n,
-          p->ops->desc->name, p->variant, su_precision_name(p->prec), p->threads, p->placement,
-          sz, elapsed_s, eta);
+  if (nr > 1)
+    snprintf(rnd, sizeof(rnd), "round %u/%u ", r + 1, nr);
+  fprintf(stderr, "\r\033[K%s[%zu/%zu] %s %s %s t=%u %s %s  elapsed %.0fs  eta %.0fs", rnd, i + 1,
+          n, p->ops->desc->name, p->variant, su_precision_name(p->prec), p->threads,
+          p->placement, sz, elapsed_s, eta);
   fflush(stderr);
 }
 
@@ -348,6 +362,22 @@ static void note_headline(headline_t *h, size_t *nh, size_t cap, const su_point_
   h[i].size = pt->size_bytes;
 }
 
+/* Writes a point's pooled rows (rank 0), counts it and releases it. */
+static int finish_point(su_sink_t *res, int writer, const char *run_id, const su_point_t *pt,
+                        su_point_result_t *acc, size_t *counts, headline_t *heads,
+                        size_t *nheads, size_t *measured)
+{
+  int err = writer ? su_sink_append(res, run_id, pt, acc) : SU_OK;
+
+  if (!err) {
+    counts[acc->rows[0].status]++;
+    note_headline(heads, nheads, 128, pt, acc);
+    (*measured)++;
+  }
+  su_point_result_fini(acc);
+  return err;
+}
+
 /*
  * A distributed run: every rank must have planned the same points (auto
  * sizes follow each node's caches: heterogeneous nodes need --sizes), then
@@ -392,7 +422,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   char suite_path[1024], run_id[64], outdir[1024];
   char *eff[MAX_ARGS + 8];
   int neff = 0, err, rc = SU_EXIT_OK, interrupted = 0;
-  size_t counts[5] = {0}, measured = 0;
+  size_t counts[5] = {0}, measured = 0, steps = 0;
   headline_t heads[128];
   size_t nheads = 0;
   uint64_t t0;
@@ -401,6 +431,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   su_collective_t *coll = NULL;
   char *mpi_json = NULL;
   unsigned char *rank_done = NULL;
+  su_point_result_t *acc = NULL;
   int writer = 1;
 
   memset(&plan, 0, sizeof(plan));
@@ -418,6 +449,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   if (a->ci > 0) mo.ci_target = a->ci;
   if (a->min_reps > 0) mo.min_reps = (unsigned)a->min_reps;
   if (a->max_reps > 0) mo.max_reps = (unsigned)a->max_reps;
+  if (a->rounds > 0) mo.rounds = (unsigned)a->rounds;
   if (mo.min_reps > mo.max_reps) {
     su_suite_fini(&suite);
     return su_cli_usage_error("run", "--min-reps (%u) is larger than --max-reps (%u)",
@@ -509,38 +541,59 @@ static int run_plan(run_args_t *a, int argc, char **argv)
 
   const int tty = !a->quiet && isatty(STDERR_FILENO);
   const unsigned char *done = coll ? rank_done : su_sink_done(res);
-  t0 = su_time_ns();
-  for (size_t i = 0; i < plan.n; i++) {
-    su_point_result_t pr;
-    const su_point_t *pt = &plan.points[i];
-
-    if (done[i])
-      continue;
-    if (tty)
-      progress(pt, i, plan.n, (double)(su_time_ns() - t0) * 1e-9, measured);
-    if (coll)
-      coll->before_point(coll, pt);
-    err = su_point_measure(&plan, topo, pt, &mo, &su_stop, &pr);
-    if (err == SU_EINTR) {
-      su_point_result_fini(&pr);
-      interrupted = 1;
-      break;
-    }
-    if (!err && writer)
-      err = su_sink_append(res, run_id, pt, &pr);
-    if (coll) {
-      char why[256];
-      err = coll->agree(coll, err, why, sizeof(why));
-    }
-    if (err) {
-      su_point_result_fini(&pr);
-      goto fail;
-    }
-    counts[pr.rows[0].status]++;
-    note_headline(heads, &nheads, 128, pt, &pr);
-    su_point_result_fini(&pr);
-    measured++;
+  /* Rounds: the whole plan is measured mo.rounds times, one point after the
+   * other in each round, so that the rounds of a point lie a round's time
+   * apart and see the machine's slow drifts (a hypervisor moving vCPUs,
+   * neighbours' memory traffic) instead of one moment of it.  A point's
+   * rows are written after its last round, pooled; an interrupted run
+   * writes what every started point has. */
+  if (!(acc = calloc(plan.n ? plan.n : 1, sizeof(*acc)))) {
+    err = su_errorf(SU_ENOMEM, "out of memory");
+    goto fail;
   }
+  t0 = su_time_ns();
+  for (unsigned r = 0; r < mo.rounds && !interrupted; r++) {
+    for (size_t i = 0; i < plan.n; i++) {
+      su_point_result_t pr;
+      const su_point_t *pt = &plan.points[i];
+      int last;
+
+      if (done[i] || (r > 0 && acc[i].nrows == 0))
+        continue;           /* finished (resume, or not ok in an earlier round) */
+      if (tty)
+        progress(pt, r, mo.rounds, i, plan.n, (double)(su_time_ns() - t0) * 1e-9, steps);
+      if (coll)
+        coll->before_point(coll, pt);
+      err = su_point_measure(&plan, topo, pt, &mo, &su_stop, &pr);
+      steps++;
+      if (err == SU_EINTR) {
+        su_point_result_fini(&pr);
+        err = SU_OK;
+        interrupted = 1;
+        break;
+      }
+      if (!err)
+        err = su_point_result_merge(&acc[i], &pr, r, mo.noise_cv);
+      else
+        su_point_result_fini(&pr);
+      last = r + 1 == mo.rounds || acc[i].rows[0].status != SU_STATUS_OK;
+      if (!err && last)
+        err = finish_point(res, writer, run_id, pt, &acc[i], counts, heads, &nheads, &measured);
+      if (coll) {
+        char why[256];
+        err = coll->agree(coll, err, why, sizeof(why));
+      }
+      if (err)
+        goto fail;
+    }
+  }
+  /* Interrupted: every point measured in at least one round keeps it. */
+  for (size_t i = 0; i < plan.n && !err; i++)
+    if (acc[i].nrows)
+      err = finish_point(res, writer, run_id, &plan.points[i], &acc[i], counts, heads, &nheads,
+                         &measured);
+  if (err)
+    goto fail;
   if (tty)
     fprintf(stderr, "\r\033[K");
   if (writer && (err = su_sink_write_system(res, topo, &plan, &meta, !interrupted)))
@@ -600,6 +653,9 @@ out:
   su_suite_fini(&suite);
   free(mpi_json);
   free(rank_done);
+  for (size_t i = 0; acc && i < plan.n; i++)
+    su_point_result_fini(&acc[i]);
+  free(acc);
   if (dist)
     dist->fini(coll, 0); /* every error above was agreed on by all ranks */
   return rc;

@@ -30,6 +30,7 @@ void su_measure_opts_default(su_measure_opts_t *o)
   o->ci_target = 0.02;
   o->min_sample_s = 1e-4;
   o->noise_cv = 0.05;
+  o->rounds = 1;
   o->coll = NULL;
 }
 

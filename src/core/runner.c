@@ -31,6 +31,7 @@
  * reduced values, so that all ranks take it identically.  A rank that fails
  * fails the point for all, with "rank N: " in the reason.
  */
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,9 @@ void su_point_result_fini(su_point_result_t *r)
   free(r->values);
   free(r->time_ns);
   free(r->device_ns);
+  free(r->inners);
+  free(r->round);
+  free(r->c2c);
   memset(r, 0, sizeof(*r));
 }
 
@@ -141,22 +145,25 @@ static double sample_value(const su_kernel_desc_t *d, const su_work_t *w, uint64
   }
 }
 
+/* realloc for the array *pp points to; *pp is unchanged on failure. */
+static int regrow(void *pp, size_t n, size_t size)
+{
+  void *old, *p;
+
+  memcpy(&old, pp, sizeof(old));
+  if (!(p = realloc(old, n * size)))
+    return SU_ENOMEM;
+  memcpy(pp, &p, sizeof(p));
+  return SU_OK;
+}
+
 static int grow(su_point_result_t *out, size_t cap)
 {
-  double *v = realloc(out->values, cap * sizeof(*v));
-  uint64_t *a, *b;
-
-  if (!v)
+  if (regrow(&out->values, cap, sizeof(double)) || regrow(&out->time_ns, cap, sizeof(uint64_t)) ||
+      regrow(&out->device_ns, cap, sizeof(uint64_t)) ||
+      regrow(&out->inners, cap, sizeof(uint64_t)) || regrow(&out->round, cap, sizeof(unsigned)) ||
+      regrow(&out->c2c, cap, sizeof(double)))
     return SU_ENOMEM;
-  out->values = v;
-  a = realloc(out->time_ns, cap * sizeof(*a));
-  if (!a)
-    return SU_ENOMEM;
-  out->time_ns = a;
-  b = realloc(out->device_ns, cap * sizeof(*b));
-  if (!b)
-    return SU_ENOMEM;
-  out->device_ns = b;
   return SU_OK;
 }
 
@@ -238,6 +245,19 @@ static int reduce_work(const su_collective_t *c, su_work_t *w)
   return SU_OK;
 }
 
+/* *d = the headline's statistics *h times k (a derived row in another unit). */
+static void scale_stats(su_stats_t *d, const su_stats_t *h, double k)
+{
+  *d = *h;
+  d->median *= k;
+  d->min *= k;
+  d->max *= k;
+  d->mean *= k;
+  d->stddev *= k;
+  d->ci95_lo *= k;
+  d->ci95_hi *= k;
+}
+
 /* The derived rows a kernel offers (peak_theoretical, efficiency, ...). */
 static void add_derived(su_point_result_t *out, const su_point_t *pt, void *state)
 {
@@ -254,15 +274,7 @@ static void add_derived(su_point_result_t *out, const su_point_t *pt, void *stat
     row->unit = d[i].unit;
     row->status = SU_STATUS_OK;
     if (d[i].primary_scale > 0) {
-      double k = d[i].primary_scale;
-      row->stats = *h;
-      row->stats.median *= k;
-      row->stats.min *= k;
-      row->stats.max *= k;
-      row->stats.mean *= k;
-      row->stats.stddev *= k;
-      row->stats.ci95_lo *= k;
-      row->stats.ci95_hi *= k;
+      scale_stats(&row->stats, h, d[i].primary_scale);
     } else {
       su_stats_t s = {1, d[i].value, d[i].value, d[i].value, d[i].value, 0, 0,
                       d[i].value, d[i].value};
@@ -286,12 +298,14 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   uint64_t host_ns, dev_ns, inner = 1, start;
   double target_ns = mo->min_sample_s * 1e9, budget_ns;
   size_t cap = 0;
-  int err, bound = 0, slot = 0, stopped = 0;
+  int err, bound = 0, slot = 0, stopped = 0, probe_c2c;
   char why[256];
 
   memset(out, 0, sizeof(*out));
   out->ranks = c ? c->ranks : 1;
   out->nodes = c ? c->nodes : 1;
+  out->rounds = 1;
+  out->c2c_ns = NAN;
   if (pt->unsupported[0]) {
     result_fail(out, pt, SU_STATUS_UNSUPPORTED, pt->unsupported);
     return SU_OK;
@@ -372,6 +386,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
   out->inner = inner;
 
+  /* Where the threads sit, just before and after the samples (c2c.c): a
+   * hypervisor that moves vCPUs changes it, and with it what the samples
+   * measure.  Not in a distributed run, whose ranks each have their own. */
+  probe_c2c = !c && bound && pt->threads > 1;
+  if (probe_c2c)
+    out->c2c_ns = su__team_c2c_ns(pt->threads);
+
   /* Timed samples. */
   budget_ns = (pt->budget_s > 0 ? pt->budget_s : mo->budget_s) * 1e9;
   start = su_time_ns();
@@ -398,6 +419,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     }
     out->time_ns[out->nsamples] = host_ns;
     out->device_ns[out->nsamples] = dev_ns;
+    out->inners[out->nsamples] = inner;
+    out->round[out->nsamples] = 0;
     out->values[out->nsamples] = sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
     out->nsamples++;
 
@@ -423,6 +446,11 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
       break; /* a very slow point: 3 samples beat a run that never ends */
     }
   }
+
+  if (probe_c2c)
+    out->c2c_ns = fmax(out->c2c_ns, su__team_c2c_ns(pt->threads));
+  for (size_t i = 0; i < out->nsamples; i++)
+    out->c2c[i] = out->c2c_ns;
 
   /* Verify after timing, against the kernel's independent reference. */
   err = ops->verify(state, &v);
@@ -452,5 +480,86 @@ out:
   ops->teardown(state);
   if (bound)
     unbind_team(t, pt->threads);
+  return err;
+}
+
+/* The median of the rounds' c2c latencies (NaN when none was measured). */
+static double rounds_c2c(const su_point_result_t *r)
+{
+  double v[64];
+  size_t n = 0;
+
+  for (size_t i = 0; i < r->nsamples && n < 64; i++)
+    if ((i == 0 || r->round[i] != r->round[i - 1]) && isfinite(r->c2c[i]))
+      v[n++] = r->c2c[i];
+  if (!n)
+    return NAN;
+  for (size_t i = 1; i < n; i++)       /* insertion sort: a handful of rounds */
+    for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--) {
+      double t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned round,
+                          double noise_cv)
+{
+  su_stats_t old, now;
+  size_t n;
+  int err = SU_OK;
+
+  if (acc->nrows == 0) {               /* the first round */
+    *acc = *r;
+    memset(r, 0, sizeof(*r));
+    for (size_t i = 0; i < acc->nsamples; i++)
+      acc->round[i] = round;
+    return SU_OK;
+  }
+  if (r->rows[0].status != SU_STATUS_OK || acc->rows[0].status != SU_STATUS_OK) {
+    if (r->rows[0].status != SU_STATUS_OK) {
+      char why[sizeof(r->rows[0].reason)];
+      snprintf(why, sizeof(why), "%s", r->rows[0].reason);
+      acc->rows[0] = r->rows[0];
+      snprintf(acc->rows[0].reason, sizeof(acc->rows[0].reason), "round %u: %.230s", round + 1,
+               why);
+      acc->nrows = 1;
+    }
+    goto out;
+  }
+  n = acc->nsamples + r->nsamples;
+  if (grow(acc, n ? n : 1)) {
+    err = su_errorf(SU_ENOMEM, "out of memory for samples");
+    goto out;
+  }
+  for (size_t i = 0, j = acc->nsamples; i < r->nsamples; i++, j++) {
+    acc->values[j] = r->values[i];
+    acc->time_ns[j] = r->time_ns[i];
+    acc->device_ns[j] = r->device_ns[i];
+    acc->inners[j] = r->inners[i];
+    acc->round[j] = round;
+    acc->c2c[j] = r->c2c[i];
+  }
+  if (su_stats_compute(acc->values, n, &now) != SU_OK) {
+    err = su_errorf(SU_ENOMEM, "out of memory for samples");
+    goto out;
+  }
+  acc->nsamples = n;
+  acc->inner = r->inner;
+  acc->rounds++;
+  acc->c2c_ns = rounds_c2c(acc);
+  old = acc->rows[0].stats;
+  acc->rows[0].stats = now;
+  acc->rows[0].noisy = now.cv > noise_cv;
+  /* Derived rows scaled from the headline (add_derived) follow it; single
+   * figures (a clock, a theoretical peak) stay those of the first round. */
+  for (unsigned i = 1; i < acc->nrows; i++) {
+    su_stats_t *d = &acc->rows[i].stats;
+    if (d->n == old.n && old.median != 0 && d->n > 1)
+      scale_stats(d, &now, d->median / old.median);
+  }
+out:
+  su_point_result_fini(r);
   return err;
 }

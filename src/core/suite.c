@@ -9,6 +9,7 @@
  *   ci = 0.02              stop at a CI95 of the median within +-2%
  *   min_sample = 1e-4      seconds per timed sample (calibrates `inner`)
  *   noise_cv = 0.05
+ *   rounds = 1             passes over the whole plan, samples pooled
  *
  *   [stream]               any other section is a group of the sweep
  *   kernels = stream_copy,stream_triad
@@ -89,6 +90,8 @@ static int run_key(su_measure_opts_t *mo, const char *k, const char *v)
     return parse_double(v, 1e-6, 10, &mo->min_sample_s);
   if (strcmp(k, "noise_cv") == 0)
     return parse_double(v, 0, 10, &mo->noise_cv);
+  if (strcmp(k, "rounds") == 0)
+    return parse_uint(v, 1, 100, &mo->rounds);
   return -2;
 }
 

@@ -2,14 +2,17 @@
 /*
  * history.c: the SQLite history of runs (history.h).
  *
- * Schema (version 1, PRAGMA user_version; PRAGMA application_id 0x73697a75,
+ * Schema (version 2, PRAGMA user_version; PRAGMA application_id 0x73697a75,
  * "sizu", marks the file as ours, https://www.sqlite.org/pragma.html):
  *
  *   runs(id, run_id UNIQUE, fingerprint, hostname, cpu_model, added_unix, source_dir)
  *   configs(id, run -> runs, kernel, variant, backend, device, precision,
  *           threads, ranks, nodes, placement, size_bytes, metric, unit, status,
  *           reason, median, min, max, cv, ci95_lo, ci95_hi, reps)
- *   samples(config -> configs, value)
+ *   samples(config -> configs, value, round, c2c)
+ *
+ * Version 1 lacked samples.round and samples.c2c: opening such a file adds
+ * them (round 0, no c2c), under the write lock, and marks it version 2.
  *
  * Durability: WAL mode, one BEGIN IMMEDIATE transaction per added run, a
  * 10 s busy timeout (https://www.sqlite.org/wal.html,
@@ -88,6 +91,9 @@ struct su_history {
   char *path;
 };
 
+/* Rounds per run kept apart when runs are pooled (sizeup run allows 100). */
+#define SU_HISTORY_MAX_ROUNDS 128u
+
 static const char su_history_schema[] =
   "CREATE TABLE runs(\n"
   "  id INTEGER PRIMARY KEY,\n"
@@ -110,10 +116,16 @@ static const char su_history_schema[] =
   "CREATE INDEX configs_run ON configs(run);\n"
   "CREATE TABLE samples(\n"
   "  config INTEGER NOT NULL REFERENCES configs(id) ON DELETE CASCADE,\n"
-  "  value REAL NOT NULL);\n"
+  "  value REAL NOT NULL, round INTEGER NOT NULL DEFAULT 0, c2c REAL);\n"
   "CREATE INDEX samples_config ON samples(config);\n"
   "PRAGMA application_id = 1936292469;\n"   /* SU_HISTORY_APP_ID */
-  "PRAGMA user_version = 1;\n";
+  "PRAGMA user_version = 2;\n";
+
+/* From version 1 (samples without round and c2c). */
+static const char su_history_upgrade_1[] =
+  "ALTER TABLE samples ADD COLUMN round INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE samples ADD COLUMN c2c REAL;\n"
+  "PRAGMA user_version = 2;\n";
 
 static int db_err(su_history_t *h, const char *what)
 {
@@ -188,6 +200,8 @@ static int check_schema(su_history_t *h, int create)
   if (app != SU_HISTORY_APP_ID)
     return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (another SQLite "
                      "database, application_id %lld)", h->path, (long long)app);
+  if (ver == 1 && create)
+    return exec(h, su_history_upgrade_1);
   if (ver != SU_HISTORY_SCHEMA_VERSION)
     return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database of schema version %d "
                      "(it has version %lld)", h->path, SU_HISTORY_SCHEMA_VERSION,
@@ -229,17 +243,23 @@ int su_history_open(const char *path, int create, su_history_t **out)
   /* Identify the file before changing anything in it: under the write lock
    * when we may create the schema, so that of two processes creating the
    * same file one creates it and the other sees it complete. */
-  if (create) {
+  if ((err = check_schema(h, 0)) != SU_OK) {
+    int64_t ver = 0;
+    /* Empty (create it) or of version 1 (upgrade it): again under the
+     * write lock, which also orders two processes doing it at once. */
+    if (!(create || (query_int(h, "PRAGMA user_version", &ver) == SU_OK && ver == 1)))
+      goto fail;
+    su_errclear();
     if ((err = exec(h, "BEGIN IMMEDIATE")))
       goto fail;
-    if ((err = check_schema(h, 1)) != SU_OK) {
+    if ((err = check_schema(h, 1)) == SU_OK)
+      err = check_schema(h, 0);
+    if (err) {
       sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
       goto fail;
     }
     if ((err = exec(h, "COMMIT")))
       goto fail;
-  } else if ((err = check_schema(h, 0)) != SU_OK) {
-    goto fail;
   }
   if ((err = exec_wal(h)) || (err = exec(h, "PRAGMA foreign_keys=ON")))
     goto fail;
@@ -337,8 +357,8 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
                          " threads, ranks, nodes, placement, size_bytes, metric, unit, status,"
                          " reason, median, min, max, cv, ci95_lo, ci95_hi, reps) VALUES(?,?,?,"
                          "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &q_cfg, NULL) ||
-      sqlite3_prepare_v2(h->db, "INSERT INTO samples(config, value) VALUES(?,?)", -1, &q_smp,
-                         NULL)) {
+      sqlite3_prepare_v2(h->db, "INSERT INTO samples(config, value, round, c2c) VALUES(?,?,?,?)",
+                         -1, &q_smp, NULL)) {
     err = db_err(h, "cannot prepare");
     goto out;
   }
@@ -399,6 +419,8 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
       sqlite3_reset(q_smp);
       sqlite3_bind_int64(q_smp, 1, cfg);
       sqlite3_bind_double(q_smp, 2, g->values[j]);
+      sqlite3_bind_int64(q_smp, 3, g->replicate[j]);
+      bind_num(q_smp, 4, g->c2c_ns[j]);
       if (sqlite3_step(q_smp) != SQLITE_DONE) {
         err = db_err(h, "cannot add a sample");
         goto out;
@@ -496,20 +518,22 @@ out:
 
 /* --- baselines ---------------------------------------------------------------------- */
 
-/* Adds the headline configurations of one stored run to side (pooling). */
-static int load_run(su_history_t *h, int64_t run, su_cmp_side_t *side)
+/* Adds the headline configurations of one stored run to side (pooling); the
+ * run's rounds become replicates rep_base + round. */
+static int load_run(su_history_t *h, int64_t run, unsigned rep_base, su_cmp_side_t *side)
 {
   sqlite3_stmt *st = NULL, *sv = NULL;
-  double *vals = NULL;
-  size_t nv = 0, cap = 0;
+  double *vals = NULL, *c2c = NULL;
+  unsigned *rounds = NULL;
+  size_t nv = 0, cap = 0, cap_r = 0, cap_c = 0;
   int rc, err = SU_OK;
 
   if (sqlite3_prepare_v2(h->db,
                          "SELECT id, kernel, variant, backend, device, precision, threads, "
                          "ranks, nodes, placement, size_bytes, metric, unit, status, median "
                          "FROM configs WHERE run = ? ORDER BY id", -1, &st, NULL) ||
-      sqlite3_prepare_v2(h->db, "SELECT value FROM samples WHERE config = ? ORDER BY rowid", -1,
-                         &sv, NULL)) {
+      sqlite3_prepare_v2(h->db, "SELECT value, round, c2c FROM samples WHERE config = ? "
+                         "ORDER BY rowid", -1, &sv, NULL)) {
     err = db_err(h, "cannot read");
     goto out;
   }
@@ -535,17 +559,23 @@ static int load_run(su_history_t *h, int64_t run, su_cmp_side_t *side)
       sqlite3_reset(sv);
       sqlite3_bind_int64(sv, 1, sqlite3_column_int64(st, 0));
       while ((rc = sqlite3_step(sv)) == SQLITE_ROW) {
-        if (su__grow(&vals, nv, &cap, sizeof(*vals), 64) != SU_OK) {
+        if (su__grow(&vals, nv, &cap, sizeof(*vals), 64) != SU_OK ||
+            su__grow(&rounds, nv, &cap_r, sizeof(*rounds), 64) != SU_OK ||
+            su__grow(&c2c, nv, &cap_c, sizeof(*c2c), 64) != SU_OK) {
           err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
           goto out;
         }
-        vals[nv++] = sqlite3_column_double(sv, 0);
+        vals[nv] = sqlite3_column_double(sv, 0);
+        rounds[nv] = (unsigned)sqlite3_column_int64(sv, 1) % SU_HISTORY_MAX_ROUNDS;
+        c2c[nv++] = sqlite3_column_type(sv, 2) == SQLITE_NULL ? NAN
+                                                               : sqlite3_column_double(sv, 2);
       }
       if (rc != SQLITE_DONE) {
         err = db_err(h, "cannot read");
         goto out;
       }
-      err = su_samples_add(&side->ok, &k, (const char *)sqlite3_column_text(st, 12), vals, nv);
+      err = su_samples_add_tagged(&side->ok, &k, (const char *)sqlite3_column_text(st, 12), vals,
+                                  rounds, rep_base, c2c, nv);
     } else if (strcmp(status, "failed_verify") == 0 || strcmp(status, "error") == 0) {
       err = su_samples_add(&side->failed, &k, (const char *)sqlite3_column_text(st, 12),
                            NULL, 0);
@@ -557,6 +587,8 @@ static int load_run(su_history_t *h, int64_t run, su_cmp_side_t *side)
     err = db_err(h, "cannot read");
 out:
   free(vals);
+  free(rounds);
+  free(c2c);
   sqlite3_finalize(st);
   sqlite3_finalize(sv);
   return err;
@@ -604,7 +636,7 @@ int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
     goto out;
   }
   for (size_t i = n; i-- > 0;)
-    if ((err = load_run(h, ids[i], base)))
+    if ((err = load_run(h, ids[i], (unsigned)i * SU_HISTORY_MAX_ROUNDS, base)))
       goto out;
   if (n == 1)
     snprintf(label, sizeof(label), "%s", first);
@@ -747,7 +779,7 @@ static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsig
     su_cmp_side_t *cur = &ring[i % (window + 1)], base;
     su_cmp_t c;
     su_cmp_side_fini(cur);
-    if ((err = load_run(h, ids[i], cur)))
+    if ((err = load_run(h, ids[i], 0, cur)))
       goto out;
     for (size_t j = 0; j < cur->ok.n; j++) {
       const su_sample_group_t *g = &cur->ok.g[j];
@@ -768,8 +800,10 @@ static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsig
     for (size_t b = i > window ? i - window : 0; b < i && !err; b++) {
       const su_cmp_side_t *s = &ring[b % (window + 1)];
       for (size_t j = 0; j < s->ok.n && !err; j++)
-        err = su_samples_add(&base.ok, &s->ok.g[j].key, s->ok.g[j].unit, s->ok.g[j].values,
-                             s->ok.g[j].n);
+        err = su_samples_add_tagged(&base.ok, &s->ok.g[j].key, s->ok.g[j].unit,
+                                    s->ok.g[j].values, s->ok.g[j].replicate,
+                                    (unsigned)b * SU_HISTORY_MAX_ROUNDS, s->ok.g[j].c2c_ns,
+                                    s->ok.g[j].n);
     }
     if (!err)
       err = su_cmp_run(&base, cur, o, &c);

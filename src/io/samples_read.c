@@ -18,12 +18,13 @@
 
 enum {
   K_KERNEL, K_VARIANT, K_BACKEND, K_DEVICE, K_PRECISION, K_THREADS, K_RANKS, K_NODES,
-  K_PLACEMENT, K_SIZE, K_METRIC, K_UNIT, K_VALUE, K_NCOLS
+  K_PLACEMENT, K_SIZE, K_METRIC, K_UNIT, K_VALUE, K_NCOLS,
+  K_ROUND = K_NCOLS, K_C2C, K_NALL     /* optional */
 };
 
-static const char *const su_samples_cols[K_NCOLS] = {
+static const char *const su_samples_cols[K_NALL] = {
   "kernel", "variant", "backend", "device", "precision", "threads", "ranks", "nodes",
-  "placement", "size_bytes", "metric", "unit", "value",
+  "placement", "size_bytes", "metric", "unit", "value", "round", "c2c_ns",
 };
 
 static char *dupstr(const char *s)
@@ -73,6 +74,8 @@ static void group_free(su_sample_group_t *g)
   free((char *)g->key.metric);
   free(g->unit);
   free(g->values);
+  free(g->replicate);
+  free(g->c2c_ns);
 }
 
 static int group_init(su_sample_group_t *g, const su_sample_key_t *k, const char *unit)
@@ -101,6 +104,13 @@ static int group_init(su_sample_group_t *g, const su_sample_key_t *k, const char
 int su_samples_add(su_samples_t *s, const su_sample_key_t *key, const char *unit,
                    const double *values, size_t n)
 {
+  return su_samples_add_tagged(s, key, unit, values, NULL, 0, NULL, n);
+}
+
+int su_samples_add_tagged(su_samples_t *s, const su_sample_key_t *key, const char *unit,
+                          const double *values, const unsigned *replicate,
+                          unsigned replicate_base, const double *c2c_ns, size_t n)
+{
   su_sample_group_t *g = su_samples_find(s, key);
 
   if (!g) {
@@ -112,16 +122,25 @@ int su_samples_add(su_samples_t *s, const su_sample_key_t *key, const char *unit
   }
   if (g->n + n > g->cap) {
     size_t ncap = g->cap ? g->cap : 16;
-    double *p;
+    double *p, *c;
+    unsigned *r;
     while (ncap < g->n + n)
       ncap *= 2;
-    if (!(p = realloc(g->values, ncap * sizeof(*p))))
+    if ((p = realloc(g->values, ncap * sizeof(*p))))
+      g->values = p;
+    if ((r = realloc(g->replicate, ncap * sizeof(*r))))
+      g->replicate = r;
+    if ((c = realloc(g->c2c_ns, ncap * sizeof(*c))))
+      g->c2c_ns = c;
+    if (!p || !r || !c)
       return su_errorf(SU_ENOMEM, "cannot store samples");
-    g->values = p;
     g->cap = ncap;
   }
-  if (n)
-    memcpy(g->values + g->n, values, n * sizeof(*values));
+  for (size_t i = 0; i < n; i++) {
+    g->values[g->n + i] = values[i];
+    g->replicate[g->n + i] = replicate_base + (replicate ? replicate[i] : 0);
+    g->c2c_ns[g->n + i] = c2c_ns ? c2c_ns[i] : NAN;
+  }
   g->n += n;
   return SU_OK;
 }
@@ -159,7 +178,7 @@ int su_samples_load(const char *dir, su_samples_t *out)
   FILE *fp;
   char **f;
   size_t nf;
-  int idx[K_NCOLS], err = SU_OK, rc;
+  int idx[K_NALL], err = SU_OK, rc;
 
   memset(out, 0, sizeof(*out));
   snprintf(path, sizeof(path), "%s/samples.csv", dir);
@@ -170,26 +189,27 @@ int su_samples_load(const char *dir, su_samples_t *out)
     err = rc < 0 ? rc : su_errorf(SU_EINVAL, "'%s' is empty", path);
     goto out;
   }
-  for (int c = 0; c < K_NCOLS; c++) {
+  for (int c = 0; c < K_NALL; c++) {
     idx[c] = -1;
     for (size_t i = 0; i < nf; i++)
       if (strcmp(f[i], su_samples_cols[c]) == 0) {
         idx[c] = (int)i;
         break;
       }
-    if (idx[c] < 0) {
+    if (idx[c] < 0 && c < K_NCOLS) {
       err = su_errorf(SU_EINVAL, "'%s' lacks the column '%s'", path, su_samples_cols[c]);
       goto out;
     }
   }
   while ((rc = su_csv_read(&rd, &f, &nf)) == 1) {
     su_sample_key_t k;
-    uint64_t th, rk, nd, sz;
-    double v;
+    uint64_t th, rk, nd, sz, round = 0;
+    double v, c2c = NAN;
+    unsigned rep;
     char *end;
     if (nf == 1 && f[0][0] == '\0')
       continue;             /* a blank line */
-#define CELL(c) ((size_t)idx[c] < nf ? f[idx[c]] : "")
+#define CELL(c) (idx[c] >= 0 && (size_t)idx[c] < nf ? f[idx[c]] : "")
     if (!*CELL(K_VALUE))
       continue;             /* no value: a sample that failed */
     errno = 0;
@@ -205,6 +225,17 @@ int su_samples_load(const char *dir, su_samples_t *out)
                       path, rd.line);
       goto out;
     }
+    if (*CELL(K_ROUND) && parse_uint(CELL(K_ROUND), 65535, &round)) {
+      err = su_errorf(SU_EINVAL, "'%s' line %lu: column 'round' is not a small non-negative "
+                      "integer", path, rd.line);
+      goto out;
+    }
+    if (*CELL(K_C2C) && (c2c = strtod(CELL(K_C2C), &end), *end || !(c2c >= 0 && c2c < 1e9))) {
+      err = su_errorf(SU_EINVAL, "'%s' line %lu: column 'c2c_ns' is not a latency in ns",
+                      path, rd.line);
+      goto out;
+    }
+    rep = (unsigned)round;
     k.kernel = CELL(K_KERNEL);
     k.variant = CELL(K_VARIANT);
     k.backend = CELL(K_BACKEND);
@@ -216,7 +247,7 @@ int su_samples_load(const char *dir, su_samples_t *out)
     k.ranks = (unsigned)rk;
     k.nodes = (unsigned)nd;
     k.size_bytes = sz;
-    if ((err = su_samples_add(&s, &k, CELL(K_UNIT), &v, 1)) != SU_OK)
+    if ((err = su_samples_add_tagged(&s, &k, CELL(K_UNIT), &v, &rep, 0, &c2c, 1)) != SU_OK)
       goto out;
 #undef CELL
   }

@@ -10,6 +10,7 @@
  * are done.
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,10 @@ static const char *const su_key_cols[] = {
 static const char *const su_summary_cols[] = {
   "metric", "unit", "status", "reason", "median", "min", "max", "mean", "stddev", "cv",
   "ci95_lo", "ci95_hi", "reps", "point", "inner", "flops", "bytes", "timer", "noisy",
-  "scaling",
+  "scaling", "rounds", "c2c_ns",
 };
 static const char *const su_sample_cols[] = {
-  "metric", "unit", "point", "rep", "inner", "time_ns", "device_ns", "value",
+  "metric", "unit", "point", "rep", "inner", "time_ns", "device_ns", "value", "round", "c2c_ns",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -266,13 +267,15 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
     su_csv_put_str(&w, res->rows[0].unit);
     su_csv_put_u64(&w, pt->index);
     su_csv_put_u64(&w, i);
-    su_csv_put_u64(&w, res->inner);
+    su_csv_put_u64(&w, res->inners[i]);
     su_csv_put_u64(&w, res->time_ns[i]);
     if (res->device_ns[i])
       su_csv_put_u64(&w, res->device_ns[i]);
     else
       su_csv_put_str(&w, "");
     su_csv_put_double(&w, res->values[i]);
+    su_csv_put_u64(&w, res->round[i]);
+    su_csv_put_double(&w, res->c2c[i]);   /* empty: not measured */
     su_csv_end_row(&w);
   }
   if (w.err || sync_file(r->samples) != 0)
@@ -312,6 +315,8 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
     /* Distributed kernels (family "dist") run a strong- or weak-scaling
      * series, named by their variant; other rows leave it empty. */
     su_csv_put_str(&w, strcmp(pt->ops->desc->family, "dist") == 0 ? pt->variant : "");
+    su_csv_put_u64(&w, res->rounds ? res->rounds : 1);
+    su_csv_put_double(&w, ok ? res->c2c_ns : NAN);
     su_csv_end_row(&w);
   }
   if (w.err || sync_file(r->summary) != 0)

@@ -41,6 +41,9 @@ void su_cmp_opts_default(su_cmp_opts_t *o)
    * 2/C(12,6) = 0.0022 (exact), so alpha = 0.01 can be reached; with 5 it is
    * 0.0079, too close to alpha for the normal approximation to be trusted. */
   o->min_samples = 6;
+  /* The development VM's two placements are 50 and 210 ns apart; within
+   * one the probe varies by about 1.3x (c2c.c). */
+  o->c2c_ratio = 1.5;
 }
 
 const char *su_cmp_class_name(su_cmp_class_t c)
@@ -179,6 +182,102 @@ static void row_stats(const su_sample_group_t *g, double *median, double *lo, do
   }
 }
 
+/* The median of the finite c2c latencies of a group; NaN when none. */
+static double group_c2c(const su_sample_group_t *g)
+{
+  double *v = g->n ? malloc(g->n * sizeof(*v)) : NULL, m = NAN;
+  size_t n = 0;
+
+  for (size_t i = 0; v && g->c2c_ns && i < g->n; i++)
+    if (isfinite(g->c2c_ns[i]))
+      v[n++] = g->c2c_ns[i];
+  if (n) {
+    qsort(v, n, sizeof(*v), cmp_double);
+    m = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  }
+  free(v);
+  return m;
+}
+
+static int same_placement(double a, double b, double ratio)
+{
+  return !(isfinite(a) && isfinite(b)) || (a <= b * ratio && b <= a * ratio);
+}
+
+/*
+ * The medians of a group's replicates: *nrep of them, the smallest in *lo and
+ * the largest in *hi.  SU_OK or SU_ENOMEM.
+ */
+static int replicate_range(const su_sample_group_t *g, size_t *nrep, double *lo, double *hi)
+{
+  double *v = g->n ? malloc(g->n * sizeof(*v)) : NULL;
+  unsigned *seen = g->n ? malloc(g->n * sizeof(*seen)) : NULL;
+  size_t ns = 0;
+
+  *nrep = 0;
+  *lo = *hi = NAN;
+  if (g->n && (!v || !seen)) {
+    free(v);
+    free(seen);
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  }
+  for (size_t i = 0; i < g->n; i++) {
+    unsigned r = g->replicate[i];
+    size_t k, n = 0;
+    double m;
+    for (k = 0; k < ns && seen[k] != r; k++)
+      ;
+    if (k < ns)
+      continue;             /* counted already */
+    seen[ns++] = r;
+    for (size_t j = i; j < g->n; j++)
+      if (g->replicate[j] == r)
+        v[n++] = g->values[j];
+    qsort(v, n, sizeof(*v), cmp_double);
+    m = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    if (!(m >= *lo))
+      *lo = m;
+    if (!(m <= *hi))
+      *hi = m;
+  }
+  *nrep = ns;
+  free(v);
+  free(seen);
+  return SU_OK;
+}
+
+/*
+ * The base samples taken with the new side's thread placement, a c2c latency
+ * within the ratio of new_c2c: *filtered is set and *out holds them (its
+ * arrays are the caller's to free) when both sides have latencies; else
+ * *filtered is 0 and *out is untouched.  SU_OK or SU_ENOMEM.
+ */
+static int like_placement(const su_sample_group_t *b, double new_c2c, double ratio,
+                          su_sample_group_t *out, int *filtered)
+{
+  *filtered = 0;
+  if (!isfinite(new_c2c) || !isfinite(group_c2c(b)))
+    return SU_OK;
+  memset(out, 0, sizeof(*out));
+  out->key = b->key;
+  out->unit = b->unit;
+  if (!(out->values = malloc(b->n * sizeof(double))) ||
+      !(out->replicate = malloc(b->n * sizeof(unsigned))) ||
+      !(out->c2c_ns = malloc(b->n * sizeof(double)))) {
+    free(out->values);
+    free(out->replicate);
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  }
+  for (size_t i = 0; i < b->n; i++)
+    if (same_placement(b->c2c_ns[i], new_c2c, ratio)) {
+      out->values[out->n] = b->values[i];
+      out->replicate[out->n] = b->replicate[i];
+      out->c2c_ns[out->n++] = b->c2c_ns[i];
+    }
+  *filtered = 1;
+  return SU_OK;
+}
+
 static void row_init(su_cmp_row_t *w, const su_sample_key_t *k, const char *unit)
 {
   memset(w, 0, sizeof(*w));
@@ -188,12 +287,13 @@ static void row_init(su_cmp_row_t *w, const su_sample_key_t *k, const char *unit
   w->base_median = w->new_median = w->ratio = w->change = NAN;
   w->base_ci_lo = w->base_ci_hi = w->new_ci_lo = w->new_ci_hi = NAN;
   w->base_cv = w->new_cv = w->p_value = w->cliffs_delta = NAN;
+  w->base_c2c = w->new_c2c = NAN;
 }
 
 static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample_group_t *n,
                     const su_cmp_opts_t *o)
 {
-  double u;
+  double u, blo, bhi, nlo, nhi;
   int err, sig, sep;
 
   w->n_base = b->n;
@@ -204,6 +304,9 @@ static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample
     w->ratio = w->new_median / w->base_median;
     w->change = (w->ratio - 1) * w->direction;
   }
+  if ((err = replicate_range(b, &w->base_reps, &blo, &bhi)) ||
+      (err = replicate_range(n, &w->new_reps, &nlo, &nhi)))
+    return err;
   if (b->n < o->min_samples || n->n < o->min_samples) {
     w->cls = SU_CMP_NOISY;
     snprintf(w->note, sizeof(w->note), "too few samples to test (%zu and %zu, need %zu)",
@@ -223,12 +326,20 @@ static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample
   }
   sig = w->p_value < o->alpha;
   sep = w->base_ci_hi < w->new_ci_lo || w->new_ci_hi < w->base_ci_lo;
-  if (sig && sep && w->change < -o->threshold)
-    w->cls = SU_CMP_REGRESSED;
-  else if (sig && sep && w->change > o->threshold)
-    w->cls = SU_CMP_IMPROVED;
-  else
+  if (!(sig && sep && fabs(w->change) > o->threshold)) {
     w->cls = SU_CMP_UNCHANGED;
+    return SU_OK;
+  }
+  /* A change, unless the replicates say it is the machine's drift: the
+   * samples of a round share one moment of the machine, so only rounds (or
+   * runs) that do not overlap show a change beyond it. */
+  if ((w->base_reps > 1 || w->new_reps > 1) && !(nhi < blo || bhi < nlo)) {
+    w->cls = SU_CMP_NOISY;
+    snprintf(w->note, sizeof(w->note), "replicates overlap (%zu from %.4g to %.4g, %zu from "
+             "%.4g to %.4g)", w->base_reps, blo, bhi, w->new_reps, nlo, nhi);
+    return SU_OK;
+  }
+  w->cls = w->change < 0 ? SU_CMP_REGRESSED : SU_CMP_IMPROVED;
   return SU_OK;
 }
 
@@ -256,7 +367,29 @@ int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp
     su_cmp_row_t *w = &c.rows[c.nrows++];
     row_init(w, &b->key, b->unit);
     if (n) {
-      if ((err = classify(w, b, n, o)))
+      su_sample_group_t like;
+      int filtered;
+      w->base_c2c = group_c2c(b);
+      w->new_c2c = group_c2c(n);
+      if ((err = like_placement(b, w->new_c2c, o->c2c_ratio, &like, &filtered)))
+        goto out;
+      if (filtered && like.n < o->min_samples) {
+        w->cls = SU_CMP_NOISY;
+        w->n_base = b->n;
+        w->n_new = n->n;
+        snprintf(w->note, sizeof(w->note), "no base samples with the new thread placement "
+                 "(core-to-core %.0f ns; base %.0f ns)", w->new_c2c, w->base_c2c);
+      } else {
+        if (filtered)
+          w->base_c2c = group_c2c(&like);
+        err = classify(w, filtered ? &like : b, n, o);
+      }
+      if (filtered) {
+        free(like.values);
+        free(like.replicate);
+        free(like.c2c_ns);
+      }
+      if (err)
         goto out;
     } else {
       w->n_base = b->n;
@@ -404,7 +537,8 @@ static const char *const su_cmp_csv_cols[] = {
   "ranks", "nodes", "placement", "size_bytes", "metric", "unit", "direction", "class",
   "base_n", "new_n", "base_median", "new_median", "ratio", "change", "base_ci95_lo",
   "base_ci95_hi", "new_ci95_lo", "new_ci95_hi", "base_cv", "new_cv", "p_value",
-  "cliffs_delta", "threshold", "alpha", "note",
+  "cliffs_delta", "threshold", "alpha", "base_replicates", "new_replicates", "base_c2c_ns",
+  "new_c2c_ns", "note",
 };
 
 int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
@@ -450,6 +584,10 @@ int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
     su_csv_put_double(&w, r->cliffs_delta);
     su_csv_put_double(&w, c->opts.threshold);
     su_csv_put_double(&w, c->opts.alpha);
+    su_csv_put_u64(&w, r->base_reps);
+    su_csv_put_u64(&w, r->new_reps);
+    su_csv_put_double(&w, r->base_c2c);
+    su_csv_put_double(&w, r->new_c2c);
     su_csv_put_str(&w, r->note);
     err = su_csv_end_row(&w);
   }

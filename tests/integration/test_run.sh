@@ -25,7 +25,7 @@ doc_cols() {
 }
 check "summary.csv header matches docs/csv-schema.md" \
   test "$(head -n 1 run1/summary.csv)" = "$(doc_cols summary.csv)"
-want_samples="$(doc_cols summary.csv | cut -d, -f1-13),metric,unit,point,rep,inner,time_ns,device_ns,value"
+want_samples="$(doc_cols summary.csv | cut -d, -f1-13),metric,unit,point,rep,inner,time_ns,device_ns,value,round,c2c_ns"
 check "samples.csv header matches docs/csv-schema.md" \
   test "$(head -n 1 run1/samples.csv)" = "$want_samples"
 

@@ -339,7 +339,7 @@ static void test_junit_and_csv(void)
   su_csv_reader_init(&rd, fp);
   while (su_csv_read(&rd, &f, &nf) == 1) {
     if (rows == 0) {
-      CHECK_EQ_INT(nf, 33);
+      CHECK_EQ_INT(nf, 37);
       for (size_t i = 0; i < nf; i++)
         if (strcmp(f[i], "class") == 0)
           cls_col = (int)i;
