@@ -13,7 +13,9 @@
 #
 # Environment: N (runs, default 10), SIZEUP (default build/sizeup), SUITE (an
 # INI file; default the quick profile), OUT (work directory, default a new
-# temporary one), THRESHOLD and ALPHA (passed to compare; its defaults).
+# temporary one; finished runs already in it are reused, so the comparisons
+# can be redone with other settings), THRESHOLD and ALPHA (passed to compare;
+# its defaults).
 # Exit status: 0 when the rate is 0, 1 when there were false alarms, 2 when
 # something failed.
 set -u
@@ -43,6 +45,11 @@ cmp_args=()
 mkdir -p "$OUT"
 echo "false-alarms: $N runs of ${suite_args[*]} into $OUT"
 for i in $(seq 1 "$N"); do
+  if [ -s "$OUT/run$i/summary.csv" ]; then
+    echo "false-alarms: reusing $OUT/run$i"
+    continue
+  fi
+  rm -rf "$OUT/run$i"
   if ! "$SIZEUP" run "${suite_args[@]}" -q --out "$OUT/run$i" >"$OUT/run$i.log" 2>&1; then
     echo "false-alarms: run $i failed, see $OUT/run$i.log" >&2
     exit 2
@@ -50,6 +57,8 @@ for i in $(seq 1 "$N"); do
 done
 
 regressed=0
+improved=0
+noisy=0
 compared=0
 for i in $(seq 2 "$N"); do
   rc=0
@@ -59,20 +68,23 @@ for i in $(seq 2 "$N"); do
     echo "false-alarms: compare of run $i failed (exit $rc), see $OUT/cmp$i.txt" >&2
     exit 2
   fi
-  # the last line of the table: "N compared: R regressed, ..."
-  read -r c r < <(sed -n 's/^\([0-9]*\) compared: \([0-9]*\) regressed.*/\1 \2/p' "$OUT/cmp$i.txt")
+  # the last line of the table: "N compared: R regressed, I improved, U unchanged, Z noisy, ..."
+  read -r c r im z < <(sed -n 's/^\([0-9]*\) compared: \([0-9]*\) regressed, \([0-9]*\) improved, [0-9]* unchanged, \([0-9]*\) noisy.*/\1 \2 \3 \4/p' "$OUT/cmp$i.txt")
   if [ -z "${c:-}" ]; then
     echo "false-alarms: no summary line in $OUT/cmp$i.txt" >&2
     exit 2
   fi
-  echo "run $i vs run 1: $r regressed of $c compared (exit $rc)"
-  grep '^regressed' "$OUT/cmp$i.txt" | sed 's/^/    /'
+  echo "run $i vs run 1: $r regressed, $im improved, $z noisy of $c compared (exit $rc)"
+  grep '^regressed\|^improved' "$OUT/cmp$i.txt" | sed 's/^/    /'
   regressed=$((regressed + r))
+  improved=$((improved + im))
+  noisy=$((noisy + z))
   compared=$((compared + c))
 done
 
 rate=$(awk -v r="$regressed" -v c="$compared" 'BEGIN { printf "%.4f", c ? r / c : 0 }')
-echo "false-alarm rate: $regressed / $compared = $rate"
+echo "false-alarm rate: $regressed / $compared = $rate" \
+  "(and $improved false improvements; $noisy called noisy)"
 
 # The nightly gate of docs/nightly.md on the same runs: the first half goes
 # into a history database, then every later run is checked against the

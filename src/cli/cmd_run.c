@@ -642,6 +642,12 @@ done_quiet:
 fail:
   /* In a distributed run the error was agreed on: rank 0 says it. */
   rc = writer ? su_cli_fail(err) : err == SU_EINVAL ? SU_EXIT_USAGE : SU_EXIT_ERROR;
+  /* Rounds measured before the failure are results too. */
+  for (size_t i = 0; res && acc && i < plan.n; i++)
+    if (acc[i].nrows &&
+        finish_point(res, writer, run_id, &plan.points[i], &acc[i], counts, heads, &nheads,
+                     &measured) != SU_OK)
+      break;
   if (res) {
     /* Keep what was measured: the .part files become the results. */
     su_sink_close(res);

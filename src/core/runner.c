@@ -39,6 +39,7 @@
 #include "core/core_int.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
+#include "sizeup/stats.h"
 #include "sizeup/timer.h"
 
 /* Minimum warm-up per point, in ns (see the warm-up loop). */
@@ -488,19 +489,12 @@ static double rounds_c2c(const su_point_result_t *r)
 {
   double v[64];
   size_t n = 0;
+  su_stats_t s;
 
   for (size_t i = 0; i < r->nsamples && n < 64; i++)
     if ((i == 0 || r->round[i] != r->round[i - 1]) && isfinite(r->c2c[i]))
       v[n++] = r->c2c[i];
-  if (!n)
-    return NAN;
-  for (size_t i = 1; i < n; i++)       /* insertion sort: a handful of rounds */
-    for (size_t j = i; j > 0 && v[j] < v[j - 1]; j--) {
-      double t = v[j];
-      v[j] = v[j - 1];
-      v[j - 1] = t;
-    }
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  return n && su_stats_compute(v, n, &s) == SU_OK ? s.median : NAN;
 }
 
 int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned round,

@@ -94,7 +94,9 @@ int su_cmp_side_load(const char *dir, su_cmp_side_t *out)
       continue;
     if (su_results_row_ok(w)) {
       g = su_samples_find(&smp, &k);
-      err = su_samples_add(&s.ok, &k, w->unit, g ? g->values : NULL, g ? g->n : 0);
+      err = g ? su_samples_add_tagged(&s.ok, &k, w->unit, g->values, g->replicate, 0, g->c2c_ns,
+                                      g->n)
+              : su_samples_add(&s.ok, &k, w->unit, NULL, 0);
     } else if (strcmp(w->status, "failed_verify") == 0 || strcmp(w->status, "error") == 0) {
       err = su_samples_add(&s.failed, &k, w->unit, NULL, 0);
     }
@@ -182,19 +184,24 @@ static void row_stats(const su_sample_group_t *g, double *median, double *lo, do
   }
 }
 
+/* Sorts v[0..n) and returns its median (n > 0). */
+static double sort_median(double *v, size_t n)
+{
+  qsort(v, n, sizeof(*v), cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 /* The median of the finite c2c latencies of a group; NaN when none. */
 static double group_c2c(const su_sample_group_t *g)
 {
   double *v = g->n ? malloc(g->n * sizeof(*v)) : NULL, m = NAN;
   size_t n = 0;
 
-  for (size_t i = 0; v && g->c2c_ns && i < g->n; i++)
+  for (size_t i = 0; v && i < g->n; i++)
     if (isfinite(g->c2c_ns[i]))
       v[n++] = g->c2c_ns[i];
-  if (n) {
-    qsort(v, n, sizeof(*v), cmp_double);
-    m = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  }
+  if (n)
+    m = sort_median(v, n);
   free(v);
   return m;
 }
@@ -233,8 +240,7 @@ static int replicate_range(const su_sample_group_t *g, size_t *nrep, double *lo,
     for (size_t j = i; j < g->n; j++)
       if (g->replicate[j] == r)
         v[n++] = g->values[j];
-    qsort(v, n, sizeof(*v), cmp_double);
-    m = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    m = sort_median(v, n);
     if (!(m >= *lo))
       *lo = m;
     if (!(m <= *hi))

@@ -8,7 +8,7 @@ set -u
 
 # A run long enough to interrupt: 12 points of ~0.3 s each.
 "$SIZEUP" run -k stream_triad,stream_copy -t 1 -P compact -S 1M,2M,4M \
-  --precision fp64,fp32 --variants omp -b 0.3 --min-reps 3 --out r1 -q >r1.log 2>&1 &
+  --precision fp64,fp32 --variants omp -b 0.3 --min-reps 3 --rounds 1 --out r1 -q >r1.log 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   [ -s r1/summary.csv.part ] && [ "$(wc -l <r1/summary.csv.part)" -ge 3 ] && break
@@ -42,6 +42,31 @@ rc=$?
 check "resume after a crash exits 0 (rc=$rc)" test "$rc" -eq 0
 check "the cut point was measured again" grep -q "^1 configurations measured" r3.log
 check "still 12 points" test "$(($(wc -l <r1/summary.csv) - 1))" -eq 12
+
+# Ctrl-C during the second of three rounds: every point keeps the round it
+# had (rounds = 1), and resume leaves them; nothing measured is lost.
+"$SIZEUP" run -k stream_triad,stream_copy -t 1 -P compact -S 1M,2M,4M \
+  --precision fp64,fp32 --variants omp -b 0.1 --ci 0.0001 --max-reps 1000000 --rounds 3 --out r4 -q \
+  >r4.log 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+check "interrupted rounds exit 130 (rc=$rc)" test "$rc" -eq 130
+colof() { head -n 1 "$1" | tr , '\n' | grep -nx "$2" | cut -d: -f1; }
+rcol=$(colof r4/summary.csv rounds)
+kept=$(($(wc -l <r4/summary.csv) - 1))
+check "interrupted rounds: points kept" test "$kept" -ge 1
+check "interrupted rounds: fewer than 3 rounds for some" \
+  test "$(awk -F, -v c="$rcol" 'NR > 1 && $c < 3' r4/summary.csv | wc -l)" -ge 1
+check "interrupted rounds: the samples of every round written" \
+  test "$(awk -F, -v c="$rcol" 'NR > 1 { n += $c } END { print n }' r4/summary.csv)" -eq \
+       "$(awk -F, -v p="$(colof r4/samples.csv point)" -v r="$(colof r4/samples.csv round)" \
+          'NR > 1 { print $p "," $r }' r4/samples.csv | sort -u | wc -l)"
+"$SIZEUP" run --resume r4 >r5.log 2>&1
+check "resume after interrupted rounds exits 0" test $? -eq 0
+check "resume after interrupted rounds: all 12 points" test "$(($(wc -l <r4/summary.csv) - 1))" -eq 12
 
 expect_error "resume of a non-results directory" "cannot resume" "$SIZEUP" run --resume nowhere
 

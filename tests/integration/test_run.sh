@@ -67,6 +67,27 @@ if command -v python3 >/dev/null; then
   check "system.json is valid JSON" python3 -c "import json,sys; json.load(open('run1/system.json'))"
 fi
 
+# Rounds: every sample names its round, the summary the rounds pooled and
+# reps all of their samples; two-thread rows carry the threads' core-to-core
+# latency, one-thread rows none.
+"$SIZEUP" run -k stream_triad -t 1..max -P compact -S 1M --precision fp64 --variants omp \
+  --rounds 3 -b 0.01 --min-reps 3 --max-reps 20 --out rounds -q >rounds.log 2>&1
+check "--rounds 3 exits 0" test $? -eq 0
+col() { head -n 1 "$1" | tr , '\n' | grep -nx "$2" | cut -d: -f1; }
+sr=$(col rounds/summary.csv rounds)
+sc=$(col rounds/summary.csv c2c_ns)
+sreps=$(col rounds/summary.csv reps)
+check "summary rows pool 3 rounds" test "$(awk -F, -v c="$sr" 'NR > 1 && $c != 3' rounds/summary.csv | wc -l)" -eq 0
+check "samples of rounds 0, 1 and 2" test "$(awk -F, -v c="$(col rounds/samples.csv round)" 'NR > 1 { print $c }' rounds/samples.csv | sort -u | paste -sd, -)" = "0,1,2"
+check "reps counts every round's samples" test "$(awk -F, -v c="$sreps" 'NR == 2 { print $c }' rounds/summary.csv)" -eq "$(awk -F, 'NR > 1 && $8 == 1' rounds/samples.csv | wc -l)"
+check "one thread: no c2c latency" test -z "$(awk -F, -v c="$sc" 'NR > 1 && $8 == 1 { print $c }' rounds/summary.csv)"
+if [ "$(nproc)" -ge 2 ]; then
+  check "two threads: a c2c latency in ns" awk -F, -v c="$sc" \
+    'NR > 1 && $8 == 2 { n++; if (!($c > 1 && $c < 100000)) exit 1 } END { exit n != 1 }' rounds/summary.csv
+fi
+expect_error "--rounds 0 refused" "invalid value '0' for --rounds" \
+  "$SIZEUP" run -k stream_triad --rounds 0 --out rounds0 -q
+
 # The same out directory again is refused, and nothing is overwritten.
 before=$(md5sum run1/summary.csv)
 expect_error "existing results refused" "already holds results" \

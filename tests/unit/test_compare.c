@@ -18,6 +18,7 @@
 #include "sizeup/compare.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
+#include "sizeup/samples.h"
 #include "test.h"
 
 #define NCONF 20
@@ -224,6 +225,117 @@ static void test_noisy_and_few(void)
   su_cmp_side_fini(&n);
 }
 
+/* n samples of round r around m with cv 1%, at core-to-core latency c2c. */
+static void add_round(su_samples_t *s, const su_sample_key_t *k, unsigned r, double m,
+                      double c2c, size_t n)
+{
+  double v[64], lat[64];
+  unsigned rep[64];
+
+  for (size_t j = 0; j < n; j++) {
+    v[j] = m * exp(0.01 * rng_normal());
+    rep[j] = r;
+    lat[j] = c2c;
+  }
+  CHECK_EQ_INT(su_samples_add_tagged(s, k, "GB/s", v, rep, 0, lat, n), SU_OK);
+}
+
+/*
+ * The development VM's case: every round is tight, but the level moves
+ * between rounds.  A shift that the base's own rounds span is the machine's
+ * drift (noisy); a shift beyond every round is a change, rounds or not.
+ */
+static void test_rounds_drift(void)
+{
+  su_cmp_side_t b, n;
+  su_cmp_opts_t o;
+  su_cmp_t c;
+  su_sample_key_t k0 = conf_key(0), k1 = conf_key(2);
+
+  su_cmp_opts_default(&o);
+  o.threshold = 0.05;
+  rng_state = 21;
+  memset(&b, 0, sizeof(b));
+  memset(&n, 0, sizeof(n));
+  /* configuration 0: base rounds at 100, 99, 91; new rounds at 93, 92, 93:
+   * -6% by the medians, p tiny, pooled cv below 5%, yet the base itself sat
+   * below the new level once */
+  add_round(&b.ok, &k0, 0, 100, NAN, 20);
+  add_round(&b.ok, &k0, 1, 99, NAN, 20);
+  add_round(&b.ok, &k0, 2, 91, NAN, 20);
+  add_round(&n.ok, &k0, 0, 93, NAN, 20);
+  add_round(&n.ok, &k0, 1, 92, NAN, 20);
+  add_round(&n.ok, &k0, 2, 93, NAN, 20);
+  /* configuration 2: rounds at 100, 99, 101 against 85, 86, 85: regressed */
+  add_round(&b.ok, &k1, 0, 100, NAN, 20);
+  add_round(&b.ok, &k1, 1, 99, NAN, 20);
+  add_round(&b.ok, &k1, 2, 101, NAN, 20);
+  add_round(&n.ok, &k1, 0, 85, NAN, 20);
+  add_round(&n.ok, &k1, 1, 86, NAN, 20);
+  add_round(&n.ok, &k1, 2, 85, NAN, 20);
+  CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
+  CHECK_EQ_INT(c.nrows, 2);
+  CHECK_EQ_INT(c.rows[0].cls, SU_CMP_NOISY);
+  CHECK(strstr(c.rows[0].note, "replicates overlap") != NULL);
+  CHECK_EQ_INT(c.rows[0].base_reps, 3);
+  CHECK_EQ_INT(c.rows[0].new_reps, 3);
+  CHECK(c.rows[0].change < -0.05);     /* the medians alone would have gated it */
+  CHECK(c.rows[0].p_value < o.alpha);
+  CHECK_EQ_INT(c.rows[1].cls, SU_CMP_REGRESSED);
+  CHECK(c.rows[1].change < -0.10);
+  su_cmp_fini(&c);
+  su_cmp_side_fini(&b);
+  su_cmp_side_fini(&n);
+}
+
+/*
+ * Two vCPUs 50 ns apart stream at about half the rate of two 210 ns apart.
+ * A new run on the near placement is compared with the base's near rounds
+ * only: unchanged, though the pooled base median is far higher.  With no
+ * base round on its placement it is noisy.  Within one placement a real
+ * regression is still flagged.
+ */
+static void test_placement(void)
+{
+  su_cmp_side_t b, n;
+  su_cmp_opts_t o;
+  su_cmp_t c;
+  su_sample_key_t k0 = conf_key(1), k1 = conf_key(3), k2 = conf_key(5);
+
+  su_cmp_opts_default(&o);
+  rng_state = 33;
+  memset(&b, 0, sizeof(b));
+  memset(&n, 0, sizeof(n));
+  add_round(&b.ok, &k0, 0, 72, 210, 20);      /* far, far, near */
+  add_round(&b.ok, &k0, 1, 71, 205, 20);
+  add_round(&b.ok, &k0, 2, 39, 48, 20);
+  add_round(&n.ok, &k0, 0, 39.5, 52, 20);     /* near, near, near */
+  add_round(&n.ok, &k0, 1, 39, 45, 20);
+  add_round(&n.ok, &k0, 2, 38.5, 50, 20);
+  add_round(&b.ok, &k1, 0, 72, 210, 20);      /* far only, against near */
+  add_round(&b.ok, &k1, 1, 71, 205, 20);
+  add_round(&n.ok, &k1, 0, 39, 50, 20);
+  add_round(&n.ok, &k1, 1, 39, 50, 20);
+  add_round(&b.ok, &k2, 0, 72, 210, 20);      /* far against far, 20% slower */
+  add_round(&b.ok, &k2, 1, 73, 40, 20);       /* (and a near round, left out) */
+  add_round(&b.ok, &k2, 2, 71, 200, 20);
+  add_round(&n.ok, &k2, 0, 57, 205, 20);
+  add_round(&n.ok, &k2, 1, 58, 212, 20);
+  CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
+  CHECK_EQ_INT(c.nrows, 3);
+  CHECK_EQ_INT(c.rows[0].cls, SU_CMP_UNCHANGED);
+  CHECK_EQ_INT(c.rows[0].n_base, 20);         /* the near round only */
+  CHECK_NEAR(c.rows[0].base_c2c, 48, 0);
+  CHECK_EQ_INT(c.rows[1].cls, SU_CMP_NOISY);
+  CHECK(strstr(c.rows[1].note, "thread placement") != NULL);
+  CHECK_EQ_INT(c.rows[2].cls, SU_CMP_REGRESSED);
+  CHECK_EQ_INT(c.rows[2].n_base, 40);
+  CHECK_EQ_INT(c.rows[2].base_reps, 2);
+  su_cmp_fini(&c);
+  su_cmp_side_fini(&b);
+  su_cmp_side_fini(&n);
+}
+
 static void test_cliffs_delta(void)
 {
   su_cmp_side_t b, n;
@@ -358,6 +470,57 @@ static void test_junit_and_csv(void)
   su_cmp_side_fini(&n);
 }
 
+/* samples.csv with the round and c2c_ns columns, and bad cells in them. */
+static void test_samples_tags(void)
+{
+  static const char head[] =
+    "schema_version,run_id,kernel,variant,backend,device,precision,threads,ranks,nodes,"
+    "placement,cpuset,size_bytes,metric,unit,point,rep,inner,time_ns,device_ns,value,round,"
+    "c2c_ns\n";
+  char dir[] = "/tmp/sizeup-test-tags.XXXXXX", path[64];
+  su_samples_t s;
+  FILE *fp;
+
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(path, sizeof(path), "%s/samples.csv", dir);
+  CHECK((fp = fopen(path, "w")) != NULL);
+  if (!fp)
+    return;
+  fputs(head, fp);
+  fputs("1,r,stream_triad,omp,cpu,CPU,fp64,2,1,1,compact,\"0,1\",1024,bandwidth,GB/s,0,0,1,5,,"
+        "40.5,0,48.25\n", fp);
+  fputs("1,r,stream_triad,omp,cpu,CPU,fp64,2,1,1,compact,\"0,1\",1024,bandwidth,GB/s,0,1,1,5,,"
+        "72.5,1,205\n", fp);
+  fputs("1,r,stream_triad,omp,cpu,CPU,fp64,1,1,1,compact,0,1024,bandwidth,GB/s,1,0,1,5,,"
+        "36,1,\n", fp);
+  fclose(fp);
+  CHECK_EQ_INT(su_samples_load(dir, &s), SU_OK);
+  CHECK_EQ_INT(s.n, 2);
+  if (s.n == 2) {
+    CHECK_EQ_INT(s.g[0].n, 2);
+    CHECK_EQ_INT(s.g[0].replicate[0], 0);
+    CHECK_EQ_INT(s.g[0].replicate[1], 1);
+    CHECK_NEAR(s.g[0].c2c_ns[0], 48.25, 0);
+    CHECK_NEAR(s.g[0].c2c_ns[1], 205, 0);
+    CHECK_EQ_INT(s.g[1].replicate[0], 1);
+    CHECK(isnan(s.g[1].c2c_ns[0]));         /* one thread: not measured */
+  }
+  su_samples_fini(&s);
+
+  CHECK((fp = fopen(path, "w")) != NULL);
+  if (!fp)
+    return;
+  fputs(head, fp);
+  fputs("1,r,stream_triad,omp,cpu,CPU,fp64,2,1,1,compact,0,1024,bandwidth,GB/s,0,0,1,5,,"
+        "40.5,0,-3\n", fp);
+  fclose(fp);
+  CHECK_EQ_INT(su_samples_load(dir, &s), SU_EINVAL);
+  CHECK(strstr(su_errmsg(), "c2c_ns") != NULL);
+  CHECK(strstr(su_errmsg(), "line 2") != NULL);
+  remove(path);
+  remove(dir);
+}
+
 static void test_side_load(void)
 {
   su_cmp_side_t b, n;
@@ -374,6 +537,9 @@ static void test_side_load(void)
   CHECK(b.ok.n >= 4);
   for (size_t i = 0; i < b.ok.n; i++)
     CHECK(b.ok.g[i].n >= 10);
+  /* files without the round and c2c_ns columns: one replicate, no latency */
+  CHECK_EQ_INT(b.ok.g[0].replicate[0], 0);
+  CHECK(isnan(b.ok.g[0].c2c_ns[0]));
   CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
   CHECK_EQ_INT(c.count[SU_CMP_REGRESSED], 1);
   for (size_t i = 0; i < c.nrows; i++)
@@ -394,9 +560,12 @@ int main(void)
   SU_TEST_RUN(test_improved);
   SU_TEST_RUN(test_identical);
   SU_TEST_RUN(test_noisy_and_few);
+  SU_TEST_RUN(test_rounds_drift);
+  SU_TEST_RUN(test_placement);
   SU_TEST_RUN(test_cliffs_delta);
   SU_TEST_RUN(test_missing_new_failed);
   SU_TEST_RUN(test_junit_and_csv);
+  SU_TEST_RUN(test_samples_tags);
   SU_TEST_RUN(test_side_load);
   return SU_TEST_REPORT();
 }

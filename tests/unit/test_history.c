@@ -145,6 +145,8 @@ static void test_add_list_check_plot(void)
   CHECK_EQ_INT(su_cmp_run(&base, &cur, &o, &c), SU_OK);
   CHECK_EQ_INT(c.count[SU_CMP_REGRESSED], 1);
   CHECK_EQ_INT(c.count[SU_CMP_UNCHANGED], 2);
+  if (c.nrows)
+    CHECK_EQ_INT(c.rows[0].base_reps, 2);        /* each pooled run is a replicate */
   su_cmp_fini(&c);
   su_cmp_side_fini(&base);
   su_cmp_side_fini(&cur);
@@ -264,6 +266,55 @@ static void test_concurrent_adds(void)
   CHECK_EQ_INT(count_runs(path_of("fresh.db"), NULL), 4);
 }
 
+/* A database of schema 1 (samples without round and c2c) is upgraded when
+ * opened, keeps its runs, and gates as before. */
+static void test_upgrade_v1(void)
+{
+  su_history_t *h;
+  su_cmp_side_t base, cur;
+  su_cmp_opts_t o;
+  su_cmp_t c;
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  size_t nruns;
+  int added, ver = -1;
+  const char *path = path_of("v1.db");
+
+  write_run("u1", "run-u1", "node1", 1.0);
+  write_run("u2", "run-u2", "node1", 0.85);
+  CHECK_EQ_INT(su_history_open(path, 1, &h), SU_OK);
+  CHECK_EQ_INT(su_history_add(h, path_of("u1"), &added), SU_OK);
+  su_history_close(h);
+  CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+  CHECK_EQ_INT(sqlite3_exec(db, "ALTER TABLE samples DROP COLUMN round;"
+                                "ALTER TABLE samples DROP COLUMN c2c;"
+                                "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+
+  CHECK_EQ_INT(count_runs(path, "run-u1"), 1);      /* a reader upgrades it */
+  CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      ver = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  CHECK_EQ_INT(ver, SU_HISTORY_SCHEMA_VERSION);
+  CHECK_EQ_INT(sqlite3_exec(db, "SELECT round, c2c FROM samples LIMIT 1", NULL, NULL, NULL),
+               SQLITE_OK);
+  sqlite3_close(db);
+
+  su_cmp_opts_default(&o);
+  CHECK_EQ_INT(su_history_open(path, 0, &h), SU_OK);
+  CHECK_EQ_INT(su_history_baseline(h, path_of("u2"), 10, &base, &cur, &nruns), SU_OK);
+  CHECK_EQ_INT(nruns, 1);
+  CHECK_EQ_INT(su_cmp_run(&base, &cur, &o, &c), SU_OK);
+  CHECK_EQ_INT(c.count[SU_CMP_REGRESSED], 1);
+  su_cmp_fini(&c);
+  su_cmp_side_fini(&base);
+  su_cmp_side_fini(&cur);
+  su_history_close(h);
+}
+
 static void test_foreign_files(void)
 {
   su_history_t *h = NULL;
@@ -310,6 +361,7 @@ int main(void)
   SU_TEST_RUN(test_kill_mid_insert);
   SU_TEST_RUN(test_concurrent_adds);
   SU_TEST_RUN(test_foreign_files);
+  SU_TEST_RUN(test_upgrade_v1);
   rc = SU_TEST_REPORT();
   if (rc == 0) {
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
