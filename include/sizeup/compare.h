@@ -17,8 +17,10 @@
  *              host placed them differently), or the replicates (rounds of a
  *              run, runs of a history) of the two sides overlap
  *   regressed  p < alpha, the median is worse by more than threshold, the
- *              two CIs of the median do not overlap, and every replicate of
- *              new is worse than every replicate of the base; or the
+ *              two CIs of the median do not overlap, and, when both sides
+ *              have two replicates or more, Welch's t-test on the replicate
+ *              medians gives p < alpha too and every replicate of new is
+ *              worse than every replicate of the base; or the
  *              configuration was ok in the base and failed (failed_verify,
  *              error) in new
  *   improved   the same conditions in the better direction
@@ -77,9 +79,10 @@ typedef struct su_cmp_row {
   double base_cv, new_cv;
   double p_value;          /* Mann-Whitney U, two-sided; NaN when not tested */
   size_t base_reps, new_reps;      /* replicates (rounds, runs) with samples */
+  double p_replicates;     /* Welch's t on the replicates' medians; NaN: < 2 a side */
   double base_c2c, new_c2c;        /* median core-to-core latency, ns; NaN: none */
   double cliffs_delta;     /* P(new better) - P(new worse) over all pairs, in [-1, 1] */
-  char note[96];           /* why a row is noisy/regressed without a test; "" */
+  char note[160];           /* why a row is noisy/regressed without a test; "" */
 } su_cmp_row_t;
 
 typedef struct su_cmp {

@@ -52,4 +52,19 @@ double su_stats_ci_rel(const su_stats_t *s);
 int su_stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
                           double *u, double *p);
 
+/*
+ * Welch's unequal-variance t-test, two-sided: *t = (mean b - mean a) / se,
+ * *p from Student's t with the Welch-Satterthwaite degrees of freedom.  For
+ * few replicates (the medians of a run's rounds), where a rank test cannot
+ * reach small p-values at all (3 against 3: p >= 0.1).  When both sides have
+ * no spread, *p is 0 if the means differ and 1 if not.  SU_EINVAL with fewer
+ * than 2 values on a side or a value that is not finite.
+ */
+int su_stats_welch(const double *a, size_t na, const double *b, size_t nb, double *t,
+                   double *p);
+
+/* The regularized incomplete beta function I_x(a, b), for a, b > 0 and x in
+ * [0, 1]; NaN outside.  Relative accuracy about 1e-12. */
+double su_stats_ibeta(double a, double b, double x);
+
 #endif /* SIZEUP_STATS_H */

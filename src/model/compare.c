@@ -212,44 +212,54 @@ static int same_placement(double a, double b, double ratio)
 }
 
 /*
- * The medians of a group's replicates: *nrep of them, the smallest in *lo and
- * the largest in *hi.  SU_OK or SU_ENOMEM.
+ * The medians of a group's replicates, in order of first appearance, into
+ * *med (malloc'd, the caller frees; NULL when the group is empty) and *nrep.
+ * SU_OK or SU_ENOMEM.
  */
-static int replicate_range(const su_sample_group_t *g, size_t *nrep, double *lo, double *hi)
+static int replicate_medians(const su_sample_group_t *g, double **med, size_t *nrep)
 {
   double *v = g->n ? malloc(g->n * sizeof(*v)) : NULL;
   unsigned *seen = g->n ? malloc(g->n * sizeof(*seen)) : NULL;
+  double *m = g->n ? malloc(g->n * sizeof(*m)) : NULL;
   size_t ns = 0;
 
+  *med = NULL;
   *nrep = 0;
-  *lo = *hi = NAN;
-  if (g->n && (!v || !seen)) {
+  if (g->n && (!v || !seen || !m)) {
     free(v);
     free(seen);
+    free(m);
     return su_errorf(SU_ENOMEM, "cannot compare");
   }
   for (size_t i = 0; i < g->n; i++) {
     unsigned r = g->replicate[i];
     size_t k, n = 0;
-    double m;
     for (k = 0; k < ns && seen[k] != r; k++)
       ;
     if (k < ns)
       continue;             /* counted already */
-    seen[ns++] = r;
     for (size_t j = i; j < g->n; j++)
       if (g->replicate[j] == r)
         v[n++] = g->values[j];
-    m = sort_median(v, n);
-    if (!(m >= *lo))
-      *lo = m;
-    if (!(m <= *hi))
-      *hi = m;
+    seen[ns] = r;
+    m[ns++] = sort_median(v, n);
   }
-  *nrep = ns;
   free(v);
   free(seen);
+  *med = m;
+  *nrep = ns;
   return SU_OK;
+}
+
+static void range_of(const double *x, size_t n, double *lo, double *hi)
+{
+  *lo = *hi = NAN;
+  for (size_t i = 0; i < n; i++) {
+    if (!(x[i] >= *lo))
+      *lo = x[i];
+    if (!(x[i] <= *hi))
+      *hi = x[i];
+  }
 }
 
 /*
@@ -293,13 +303,13 @@ static void row_init(su_cmp_row_t *w, const su_sample_key_t *k, const char *unit
   w->base_median = w->new_median = w->ratio = w->change = NAN;
   w->base_ci_lo = w->base_ci_hi = w->new_ci_lo = w->new_ci_hi = NAN;
   w->base_cv = w->new_cv = w->p_value = w->cliffs_delta = NAN;
-  w->base_c2c = w->new_c2c = NAN;
+  w->base_c2c = w->new_c2c = w->p_replicates = NAN;
 }
 
 static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample_group_t *n,
                     const su_cmp_opts_t *o)
 {
-  double u, blo, bhi, nlo, nhi;
+  double u, t, blo, bhi, nlo, nhi, *bmed = NULL, *nmed = NULL;
   int err, sig, sep;
 
   w->n_base = b->n;
@@ -310,43 +320,57 @@ static int classify(su_cmp_row_t *w, const su_sample_group_t *b, const su_sample
     w->ratio = w->new_median / w->base_median;
     w->change = (w->ratio - 1) * w->direction;
   }
-  if ((err = replicate_range(b, &w->base_reps, &blo, &bhi)) ||
-      (err = replicate_range(n, &w->new_reps, &nlo, &nhi)))
-    return err;
+  if ((err = replicate_medians(b, &bmed, &w->base_reps)) ||
+      (err = replicate_medians(n, &nmed, &w->new_reps)))
+    goto out;
+  range_of(bmed, w->base_reps, &blo, &bhi);
+  range_of(nmed, w->new_reps, &nlo, &nhi);
+  if (w->base_reps >= 2 && w->new_reps >= 2 &&
+      (err = su_stats_welch(bmed, w->base_reps, nmed, w->new_reps, &t, &w->p_replicates)))
+    goto out;
   if (b->n < o->min_samples || n->n < o->min_samples) {
     w->cls = SU_CMP_NOISY;
     snprintf(w->note, sizeof(w->note), "too few samples to test (%zu and %zu, need %zu)",
              b->n, n->n, o->min_samples);
-    return SU_OK;
+    goto out;
   }
   if ((err = su_stats_mann_whitney(b->values, b->n, n->values, n->n, &u, &w->p_value)))
-    return err;
+    goto out;
   if ((err = cliffs_delta(b->values, b->n, n->values, n->n, &w->cliffs_delta)))
-    return err;
+    goto out;
   w->cliffs_delta *= w->direction;
   if (!(w->base_cv <= o->threshold) || !(w->new_cv <= o->threshold)) {
     w->cls = SU_CMP_NOISY;
     snprintf(w->note, sizeof(w->note), "cv above %.3g%% (%.3g%% and %.3g%%)",
              100 * o->threshold, 100 * w->base_cv, 100 * w->new_cv);
-    return SU_OK;
+    goto out;
   }
   sig = w->p_value < o->alpha;
   sep = w->base_ci_hi < w->new_ci_lo || w->new_ci_hi < w->base_ci_lo;
   if (!(sig && sep && fabs(w->change) > o->threshold)) {
     w->cls = SU_CMP_UNCHANGED;
-    return SU_OK;
+    goto out;
   }
   /* A change, unless the replicates say it is the machine's drift: the
    * samples of a round share one moment of the machine, so only rounds (or
    * runs) that do not overlap show a change beyond it. */
+  if (!(w->p_replicates < o->alpha) && w->base_reps >= 2 && w->new_reps >= 2) {
+    w->cls = SU_CMP_NOISY;
+    snprintf(w->note, sizeof(w->note), "replicates do not confirm it (Welch p = %.2g on %zu "
+             "and %zu replicate medians)", w->p_replicates, w->base_reps, w->new_reps);
+    goto out;
+  }
   if ((w->base_reps > 1 || w->new_reps > 1) && !(nhi < blo || bhi < nlo)) {
     w->cls = SU_CMP_NOISY;
     snprintf(w->note, sizeof(w->note), "replicates overlap (%zu from %.4g to %.4g, %zu from "
              "%.4g to %.4g)", w->base_reps, blo, bhi, w->new_reps, nlo, nhi);
-    return SU_OK;
+    goto out;
   }
   w->cls = w->change < 0 ? SU_CMP_REGRESSED : SU_CMP_IMPROVED;
-  return SU_OK;
+out:
+  free(bmed);
+  free(nmed);
+  return err;
 }
 
 int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp_opts_t *o,
@@ -543,8 +567,8 @@ static const char *const su_cmp_csv_cols[] = {
   "ranks", "nodes", "placement", "size_bytes", "metric", "unit", "direction", "class",
   "base_n", "new_n", "base_median", "new_median", "ratio", "change", "base_ci95_lo",
   "base_ci95_hi", "new_ci95_lo", "new_ci95_hi", "base_cv", "new_cv", "p_value",
-  "cliffs_delta", "threshold", "alpha", "base_replicates", "new_replicates", "base_c2c_ns",
-  "new_c2c_ns", "note",
+  "cliffs_delta", "threshold", "alpha", "base_replicates", "new_replicates", "p_replicates",
+  "base_c2c_ns", "new_c2c_ns", "note",
 };
 
 int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
@@ -592,6 +616,7 @@ int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
     su_csv_put_double(&w, c->opts.alpha);
     su_csv_put_u64(&w, r->base_reps);
     su_csv_put_u64(&w, r->new_reps);
+    su_csv_put_double(&w, r->p_replicates);
     su_csv_put_double(&w, r->base_c2c);
     su_csv_put_double(&w, r->new_c2c);
     su_csv_put_str(&w, r->note);

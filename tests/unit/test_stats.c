@@ -254,6 +254,45 @@ static void test_mann_whitney_bad(void)
   CHECK_NEAR(p, 7, 0);
 }
 
+/* Reference values: closed forms, and Student's t tables. */
+static void test_ibeta_welch(void)
+{
+  double t, p;
+
+  /* I_x(1, 1) = x; I_x(a, 1) = x^a; I_0.5(a, a) = 0.5 */
+  CHECK_NEAR(su_stats_ibeta(1, 1, 0.3), 0.3, 1e-12);
+  CHECK_NEAR(su_stats_ibeta(3, 1, 0.7), 0.343, 1e-12);
+  CHECK_NEAR(su_stats_ibeta(4.5, 4.5, 0.5), 0.5, 1e-12);
+  CHECK_NEAR(su_stats_ibeta(2, 3, 0.5), 0.6875, 1e-12);   /* 11/16 */
+  CHECK(isnan(su_stats_ibeta(0, 1, 0.5)));
+  CHECK(isnan(su_stats_ibeta(1, 1, 1.5)));
+
+  /* {1,2,3} against {4,5,6}: t = 3 / sqrt(2/3), df = 4; the closed form of
+   * the t distribution with 4 degrees of freedom gives p = 0.021311641 */
+  double a[] = {1, 2, 3}, b[] = {4, 5, 6};
+  CHECK_EQ_INT(su_stats_welch(a, 3, b, 3, &t, &p), SU_OK);
+  CHECK_NEAR(t, 3.674234614, 1e-8);
+  CHECK_NEAR(p, 0.021311641, 1e-8);
+  CHECK_EQ_INT(su_stats_welch(b, 3, a, 3, &t, &p), SU_OK);
+  CHECK(t < 0);
+  CHECK_NEAR(p, 0.021311641, 1e-8);
+  /* the 97.5% quantile of t with 10 df is 2.228138852: p = 0.05.  Two sides
+   * of 6 with equal variance s^2 give df = 10 and t = d / (s sqrt(1/3)). */
+  double c[] = {-1, 1, -1, 1, -1, 1}, e[6];
+  double sd = sqrt(6.0 / 5.0), d = 2.228138852 * sd * sqrt(1.0 / 3.0);
+  for (int i = 0; i < 6; i++)
+    e[i] = c[i] + d;
+  CHECK_EQ_INT(su_stats_welch(c, 6, e, 6, &t, &p), SU_OK);
+  CHECK_NEAR(p, 0.05, 1e-8);
+  /* no spread */
+  double f[] = {2, 2}, g[] = {3, 3};
+  CHECK_EQ_INT(su_stats_welch(f, 2, g, 2, &t, &p), SU_OK);
+  CHECK_NEAR(p, 0, 0);
+  CHECK_EQ_INT(su_stats_welch(f, 2, f, 2, &t, &p), SU_OK);
+  CHECK_NEAR(p, 1, 0);
+  CHECK_EQ_INT(su_stats_welch(f, 1, g, 2, &t, &p), SU_EINVAL);
+}
+
 int main(void)
 {
   SU_TEST_RUN(test_odd_even);
@@ -267,5 +306,6 @@ int main(void)
   SU_TEST_RUN(test_mann_whitney);
   SU_TEST_RUN(test_mann_whitney_ties);
   SU_TEST_RUN(test_mann_whitney_bad);
+  SU_TEST_RUN(test_ibeta_welch);
   return SU_TEST_REPORT();
 }
