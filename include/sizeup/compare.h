@@ -26,10 +26,11 @@
  *   improved   the same conditions in the better direction
  *   unchanged  anything else
  *
- * When the new side's samples carry a core-to-core latency, only the base
- * samples taken with a latency within 1.5x of it are compared (like with
- * like: a pooled history holds both placements of a cloud VM's vCPUs); with
- * fewer than min_samples of those the configuration is noisy.
+ * When both sides' samples carry a core-to-core latency, only the samples
+ * of one thread placement are compared: the placement (latencies within
+ * 1.5x of each other) that both sides measured most.  Like with like, since
+ * a cloud VM's vCPUs move between placements within a run and between runs;
+ * with fewer than min_samples of it on a side the configuration is noisy.
  *   missing    in the base only (or unsupported/skipped in new)
  *   new        in new only
  *

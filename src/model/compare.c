@@ -262,36 +262,109 @@ static void range_of(const double *x, size_t n, double *lo, double *hi)
   }
 }
 
-/*
- * The base samples taken with the new side's thread placement, a c2c latency
- * within the ratio of new_c2c: *filtered is set and *out holds them (its
- * arrays are the caller's to free) when both sides have latencies; else
- * *filtered is 0 and *out is untouched.  SU_OK or SU_ENOMEM.
- */
-static int like_placement(const su_sample_group_t *b, double new_c2c, double ratio,
-                          su_sample_group_t *out, int *filtered)
+/* The distinct finite c2c latencies of a group (one per replicate, as
+ * the runner records them), into *out (malloc'd) and *n. */
+static int distinct_c2c(const su_sample_group_t *g, double **out, size_t *n)
 {
-  *filtered = 0;
-  if (!isfinite(new_c2c) || !isfinite(group_c2c(b)))
-    return SU_OK;
+  double *d = g->n ? malloc(g->n * sizeof(*d)) : NULL;
+
+  *out = NULL;
+  *n = 0;
+  if (g->n && !d)
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  for (size_t i = 0; i < g->n; i++) {
+    size_t k;
+    if (!isfinite(g->c2c_ns[i]))
+      continue;
+    for (k = 0; k < *n && d[k] != g->c2c_ns[i]; k++)
+      ;
+    if (k == *n)
+      d[(*n)++] = g->c2c_ns[i];
+  }
+  *out = d;
+  return SU_OK;
+}
+
+/* How many samples of g were taken near latency c (within the ratio). */
+static size_t count_near(const su_sample_group_t *g, double c, double ratio)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < g->n; i++)
+    k += isfinite(g->c2c_ns[i]) && same_placement(g->c2c_ns[i], c, ratio);
+  return k;
+}
+
+/* Copies the samples of g taken near latency c into *out. */
+static int keep_near(const su_sample_group_t *g, double c, double ratio, su_sample_group_t *out)
+{
   memset(out, 0, sizeof(*out));
-  out->key = b->key;
-  out->unit = b->unit;
-  if (!(out->values = malloc(b->n * sizeof(double))) ||
-      !(out->replicate = malloc(b->n * sizeof(unsigned))) ||
-      !(out->c2c_ns = malloc(b->n * sizeof(double)))) {
+  out->key = g->key;
+  out->unit = g->unit;
+  if (!(out->values = malloc((g->n ? g->n : 1) * sizeof(double))) ||
+      !(out->replicate = malloc((g->n ? g->n : 1) * sizeof(unsigned))) ||
+      !(out->c2c_ns = malloc((g->n ? g->n : 1) * sizeof(double)))) {
     free(out->values);
     free(out->replicate);
     return su_errorf(SU_ENOMEM, "cannot compare");
   }
-  for (size_t i = 0; i < b->n; i++)
-    if (same_placement(b->c2c_ns[i], new_c2c, ratio)) {
-      out->values[out->n] = b->values[i];
-      out->replicate[out->n] = b->replicate[i];
-      out->c2c_ns[out->n++] = b->c2c_ns[i];
+  for (size_t i = 0; i < g->n; i++)
+    if (isfinite(g->c2c_ns[i]) && same_placement(g->c2c_ns[i], c, ratio)) {
+      out->values[out->n] = g->values[i];
+      out->replicate[out->n] = g->replicate[i];
+      out->c2c_ns[out->n++] = g->c2c_ns[i];
     }
-  *filtered = 1;
   return SU_OK;
+}
+
+static void group_release(su_sample_group_t *g)
+{
+  free(g->values);
+  free(g->replicate);
+  free(g->c2c_ns);
+}
+
+/*
+ * Like with like: when both sides carry c2c latencies, the thread placement
+ * to compare in is the one both sides measured most (the latency c among
+ * either side's that maximises the smaller of the two sides' sample counts
+ * within the ratio of c); *filtered is set and *bo, *no hold each side's
+ * samples of that placement (their arrays are the caller's: group_release).
+ * Else *filtered is 0 and the outputs are untouched.  SU_OK or SU_ENOMEM.
+ */
+static int like_placement(const su_sample_group_t *b, const su_sample_group_t *n,
+                          double ratio, su_sample_group_t *bo, su_sample_group_t *no,
+                          int *filtered)
+{
+  double *db = NULL, *dn = NULL, best_c = NAN;
+  size_t nb = 0, nn = 0, best = 0;
+  int err;
+
+  *filtered = 0;
+  if ((err = distinct_c2c(b, &db, &nb)) || (err = distinct_c2c(n, &dn, &nn)))
+    goto out;
+  if (!nb || !nn)
+    goto out;
+  for (size_t i = 0; i < nb + nn; i++) {
+    double c = i < nb ? db[i] : dn[i - nb];
+    size_t kb = count_near(b, c, ratio), kn = count_near(n, c, ratio);
+    size_t k = kb < kn ? kb : kn;
+    if (k > best || !isfinite(best_c)) {
+      best = k;
+      best_c = c;
+    }
+  }
+  if ((err = keep_near(b, best_c, ratio, bo)))
+    goto out;
+  if ((err = keep_near(n, best_c, ratio, no))) {
+    group_release(bo);
+    goto out;
+  }
+  *filtered = 1;
+out:
+  free(db);
+  free(dn);
+  return err;
 }
 
 static void row_init(su_cmp_row_t *w, const su_sample_key_t *k, const char *unit)
@@ -397,27 +470,29 @@ int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp
     su_cmp_row_t *w = &c.rows[c.nrows++];
     row_init(w, &b->key, b->unit);
     if (n) {
-      su_sample_group_t like;
+      su_sample_group_t bl, nl;
       int filtered;
       w->base_c2c = group_c2c(b);
       w->new_c2c = group_c2c(n);
-      if ((err = like_placement(b, w->new_c2c, o->c2c_ratio, &like, &filtered)))
+      if ((err = like_placement(b, n, o->c2c_ratio, &bl, &nl, &filtered)))
         goto out;
-      if (filtered && like.n < o->min_samples) {
+      if (filtered && (bl.n < o->min_samples || nl.n < o->min_samples)) {
         w->cls = SU_CMP_NOISY;
         w->n_base = b->n;
         w->n_new = n->n;
-        snprintf(w->note, sizeof(w->note), "no base samples with the new thread placement "
-                 "(core-to-core %.0f ns; base %.0f ns)", w->new_c2c, w->base_c2c);
+        snprintf(w->note, sizeof(w->note), "too few samples in a thread placement both sides "
+                 "measured (core-to-core %.0f ns in base, %.0f ns in new)", w->base_c2c,
+                 w->new_c2c);
       } else {
-        if (filtered)
-          w->base_c2c = group_c2c(&like);
-        err = classify(w, filtered ? &like : b, n, o);
+        if (filtered) {
+          w->base_c2c = group_c2c(&bl);
+          w->new_c2c = group_c2c(&nl);
+        }
+        err = filtered ? classify(w, &bl, &nl, o) : classify(w, b, n, o);
       }
       if (filtered) {
-        free(like.values);
-        free(like.replicate);
-        free(like.c2c_ns);
+        group_release(&bl);
+        group_release(&nl);
       }
       if (err)
         goto out;

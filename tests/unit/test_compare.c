@@ -300,7 +300,7 @@ static void test_placement(void)
   su_cmp_side_t b, n;
   su_cmp_opts_t o;
   su_cmp_t c;
-  su_sample_key_t k0 = conf_key(1), k1 = conf_key(3), k2 = conf_key(5);
+  su_sample_key_t k0 = conf_key(1), k1 = conf_key(3), k2 = conf_key(5), k3 = conf_key(7);
 
   su_cmp_opts_default(&o);
   rng_state = 33;
@@ -321,8 +321,16 @@ static void test_placement(void)
   add_round(&b.ok, &k2, 2, 71, 200, 20);
   add_round(&n.ok, &k2, 0, 57, 205, 20);
   add_round(&n.ok, &k2, 1, 58, 212, 20);
+  add_round(&b.ok, &k3, 0, 39, 45, 20);       /* both sides move: near, far, far */
+  add_round(&b.ok, &k3, 1, 72, 205, 20);
+  add_round(&b.ok, &k3, 2, 71, 198, 20);
+  add_round(&n.ok, &k3, 0, 72, 210, 20);      /* against far, near, near */
+  add_round(&n.ok, &k3, 1, 39.5, 40, 20);
+  add_round(&n.ok, &k3, 2, 38.5, 52, 20);
   CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
-  CHECK_EQ_INT(c.nrows, 3);
+  CHECK_EQ_INT(c.nrows, 4);
+  CHECK_EQ_INT(c.rows[3].cls, SU_CMP_UNCHANGED);   /* pooled: a 45% "regression" */
+  CHECK_EQ_INT(c.rows[3].n_base + c.rows[3].n_new, 60);   /* one placement: 20 + 40 */
   CHECK_EQ_INT(c.rows[0].cls, SU_CMP_UNCHANGED);
   CHECK_EQ_INT(c.rows[0].n_base, 20);         /* the near round only */
   CHECK_NEAR(c.rows[0].base_c2c, 48, 0);
