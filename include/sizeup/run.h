@@ -190,11 +190,19 @@ typedef struct su_run_meta {
  * Creates results directory `dir` (parents too) and its .part files, or with
  * `resume` reopens it, dropping rows of unfinished points; *done (owned by
  * the sink) flags, per point index < nplan, the points already recorded.
+ * With `rounds` > 1, a point recorded ok with fewer rounds (an interrupted
+ * run) is not done: su_sink_partial gives its rounds on disk and
+ * su_sink_take_carry its samples, so that the run can measure the rounds
+ * left and write the point again; close then keeps only its last rows.
  * SU_EIO with context when the directory cannot be created or written, or
  * (without resume) already holds results.
  */
-int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out);
+int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_sink_t **out);
 const unsigned char *su_sink_done(const su_sink_t *r);
+const unsigned *su_sink_partial(const su_sink_t *r);
+/* Moves the samples read back of a partial point into *out (rounds, per
+ * sample arrays; no rows); an empty result for any other point. */
+void su_sink_take_carry(su_sink_t *r, size_t point, su_point_result_t *out);
 /* Writes system.json atomically (temp file + rename). */
 int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
                             const su_run_meta_t *meta, int complete);

@@ -432,6 +432,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   char *mpi_json = NULL;
   unsigned char *rank_done = NULL;
   su_point_result_t *acc = NULL;
+  unsigned *start = NULL;
   int writer = 1;
 
   memset(&plan, 0, sizeof(plan));
@@ -515,7 +516,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     goto fail;
   su_run_meta_t meta = {run_id, neff, eff, a->labels, a->nlabels, profile, &mo, mpi_json};
   if (writer) {
-    if (!(err = su_sink_open(outdir, a->resume != NULL, plan.n, &res)) && !a->resume)
+    if (!(err = su_sink_open(outdir, a->resume != NULL, plan.n, mo.rounds, &res)) && !a->resume)
       err = write_run_args(outdir, neff, eff);
     if (!err)
       err = su_sink_write_system(res, topo, &plan, &meta, 0);
@@ -530,6 +531,14 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     if (!(err = coll->agree(coll, err, why, sizeof(why))))
       err = coll->bcast(coll, rank_done, plan.n);
   }
+  /* Rounds already on disk per point (a resumed multi-round run), the same
+   * on every rank. */
+  if (!err && !(start = calloc(plan.n ? plan.n : 1, sizeof(*start))))
+    err = su_errorf(SU_ENOMEM, "out of memory");
+  if (!err && writer)
+    memcpy(start, su_sink_partial(res), plan.n * sizeof(*start));
+  if (!err && coll)
+    err = coll->bcast(coll, start, plan.n * sizeof(*start));
   if (err)
     goto fail;
 
@@ -551,6 +560,9 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     err = su_errorf(SU_ENOMEM, "out of memory");
     goto fail;
   }
+  for (size_t i = 0; writer && i < plan.n; i++)
+    if (start[i])
+      su_sink_take_carry(res, i, &acc[i]);   /* the samples of its first rounds */
   t0 = su_time_ns();
   for (unsigned r = 0; r < mo.rounds && !interrupted; r++) {
     for (size_t i = 0; i < plan.n; i++) {
@@ -558,7 +570,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
       const su_point_t *pt = &plan.points[i];
       int last;
 
-      if (done[i] || (r > 0 && acc[i].nrows == 0))
+      if (done[i] || r < start[i] || (r > start[i] && acc[i].nrows == 0))
         continue;           /* finished (resume, or not ok in an earlier round) */
       if (tty)
         progress(pt, r, mo.rounds, i, plan.n, (double)(su_time_ns() - t0) * 1e-9, steps);
@@ -659,6 +671,7 @@ out:
   su_suite_fini(&suite);
   free(mpi_json);
   free(rank_done);
+  free(start);
   for (size_t i = 0; acc && i < plan.n; i++)
     su_point_result_fini(&acc[i]);
   free(acc);

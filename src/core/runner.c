@@ -504,12 +504,22 @@ int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned
   size_t n;
   int err = SU_OK;
 
-  if (acc->nrows == 0) {               /* the first round */
+  if (acc->nrows == 0 && acc->nsamples == 0) {   /* the first round */
     *acc = *r;
     memset(r, 0, sizeof(*r));
     for (size_t i = 0; i < acc->nsamples; i++)
       acc->round[i] = round;
     return SU_OK;
+  }
+  if (acc->nrows == 0) {
+    /* Samples of earlier rounds read back by --resume, without rows: the
+     * rows (and derived figures) are this round's, recomputed below. */
+    memcpy(acc->rows, r->rows, sizeof(acc->rows));
+    acc->nrows = r->nrows;
+    acc->work = r->work;
+    acc->device_timer = r->device_timer;
+    acc->ranks = r->ranks;
+    acc->nodes = r->nodes;
   }
   if (r->rows[0].status != SU_STATUS_OK || acc->rows[0].status != SU_STATUS_OK) {
     if (r->rows[0].status != SU_STATUS_OK) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,13 @@ struct su_sink {
   FILE *summary, *samples;
   unsigned char *done;
   size_t nplan;
+  /* --resume of a run of several rounds: per point, the rounds already on
+   * disk of a point that has fewer than asked (0 otherwise), and their
+   * samples read back; `dedupe` when such a point may be written again, so
+   * that close keeps only its last rows. */
+  unsigned *partial;
+  su_point_result_t *carry;
+  int dedupe;
 };
 
 /* The key columns shared by both files (docs/csv-schema.md, columns 1-13). */
@@ -159,13 +167,240 @@ static int reopen_part(const char *dir, const char *name, char *part, size_t len
   return SU_OK;
 }
 
-int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out)
+static void free_carry(su_sink_t *r)
+{
+  for (size_t i = 0; r->carry && i < r->nplan; i++)
+    su_point_result_fini(&r->carry[i]);
+  free(r->carry);
+  free(r->partial);
+  r->carry = NULL;
+  r->partial = NULL;
+}
+
+/* Index of column `name` in a header row, or -1. */
+static int find_col(char **f, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(f[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static int parse_u64(const char *c, uint64_t *v)
+{
+  char *end;
+
+  if (!*c)
+    return -1;
+  errno = 0;
+  *v = strtoull(c, &end, 10);
+  return *end || errno ? -1 : 0;
+}
+
+/*
+ * Finds the points of summary.csv.part that are ok with fewer rounds than
+ * asked: r->partial[pt] = their rounds, and they are no longer done.
+ */
+static int scan_partial(su_sink_t *r, const char *part, unsigned rounds)
+{
+  FILE *in = fopen(part, "r");
+  su_csv_reader_t rd;
+  char **f;
+  size_t n;
+  int rc, cp = -1, cr = -1, cs = -1;
+
+  if (!in)
+    return su_errorf(SU_EIO, "cannot open '%s': %s", part, strerror(errno));
+  su_csv_reader_init(&rd, in);
+  if ((rc = su_csv_read(&rd, &f, &n)) == 1) {
+    cp = find_col(f, n, "point");
+    cr = find_col(f, n, "rounds");
+    cs = find_col(f, n, "status");
+  }
+  while (cp >= 0 && cr >= 0 && cs >= 0 && (rc = su_csv_read(&rd, &f, &n)) == 1) {
+    uint64_t pt, got;
+    if ((size_t)cr >= n || parse_u64(f[cp], &pt) || pt >= r->nplan ||
+        parse_u64(f[cr], &got) || strcmp(f[cs], "ok") != 0 || got >= rounds || got == 0)
+      continue;
+    r->partial[pt] = (unsigned)got;
+    r->done[pt] = 0;
+    r->dedupe = 1;
+  }
+  su_csv_reader_fini(&rd);
+  fclose(in);
+  return rc < 0 ? rc : SU_OK;
+}
+
+/* Appends one sample to a carried result (grows its arrays by doubling). */
+static int carry_add(su_point_result_t *c, size_t *cap, double value, uint64_t time_ns,
+                     uint64_t device_ns, uint64_t inner, unsigned round, double c2c)
+{
+  if (c->nsamples == *cap) {
+    size_t nc = *cap ? 2 * *cap : 64;
+    double *v = realloc(c->values, nc * sizeof(*v));
+    if (v)
+      c->values = v;
+    uint64_t *t = realloc(c->time_ns, nc * sizeof(*t));
+    if (t)
+      c->time_ns = t;
+    uint64_t *d = realloc(c->device_ns, nc * sizeof(*d));
+    if (d)
+      c->device_ns = d;
+    uint64_t *in = realloc(c->inners, nc * sizeof(*in));
+    if (in)
+      c->inners = in;
+    unsigned *rd = realloc(c->round, nc * sizeof(*rd));
+    if (rd)
+      c->round = rd;
+    double *x = realloc(c->c2c, nc * sizeof(*x));
+    if (x)
+      c->c2c = x;
+    if (!v || !t || !d || !in || !rd || !x)
+      return su_errorf(SU_ENOMEM, "out of memory reading back samples");
+    *cap = nc;
+  }
+  c->values[c->nsamples] = value;
+  c->time_ns[c->nsamples] = time_ns;
+  c->device_ns[c->nsamples] = device_ns;
+  c->inners[c->nsamples] = inner;
+  c->round[c->nsamples] = round;
+  c->c2c[c->nsamples++] = c2c;
+  if (round + 1 > c->rounds)
+    c->rounds = round + 1;
+  return SU_OK;
+}
+
+/* Reads the samples of the partial points back from samples.csv.part. */
+static int read_carry(su_sink_t *r, const char *part)
+{
+  static const char *const need[] = {"point", "inner", "time_ns", "device_ns", "value",
+                                     "round", "c2c_ns"};
+  int col[7];
+  size_t *cap = calloc(r->nplan ? r->nplan : 1, sizeof(*cap));
+  FILE *in = fopen(part, "r");
+  su_csv_reader_t rd;
+  char **f;
+  size_t n;
+  int rc, err = SU_OK;
+
+  if (!cap || !in) {
+    free(cap);
+    if (in)
+      fclose(in);
+    return su_errorf(SU_EIO, "cannot read '%s': %s", part, strerror(errno));
+  }
+  su_csv_reader_init(&rd, in);
+  if ((rc = su_csv_read(&rd, &f, &n)) == 1)
+    for (int k = 0; k < 7; k++)
+      if ((col[k] = find_col(f, n, need[k])) < 0)
+        rc = 0;
+  while (rc == 1 && !err && (rc = su_csv_read(&rd, &f, &n)) == 1) {
+    uint64_t pt, inner, t, d = 0, round;
+    double v, c2c = NAN;
+    char *end;
+    if ((size_t)col[6] >= n || parse_u64(f[col[0]], &pt) || pt >= r->nplan || !r->partial[pt])
+      continue;
+    v = strtod(f[col[4]], &end);
+    if (*end || !isfinite(v) || parse_u64(f[col[1]], &inner) || parse_u64(f[col[2]], &t) ||
+        (*f[col[3]] && parse_u64(f[col[3]], &d)) || parse_u64(f[col[5]], &round) ||
+        round >= r->partial[pt])
+      continue;
+    if (*f[col[6]])
+      c2c = strtod(f[col[6]], NULL);
+    err = carry_add(&r->carry[pt], &cap[pt], v, t, d, inner, (unsigned)round, c2c);
+  }
+  su_csv_reader_fini(&rd);
+  fclose(in);
+  free(cap);
+  return err ? err : rc < 0 ? rc : SU_OK;
+}
+
+/*
+ * Rewrites `part` keeping, for every point, only its last block of rows
+ * (consecutive rows of one point): a point of a resumed multi-round run is
+ * written again with all its rounds, after the rows of its first rounds.
+ */
+static int dedupe_file(const char *part, size_t nplan)
+{
+  char tmp[1200];
+  FILE *in, *out = NULL;
+  su_csv_reader_t rd;
+  su_csv_writer_t w;
+  size_t *last = calloc(nplan ? nplan : 1, sizeof(*last)), block = 0;
+  char **f;
+  size_t n;
+  int rc, cp = -1, err = SU_OK;
+  uint64_t prev = UINT64_MAX, pt;
+
+  if (!last || !(in = fopen(part, "r"))) {
+    free(last);
+    return su_errorf(SU_EIO, "cannot read '%s': %s", part, strerror(errno));
+  }
+  for (int pass = 0; pass < 2 && !err; pass++) {
+    rewind(in);
+    su_csv_reader_init(&rd, in);
+    block = 0;
+    prev = UINT64_MAX;
+    if (pass == 1) {
+      snprintf(tmp, sizeof(tmp), "%s.tmp", part);
+      if (!(out = fopen(tmp, "w"))) {
+        err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+        su_csv_reader_fini(&rd);
+        break;
+      }
+      su_csv_writer_init(&w, out);
+    }
+    while ((rc = su_csv_read(&rd, &f, &n)) == 1) {
+      int keep = 1;
+      if (cp < 0) {
+        cp = find_col(f, n, "point");
+      } else if ((size_t)cp < n && parse_u64(f[cp], &pt) == 0 && pt < nplan) {
+        if (pt != prev)
+          block++;
+        prev = pt;
+        if (pass == 0)
+          last[pt] = block;
+        else
+          keep = last[pt] == block;
+      }
+      if (pass == 1 && keep) {
+        for (size_t i = 0; i < n; i++)
+          su_csv_put_str(&w, f[i]);
+        su_csv_end_row(&w);
+      }
+    }
+    su_csv_reader_fini(&rd);
+    if (rc < 0)
+      err = rc;
+  }
+  fclose(in);
+  free(last);
+  if (out) {
+    if (!err && w.err)
+      err = su_errorf(SU_EIO, "cannot write '%s'", tmp);
+    if (fclose(out) != 0 && !err)
+      err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    if (!err && rename(tmp, part) != 0)
+      err = su_errorf(SU_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
+    if (err)
+      unlink(tmp);
+  }
+  return err;
+}
+
+int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_sink_t **out)
 {
   su_sink_t *r = calloc(1, sizeof(*r));
   char sum[1100], smp[1100];
   int err = SU_OK;
 
-  if (!r || !(r->done = calloc(nplan ? nplan : 1, 1))) {
+  if (!r || !(r->done = calloc(nplan ? nplan : 1, 1)) ||
+      !(r->partial = calloc(nplan ? nplan : 1, sizeof(*r->partial))) ||
+      !(r->carry = calloc(nplan ? nplan : 1, sizeof(*r->carry)))) {
+    if (r) {
+      free(r->done);
+      free(r->partial);
+    }
     free(r);
     return su_errorf(SU_ENOMEM, "out of memory");
   }
@@ -175,7 +410,15 @@ int su_sink_open(const char *dir, int resume, size_t nplan, su_sink_t **out)
     if ((err = reopen_part(dir, "summary.csv", sum, sizeof(sum))) ||
         (err = reopen_part(dir, "samples.csv", smp, sizeof(smp))) ||
         (err = filter_file(sum, su_summary_cols, NELEM(su_summary_cols), r->done, NULL, nplan)) ||
-        (err = filter_file(smp, su_sample_cols, NELEM(su_sample_cols), NULL, r->done, nplan)))
+        (rounds > 1 && (err = scan_partial(r, sum, rounds))))
+      goto fail;
+    /* keep the samples of the points recorded, partial ones included */
+    for (size_t i = 0; i < nplan; i++)
+      r->done[i] |= r->partial[i] ? 2 : 0;
+    err = filter_file(smp, su_sample_cols, NELEM(su_sample_cols), NULL, r->done, nplan);
+    for (size_t i = 0; i < nplan; i++)
+      r->done[i] &= 1;
+    if (err || (r->dedupe && (err = read_carry(r, smp))))
       goto fail;
     r->summary = fopen(sum, "a");
     r->samples = fopen(smp, "a");
@@ -212,6 +455,7 @@ fail:
     fclose(r->summary);
   if (r->samples)
     fclose(r->samples);
+  free_carry(r);
   free(r->done);
   free(r);
   return err;
@@ -220,6 +464,20 @@ fail:
 const unsigned char *su_sink_done(const su_sink_t *r)
 {
   return r->done;
+}
+
+const unsigned *su_sink_partial(const su_sink_t *r)
+{
+  return r->partial;
+}
+
+void su_sink_take_carry(su_sink_t *r, size_t point, su_point_result_t *out)
+{
+  memset(out, 0, sizeof(*out));
+  if (point < r->nplan) {
+    *out = r->carry[point];
+    memset(&r->carry[point], 0, sizeof(r->carry[point]));
+  }
 }
 
 const char *su_sink_dir(const su_sink_t *r)
@@ -326,14 +584,16 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
   return SU_OK;
 }
 
-static int finish_file(FILE *fp, const char *dir, const char *name)
+static int finish_file(FILE *fp, const char *dir, const char *name, int dedupe, size_t nplan)
 {
   char part[1100], final[1100];
-  int bad = fclose(fp) != 0;
+  int bad = fclose(fp) != 0, err;
 
   path_join(final, sizeof(final), dir, name);
   if (snprintf(part, sizeof(part), "%s.part", final) >= (int)sizeof(part))
     return su_errorf(SU_EINVAL, "path too long '%s'", final);
+  if (!bad && dedupe && (err = dedupe_file(part, nplan)))
+    return err;
   if (bad || rename(part, final) != 0)
     return su_errorf(SU_EIO, "cannot finish '%s': %s", final, strerror(errno));
   return SU_OK;
@@ -345,10 +605,11 @@ int su_sink_close(su_sink_t *r)
 
   if (!r)
     return SU_OK;
-  if ((e = finish_file(r->summary, r->dir, "summary.csv")))
+  if ((e = finish_file(r->summary, r->dir, "summary.csv", r->dedupe, r->nplan)))
     err = e;
-  if ((e = finish_file(r->samples, r->dir, "samples.csv")) && !err)
+  if ((e = finish_file(r->samples, r->dir, "samples.csv", r->dedupe, r->nplan)) && !err)
     err = e;
+  free_carry(r);
   free(r->done);
   free(r);
   return err;

@@ -44,7 +44,8 @@ check "the cut point was measured again" grep -q "^1 configurations measured" r3
 check "still 12 points" test "$(($(wc -l <r1/summary.csv) - 1))" -eq 12
 
 # Ctrl-C during the second of three rounds: every point keeps the round it
-# had (rounds = 1), and resume leaves them; nothing measured is lost.
+# had (rounds = 1); resume measures the rounds left, pools them with the
+# ones on disk, and writes each point once.
 "$SIZEUP" run -k stream_triad,stream_copy -t 1 -P compact -S 1M,2M,4M \
   --precision fp64,fp32 --variants omp -b 0.1 --ci 0.0001 --max-reps 1000000 --rounds 3 --out r4 -q \
   >r4.log 2>&1 &
@@ -67,6 +68,16 @@ check "interrupted rounds: the samples of every round written" \
 "$SIZEUP" run --resume r4 >r5.log 2>&1
 check "resume after interrupted rounds exits 0" test $? -eq 0
 check "resume after interrupted rounds: all 12 points" test "$(($(wc -l <r4/summary.csv) - 1))" -eq 12
+check "resume after interrupted rounds: 3 rounds each" \
+  test "$(awk -F, -v c="$rcol" 'NR > 1 && $c != 3' r4/summary.csv | wc -l)" -eq 0
+check "resume after interrupted rounds: each point once" \
+  test "$(tail -n +2 r4/summary.csv | awk -F, '{print $27}' | sort -n | uniq -d | wc -l)" -eq 0
+check "resume after interrupted rounds: samples of rounds 0-2, as many as reps" \
+  test "$(awk -F, -v p="$(colof r4/samples.csv point)" -v r="$(colof r4/samples.csv round)" \
+          'NR > 1 { print $p "," $r }' r4/samples.csv | sort -u | wc -l)" -eq 36 -a \
+       "$(tail -n +2 r4/samples.csv | wc -l)" -eq \
+       "$(awk -F, -v c="$(colof r4/summary.csv reps)" 'NR > 1 { n += $c } END { print n }' r4/summary.csv)"
+check "resume after interrupted rounds: measured the rounds left" grep -q "^12 configurations measured" r5.log
 
 expect_error "resume of a non-results directory" "cannot resume" "$SIZEUP" run --resume nowhere
 
