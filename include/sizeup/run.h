@@ -148,6 +148,10 @@ typedef struct su_point_result {
 
 void su_point_result_fini(su_point_result_t *r);
 
+/* Makes room for cap samples in every per-sample array; SU_OK or SU_ENOMEM
+ * (the arrays stay valid, some may have grown). */
+int su_point_result_reserve(su_point_result_t *r, size_t cap);
+
 /*
  * Pools the measurement of one more round of a point into *acc and releases
  * *r.  The first round is moved in as is.  A later round that is not ok

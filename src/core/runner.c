@@ -158,7 +158,7 @@ static int regrow(void *pp, size_t n, size_t size)
   return SU_OK;
 }
 
-static int grow(su_point_result_t *out, size_t cap)
+int su_point_result_reserve(su_point_result_t *out, size_t cap)
 {
   if (regrow(&out->values, cap, sizeof(double)) || regrow(&out->time_ns, cap, sizeof(uint64_t)) ||
       regrow(&out->device_ns, cap, sizeof(uint64_t)) ||
@@ -401,7 +401,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     if (out->nsamples == cap) {
       cap = cap ? cap * 2 : 64;
       /* An allocation failure on one rank must stop all of them. */
-      if ((err = agree(c, grow(out, cap) ? su_errorf(SU_ENOMEM, "out of memory for samples")
+      if ((err = agree(c, su_point_result_reserve(out, cap) ? su_errorf(SU_ENOMEM, "out of memory for samples")
                                          : SU_OK, why, sizeof(why)))) {
         result_fail(out, pt, SU_STATUS_ERROR, why);
         err = SU_OK;
@@ -533,7 +533,7 @@ int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned
     goto out;
   }
   n = acc->nsamples + r->nsamples;
-  if (grow(acc, n ? n : 1)) {
+  if (su_point_result_reserve(acc, n ? n : 1)) {
     err = su_errorf(SU_ENOMEM, "out of memory for samples");
     goto out;
   }

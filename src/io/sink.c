@@ -237,25 +237,7 @@ static int carry_add(su_point_result_t *c, size_t *cap, double value, uint64_t t
 {
   if (c->nsamples == *cap) {
     size_t nc = *cap ? 2 * *cap : 64;
-    double *v = realloc(c->values, nc * sizeof(*v));
-    if (v)
-      c->values = v;
-    uint64_t *t = realloc(c->time_ns, nc * sizeof(*t));
-    if (t)
-      c->time_ns = t;
-    uint64_t *d = realloc(c->device_ns, nc * sizeof(*d));
-    if (d)
-      c->device_ns = d;
-    uint64_t *in = realloc(c->inners, nc * sizeof(*in));
-    if (in)
-      c->inners = in;
-    unsigned *rd = realloc(c->round, nc * sizeof(*rd));
-    if (rd)
-      c->round = rd;
-    double *x = realloc(c->c2c, nc * sizeof(*x));
-    if (x)
-      c->c2c = x;
-    if (!v || !t || !d || !in || !rd || !x)
+    if (su_point_result_reserve(c, nc))
       return su_errorf(SU_ENOMEM, "out of memory reading back samples");
     *cap = nc;
   }
