@@ -87,6 +87,22 @@ static size_t point_col(const char *const *extra, size_t nextra)
   return 0;
 }
 
+/* Closes the rewritten copy `tmp` of `part` and renames it over `part`,
+ * unless an error (err, or one writing it) came first: then removes it. */
+static int replace_part(FILE *out, const su_csv_writer_t *w, const char *tmp, const char *part,
+                        int err)
+{
+  if (!err && w->err)
+    err = su_errorf(SU_EIO, "cannot write '%s'", tmp);
+  if (fclose(out) != 0 && !err)
+    err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+  if (!err && rename(tmp, part) != 0)
+    err = su_errorf(SU_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
+  if (err)
+    unlink(tmp);
+  return err;
+}
+
 /*
  * Rewrites `part` keeping the header and the rows whose point is in
  * `keep` (NULL: every complete row, and marks them in `mark`).  A row cut off
@@ -139,15 +155,7 @@ static int filter_file(const char *part, const char *const *extra, size_t nextra
   /* A record cut off inside a quoted field is what a crash leaves: drop it. */
   su_csv_reader_fini(&r);
   fclose(in);
-  if (!err && w.err)
-    err = su_errorf(SU_EIO, "cannot write '%s'", tmp);
-  if (fclose(out) != 0 && !err)
-    err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-  if (!err && rename(tmp, part) != 0)
-    err = su_errorf(SU_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
-  if (err)
-    unlink(tmp);
-  return err;
+  return replace_part(out, &w, tmp, part, err);
 }
 
 /* Puts `name` back as `name.part` for appending (resume). */
@@ -357,17 +365,7 @@ static int dedupe_file(const char *part, size_t nplan)
   }
   fclose(in);
   free(last);
-  if (out) {
-    if (!err && w.err)
-      err = su_errorf(SU_EIO, "cannot write '%s'", tmp);
-    if (fclose(out) != 0 && !err)
-      err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-    if (!err && rename(tmp, part) != 0)
-      err = su_errorf(SU_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
-    if (err)
-      unlink(tmp);
-  }
-  return err;
+  return out ? replace_part(out, &w, tmp, part, err) : err;
 }
 
 int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_sink_t **out)
