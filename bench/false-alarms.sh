@@ -7,8 +7,8 @@
 # for `history check` against the pooled earlier runs.  Since nothing
 # changed between the runs, every "regressed" is a false alarm; the gate is
 # meant to keep this at 0.  The other side: each later run again with every
-# sample made 10% worse, and how many configurations the gate catches then
-# (the rest it calls noisy: this machine moves more than 10% in them).
+# sample made INJECT% worse, and how many configurations the gate catches
+# then (the rest it calls noisy: this machine moves that much by itself).
 #
 #   bench/false-alarms.sh                  # quick profile, 10 runs
 #   N=3 SUITE=tests/data/tiny.ini bench/false-alarms.sh
@@ -17,12 +17,13 @@
 # INI file; default the quick profile), OUT (work directory, default a new
 # temporary one; finished runs already in it are reused, so the comparisons
 # can be redone with other settings), THRESHOLD and ALPHA (passed to compare;
-# its defaults).
+# its defaults), INJECT (the injected regression, percent, default 10).
 # Exit status: 0 when the rate is 0, 1 when there were false alarms, 2 when
 # something failed.
 set -u
 
 N=${N:-10}
+INJECT=${INJECT:-10}
 SIZEUP=${SIZEUP:-build/sizeup}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/sizeup-false-alarms.XXXXXX")}
 
@@ -89,9 +90,9 @@ echo "false-alarm rate: $regressed / $compared = $rate" \
   "(and $improved false improvements; $noisy called noisy)"
 
 # The other side of the gate: what it catches.  Every later run again, with
-# all its samples made 10% worse (bandwidth and flops x 0.9, latency / 0.9),
-# compared with the first run: the configurations flagged regressed are
-# those a real 10% regression would be caught in on this machine.
+# all its samples made INJECT% worse (bandwidth and flops x f, latency / f,
+# f = 1 - INJECT/100), compared with the first run: the configurations
+# flagged regressed are those such a regression would be caught in here.
 caught=0
 for i in $(seq 2 "$N"); do
   w="$OUT/worse$i"
@@ -100,14 +101,14 @@ for i in $(seq 2 "$N"); do
   cp "$OUT/run$i/summary.csv" "$OUT/run$i/system.json" "$w/"
   # value is the third column from the end (then round, c2c_ns): counted
   # from there, a quoted comma in a device name cannot shift it
-  awk -F, -v OFS=, '
-    NR > 1 && $(NF - 2) != "" { $(NF - 2) = /,latency,ns,/ ? $(NF - 2) / 0.9 : $(NF - 2) * 0.9 }
+  awk -F, -v OFS=, -v f="$(awk -v p="$INJECT" 'BEGIN { print 1 - p / 100 }')" '
+    NR > 1 && $(NF - 2) != "" { $(NF - 2) = /,latency,ns,/ ? $(NF - 2) / f : $(NF - 2) * f }
     { print }' "$OUT/run$i/samples.csv" >"$w/samples.csv"
   "$SIZEUP" compare "$OUT/run1" "$w" ${cmp_args[@]+"${cmp_args[@]}"} >"$OUT/worse$i.txt" 2>&1
   r=$(sed -n 's/^[0-9]* compared: \([0-9]*\) regressed.*/\1/p' "$OUT/worse$i.txt")
   caught=$((caught + ${r:-0}))
 done
-echo "a 10% regression injected into runs 2..$N: caught in $caught of $compared configurations"
+echo "a $INJECT% regression injected into runs 2..$N: caught in $caught of $compared configurations"
 
 # The nightly gate of docs/nightly.md on the same runs: the first half goes
 # into a history database, then every later run is checked against the
@@ -130,7 +131,7 @@ for i in $(seq 1 "$N"); do
     read -r c r < <(sed -n 's/^\([0-9]*\) compared: \([0-9]*\) regressed.*/\1 \2/p' "$OUT/check$i.txt")
     h_regressed=$((h_regressed + ${r:-0}))
     h_compared=$((h_compared + ${c:-0}))
-    # the same run made 10% worse, against the same baseline
+    # the same run made INJECT% worse, against the same baseline
     "$SIZEUP" history check "$OUT/worse$i" --db "$db" --window 10 \
       ${cmp_args[@]+"${cmp_args[@]}"} >"$OUT/check-worse$i.txt" 2>&1
     r=$(sed -n 's/^[0-9]* compared: \([0-9]*\) regressed.*/\1/p' "$OUT/check-worse$i.txt")
@@ -140,5 +141,5 @@ for i in $(seq 1 "$N"); do
     { echo "false-alarms: history add of run $i failed" >&2; exit 2; }
 done
 echo "history check (runs $((half + 1))..$N against the pooled runs before them):" \
-  "$h_regressed / $h_compared regressed; the 10% regression caught in $h_caught of $h_compared"
+  "$h_regressed / $h_compared regressed; the $INJECT% regression caught in $h_caught of $h_compared"
 [ "$regressed" -eq 0 ]

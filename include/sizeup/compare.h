@@ -57,6 +57,8 @@ typedef struct su_cmp_opts {
   double alpha;            /* significance level of the U test: 0.01 (default) */
   size_t min_samples;      /* per side, below it a configuration is noisy: 6 */
   double c2c_ratio;        /* placements differ above this latency ratio: 1.5 */
+  double noise_k;          /* changes within noise_k x the run-to-run noise are noisy: 3;
+                              0 = off (see su_cmp_run) */
 } su_cmp_opts_t;
 
 /* One side of a comparison.  `ok` holds a group per configuration whose
@@ -92,7 +94,16 @@ typedef struct su_cmp {
   size_t count[SU_CMP_NCLASSES];
   su_cmp_opts_t opts;
   const char *base_label, *new_label;   /* point into the sides */
+  /* The run-to-run noise of this comparison: 1.4826 x the median absolute
+   * deviation of the log ratios of the matched configurations (a robust
+   * standard deviation), from `noise_n` of them; NaN with fewer than
+   * SU_CMP_NOISE_MIN. */
+  double noise;
+  size_t noise_n;
 } su_cmp_t;
+
+/* Matched configurations needed to estimate the run-to-run noise. */
+#define SU_CMP_NOISE_MIN 12
 
 void su_cmp_opts_default(su_cmp_opts_t *o);
 
@@ -114,6 +125,17 @@ void su_cmp_side_fini(su_cmp_side_t *s);   /* NULL-safe, idempotent */
 
 /*
  * Compares cur with base.  Rows come in base order, then the new-only ones.
+ *
+ * After every configuration is classed, a regressed or improved one whose
+ * change is within noise_k times the comparison's run-to-run noise (su_cmp_t
+ * .noise) becomes noisy: an empirical null (Efron, "Large-scale simultaneous
+ * hypothesis testing", JASA 99, 2004).  Most configurations of a nightly
+ * suite do not change, so the spread of all their changes measures how far
+ * two runs of this machine differ when nothing changed; a machine whose
+ * runs differ by 4% cannot show a 10% change of one configuration.  A change
+ * of every configuration at once (the machine got slower) moves the median,
+ * not the spread, and is still flagged against a quiet machine's noise.
+ *
  * SU_OK, SU_EINVAL for bad options (threshold <= 0, alpha outside (0,1)),
  * SU_ENOMEM.  Release with su_cmp_fini.
  */

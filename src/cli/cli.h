@@ -38,7 +38,7 @@ int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int su_cli_bad_option(const char *cmd, int argc, char **argv);
 
 /* Shared by `compare` and `history check` (cmd_compare.c): the gate's
- * options -t/--threshold, -a/--alpha, -j/--junit and -o/--out. */
+ * options -t/--threshold, -a/--alpha, -k/--noise-k, -j/--junit and -o/--out. */
 #include "sizeup/compare.h"
 
 typedef struct su_cli_gate {
@@ -47,10 +47,11 @@ typedef struct su_cli_gate {
   const char *out_dir;       /* -o DIR, or NULL */
 } su_cli_gate_t;
 
-#define SU_CLI_GATE_SHORTOPTS "t:a:j:o:"
+#define SU_CLI_GATE_SHORTOPTS "t:a:j:o:k:"
 #define SU_CLI_GATE_LONGOPTS                                                  \
   {"threshold", required_argument, NULL, 't'},                                \
   {"alpha", required_argument, NULL, 'a'},                                    \
+  {"noise-k", required_argument, NULL, 'k'},                                  \
   {"junit", required_argument, NULL, 'j'},                                    \
   {"out", required_argument, NULL, 'o'}
 

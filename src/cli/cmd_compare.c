@@ -42,6 +42,9 @@ static void usage(FILE *fp)
           "\n"
           "options:\n"
           "  -t, --threshold PCT  smallest change that matters, percent (default 5)\n"
+          "  -k, --noise-k K      changes within K x the run-to-run noise (the robust\n"
+          "                       spread of all configurations' changes) are noisy\n"
+          "                       (default 3; 0: off)\n"
           "  -a, --alpha A        significance level of the U test (default 0.01)\n"
           "  -j, --junit FILE     write JUnit XML (one testcase per configuration)\n"
           "  -o, --out DIR        write DIR/compare.csv and the plot DIR/compare.{gp,dat,png}\n"
@@ -71,14 +74,15 @@ static int parse_pct(const char *s, double *out)
   return 0;
 }
 
-static int parse_alpha(const char *s, double *out)
+/* A number in [lo, hi], or in (lo, hi) when `open`: 0, or -1. */
+static int parse_in(const char *s, double lo, double hi, int open, double *out)
 {
   char *end;
   double v;
 
   errno = 0;
   v = strtod(s, &end);
-  if (end == s || *end || errno || !(v > 0 && v < 1))
+  if (end == s || *end || errno || !(open ? v > lo && v < hi : v >= lo && v <= hi))
     return -1;
   *out = v;
   return 0;
@@ -98,8 +102,12 @@ int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g
       return su_cli_usage_error(cmd, "invalid value '%s' for --threshold (a percentage)", arg);
     return SU_EXIT_OK;
   case 'a':
-    if (parse_alpha(arg, &g->o.alpha) < 0)
+    if (parse_in(arg, 0, 1, 1, &g->o.alpha) < 0)
       return su_cli_usage_error(cmd, "invalid value '%s' for --alpha (between 0 and 1)", arg);
+    return SU_EXIT_OK;
+  case 'k':
+    if (parse_in(arg, 0, 100, 0, &g->o.noise_k) < 0)
+      return su_cli_usage_error(cmd, "invalid value '%s' for --noise-k (0 to 100)", arg);
     return SU_EXIT_OK;
   case 'j': g->junit = arg; return SU_EXIT_OK;
   case 'o': g->out_dir = arg; return SU_EXIT_OK;

@@ -43,6 +43,8 @@ static void usage(FILE *fp)
           "  -d, --db FILE        the history database (created by 'add')\n"
           "  -w, --window N       comparable runs pooled as the baseline (default 10)\n"
           "  -t, --threshold PCT  smallest change that matters, percent (default 5)\n"
+          "  -k, --noise-k K      check: changes within K x the run-to-run noise are\n"
+          "                       noisy (default 3; 0: off; see sizeup compare --help)\n"
           "  -a, --alpha A        significance level of the U test (default 0.01)\n"
           "  -j, --junit FILE     check: write JUnit XML\n"
           "  -o, --out DIR        check: compare.csv and plot; plot: output directory\n"

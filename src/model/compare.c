@@ -44,6 +44,7 @@ void su_cmp_opts_default(su_cmp_opts_t *o)
   /* The development VM's two placements are 50 and 210 ns apart; within
    * one the probe varies by about 1.3x (c2c.c). */
   o->c2c_ratio = 1.5;
+  o->noise_k = 3;
 }
 
 const char *su_cmp_class_name(su_cmp_class_t c)
@@ -446,6 +447,47 @@ out:
   return err;
 }
 
+/*
+ * The run-to-run noise of a comparison (su_cmp_run): the robust spread of
+ * the log ratios of every matched configuration; then the regressed and
+ * improved rows within noise_k of it become noisy.  Rows that regressed by
+ * failing in new are kept.  SU_OK or SU_ENOMEM.
+ */
+static int noise_floor(su_cmp_t *c, const su_cmp_opts_t *o)
+{
+  double *x = c->nrows ? malloc(c->nrows * sizeof(*x)) : NULL, med, floor_;
+  size_t n = 0;
+
+  c->noise = NAN;
+  c->noise_n = 0;
+  if (c->nrows && !x)
+    return su_errorf(SU_ENOMEM, "cannot compare");
+  for (size_t i = 0; i < c->nrows; i++)
+    if (c->rows[i].ratio > 0 && isfinite(c->rows[i].ratio))
+      x[n++] = log(c->rows[i].ratio);
+  if (n >= SU_CMP_NOISE_MIN) {
+    med = sort_median(x, n);
+    for (size_t i = 0; i < n; i++)
+      x[i] = fabs(x[i] - med);
+    c->noise = 1.4826 * sort_median(x, n);
+    c->noise_n = n;
+  }
+  free(x);
+  if (!(o->noise_k > 0) || !isfinite(c->noise))
+    return SU_OK;
+  floor_ = o->noise_k * c->noise;
+  for (size_t i = 0; i < c->nrows; i++) {
+    su_cmp_row_t *w = &c->rows[i];
+    if ((w->cls != SU_CMP_REGRESSED && w->cls != SU_CMP_IMPROVED) || !isfinite(w->ratio) ||
+        fabs(log(w->ratio)) > floor_)
+      continue;
+    w->cls = SU_CMP_NOISY;
+    snprintf(w->note, sizeof(w->note), "within the run-to-run noise: %.3g x %.2g%% over %zu "
+             "configurations", o->noise_k, 100 * c->noise, c->noise_n);
+  }
+  return SU_OK;
+}
+
 int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp_opts_t *o,
                su_cmp_t *out)
 {
@@ -542,6 +584,8 @@ int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp
     w->cls = SU_CMP_NEW;
     snprintf(w->note, sizeof(w->note), "failed in new, not measured in base");
   }
+  if ((err = noise_floor(&c, o)))
+    goto out;
   for (size_t i = 0; i < c.nrows; i++)
     c.count[c.rows[i].cls]++;
   *out = c;
@@ -632,6 +676,10 @@ int su_cmp_write_table(const su_cmp_t *c, FILE *fp)
           c->nrows, c->count[SU_CMP_REGRESSED], c->count[SU_CMP_IMPROVED],
           c->count[SU_CMP_UNCHANGED], c->count[SU_CMP_NOISY], c->count[SU_CMP_MISSING],
           c->count[SU_CMP_NEW], 100 * c->opts.threshold, c->opts.alpha);
+  if (isfinite(c->noise) && c->opts.noise_k > 0)
+    fprintf(fp, "run-to-run noise %.2g%% (robust spread of the changes of %zu configurations): "
+            "changes within %.3g%% are noisy\n", 100 * c->noise, c->noise_n,
+            100 * (exp(c->opts.noise_k * c->noise) - 1));
   return ferror(fp) ? su_errorf(SU_EIO, "cannot write the comparison table") : SU_OK;
 }
 

@@ -344,6 +344,61 @@ static void test_placement(void)
   su_cmp_side_fini(&n);
 }
 
+/*
+ * The empirical null (su_cmp_run): 40 configurations whose whole runs move
+ * by a random 6% (sd) while each run's samples agree to 1%.  Without the
+ * noise floor the rule flags a dozen; with it none.  A change of every
+ * configuration at once on a quiet machine is still caught everywhere.
+ */
+static void test_noise_floor(void)
+{
+  enum { NC = 40 };
+  static char names[NC][16];
+  su_cmp_side_t b, n, q;
+  su_cmp_opts_t o;
+  su_cmp_t c;
+  int flagged_off = 0;
+
+  su_cmp_opts_default(&o);
+  rng_state = 99;
+  memset(&b, 0, sizeof(b));
+  memset(&n, 0, sizeof(n));
+  memset(&q, 0, sizeof(q));
+  for (int i = 0; i < NC; i++) {
+    su_sample_key_t k = conf_key(0);
+    double m = 50 + i;
+    snprintf(names[i], sizeof(names[i]), "k%02d", i);
+    k.kernel = names[i];
+    k.metric = "bandwidth";
+    add_round(&b.ok, &k, 0, m, NAN, 20);
+    add_round(&n.ok, &k, 0, m * exp(0.06 * rng_normal()), NAN, 20);
+    add_round(&q.ok, &k, 0, m * 0.90 * exp(0.003 * rng_normal()), NAN, 20);
+  }
+  o.noise_k = 0;
+  CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
+  flagged_off = (int)(c.count[SU_CMP_REGRESSED] + c.count[SU_CMP_IMPROVED]);
+  CHECK(flagged_off >= 10);
+  su_cmp_fini(&c);
+  su_cmp_opts_default(&o);
+  CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
+  CHECK_EQ_INT(c.count[SU_CMP_REGRESSED] + c.count[SU_CMP_IMPROVED], 0);
+  CHECK(c.noise > 0.04 && c.noise < 0.09);      /* the 6% it was made with */
+  CHECK_EQ_INT(c.noise_n, NC);
+  CHECK(c.count[SU_CMP_NOISY] >= (size_t)flagged_off);
+  for (size_t i = 0; i < c.nrows; i++)
+    if (c.rows[i].cls == SU_CMP_NOISY && strstr(c.rows[i].note, "run-to-run noise"))
+      CHECK(fabs(log(c.rows[i].ratio)) <= 3 * c.noise);
+  su_cmp_fini(&c);
+  /* the machine got 10% slower: the median moves, the spread stays small */
+  CHECK_EQ_INT(su_cmp_run(&b, &q, &o, &c), SU_OK);
+  CHECK_EQ_INT(c.count[SU_CMP_REGRESSED], NC);
+  CHECK(c.noise < 0.01);
+  su_cmp_fini(&c);
+  su_cmp_side_fini(&b);
+  su_cmp_side_fini(&n);
+  su_cmp_side_fini(&q);
+}
+
 static void test_cliffs_delta(void)
 {
   su_cmp_side_t b, n;
@@ -570,6 +625,7 @@ int main(void)
   SU_TEST_RUN(test_noisy_and_few);
   SU_TEST_RUN(test_rounds_drift);
   SU_TEST_RUN(test_placement);
+  SU_TEST_RUN(test_noise_floor);
   SU_TEST_RUN(test_cliffs_delta);
   SU_TEST_RUN(test_missing_new_failed);
   SU_TEST_RUN(test_junit_and_csv);
