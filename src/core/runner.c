@@ -487,11 +487,11 @@ out:
 /* The median of the rounds' c2c latencies (NaN when none was measured). */
 static double rounds_c2c(const su_point_result_t *r)
 {
-  double v[64];
+  double v[128];                       /* sizeup run allows 100 rounds */
   size_t n = 0;
   su_stats_t s;
 
-  for (size_t i = 0; i < r->nsamples && n < 64; i++)
+  for (size_t i = 0; i < r->nsamples && n < 128; i++)
     if ((i == 0 || r->round[i] != r->round[i - 1]) && isfinite(r->c2c[i]))
       v[n++] = r->c2c[i];
   return n && su_stats_compute(v, n, &s) == SU_OK ? s.median : NAN;
