@@ -9,10 +9,10 @@
  * never fast).  The figure is the largest over the partners: it tells how far
  * apart the team's cores are.  On a cloud VM it changes when the hypervisor
  * moves the vCPUs: on the development VM two vCPUs on one core complex die
- * see about 50 ns and on two dies about 210 ns, and the two-thread memory
- * bandwidth follows (about 39 against 72 GB/s), which is why the runner
- * records it with every point and `sizeup compare` refuses to read a change
- * across two placements as a regression.
+ * see 34-46 ns and on two dies 181-217 ns, and the two-thread memory
+ * bandwidth follows (47 against 81 GB/s, bench/placement.sh), which is why
+ * the runner records it with every point and `sizeup compare` compares
+ * within one placement only.
  */
 #include <math.h>
 #include <stdatomic.h>

@@ -41,8 +41,8 @@ void su_cmp_opts_default(su_cmp_opts_t *o)
    * 2/C(12,6) = 0.0022 (exact), so alpha = 0.01 can be reached; with 5 it is
    * 0.0079, too close to alpha for the normal approximation to be trusted. */
   o->min_samples = 6;
-  /* The development VM's two placements are 50 and 210 ns apart; within
-   * one the probe varies by about 1.3x (c2c.c). */
+  /* The development VM's two placements measure 34-46 and 181-217 ns
+   * (bench/placement.sh): within one, the probe varies by up to 1.35x. */
   o->c2c_ratio = 1.5;
   o->noise_k = 3;
 }
