@@ -197,7 +197,8 @@ typedef struct su_run_meta {
  * With `rounds` > 1, a point recorded ok with fewer rounds (an interrupted
  * run) is not done: su_sink_partial gives its rounds on disk and
  * su_sink_take_carry its samples, so that the run can measure the rounds
- * left and write the point again; close then keeps only its last rows.
+ * left and write the point again; close then drops the rows it replaced
+ * (and the samples of a point whose resumed round failed).
  * SU_EIO with context when the directory cannot be created or written, or
  * (without resume) already holds results.
  */

@@ -35,6 +35,9 @@ struct su_sink {
    * that close keeps only its last rows. */
   unsigned *partial;
   su_point_result_t *carry;
+  unsigned char *failed;   /* with dedupe: points written not ok (samples dropped) */
+  unsigned char *rewritten; /* with dedupe: points written by this run */
+  size_t old_rows[2];      /* with dedupe: data rows of summary, samples at resume */
   int dedupe;
 };
 
@@ -227,6 +230,7 @@ static int scan_partial(su_sink_t *r, const char *part, unsigned rounds)
   }
   while (cp >= 0 && cr >= 0 && cs >= 0 && (rc = su_csv_read(&rd, &f, &n)) == 1) {
     uint64_t pt, got;
+    r->old_rows[0]++;
     if ((size_t)cr >= n || parse_u64(f[cp], &pt) || pt >= r->nplan ||
         parse_u64(f[cr], &got) || strcmp(f[cs], "ok") != 0 || got >= rounds || got == 0)
       continue;
@@ -288,6 +292,7 @@ static int read_carry(su_sink_t *r, const char *part)
     uint64_t pt, inner, t, d = 0, round;
     double v, c2c = NAN;
     char *end;
+    r->old_rows[1]++;
     if ((size_t)col[6] >= n || parse_u64(f[col[0]], &pt) || pt >= r->nplan || !r->partial[pt])
       continue;
     v = strtod(f[col[4]], &end);
@@ -306,66 +311,49 @@ static int read_carry(su_sink_t *r, const char *part)
 }
 
 /*
- * Rewrites `part` keeping, for every point, only its last block of rows
- * (consecutive rows of one point): a point of a resumed multi-round run is
- * written again with all its rounds, after the rows of its first rounds.
+ * Rewrites `part` without the rows that a resumed multi-round run replaced:
+ * of the first `old_rows` data rows (those on disk when the run was
+ * resumed), the ones of a point flagged in `rewritten` (written again, with
+ * all its rounds); and every row of a point flagged in `drop` (may be NULL:
+ * a resumed point whose new round failed has no samples to show).
  */
-static int dedupe_file(const char *part, size_t nplan)
+static int dedupe_file(const char *part, size_t nplan, size_t old_rows,
+                       const unsigned char *rewritten, const unsigned char *drop)
 {
   char tmp[1200];
-  FILE *in, *out = NULL;
+  FILE *in, *out;
   su_csv_reader_t rd;
   su_csv_writer_t w;
-  size_t *last = calloc(nplan ? nplan : 1, sizeof(*last)), block = 0;
   char **f;
-  size_t n;
-  int rc, cp = -1, err = SU_OK;
-  uint64_t prev = UINT64_MAX, pt;
+  size_t n, row = 0;
+  int rc, cp = -1;
+  uint64_t pt;
 
-  if (!last || !(in = fopen(part, "r"))) {
-    free(last);
+  if (!(in = fopen(part, "r")))
     return su_errorf(SU_EIO, "cannot read '%s': %s", part, strerror(errno));
+  snprintf(tmp, sizeof(tmp), "%s.tmp", part);
+  if (!(out = fopen(tmp, "w"))) {
+    fclose(in);
+    return su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
   }
-  for (int pass = 0; pass < 2 && !err; pass++) {
-    rewind(in);
-    su_csv_reader_init(&rd, in);
-    block = 0;
-    prev = UINT64_MAX;
-    if (pass == 1) {
-      snprintf(tmp, sizeof(tmp), "%s.tmp", part);
-      if (!(out = fopen(tmp, "w"))) {
-        err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-        su_csv_reader_fini(&rd);
-        break;
-      }
-      su_csv_writer_init(&w, out);
+  su_csv_reader_init(&rd, in);
+  su_csv_writer_init(&w, out);
+  for (int header = 1; (rc = su_csv_read(&rd, &f, &n)) == 1; header = 0) {
+    int keep = 1;
+    if (header)
+      cp = find_col(f, n, "point");
+    else if (cp >= 0 && (size_t)cp < n && parse_u64(f[cp], &pt) == 0 && pt < nplan)
+      keep = !(row < old_rows && rewritten[pt]) && !(drop && drop[pt]);
+    row += !header;
+    if (keep) {
+      for (size_t i = 0; i < n; i++)
+        su_csv_put_str(&w, f[i]);
+      su_csv_end_row(&w);
     }
-    while ((rc = su_csv_read(&rd, &f, &n)) == 1) {
-      int keep = 1;
-      if (cp < 0) {
-        cp = find_col(f, n, "point");
-      } else if ((size_t)cp < n && parse_u64(f[cp], &pt) == 0 && pt < nplan) {
-        if (pt != prev)
-          block++;
-        prev = pt;
-        if (pass == 0)
-          last[pt] = block;
-        else
-          keep = last[pt] == block;
-      }
-      if (pass == 1 && keep) {
-        for (size_t i = 0; i < n; i++)
-          su_csv_put_str(&w, f[i]);
-        su_csv_end_row(&w);
-      }
-    }
-    su_csv_reader_fini(&rd);
-    if (rc < 0)
-      err = rc;
   }
+  su_csv_reader_fini(&rd);
   fclose(in);
-  free(last);
-  return out ? replace_part(out, &w, tmp, part, err) : err;
+  return replace_part(out, &w, tmp, part, rc < 0 ? rc : SU_OK);
 }
 
 int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_sink_t **out)
@@ -400,6 +388,11 @@ int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_
       r->done[i] &= 1;
     if (err || (r->dedupe && (err = read_carry(r, smp))))
       goto fail;
+    if (r->dedupe && (!(r->failed = calloc(nplan ? nplan : 1, 1)) ||
+                      !(r->rewritten = calloc(nplan ? nplan : 1, 1)))) {
+      err = su_errorf(SU_ENOMEM, "out of memory");
+      goto fail;
+    }
     r->summary = fopen(sum, "a");
     r->samples = fopen(smp, "a");
   } else {
@@ -436,6 +429,8 @@ fail:
   if (r->samples)
     fclose(r->samples);
   free_carry(r);
+  free(r->failed);
+  free(r->rewritten);
   free(r->done);
   free(r);
   return err;
@@ -559,12 +554,19 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
   }
   if (w.err || sync_file(r->summary) != 0)
     return su_errorf(SU_EIO, "cannot write summary to '%s': %s", r->dir, strerror(errno));
-  if (pt->index < r->nplan)
+  if (pt->index < r->nplan) {
     r->done[pt->index] = 1;
+    if (r->dedupe) {
+      r->rewritten[pt->index] = 1;
+      r->failed[pt->index] = res->rows[0].status != SU_STATUS_OK;
+    }
+  }
   return SU_OK;
 }
 
-static int finish_file(FILE *fp, const char *dir, const char *name, int dedupe, size_t nplan)
+static int finish_file(FILE *fp, const char *dir, const char *name, int dedupe, size_t nplan,
+                       size_t old_rows, const unsigned char *rewritten,
+                       const unsigned char *drop)
 {
   char part[1100], final[1100];
   int bad = fclose(fp) != 0, err;
@@ -572,7 +574,7 @@ static int finish_file(FILE *fp, const char *dir, const char *name, int dedupe, 
   path_join(final, sizeof(final), dir, name);
   if (snprintf(part, sizeof(part), "%s.part", final) >= (int)sizeof(part))
     return su_errorf(SU_EINVAL, "path too long '%s'", final);
-  if (!bad && dedupe && (err = dedupe_file(part, nplan)))
+  if (!bad && dedupe && (err = dedupe_file(part, nplan, old_rows, rewritten, drop)))
     return err;
   if (bad || rename(part, final) != 0)
     return su_errorf(SU_EIO, "cannot finish '%s': %s", final, strerror(errno));
@@ -585,10 +587,14 @@ int su_sink_close(su_sink_t *r)
 
   if (!r)
     return SU_OK;
-  if ((e = finish_file(r->summary, r->dir, "summary.csv", r->dedupe, r->nplan)))
+  if ((e = finish_file(r->summary, r->dir, "summary.csv", r->dedupe, r->nplan, r->old_rows[0],
+                       r->rewritten, NULL)))
     err = e;
-  if ((e = finish_file(r->samples, r->dir, "samples.csv", r->dedupe, r->nplan)) && !err)
+  if ((e = finish_file(r->samples, r->dir, "samples.csv", r->dedupe, r->nplan, r->old_rows[1],
+                       r->rewritten, r->failed)) && !err)
     err = e;
+  free(r->failed);
+  free(r->rewritten);
   free_carry(r);
   free(r->done);
   free(r);

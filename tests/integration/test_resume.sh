@@ -79,6 +79,24 @@ check "resume after interrupted rounds: samples of rounds 0-2, as many as reps" 
        "$(awk -F, -v c="$(colof r4/summary.csv reps)" 'NR > 1 { n += $c } END { print n }' r4/summary.csv)"
 check "resume after interrupted rounds: measured the rounds left" grep -q "^12 configurations measured" r5.log
 
+# A resumed round that fails fails the point: its earlier samples go too.
+# OMP_THREAD_LIMIT=1 makes the two-thread team of the resumed rounds fail.
+# (A round lasts about 1.1 s: the interrupt lands in round 2, but every
+# check below holds wherever it lands before the end.)
+if [ "$(nproc)" -ge 2 ]; then
+  "$SIZEUP" run -k stream_triad -t 2 -P compact -S 1M,2M --precision fp64 --variants omp \
+    -b 0.5 --ci 0.0001 --max-reps 1000000 --rounds 3 --out r6 -q >r6.log 2>&1 &
+  pid=$!
+  sleep 1.4
+  kill -INT "$pid"
+  wait "$pid"
+  OMP_THREAD_LIMIT=1 "$SIZEUP" run --resume r6 >r7.log 2>&1
+  check "failed resumed rounds: exit 1" test $? -eq 1
+  check "failed resumed rounds: each point once, as error" \
+    test "$(tail -n +2 r6/summary.csv | cut -d, -f16 | sort | uniq -c | awk '{ print $1 " " $2 }')" = "2 error"
+  check "failed resumed rounds: no samples left" test "$(wc -l <r6/samples.csv)" -eq 1
+fi
+
 expect_error "resume of a non-results directory" "cannot resume" "$SIZEUP" run --resume nowhere
 
 finish
