@@ -12,10 +12,10 @@
  * with the rule documented in docs/nightly.md:
  *
  *   noisy      fewer than min_samples on a side, or cv > threshold on a side;
- *              or a change that the machine explains: the threads' core-to-
- *              core latency differs between the sides by more than 1.5x (the
- *              host placed them differently), or the replicates (rounds of a
- *              run, runs of a history) of the two sides overlap
+ *              or a change that the machine explains: the replicates (rounds
+ *              of a run, runs of a history) do not confirm it, or it lies
+ *              within noise_k times the comparison's run-to-run noise
+ *              (su_cmp_run)
  *   regressed  p < alpha, the median is worse by more than threshold, the
  *              two CIs of the median do not overlap, and, when both sides
  *              have two replicates or more, Welch's t-test on the replicate
@@ -25,14 +25,14 @@
  *              error) in new
  *   improved   the same conditions in the better direction
  *   unchanged  anything else
+ *   missing    in the base only (or unsupported/skipped in new)
+ *   new        in new only
  *
  * When both sides' samples carry a core-to-core latency, only the samples
  * of one thread placement are compared: the placement (latencies within
  * 1.5x of each other) that both sides measured most.  Like with like, since
  * a cloud VM's vCPUs move between placements within a run and between runs;
  * with fewer than min_samples of it on a side the configuration is noisy.
- *   missing    in the base only (or unsupported/skipped in new)
- *   new        in new only
  *
  * The derived metrics (peak_theoretical, clock, flops_per_cycle, efficiency)
  * are not compared: they are single figures or the headline scaled by a
