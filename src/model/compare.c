@@ -15,6 +15,14 @@
  * negligible shift "significant".  A side whose coefficient of variation
  * exceeds the threshold cannot resolve a change of that size, so it is called
  * noisy instead of being gated.
+ *
+ * Samples of one round share one moment of the machine, so they are not
+ * independent: when the sides have several rounds (or pooled runs), a change
+ * must also show between the replicates (Welch's t on their medians, and no
+ * overlap).  Finally the spread of all configurations' changes estimates how
+ * far two runs differ when nothing changed; changes within a few times that
+ * are noisy (noise_floor).  Multi-thread samples are compared within one
+ * thread placement (like_placement).
  */
 #include <math.h>
 #include <stdlib.h>
