@@ -240,6 +240,13 @@ static void add_round(su_samples_t *s, const su_sample_key_t *k, unsigned r, dou
   CHECK_EQ_INT(su_samples_add_tagged(s, k, "GB/s", v, rep, 0, lat, n), SU_OK);
 }
 
+/* Three rounds of 20 samples at the given levels, no c2c latency. */
+static void add_rounds(su_samples_t *s, const su_sample_key_t *k, const double level[3])
+{
+  for (unsigned r = 0; r < 3; r++)
+    add_round(s, k, r, level[r], NAN, 20);
+}
+
 /*
  * The development VM's case: every round is tight, but the level moves
  * between rounds.  A shift that the base's own rounds span is the machine's
@@ -260,19 +267,11 @@ static void test_rounds_drift(void)
   /* configuration 0: base rounds at 100, 99, 91; new rounds at 93, 92, 93:
    * -6% by the medians, p tiny, pooled cv below 5%, yet the base itself sat
    * below the new level once */
-  add_round(&b.ok, &k0, 0, 100, NAN, 20);
-  add_round(&b.ok, &k0, 1, 99, NAN, 20);
-  add_round(&b.ok, &k0, 2, 91, NAN, 20);
-  add_round(&n.ok, &k0, 0, 93, NAN, 20);
-  add_round(&n.ok, &k0, 1, 92, NAN, 20);
-  add_round(&n.ok, &k0, 2, 93, NAN, 20);
+  add_rounds(&b.ok, &k0, (const double[]){100, 99, 91});
+  add_rounds(&n.ok, &k0, (const double[]){93, 92, 93});
   /* configuration 2: rounds at 100, 99, 101 against 85, 86, 85: regressed */
-  add_round(&b.ok, &k1, 0, 100, NAN, 20);
-  add_round(&b.ok, &k1, 1, 99, NAN, 20);
-  add_round(&b.ok, &k1, 2, 101, NAN, 20);
-  add_round(&n.ok, &k1, 0, 85, NAN, 20);
-  add_round(&n.ok, &k1, 1, 86, NAN, 20);
-  add_round(&n.ok, &k1, 2, 85, NAN, 20);
+  add_rounds(&b.ok, &k1, (const double[]){100, 99, 101});
+  add_rounds(&n.ok, &k1, (const double[]){85, 86, 85});
   CHECK_EQ_INT(su_cmp_run(&b, &n, &o, &c), SU_OK);
   CHECK_EQ_INT(c.nrows, 2);
   CHECK_EQ_INT(c.rows[0].cls, SU_CMP_NOISY);
