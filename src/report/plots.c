@@ -527,22 +527,11 @@ const char *const su__head_units[SU__NHEAD] = {"GB/s", "GFLOP/s", "GFLOP/s", "ns
 
 static void headlines(su__dir_t *d)
 {
-  const su_results_t *r = d->r;
-  uint64_t big = 0;
+  su_headline_t h[SU_HEAD_N];
 
-  d->head[0] = best_of(r, "stream_triad", "bandwidth", NULL);
-  d->head[1] = best_of(r, "fma_peak", "flops", "fp64");
-  d->head[2] = best_of(r, "fma_peak", "flops", "fp32");
-  d->head[3] = NAN;
-  for (size_t i = 0; i < r->nrows; i++) {
-    const su_result_row_t *w = &r->rows[i];
-    if (!su_results_row_ok(w) || strcmp(w->metric, "latency") != 0)
-      continue;
-    if (w->size_bytes > big || (w->size_bytes == big && !(d->head[3] <= w->median))) {
-      big = w->size_bytes;
-      d->head[3] = w->median;
-    }
-  }
+  su_results_headlines(d->r->rows, d->r->nrows, h);
+  for (int i = 0; i < SU__NHEAD; i++)
+    d->head[i] = h[i].value;
 }
 
 static int plot_compare(su__report_t *rp)
