@@ -244,13 +244,11 @@ int su_report_cmp_plot(const su_cmp_t *c, const char *out_dir, const char *gnupl
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   if (n == 0)
     return SU_OK;           /* nothing to draw: an empty plot would only confuse */
-  memset(&info, 0, sizeof(info));
+  if ((err = su__report_begin(&rp, &ro, &info)) != SU_OK)
+    return err;
   memset(&plot, 0, sizeof(plot));
-  memset(&rp, 0, sizeof(rp));
   snprintf(plot.name, sizeof(plot.name), "compare");
   snprintf(plot.section, sizeof(plot.section), "compare");
-  rp.o = &ro;
-  rp.info = &info;
   rp.plots = &plot;
   rp.nplots = rp.cap = 1;
   if ((err = su__report_render(&rp)) != SU_OK)

@@ -17,7 +17,6 @@
 
 #include "report/report_int.h"
 #include "sizeup/error.h"
-#include "sizeup/fs.h"
 
 static void fmt_date(char *buf, size_t len, int64_t t)
 {
@@ -130,11 +129,7 @@ int su_report_trends(const su_history_trend_t *t, size_t n, const su_report_opts
   FILE *fp;
   int err;
 
-  memset(info, 0, sizeof(*info));
-  memset(&rp, 0, sizeof(rp));
-  rp.o = o;
-  rp.info = info;
-  if ((err = su_fs_mkdir_p(o->out_dir)))
+  if ((err = su__report_begin(&rp, o, info)))
     return err;
   if (n && !(rp.plots = calloc(n, sizeof(*rp.plots))))
     return su_errorf(SU_ENOMEM, "cannot plot the history");

@@ -503,11 +503,7 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
 
   if (!dirs || !ndirs || !o || !o->out_dir || !info)
     return su_errorf(SU_EINVAL, "no results directories to report");
-  memset(info, 0, sizeof(*info));
-  memset(&rp, 0, sizeof(rp));
-  rp.o = o;
-  rp.info = info;
-  if ((err = su_fs_mkdir_p(o->out_dir)))
+  if ((err = su__report_begin(&rp, o, info)))
     return err;
   rp.dirs = calloc(ndirs, sizeof(*rp.dirs));
   if (!rp.dirs)

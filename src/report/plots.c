@@ -28,6 +28,7 @@
 
 #include "report/report_int.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 
 void su_report_gp_sanitize(const char *s, char *out, size_t outlen)
 {
@@ -576,6 +577,15 @@ static int plot_compare(su__report_t *rp)
   if ((err = close_pair(gp, dat, p->name)))
     return err;
   return SU_OK;
+}
+
+int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info_t *info)
+{
+  memset(info, 0, sizeof(*info));
+  memset(rp, 0, sizeof(*rp));
+  rp->o = o;
+  rp->info = info;
+  return su_fs_mkdir_p(o->out_dir);
 }
 
 int su__report_plots(su__report_t *rp)

@@ -47,6 +47,9 @@ typedef struct su__report {
 extern const char *const su__head_names[SU__NHEAD];
 extern const char *const su__head_units[SU__NHEAD];
 
+/* Starts *rp with no plots for options o (out_dir created when missing)
+ * and a zeroed *info.  SU_OK or su_fs_mkdir_p's error. */
+int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info_t *info);
 int su__report_plots(su__report_t *rp);
 /* Renders every plot of rp (sets ->rendered and rp->info's counts). */
 int su__report_render(su__report_t *rp);
