@@ -15,10 +15,10 @@ check "recommend.html written" test -s out/recommend.html
 check "plot script written" test -s out/recommend.gp
 check "header" grep -q '^schema_version,rank,candidate,kind,source,status' out/recommend.csv
 # Ranks by system cost per hour: beta 9.00, alpha 12.00, gamma 12.30, delta no data.
-check "beta first" grep -q '^1,1,beta,cloud,measured,ok,' out/recommend.csv
-check "alpha second" grep -q '^1,2,alpha,cloud,measured,ok,' out/recommend.csv
-check "gamma third, an estimate" grep -q '^1,3,gamma,onprem,estimate,ok,' out/recommend.csv
-check "delta last, no data" grep -q '^1,4,delta,cloud,measured,no_data,' out/recommend.csv
+check "beta first" grep -q '^2,1,beta,cloud,measured,ok,' out/recommend.csv
+check "alpha second" grep -q '^2,2,alpha,cloud,measured,ok,' out/recommend.csv
+check "gamma third, an estimate" grep -q '^2,3,gamma,onprem,estimate,ok,' out/recommend.csv
+check "delta last, no data" grep -q '^2,4,delta,cloud,measured,no_data,' out/recommend.csv
 check "table says why" grep -q 'beta is the first choice' table.txt
 check "table says what would change it" grep -q 'alpha would win if its price fell below USD 1.8 ' table.txt
 check "estimate flagged on the terminal" grep -q 'gamma .*ESTIMATE' table.txt
