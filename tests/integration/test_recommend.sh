@@ -25,6 +25,17 @@ check "estimate flagged on the terminal" grep -q 'gamma .*ESTIMATE' table.txt
 check "estimate flagged in html" grep -q 'ESTIMATE' out/recommend.html
 check "no stderr" test ! -s err.txt
 
+# Jobs of 4 cores side by side, licences, a target per day; theta's results
+# were measured on another machine than its catalog line says.
+"$SIZEUP" recommend -c "$D/catalog-cores.csv" -w "$D/cores.ini" -o cores --no-render \
+  >cores.txt 2>cores.err
+check "cores: exits 0" test $? -eq 0
+check "cores: target with its unit" grep -q 'target: 480 jobs per day' cores.txt
+check "cores: monthly and yearly cost" grep -q 'USD 4380 per month, USD 52560 per year' cores.txt
+check "cores: warning names both figures" grep -q "sizeup: warning: candidate 'theta' (catalog line 3): the catalog says 32 cores, 128 GiB of memory per node, but its results '.*theta' were measured on 2 cores, 4 GiB" cores.err
+check "cores: jobs per node in the csv" grep -q '^2,2,eta,.*,480 jobs per day,518.4,15768,5986,71832,4,4,4.1,4.2,$' cores/recommend.csv
+check "cores: warning in the html" grep -q 'Warning: candidate' cores/recommend.html
+
 # With gnuplot on PATH the plot is rendered and embedded.
 if command -v gnuplot >/dev/null; then
   "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/deadline.ini" -o plot >/dev/null 2>&1
