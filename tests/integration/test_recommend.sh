@@ -36,6 +36,19 @@ check "cores: warning names both figures" grep -q "sizeup: warning: candidate 't
 check "cores: jobs per node in the csv" grep -q '^2,2,eta,.*,480 jobs per day,518.4,15768,5986,71832,4,4,4.1,4.2,$' cores/recommend.csv
 check "cores: warning in the html" grep -q 'Warning: candidate' cores/recommend.html
 
+# README's walkthrough (and its Commands entry), on two copies of a quick run.
+mkdir -p walk/bench/catalogs walk/bench/workloads walk/results
+cp "$SRC/bench/catalogs/walkthrough.csv" walk/bench/catalogs/
+cp "$SRC/bench/workloads/cfd-throughput.ini" walk/bench/workloads/
+cp -r "$SRC/tests/data/results-quick" walk/results/type-a
+cp -r "$SRC/tests/data/results-quick" walk/results/type-b
+(cd walk && "$SIZEUP" recommend --catalog bench/catalogs/walkthrough.csv \
+                 --workload bench/workloads/cfd-throughput.ini --out reports/choose \
+                 >table.txt 2>err.txt)
+check "walkthrough: exits 0" test $? -eq 0
+check "walkthrough: first choice" grep -q 'is the first choice: .* per month, USD .* per year' walk/table.txt
+check "walkthrough: page written" test -s walk/reports/choose/recommend.html
+
 # With gnuplot on PATH the plot is rendered and embedded.
 if command -v gnuplot >/dev/null; then
   "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/deadline.ini" -o plot >/dev/null 2>&1
