@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sizeup/app.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 #include "sizeup/timer.h"
@@ -49,6 +50,8 @@ typedef struct run_args {
   double budget, ci;
   long min_reps, max_reps, rounds;
   int dry_run, quiet, mpi;
+  int app;                /* `sizeup app`: one application group, spec */
+  su_app_spec_t spec;
 } run_args_t;
 
 static void usage(FILE *fp)
@@ -128,7 +131,7 @@ static int parse_num(const char *opt, const char *v, double lo, double hi, doubl
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
   enum { O_PREC = 256, O_VAR, O_MINR, O_MAXR, O_CI, O_BACKEND, O_DEVICE, O_TOPO, O_RESUME,
-         O_RUNID, O_MPI, O_ROUNDS };
+         O_RUNID, O_MPI, O_ROUNDS, O_NAME, O_RANKS, O_FOM, O_FOMU, O_HIB, O_TIMEOUT, O_LAUNCHER };
   static const struct option opts[] = {
     {"profile", required_argument, 0, 'p'},   {"suite", required_argument, 0, 's'},
     {"kernels", required_argument, 0, 'k'},   {"threads", required_argument, 0, 't'},
@@ -142,14 +145,35 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
     {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
+    /* sizeup app only (cmd_app.c) */
+    {"name", required_argument, 0, O_NAME},   {"ranks", required_argument, 0, O_RANKS},
+    {"fom", required_argument, 0, O_FOM},     {"fom-unit", required_argument, 0, O_FOMU},
+    {"higher-is-better", no_argument, 0, O_HIB}, {"timeout", required_argument, 0, O_TIMEOUT},
+    {"launcher", required_argument, 0, O_LAUNCHER},
     {0, 0, 0, 0}};
+  const char *cmd = argc > 0 && strcmp(argv[0], "app") == 0 ? "app" : "run";
+  su_app_spec_t *sp = &a->spec;
   double d;
   int c, rc;
 
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "p:s:k:t:P:S:b:o:l:nqh", opts, NULL)) != -1) {
+  a->app = cmd[0] == 'a';
+  su_app_spec_default(sp);
+  while ((c = getopt_long(argc, argv, "+p:s:k:t:P:S:b:o:l:nqh", opts, NULL)) != -1) {
+    if (c >= O_NAME && c <= O_LAUNCHER && !a->app)
+      return su_cli_usage_error("run", "%s is an option of 'sizeup app'", argv[optind - 1]);
     switch (c) {
+    case O_NAME: snprintf(sp->name, sizeof(sp->name), "%s", optarg); break;
+    case O_RANKS: snprintf(sp->ranks, sizeof(sp->ranks), "%s", optarg); break;
+    case O_FOM: snprintf(sp->fom, sizeof(sp->fom), "%s", optarg); break;
+    case O_FOMU: snprintf(sp->fom_unit, sizeof(sp->fom_unit), "%s", optarg); break;
+    case O_HIB: sp->higher_is_better = 1; break;
+    case O_LAUNCHER: snprintf(sp->launcher, sizeof(sp->launcher), "%s", optarg); break;
+    case O_TIMEOUT:
+      if ((rc = parse_num("--timeout", optarg, 0, 1e6, &sp->timeout_s)))
+        return rc;
+      break;
     case 'p': a->profile = optarg; break;
     case 's': a->suite = optarg; break;
     case 'k': a->filter.kernels = optarg; break;
@@ -194,10 +218,17 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         return su_cli_usage_error("run", "too many labels (at most %d)", MAX_LABELS);
       a->labels[a->nlabels++] = optarg;
       break;
-    case 'h': usage(stdout); return -1;
-    default: return su_cli_bad_option("run", argc, argv);
+    case 'h':
+      if (a->app)
+        su_cli_app_usage(stdout);
+      else
+        usage(stdout);
+      return -1;
+    default: return su_cli_bad_option(cmd, argc, argv);
     }
   }
+  if (a->app)
+    return su_cli_app_finish(argc, argv, optind, &a->spec, a->profile || a->suite, a->resume);
   if (optind < argc)
     return su_cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
   if (a->profile && a->suite)
@@ -274,7 +305,7 @@ static int read_run_args(const char *dir, char **argv, int cap, int *argc, char 
   fclose(fp);
   argv[n] = NULL;
   *argc = n;
-  if (n == 0 || strcmp(argv[0], "run") != 0)
+  if (n == 0 || (strcmp(argv[0], "run") != 0 && strcmp(argv[0], "app") != 0))
     return su_errorf(SU_EINVAL, "cannot resume '%s': '%s' is not a sizeup run command line",
                      dir, path);
   return SU_OK;
@@ -332,7 +363,7 @@ static void note_headline(headline_t *h, size_t *nh, size_t cap, const su_point_
                           const su_point_result_t *res)
 {
   const su_row_t *row = &res->rows[0];
-  const int lower = pt->ops->desc->metric == SU_METRIC_LATENCY;
+  const int lower = su_metric_lower_is_better(su_desc_metric_name(pt->ops->desc));
   const char *var = res->work.variant[0] ? res->work.variant : pt->variant;
   size_t i;
 
@@ -439,11 +470,21 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   memset(&suite, 0, sizeof(suite));
   profile = a->suite ? a->suite : a->profile ? a->profile : "standard";
 
-  if (a->suite)
+  if (a->app) {
+    /* sizeup app: the one application group, measured as a suite's. */
+    profile = "app";
+    su_measure_opts_default(&suite.mo);
+    if (!(suite.groups = calloc(1, sizeof(*suite.groups))))
+      return su_cli_fail(su_errorf(SU_ENOMEM, "out of memory"));
+    suite.ngroups = 1;
+    snprintf(suite.groups[0].name, sizeof(suite.groups[0].name), "%s", a->spec.name);
+    suite.groups[0].app = a->spec;
+  } else if (a->suite) {
     snprintf(suite_path, sizeof(suite_path), "%s", a->suite);
-  else if ((err = su_suite_find_profile(profile, suite_path, sizeof(suite_path))))
+  } else if ((err = su_suite_find_profile(profile, suite_path, sizeof(suite_path)))) {
     return su_cli_fail(err);
-  if ((err = su_suite_load(suite_path, &suite)))
+  }
+  if (!a->app && (err = su_suite_load(suite_path, &suite)))
     return su_cli_fail(err);
   mo = suite.mo;
   if (a->budget > 0) mo.budget_s = a->budget;
@@ -495,13 +536,9 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   snprintf(outdir, sizeof(outdir), "%s", a->out ? a->out : "");
   if (!a->out)
     snprintf(outdir, sizeof(outdir), "results/%s", run_id);
-  for (int i = 0; i < argc && neff < MAX_ARGS; i++) {
-    if (strchr(argv[i], '\n')) {
-      err = su_errorf(SU_EINVAL, "argument '%.20s...' contains a newline", argv[i]);
-      goto fail;
-    }
-    eff[neff++] = argv[i];
-  }
+  /* The options added go right after the command's name: an application's
+   * command, after '--', stays last. */
+  eff[neff++] = argv[0];
   if (!a->run_id) {
     eff[neff++] = "--run-id";
     eff[neff++] = run_id;
@@ -510,7 +547,15 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     eff[neff++] = "--out";
     eff[neff++] = outdir;
   }
+  for (int i = 1; i < argc && neff < MAX_ARGS + 4; i++) {
+    if (strchr(argv[i], '\n')) {
+      err = su_errorf(SU_EINVAL, "argument '%.20s...' contains a newline", argv[i]);
+      goto fail;
+    }
+    eff[neff++] = argv[i];
+  }
   eff[neff] = NULL;
+  snprintf(plan.out_dir, sizeof(plan.out_dir), "%s", outdir);
 
   if (coll && (err = coll->describe(coll, topo, &plan, &mpi_json)))
     goto fail;
