@@ -111,6 +111,8 @@ typedef struct su_plan {
   int backend_err[8];     /* init's result; 0 when not initialised yet */
   char backend_why[8][160];
   char out_dir[1024];     /* the results directory once known ("" before) */
+  char notes[4][200];     /* why a group measured nothing (no GPU found), for system.json */
+  unsigned nnotes;
 } su_plan_t;
 
 typedef struct su_plan_filter {
