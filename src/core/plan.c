@@ -326,6 +326,19 @@ static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
   return SU_OK;
 }
 
+/* Pushes a planned point unless err (its planning failed); its pus are
+ * freed when it is not kept.  Returns err or plan_push's error. */
+static int plan_keep(su_plan_t *plan, su_point_t *pt, int err)
+{
+  int added = 0;
+
+  if (!err)
+    err = plan_push(plan, pt, &added);
+  if (err || !added)
+    free(pt->pus);
+  return err;
+}
+
 static int backend_slot(const su_backend_t *b)
 {
   int i = 0;
@@ -669,12 +682,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err && !dev_default)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
-      int added = 0;
-      if (!err)
-        err = plan_push(plan, &pt, &added);
-      if (err || !added)
-        free(pt.pus);
-      if (err)
+      if ((err = plan_keep(plan, &pt, err)))
         return err;
     }
   }
@@ -717,7 +725,6 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
     su_point_t pt;
     su_place_t place;
     unsigned npus = threads[it] * (ranks[ir] ? ranks[ir] : 1);
-    int added = 0;
 
     memset(&pt, 0, sizeof(pt));
     pt.backend = b;
@@ -737,11 +744,7 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
     }
     err = su_place_plan(t, &place, npus, pt.pus, pt.cpuset, sizeof(pt.cpuset));
     su_place_fini(&place);
-    if (!err)
-      err = plan_push(plan, &pt, &added);
-    if (err || !added)
-      free(pt.pus);
-    if (err)
+    if ((err = plan_keep(plan, &pt, err)))
       return err;
   }
   return SU_OK;
