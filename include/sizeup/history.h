@@ -72,6 +72,22 @@ int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
                         su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns);
 
 /*
+ * The system.json stored with the latest run comparable with dir (the run
+ * with dir's run id excluded), and that run's id: both malloc'ed, both NULL
+ * when no comparable run has one (runs added before sizeup stored it).
+ */
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id);
+
+/*
+ * Why no stored run is comparable with dir: *why names the stored run whose
+ * fingerprint key differs from dir's in the fewest fields (the latest among
+ * equals) and those fields, "run 'ID': label instance 'node18' here, 'node17'
+ * in the history; ...".  *nstored counts the other runs stored; *why is NULL
+ * when there is none.  Free *why.
+ */
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored);
+
+/*
  * Writes into out_dir one trend plot (trend_N.gp + trend_N.dat) per
  * fingerprint and headline figure (kernel, precision, metric: the best
  * median of the run), marking the runs where `history check` with this
