@@ -73,18 +73,9 @@ int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g
  * plot into g->out_dir (each when set); returns SU_EXIT_REGRESSION when a
  * configuration regressed, SU_EXIT_OK, or SU_EXIT_ERROR on an output error. */
 int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g);
-/* The gate's first line: the smallest change it can see on this machine and
- * how many checks were too noisy to judge (docs/nightly.md). */
-void su_cli_gate_header(const su_cmp_t *c);
 /* SU_EXIT_BLIND after saying so when --fail-if-blind is set and a larger
  * share of the checks was too noisy to judge; else SU_EXIT_OK. */
 int su_cli_gate_blind(const su_cmp_t *c, const su_cli_gate_t *g);
-/*
- * A regression alert's "what changed on the machine": the fields of
- * system.json that differ between base_sys (of the run named base_name) and
- * new_sys, both texts; says so when base_sys is NULL (not recorded).
- */
-void su_cli_what_changed(const char *base_sys, const char *base_name, const char *new_sys);
 /* Untrusted text on the terminal: control characters become '?'. */
 void su_cli_put_safe(FILE *fp, const char *s);
 

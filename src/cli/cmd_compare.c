@@ -21,6 +21,7 @@
 #include "sizeup/compare.h"
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
+#include "sizeup/report.h"
 #include "sizeup/results.h"
 
 static void usage(FILE *fp)
@@ -157,7 +158,7 @@ static int write_file(const char *path, const su_cmp_t *c, const char *suite, in
     fprintf(stderr, "sizeup: error: cannot write '%s': %s\n", path, strerror(errno));
     return SU_EXIT_ERROR;
   }
-  err = junit ? su_cmp_write_junit(c, suite, fp) : su_cmp_write_csv(c, fp);
+  err = junit ? su_report_cmp_junit(c, suite, fp) : su_report_cmp_csv(c, fp);
   if (fclose(fp) != 0 && !err)
     err = su_errorf(SU_EIO, "cannot write '%s'", path);
   if (err) {
@@ -173,31 +174,6 @@ void su_cli_put_safe(FILE *fp, const char *s)
     fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
 }
 
-void su_cli_gate_header(const su_cmp_t *c)
-{
-  size_t checks = su_cmp_checks(c), noisy = c->count[SU_CMP_NOISY];
-  double floor_ = exp(c->opts.noise_k * c->noise) - 1;
-
-  printf("gate: smallest change this check can see: %.3g%% (", 100 * su_cmp_detectable(c));
-  if (!isfinite(c->noise))
-    printf("the threshold; the machine's run-to-run noise is unknown: it needs %d matched "
-           "configurations, this comparison has %zu", SU_CMP_NOISE_MIN, checks);
-  else if (!(c->opts.noise_k > 0))
-    printf("the threshold; --noise-k 0 ignores the run-to-run noise of %.2g%%",
-           100 * c->noise);
-  else if (floor_ > c->opts.threshold)
-    printf("%.3g x the run-to-run noise of %.2g%% over %zu configurations; threshold %.3g%%",
-           c->opts.noise_k, 100 * c->noise, c->noise_n, 100 * c->opts.threshold);
-  else
-    printf("the threshold; run-to-run noise %.2g%% over %zu configurations",
-           100 * c->noise, c->noise_n);
-  printf("); too noisy to judge: %zu of %zu checks (%.0f%%)\n", noisy, checks,
-         100 * su_cmp_blind(c));
-  if (checks && su_cmp_blind(c) > 0.5)
-    printf("gate: most checks are blind: a regression in them goes unseen (docs/nightly.md, "
-           "'What the gate can see')\n");
-}
-
 int su_cli_gate_blind(const su_cmp_t *c, const su_cli_gate_t *g)
 {
   if (!(g->fail_if_blind >= 0) || !(su_cmp_blind(c) > g->fail_if_blind))
@@ -208,41 +184,6 @@ int su_cli_gate_blind(const su_cmp_t *c, const su_cli_gate_t *g)
   return SU_EXIT_BLIND;
 }
 
-void su_cli_what_changed(const char *base_sys, const char *base_name, const char *new_sys)
-{
-  su_sysdiff_t *d = NULL;
-  size_t n = 0;
-  int err;
-
-  printf("\nwhat changed on the machine since the baseline '");
-  su_cli_put_safe(stdout, base_name);
-  printf("' (system.json):\n");
-  if (!base_sys || !new_sys) {
-    printf("  unknown: the %s system.json is not recorded\n", base_sys ? "new run's"
-                                                                       : "baseline's");
-    return;
-  }
-  if ((err = su_results_sysdiff(base_sys, new_sys, &d, &n)) != SU_OK) {
-    printf("  unknown: %s\n", su_errmsg());
-    su_errclear();
-    return;
-  }
-  if (n == 0)
-    printf("  nothing (kernel, compiler, firmware, clocks, CPU and settings are the same)\n");
-  for (size_t i = 0; i < n && i < 40; i++) {
-    printf("  ");
-    su_cli_put_safe(stdout, d[i].field);
-    printf(": ");
-    su_cli_put_safe(stdout, d[i].base[0] ? d[i].base : "(absent)");
-    printf(" -> ");
-    su_cli_put_safe(stdout, d[i].cur[0] ? d[i].cur : "(absent)");
-    putchar('\n');
-  }
-  if (n > 40)
-    printf("  ... and %zu more fields\n", n - 40);
-  su_results_sysdiff_free(d, n);
-}
-
 int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g)
 {
   const char *junit = g->junit, *out_dir = g->out_dir;
@@ -251,7 +192,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
 
   if (c->nrows && c->count[SU_CMP_NEW] == c->nrows) {
     printf("%zu configurations recorded, none compared\n", c->nrows);
-  } else if ((err = su_cmp_write_table(c, stdout)) != SU_OK) {
+  } else if ((err = su_report_cmp_table(c, stdout)) != SU_OK) {
     su_cli_fail(err);
     return SU_EXIT_ERROR;
   }
@@ -269,7 +210,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
     if ((rc = write_file(path, c, suite, 0)) != SU_EXIT_OK)
       return rc;
     printf("wrote %s\n", path);
-    if ((err = su_cmp_write_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
+    if ((err = su_report_cmp_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
       su_cli_fail(err);
       return SU_EXIT_ERROR;
     }
@@ -312,7 +253,7 @@ static void what_changed(const char *base_dir, const char *new_dir, const char *
 {
   char *a = read_system(base_dir), *b = read_system(new_dir);
 
-  su_cli_what_changed(a, base_name, b);
+  su_report_cmp_changes(stdout, a, base_name, b);
   free(a);
   free(b);
 }
@@ -356,7 +297,7 @@ int cmd_compare(int argc, char **argv)
   }
   if (c.nrows == 0)
     fprintf(stderr, "sizeup: warning: no bandwidth, flops or latency rows to compare\n");
-  su_cli_gate_header(&c);
+  su_report_cmp_gate(&c, stdout);
   rc = su_cli_compare_report(&c, "sizeup compare", &g);
   if (c.count[SU_CMP_REGRESSED])
     what_changed(argv[optind], argv[optind + 1], base.label);
