@@ -562,6 +562,19 @@ out:
 
 /* --- what the gate tells: what changed, why nothing is comparable ------------------- */
 
+/* Loads dir into *r and its fingerprint key into *fp; on failure neither is
+ * left to release. */
+static int dir_key(const char *dir, su_results_t *r, char **fp)
+{
+  int err;
+
+  if ((err = su_results_load(dir, r)) != SU_OK)
+    return err;
+  if ((err = su_history_fingerprint(r, fp)))
+    su_results_fini(r);
+  return err;
+}
+
 int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id)
 {
   su_results_t r;
@@ -570,10 +583,8 @@ int su_history_last_system(su_history_t *h, const char *dir, char **json, char *
   int rc, err;
 
   *json = *run_id = NULL;
-  if ((err = su_results_load(dir, &r)) != SU_OK)
+  if ((err = dir_key(dir, &r, &fp)))
     return err;
-  if ((err = su_history_fingerprint(&r, &fp)))
-    goto out;
   if (sqlite3_prepare_v2(h->db, "SELECT r.run_id, s.json FROM runs r JOIN systems s ON "
                          "s.run = r.id WHERE r.fingerprint = ? AND r.run_id <> ? "
                          "ORDER BY r.id DESC LIMIT 1", -1, &st, NULL)) {
@@ -676,10 +687,8 @@ int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nst
 
   *why = NULL;
   *nstored = 0;
-  if ((err = su_results_load(dir, &r)) != SU_OK)
+  if ((err = dir_key(dir, &r, &fp)))
     return err;
-  if ((err = su_history_fingerprint(&r, &fp)))
-    goto out;
   if (sqlite3_prepare_v2(h->db, "SELECT run_id, fingerprint FROM runs WHERE run_id <> ? "
                          "ORDER BY id DESC", -1, &st, NULL)) {
     err = db_err(h, "cannot read");
