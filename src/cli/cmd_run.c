@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 #include "sizeup/timer.h"
 
@@ -115,12 +116,20 @@ static int valid_label(const char *kv)
 
 static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
 {
-  char *end;
-
-  errno = 0;
-  *out = strtod(v, &end);
-  if (end == v || *end || errno || !(*out >= lo && *out <= hi))
+  if (su_parse_real(v, lo, hi, out))
     return su_cli_usage_error("run", "invalid value '%s' for %s", v, opt);
+  return 0;
+}
+
+/* A whole number: `--rounds 1.5` is refused, not run as 1. */
+static int parse_int(const char *opt, const char *v, unsigned lo, unsigned hi, long *out)
+{
+  unsigned u;
+
+  if (su_parse_uint(v, lo, hi, &u))
+    return su_cli_usage_error("run", "invalid value '%s' for %s (a whole number from %u to %u)",
+                              v, opt, lo, hi);
+  *out = (long)u;
   return 0;
 }
 
@@ -143,7 +152,6 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
     {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
     {0, 0, 0, 0}};
-  double d;
   int c, rc;
 
   optind = 1;
@@ -163,7 +171,11 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case 'o': a->out = optarg; break;
     case O_TOPO: a->topology = optarg; break;
     case O_RESUME: a->resume = optarg; break;
-    case O_RUNID: a->run_id = optarg; break;
+    case O_RUNID:
+      if (su_sink_check_run_id(optarg))
+        return su_cli_usage_error("run", "%s", su_errmsg());
+      a->run_id = optarg;
+      break;
     case 'n': a->dry_run = 1; break;
     case 'q': a->quiet = 1; break;
     case O_MPI: a->mpi = 1; break;
@@ -176,15 +188,14 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         return rc;
       break;
     case O_ROUNDS:
-      if ((rc = parse_num("--rounds", optarg, 1, 100, &d)))
+      if ((rc = parse_int("--rounds", optarg, 1, 100, &a->rounds)))
         return rc;
-      a->rounds = (long)d;
       break;
     case O_MINR:
     case O_MAXR:
-      if ((rc = parse_num(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 1e7, &d)))
+      if ((rc = parse_int(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 10000000,
+                          c == O_MINR ? &a->min_reps : &a->max_reps)))
         return rc;
-      *(c == O_MINR ? &a->min_reps : &a->max_reps) = (long)d;
       break;
     case 'l':
       if (!valid_label(optarg))
@@ -225,27 +236,6 @@ static void make_run_id(char *out, size_t len)
   gmtime_r(&now, &tm);
   snprintf(out, len, "%04d%02d%02dT%02d%02d%02dZ-%s-%04x", tm.tm_year + 1900, tm.tm_mon + 1,
            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, j ? clean : "host", rnd);
-}
-
-/* Saves the effective command line for --resume, one argument per line. */
-static int write_run_args(const char *dir, int argc, char **argv)
-{
-  char path[1100], tmp[1120];
-  FILE *fp;
-  int bad = 0;
-
-  snprintf(path, sizeof(path), "%s/run.args", dir);
-  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if (!(fp = fopen(tmp, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-  for (int i = 0; i < argc; i++)
-    bad |= fprintf(fp, "%s\n", argv[i]) < 0;
-  bad |= fclose(fp) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  }
-  return SU_OK;
 }
 
 /* Reads DIR/run.args into a NULL-terminated argv (strings owned by *buf). */
@@ -419,7 +409,7 @@ static int run_plan(run_args_t *a, int argc, char **argv)
   su_plan_t plan;
   su_sink_t *res = NULL;
   su_measure_opts_t mo;
-  char suite_path[1024], run_id[64], outdir[1024];
+  char suite_path[1024], run_id[SU_RUN_ID_MAX], outdir[1024];
   char *eff[MAX_ARGS + 8];
   int neff = 0, err, rc = SU_EXIT_OK, interrupted = 0;
   size_t counts[5] = {0}, measured = 0, steps = 0;
@@ -516,8 +506,11 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     goto fail;
   su_run_meta_t meta = {run_id, neff, eff, a->labels, a->nlabels, profile, &mo, mpi_json};
   if (writer) {
-    if (!(err = su_sink_open(outdir, a->resume != NULL, plan.n, mo.rounds, &res)) && !a->resume)
-      err = write_run_args(outdir, neff, eff);
+    if (!(err = su_sink_open(outdir, a->resume != NULL, plan.n, mo.rounds, &res)) &&
+        su_sink_note(res))
+      fprintf(stderr, "sizeup: note: %s\n", su_sink_note(res));
+    if (!err && !a->resume)
+      err = su_sink_write_args(res, neff, eff);
     if (!err)
       err = su_sink_write_system(res, topo, &plan, &meta, 0);
   }

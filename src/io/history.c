@@ -333,7 +333,7 @@ static void bind_num(sqlite3_stmt *st, int i, double v)
 int su_history_add(su_history_t *h, const char *dir, int *added)
 {
   su_results_t r;
-  su_samples_t smp = {NULL, 0, 0};
+  su_samples_t smp = {0};
   sqlite3_stmt *q_run = NULL, *q_dup = NULL, *q_cfg = NULL, *q_smp = NULL;
   char *fp = NULL;
   int err, in_tx = 0;
