@@ -171,20 +171,7 @@ void su_sizing_fini(su_sizing_t *s);   /* NULL-safe */
 /* "throughput", "time_to_solution", "budget_per_hour", "budget_per_job". */
 const char *su_sizing_target_name(su_sizing_target_t t);
 
-/* recommend.csv (docs/sizing.md), RFC 4180 through csv.h.  SU_OK, SU_EIO. */
-int su_sizing_write_csv(const su_sizing_t *s, FILE *fp);
-
-/* Prints the ranked table, the sentences and the caveats for a terminal. */
-void su_sizing_print(const su_sizing_t *s, FILE *fp);
-
-/*
- * Writes recommend.gp and recommend.dat (cost per job against time per job,
- * with CI ranges and the Pareto front), renders recommend.png/.svg with
- * gnuplot (prog; NULL = "gnuplot"; "" = do not render) and writes
- * recommend.html (self-contained) in out_dir.  *rendered is 1 when the PNG
- * was made.  A missing gnuplot is not an error.  SU_OK, SU_EIO.
- */
-int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
-                           int *rendered);
+/* What `recommend` shows (table, recommend.csv, plot, recommend.html) is
+ * written by src/report: su_report_sizing_* in report.h. */
 
 #endif /* SIZEUP_SIZING_H */

@@ -21,6 +21,7 @@
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
 #include "sizeup/fs.h"
+#include "sizeup/report.h"
 
 static void usage(FILE *fp)
 {
@@ -124,7 +125,7 @@ static int write_file(const char *path, const su_cmp_t *c, const char *suite, in
     fprintf(stderr, "sizeup: error: cannot write '%s': %s\n", path, strerror(errno));
     return SU_EXIT_ERROR;
   }
-  err = junit ? su_cmp_write_junit(c, suite, fp) : su_cmp_write_csv(c, fp);
+  err = junit ? su_report_cmp_junit(c, suite, fp) : su_report_cmp_csv(c, fp);
   if (fclose(fp) != 0 && !err)
     err = su_errorf(SU_EIO, "cannot write '%s'", path);
   if (err) {
@@ -140,7 +141,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
   char path[4096];
   int rendered = 0, err, rc;
 
-  if ((err = su_cmp_write_table(c, stdout)) != SU_OK) {
+  if ((err = su_report_cmp_table(c, stdout)) != SU_OK) {
     su_cli_fail(err);
     return SU_EXIT_ERROR;
   }
@@ -158,7 +159,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
     if ((rc = write_file(path, c, suite, 0)) != SU_EXIT_OK)
       return rc;
     printf("wrote %s\n", path);
-    if ((err = su_cmp_write_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
+    if ((err = su_report_cmp_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
       su_cli_fail(err);
       return SU_EXIT_ERROR;
     }

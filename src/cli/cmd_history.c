@@ -21,6 +21,7 @@
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
 #include "sizeup/history.h"
+#include "sizeup/report.h"
 
 static void usage(FILE *fp)
 {
@@ -153,17 +154,23 @@ out:
 static int do_plot(su_history_t *h, const char *out_dir, unsigned window,
                    const su_cmp_opts_t *o)
 {
-  size_t nplots, nrendered;
+  su_history_trend_t *t = NULL;
+  su_report_opts_t ro = {out_dir, NULL};
+  su_report_info_t info;
+  size_t n = 0;
   int err;
 
-  if ((err = su_history_plot(h, out_dir, window, o, NULL, &nplots, &nrendered)) != SU_OK) {
+  if ((err = su_history_trends(h, window, o, &t, &n)) != SU_OK ||
+      (err = su_report_trends(t, n, &ro, &info)) != SU_OK) {
+    su_history_trends_free(t, n);
     su_cli_fail(err);
     return SU_EXIT_ERROR;
   }
-  printf("wrote %zu trend plot(s) (trend_N.gp + trend_N.dat) to %s, %zu rendered%s\n", nplots,
-         out_dir, nrendered,
-         nrendered < nplots ? " (gnuplot missing or failed: run 'gnuplot trend_N.gp' there)"
-                            : "");
+  su_history_trends_free(t, n);
+  printf("wrote %s/index.html and %zu trend plot(s) (trend_N.gp + trend_N.dat), %zu rendered%s\n",
+         out_dir, info.nplots, info.nrendered,
+         info.nrendered < info.nplots ? " (gnuplot missing or failed: run 'gnuplot trend_N.gp' there)"
+                                      : "");
   return SU_EXIT_OK;
 }
 

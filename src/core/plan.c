@@ -474,7 +474,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   const char *thr = f->threads ? f->threads : g->threads;
   const char *plc = f->placement ? f->placement : g->placement;
   const char *siz = f->sizes ? f->sizes : g->sizes;
-  const int host = strcmp(b->name, "cpu") == 0;
+  const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
   void *ctx = NULL;
   int err;
@@ -591,6 +591,11 @@ static int group_has_backend(const su_group_t *g, const su_plan_filter_t *f,
 {
   const char *own = g->backend[0] ? g->backend : "cpu";
 
+  /* A modelled backend (null) is planned only when --backend names it, and
+   * then stands in for the CPU. */
+  if (b->flags & SU_BACKEND_VIRTUAL)
+    return f->backend && has_token(f->backend, b->name) &&
+           (strcmp(own, "all") == 0 || has_token(own, "cpu") || has_token(own, b->name));
   if (strcmp(own, "all") != 0 && !has_token(own, b->name))
     return 0;
   if (f->backend && f->backend[0] && strcmp(f->backend, "all") != 0 &&

@@ -114,4 +114,5 @@ const su_backend_t su_backend_cpu = {
   .device_info = cpu_device_info,
   .kernels = su_cpu_kernels,
   .timer = SU_TIMER_HOST_MONOTONIC,
+  .flags = SU_BACKEND_HOST_THREADS,
 };

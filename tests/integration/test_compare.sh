@@ -63,6 +63,7 @@ check "history check JUnit has a failure" grep -q '<failure' hj.xml
 check "history add new" "$SIZEUP" history add "$NEW" --db h.db
 check "history plot" "$SIZEUP" history plot --db h.db --out trends
 check "trend scripts written" test -s trends/trend_1.gp
+check "trend index page" grep -q "memory bandwidth" trends/index.html
 echo "hello" >text.db
 expect_error "foreign database" "'text.db' is not a sizeup history database" \
   "$SIZEUP" history list --db text.db

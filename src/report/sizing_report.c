@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * sizing_output.c: what `sizeup recommend` shows: the terminal table,
+ * sizing_report.c: what `sizeup recommend` shows: the terminal table,
  * recommend.csv (docs/sizing.md), and the cost-against-time plot (gnuplot
  * script and data, rendered when gnuplot is on PATH) with a small
  * self-contained recommend.html.
@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/report_int.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/report.h"
@@ -47,7 +48,7 @@ static const char *const csv_cols[] = {
   "score_system", "pareto", "power_watts", "price_date",
 };
 
-int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
+int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
 {
   su_csv_writer_t w;
 
@@ -110,7 +111,7 @@ int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
 
 /* --- terminal ------------------------------------------------------------------- */
 
-void su_sizing_print(const su_sizing_t *s, FILE *fp)
+void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
 {
   const su_sizing_workload_t *w = s->w;
   const char *cur = s->cat->currency;
@@ -269,19 +270,12 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
 {
   char path[4096];
   FILE *fp;
-  int bad;
 
   snprintf(path, sizeof(path), "%s/recommend.html", dir);
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<title>sizeup recommend</title>\n<style>\n"
-              "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}\n"
-              "table{border-collapse:collapse;margin:1em 0;font-size:90%%}\n"
-              "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}\n"
-              "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-              "img{max-width:100%%;height:auto}.est{color:#a40}\n"
-              "</style>\n</head>\n<body>\n<h1>Sizing</h1>\n<p>Workload <b>");
+  su__page_begin(fp, "Sizing");
+  fprintf(fp, "<p>Workload <b>");
   su_report_html_escape(fp, s->w->name);
   fprintf(fp, "</b>, target %s = %g; reference node <b>", su_sizing_target_name(s->w->target),
           s->w->target_value);
@@ -326,22 +320,16 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
   }
   fprintf(fp, "</table>\n<h2>Cost against time per job</h2>\n");
   if (rendered) {
-    snprintf(path, sizeof(path), "%s/recommend.png", dir);
-    fprintf(fp, "<img alt=\"cost against time per job\" src=\"data:image/png;base64,");
-    su_report_base64_file(fp, path);
-    fprintf(fp, "\">\n");
+    su__page_png(fp, dir, "recommend", "cost against time per job");
   } else {
     fprintf(fp, "<p>[not rendered: run <code>gnuplot recommend.gp</code> here]</p>\n");
   }
   fprintf(fp, "<p>Data: <a href=\"recommend.csv\">recommend.csv</a> "
-              "(columns in docs/sizing.md).</p>\n</body>\n</html>\n");
-  bad = ferror(fp);
-  if (fclose(fp) != 0 || bad)
-    return su_errorf(SU_EIO, "cannot write '%s/recommend.html'", dir);
-  return SU_OK;
+              "(columns in docs/sizing.md).</p>\n");
+  return su__page_end(fp, path);
 }
 
-int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
+int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
                            int *rendered)
 {
   const char *prog = gnuplot ? gnuplot : "gnuplot";
