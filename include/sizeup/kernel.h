@@ -45,7 +45,7 @@ typedef enum su_size_rule_e {
   SU_SIZE_FIXED,      /* desc->default_size_bytes */
   SU_SIZE_SWEEP_CACHE,/* 16 KiB .. 8x LLC, geometric: the cache-plateau sweep */
   SU_SIZE_SWEEP_LAT,  /* 4 KiB .. 8x the LLC: the latency sweep */
-  SU_SIZE_SWEEP_XFER  /* 64 KiB .. 256 MiB, x4 steps: host<->device transfers */
+  SU_SIZE_SWEEP_XFER  /* 64 KiB .. 256 MiB, x2 steps: host<->device transfers */
 } su_size_rule_t;
 
 typedef struct su_kernel_desc {
@@ -118,6 +118,7 @@ typedef struct su_kernel_ops {
   const char *variants;    /* comma list the default plan runs, e.g. "omp,nt" */
   su_size_rule_t size_rule;
   uint64_t default_size_bytes; /* for SU_SIZE_FIXED */
+  uint64_t accel_size_bytes;   /* for SU_SIZE_FIXED on a GPU or accelerator; 0 = default */
   /*
    * Allocates and initialises the kernel's data; on the CPU backend the
    * arrays are first touched inside `#pragma omp parallel num_threads(

@@ -89,6 +89,8 @@ typedef struct su_plan {
   void *backend_ctx[8];   /* per backend in su_backends() order, from init() */
   int backend_err[8];     /* init's result; 0 when not initialised yet */
   char backend_why[8][160];
+  char notes[4][200];     /* why a group measured nothing (no GPU found), for system.json */
+  unsigned nnotes;
 } su_plan_t;
 
 typedef struct su_plan_filter {

@@ -44,6 +44,7 @@
 
 /* Minimum warm-up per point, in ns (see the warm-up loop). */
 #define SU_WARMUP_NS 20000000ull
+#define SU_MULTIDEV_SAMPLE_NS 10e6 /* several devices at once: host-timed samples */
 
 const char *su_status_name(su_status_t s)
 {
@@ -322,6 +323,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   p.backend_ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
   out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
   if (pt->ndevices > 1) {
+    /* Several devices are timed by the host clock around all of them: the
+     * slowest device's event time would show perfect scaling even if the
+     * devices ran one after another.  Samples of at least 10 ms keep the
+     * launch and the threads' fork/join small against the work. */
+    out->device_timer = 0;
+    if (target_ns < SU_MULTIDEV_SAMPLE_NS)
+      target_ns = SU_MULTIDEV_SAMPLE_NS;
     /* Several devices at once: the adapter is the kernel (multidev.c). */
     multi = (su__multidev_t){pt->ops, p.backend_ctx, pt->ndevices, pt->devices};
     su__multidev_ops(pt->ops, &multi_ops);
