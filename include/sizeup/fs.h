@@ -10,6 +10,7 @@
 #ifndef SIZEUP_FS_H
 #define SIZEUP_FS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /*
@@ -33,5 +34,13 @@ int su_fs_commit(FILE *fp, const char *tmp, const char *path);
 
 /* fsyncs a directory, so that renames and creations in it are durable. */
 int su_fs_sync_dir(const char *dir);
+
+/*
+ * Reads the whole file at path (at most max_bytes; a longer file is cut) into
+ * *out, a malloc'ed NUL-terminated string.  SU_OK; SU_EIO with context
+ * "cannot read 'path': <system reason>" (errno is kept for the caller);
+ * SU_ENOMEM.  *out is NULL on failure.
+ */
+int su_fs_read_text(const char *path, size_t max_bytes, char **out);
 
 #endif /* SIZEUP_FS_H */

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fs.c: file-system helpers for the results and report writers (fs.h):
- * mkdir -p, files created exclusively without following symbolic links, and
- * a commit that renames a file into place only once every byte of it is on
- * disk.
+ * fs.c: file-system helpers for the results and report writers and the
+ * readers of /proc and /sys (fs.h): mkdir -p, files created exclusively
+ * without following symbolic links, a commit that renames a file into place
+ * only once every byte of it is on disk, and reading a small text file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,4 +92,48 @@ int su_fs_sync_dir(const char *dir)
   close(fd);
   return rc == 0 || errno == EINVAL ? SU_OK
                                     : su_errorf(SU_EIO, "cannot sync '%s': %s", dir, strerror(errno));
+}
+
+int su_fs_read_text(const char *path, size_t max_bytes, char **out)
+{
+  FILE *fp = fopen(path, "r");
+  size_t n = 0, cap = 4096;
+  char *buf;
+  int saved;
+
+  *out = NULL;
+  if (!fp)
+    return su_errorf(SU_EIO, "cannot read '%s': %s", path, strerror(errno));
+  if (!(buf = malloc(cap))) {
+    fclose(fp);
+    return su_errorf(SU_ENOMEM, "cannot read '%s'", path);
+  }
+  for (;;) {
+    size_t got;
+    if (n + 1 >= cap && cap <= max_bytes) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        fclose(fp);
+        return su_errorf(SU_ENOMEM, "cannot read '%s'", path);
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    got = fread(buf + n, 1, (cap - 1 - n < max_bytes - n ? cap - 1 - n : max_bytes - n), fp);
+    n += got;
+    if (got == 0 || n >= max_bytes)
+      break;
+  }
+  if (ferror(fp)) {
+    saved = errno;
+    free(buf);
+    fclose(fp);
+    errno = saved;
+    return su_errorf(SU_EIO, "cannot read '%s': %s", path, strerror(saved));
+  }
+  fclose(fp);
+  buf[n] = '\0';
+  *out = buf;
+  return SU_OK;
 }
