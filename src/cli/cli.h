@@ -25,6 +25,17 @@ int cmd_list(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_app(int argc, char **argv);
+
+/* `sizeup app` (cmd_app.c) shares run's options and loop (cmd_run.c): its
+ * usage, and the end of its parsing: argv[optind..] is the command, joined
+ * into spec->command; the name defaults to the program's base name.
+ * Returns 0 or an exit code (after a usage error). */
+#include <stdio.h>
+#include "sizeup/run.h"
+void su_cli_app_usage(FILE *fp);
+int su_cli_app_finish(int argc, char **argv, int optind, su_app_spec_t *spec, int has_suite,
+                      const char *resume);
 int cmd_slurm(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 

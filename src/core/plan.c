@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sizeup/app.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 
@@ -323,6 +324,19 @@ static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
   plan->points[plan->n].index = (unsigned)plan->n;
   plan->n++;
   return SU_OK;
+}
+
+/* Pushes a planned point unless err (its planning failed); its pus are
+ * freed when it is not kept.  Returns err or plan_push's error. */
+static int plan_keep(su_plan_t *plan, su_point_t *pt, int err)
+{
+  int added = 0;
+
+  if (!err)
+    err = plan_push(plan, pt, &added);
+  if (err || !added)
+    free(pt->pus);
+  return err;
 }
 
 static int backend_slot(const su_backend_t *b)
@@ -668,14 +682,70 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err && !dev_default)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
-      int added = 0;
-      if (!err)
-        err = plan_push(plan, &pt, &added);
-      if (err || !added)
-        free(pt.pus);
-      if (err)
+      if ((err = plan_keep(plan, &pt, err)))
         return err;
     }
+  }
+  return SU_OK;
+}
+
+/*
+ * An application group: its command registered with the app backend, then
+ * one point per ranks x threads x placement, planned on threads x ranks PUs
+ * exactly as a kernel's threads are (the child is bound to all of them).
+ */
+static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su_group_t *g,
+                    const su_plan_filter_t *f, double budget)
+{
+  const su_backend_t *b = su_backend_find("app");
+  const su_kernel_ops_t *ops;
+  const char *thr = f->threads ? f->threads : g->threads;
+  const char *plc = f->placement ? f->placement : g->placement;
+  unsigned threads[SU_MAX_LIST], ranks[SU_MAX_LIST], nthreads, nranks = 1, nl;
+  unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
+  char lbuf[256], *ltok[16];
+  void *ctx;
+  int err;
+
+  if ((err = plan_backend(plan, b, &ctx)))
+    return su_errorf(err, "%s", plan_backend_why(plan, b));
+  if ((err = su_app_register(ctx, &g->app, &ops)))
+    return err;
+  if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, threads, SU_MAX_LIST, &nthreads)))
+    return err;
+  ranks[0] = 0;
+  if (g->app.ranks[0] &&
+      (err = su_parse_threads(g->app.ranks, e->sum.pus, ranks, SU_MAX_LIST, &nranks)))
+    return err;
+  snprintf(lbuf, sizeof(lbuf), "%s", plc[0] ? plc : "compact");
+  nl = split_list(lbuf, ltok, 16);
+  for (unsigned ir = 0; ir < nranks; ir++)
+  for (unsigned it = 0; it < nthreads; it++)
+  for (unsigned il = 0; il < nl; il++) {
+    su_point_t pt;
+    su_place_t place;
+    unsigned npus = threads[it] * (ranks[ir] ? ranks[ir] : 1);
+
+    memset(&pt, 0, sizeof(pt));
+    pt.backend = b;
+    pt.ops = ops;
+    pt.prec = SU_PREC_NONE;
+    pt.threads = threads[it];
+    pt.ranks = ranks[ir];
+    pt.budget_s = budget;
+    snprintf(pt.device_name, sizeof(pt.device_name), "%s",
+             e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
+    if ((err = su_place_parse(ltok[il], &place)))
+      return err;
+    snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
+    if (!(pt.pus = calloc(npus, sizeof(unsigned)))) {
+      su_place_fini(&place);
+      return su_errorf(SU_ENOMEM, "cannot allocate the plan");
+    }
+    err = su_place_plan(t, &place, npus, pt.pus, pt.cpuset, sizeof(pt.cpuset));
+    su_place_fini(&place);
+    if ((err = plan_keep(plan, &pt, err)))
+      return err;
   }
   return SU_OK;
 }
@@ -751,10 +821,23 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
                f->backend && f->backend[0] ? f->backend : "all");
       /* Without --backend, a kernel the CPU has runs on the CPU only. */
       for (unsigned i = 0; i < nf; i++)
-        if (strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
+        if (!(used[i] & (1u << backend_slot(su_backend_find("app")))) &&
+            strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
           strcat(dflt.kernels, dflt.kernels[0] ? "," : "");
           strcat(dflt.kernels, ftok[i]);
         }
+    }
+    if (gi < ngroups && g->app.command[0]) {
+      /* An application: --kernels may name it; --backend must allow app. */
+      int wanted = !f->kernels;
+      for (unsigned i = 0; i < nf; i++)
+        if (strcmp(ftok[i], g->app.name) == 0)
+          wanted = 1, used[i] |= 1u << backend_slot(su_backend_find("app"));
+      if (wanted && (!f->backend || !f->backend[0] || strcmp(f->backend, "all") == 0 ||
+                     has_token(f->backend, "app")) &&
+          (err = plan_app(plan, t, &e, g, f, g->budget_s > 0 ? g->budget_s : mo->budget_s)))
+        return err;
+      continue;
     }
     snprintf(kbuf, sizeof(kbuf), "%s", g->kernels);
     nk = split_list(kbuf, ktok, SU_MAX_LIST);
