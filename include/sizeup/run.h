@@ -63,6 +63,7 @@ typedef struct su_group {
   char placement[256];    /* comma list of placements */
   char sizes[256];        /* "auto" | "sweep" | "16K,1M" | "16K..256M" */
   double budget_s;        /* 0 = the run's */
+  char memory[128];       /* "local" (first touch, default) | "mem:J" | "each" (NUMA matrix) */
 } su_group_t;
 
 typedef struct su_point {
@@ -82,6 +83,9 @@ typedef struct su_point {
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
   unsigned devices[16];
+  int cpu_numa;           /* the CPU NUMA node holding every thread; -1: several */
+  int mem_bound;          /* 1: memory bound to NUMA node mem_numa; 0: first touch */
+  unsigned mem_numa;
 } su_point_t;
 
 typedef struct su_plan {
@@ -95,6 +99,7 @@ typedef struct su_plan {
 typedef struct su_plan_filter {
   const char *kernels, *threads, *placement, *sizes, *precision, *variants;
   const char *backend, *device;
+  const char *memory;     /* --memory: local | mem:J | each */
 } su_plan_filter_t;
 
 /*
