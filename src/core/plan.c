@@ -20,6 +20,7 @@
 #include "core/core_int.h"
 #include "sizeup/app.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 
 #define SU_MAX_LIST 256
@@ -101,18 +102,12 @@ static unsigned sort_unique(unsigned *v, unsigned n)
 
 static int parse_count(const char *s, unsigned max, unsigned *out)
 {
-  char *end;
-  unsigned long v;
-
   if (strcmp(s, "max") == 0) {
     *out = max;
     return SU_OK;
   }
-  errno = 0;
-  v = strtoul(s, &end, 10);
-  if (end == s || *end || errno || v == 0 || v > 1u << 20)
+  if (su_parse_uint(s, 1, 1u << 20, out))
     return su_errorf(SU_EINVAL, "invalid thread count '%s'", s);
-  *out = (unsigned)v;
   return SU_OK;
 }
 
