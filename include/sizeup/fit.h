@@ -69,6 +69,10 @@ typedef struct su_fit {
   size_t heldout_n;
   double nmax;             /* largest N in the series */
   double eff_at_nmax;      /* model X(nmax) / (nmax X(1)) */
+  /* 1 when a parameter sits at the bound of its physical range (kappa,
+   * b1, Bmax, lambda, X1 >= 0; p and sigma in [0, 1]): fitted within the
+   * range, its standard error NaN, the reason names it. */
+  int bounded;
   double nstar;            /* usl: sqrt((1 - sigma) / kappa); NaN if none */
   double x_at_nstar;       /* usl: X(N*) */
 } su_fit_t;

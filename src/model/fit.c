@@ -383,6 +383,117 @@ out:
   return rc;
 }
 
+/* The physical range of each parameter (docs/models.md): fractions in
+ * [0, 1], kappa and the rates >= 0. */
+static void param_bounds(su_fit_model_t m, double lo[SU_FIT_MAXP], double hi[SU_FIT_MAXP])
+{
+  for (unsigned i = 0; i < SU_FIT_MAXP; i++) {
+    lo[i] = 0;
+    hi[i] = INFINITY;
+  }
+  if (m == SU_FIT_AMDAHL || m == SU_FIT_GUSTAFSON)
+    hi[1] = 1;            /* p, the parallel fraction */
+  if (m == SU_FIT_USL)
+    hi[1] = 1;            /* sigma */
+}
+
+/* Solves the 3x3 (or smaller) system A d = b in place; -1 when singular. */
+static int small_solve(double A[SU_FIT_MAXP][SU_FIT_MAXP], double *b, unsigned np)
+{
+  for (unsigned c = 0; c < np; c++) {
+    unsigned piv = c;
+    for (unsigned r = c + 1; r < np; r++)
+      if (fabs(A[r][c]) > fabs(A[piv][c]))
+        piv = r;
+    if (!(fabs(A[piv][c]) > 1e-300))
+      return -1;
+    for (unsigned k = 0; k < np; k++) {
+      double t = A[c][k];
+      A[c][k] = A[piv][k];
+      A[piv][k] = t;
+    }
+    double t = b[c];
+    b[c] = b[piv];
+    b[piv] = t;
+    for (unsigned r = c + 1; r < np; r++) {
+      double f = A[r][c] / A[c][c];
+      for (unsigned k = c; k < np; k++)
+        A[r][k] -= f * A[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  for (int r = (int)np - 1; r >= 0; r--) {
+    for (unsigned k = (unsigned)r + 1; k < np; k++)
+      b[r] -= A[r][k] * b[k];
+    b[r] /= A[r][r];
+  }
+  return 0;
+}
+
+/*
+ * Least squares within the bounds: a projected Levenberg-Marquardt from p
+ * (clamped into the box), with a numerical Jacobian; a parameter at a bound
+ * whose gradient pushes outward stays there.  The unconstrained solution
+ * is the answer whenever it is inside the box, so this runs only for the
+ * fits it left outside (R's nls with algorithm = "port" does the same job).
+ * *sse is the final sum of squares; p is updated in place.
+ */
+static void solve_bounded(su_fit_model_t m, const double *n, const double *x, size_t count,
+                          double *p, double *sse)
+{
+  unsigned np = su_fit_nparams(m);
+  double lo[SU_FIT_MAXP], hi[SU_FIT_MAXP], mu = 1e-3;
+
+  param_bounds(m, lo, hi);
+  for (unsigned i = 0; i < np; i++)
+    p[i] = fmin(fmax(p[i], lo[i]), hi[i]);
+  *sse = sse_of(m, p, n, x, count);
+  for (int it = 0; it < 500 && mu < 1e12; it++) {
+    double A[SU_FIT_MAXP][SU_FIT_MAXP] = {{0}}, g[SU_FIT_MAXP] = {0}, q[SU_FIT_MAXP];
+    double J[SU_FIT_MAXP];
+    int active[SU_FIT_MAXP] = {0};
+    for (size_t i = 0; i < count; i++) {
+      double r = model_eval(m, p, n[i]) - x[i];
+      for (unsigned a = 0; a < np; a++) {
+        double h = 1e-7 * fmax(fabs(p[a]), 1e-6), pp[SU_FIT_MAXP];
+        memcpy(pp, p, sizeof(pp));
+        pp[a] += h;
+        J[a] = (model_eval(m, pp, n[i]) - model_eval(m, p, n[i])) / h;
+      }
+      for (unsigned a = 0; a < np; a++) {
+        g[a] += J[a] * r;
+        for (unsigned b = 0; b < np; b++)
+          A[a][b] += J[a] * J[b];
+      }
+    }
+    for (unsigned a = 0; a < np; a++)
+      active[a] = (p[a] <= lo[a] && g[a] > 0) || (p[a] >= hi[a] && g[a] < 0);
+    double M[SU_FIT_MAXP][SU_FIT_MAXP], d[SU_FIT_MAXP];
+    for (unsigned a = 0; a < np; a++) {
+      for (unsigned b = 0; b < np; b++)
+        M[a][b] = active[a] || active[b] ? (a == b) : A[a][b] + (a == b ? mu * A[a][a] : 0);
+      d[a] = active[a] ? 0 : -g[a];
+    }
+    if (small_solve(M, d, np) != 0) {
+      mu *= 10;
+      continue;
+    }
+    for (unsigned a = 0; a < np; a++)
+      q[a] = fmin(fmax(p[a] + d[a], lo[a]), hi[a]);
+    double s2 = sse_of(m, q, n, x, count);
+    if (isfinite(s2) && s2 < *sse) {
+      int small = *sse - s2 <= 1e-15 * *sse;
+      memcpy(p, q, np * sizeof(double));
+      *sse = s2;
+      mu = fmax(mu / 3, 1e-12);
+      if (small)
+        break;
+    } else {
+      mu *= 4;
+    }
+  }
+}
+
 /* diag((J^T J)^-1) at p, NaN when J^T J is singular. */
 static void covar_at(su_fit_model_t m, const double *n, const double *x, size_t count,
                      const double *p, double *diag)
@@ -457,6 +568,30 @@ static int fit_core(su_fit_model_t m, const double *n, const double *x, size_t c
     out->status = SU_FIT_NO_CONVERGENCE;
     snprintf(out->reason, sizeof(out->reason), "the solver did not converge");
     return SU_OK;
+  }
+  {
+    /* Parameters outside their physical range (a negative kappa, a sigma
+     * above 1) are fitted again within it; those left at a bound have no
+     * standard error (NaN) and the reason names them. */
+    double lo[SU_FIT_MAXP], hi[SU_FIT_MAXP];
+    int outside = 0;
+    param_bounds(m, lo, hi);
+    for (unsigned i = 0; i < np; i++)
+      outside |= best_p[i] < lo[i] || best_p[i] > hi[i];
+    if (outside) {
+      char at[96] = "";
+      solve_bounded(m, n, x, count, best_p, &best_sse);
+      covar_at(m, n, x, count, best_p, best_c);
+      for (unsigned i = 0; i < np; i++)
+        if (best_p[i] <= lo[i] || best_p[i] >= hi[i]) {
+          best_c[i] = NAN;
+          out->bounded = 1;
+          snprintf(at + strlen(at), sizeof(at) - strlen(at), "%s%s = %g", at[0] ? ", " : "",
+                   param_names[m][i], best_p[i]);
+        }
+      if (out->bounded)
+        snprintf(out->reason, sizeof(out->reason), "at its bound: %s", at);
+    }
   }
   for (unsigned i = 0; i < np; i++)
     out->param[i] = best_p[i];

@@ -170,7 +170,11 @@ static void test_too_few(void)
   CHECK_EQ_INT(f.status, SU_FIT_EXACT);
   CHECK(!isfinite(f.se[0]) && !isfinite(f.r2));
   CHECK(!isfinite(f.heldout_mare));   /* one training point: n/a */
-  CHECK_NEAR(su_fit_eval(&f, 2), 19, 1e-6);
+  /* the interpolating USL has sigma = -0.0058: fitted within sigma >= 0
+   * instead, it passes close to the points */
+  CHECK(f.bounded && f.param[1] == 0 && f.param[2] > 0);
+  CHECK(strstr(f.reason, "sigma = 0") != NULL || strstr(f.reason, "interpolation") != NULL);
+  CHECK_NEAR(su_fit_eval(&f, 2), 19, 0.05);
   /* repeated N do not count twice */
   {
     double nn[] = {1, 1, 2, 2}, xx[] = {10, 10.1, 19, 19.2};
@@ -341,6 +345,26 @@ static void test_results_errors(void)
   rmdir(dir);
 }
 
+/* A curve that bends less than Amdahl's at large N drives the free USL to
+ * kappa < 0, which means nothing physical: within kappa >= 0 the USL is
+ * Amdahl's law (lambda = X1, sigma = 1 - p), as R's nls with bounds gives. */
+static void test_bounds(void)
+{
+  double n[] = {1, 2, 4, 8, 16}, x[] = {10, 17.5, 28, 39, 50};
+  su_fit_t u, a;
+
+  CHECK_EQ_INT(su_fit_series(SU_FIT_USL, n, x, 5, &u), SU_OK);
+  CHECK_EQ_INT(su_fit_series(SU_FIT_AMDAHL, n, x, 5, &a), SU_OK);
+  CHECK_EQ_INT(u.status, SU_FIT_OK);
+  CHECK(u.bounded);
+  CHECK(u.param[2] == 0);
+  CHECK(!isfinite(u.se[2]));
+  CHECK(strstr(u.reason, "kappa = 0") != NULL);
+  CHECK_NEAR(u.param[0], a.param[0], 1e-3 * a.param[0]);
+  CHECK_NEAR(u.param[1], 1 - a.param[1], 1e-3);
+  CHECK(u.param[1] >= 0 && u.param[1] <= 1);
+}
+
 int main(void)
 {
 #if !SU_HAVE_GSL
@@ -352,6 +376,7 @@ int main(void)
   SU_TEST_RUN(test_amdahl_gustafson);
   SU_TEST_RUN(test_bwsat);
   SU_TEST_RUN(test_too_few);
+  SU_TEST_RUN(test_bounds);
   SU_TEST_RUN(test_plateaus);
   SU_TEST_RUN(test_results_dir);
   SU_TEST_RUN(test_results_errors);
