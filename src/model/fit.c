@@ -21,6 +21,8 @@
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
+#include "sizeup/kernel.h"
+#include "model/model_int.h"
 
 #if SU_HAVE_GSL
 #include <gsl/gsl_blas.h>
@@ -696,7 +698,20 @@ int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t cou
   return fit_core(m, n, x, count, 1, out);
 }
 
+int su__fit_quick(su_fit_model_t m, const double *n, const double *x, size_t count,
+                  su_fit_t *out)
+{
+  gsl_set_error_handler_off();
+  return fit_core(m, n, x, count, 0, out);
+}
+
 #else /* !SU_HAVE_GSL */
+
+int su__fit_quick(su_fit_model_t m, const double *n, const double *x, size_t count,
+                  su_fit_t *out)
+{
+  return su_fit_series(m, n, x, count, out);
+}
 
 int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t count,
                   su_fit_t *out)
@@ -716,7 +731,9 @@ int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t cou
 
 static int is_headline(const char *metric)
 {
-  return strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0;
+  return strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0 ||
+         strcmp(metric, "time") == 0 || strcmp(metric, "fom") == 0 ||
+         strcmp(metric, "fom_lower") == 0;
 }
 
 static int same_series(const su_fit_series_t *s, const su_result_row_t *w)
@@ -731,15 +748,58 @@ void su_fit_set_fini(su_fit_set_t *s)
 {
   if (!s)
     return;
-  for (size_t i = 0; i < s->nseries; i++)
+  for (size_t i = 0; i < s->nseries; i++) {
     free(s->series[i].n);
+    free(s->series[i].pred);
+  }
   free(s->series);
+  free(s->owned);
   memset(s, 0, sizeof(*s));
+}
+
+void su__fit_series_prepare(su_fit_series_t *s)
+{
+  s->value_unit = s->unit;
+  s->chosen = -1;
+  s->nstar.value = s->nstar.lo = s->nstar.hi = s->nstar.n = NAN;
+  if (su_metric_lower_is_better(s->metric)) {
+    /* A time is fitted as a rate: the laws are laws of throughput. */
+    s->inverted = 1;
+    snprintf(s->rate_unit, sizeof(s->rate_unit), "1/%s", s->unit);
+    for (size_t i = 0; i < s->npoints; i++) {
+      double lo = s->ci_lo[i];
+      s->x[i] = 1 / s->x[i];
+      s->ci_lo[i] = 1 / s->ci_hi[i];
+      s->ci_hi[i] = 1 / lo;
+    }
+  }
+}
+
+int su__fit_series_all(su_fit_series_t *s)
+{
+  int err;
+
+  if (!SU_HAVE_GSL)
+    return SU_OK;             /* grouped for plotting, nothing fitted */
+  if (strcmp(s->scaling, "weak") == 0) {
+    s->fitted[SU_FIT_GUSTAFSON] = 1;
+  } else {
+    s->fitted[SU_FIT_AMDAHL] = 1;
+    s->fitted[SU_FIT_USL] = 1;
+    s->fitted[SU_FIT_BWSAT] = strcmp(s->metric, "bandwidth") == 0;
+  }
+  for (int m = 0; m < SU_FIT_NMODELS; m++) {
+    if (!s->fitted[m])
+      continue;
+    if ((err = su_fit_series((su_fit_model_t)m, s->n, s->x, s->npoints, &s->fit[m])))
+      return err;
+  }
+  return su_fit_choose(s);
 }
 
 int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
 {
-  su_fit_set_t set = {NULL, 0};
+  su_fit_set_t set = {NULL, 0, NULL};
   size_t cap = 0;
   int err = SU_OK;
 
@@ -763,6 +823,7 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       }
       s = &set.series[set.nseries++];
       memset(s, 0, sizeof(*s));
+      s->chosen = -1;
       SU__ROW_KEY_COPY(s, w);
       s->scaling = w->scaling;
       s->ranks = w->ranks;
@@ -803,22 +864,9 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       s->ci_hi[at] = w->ci95_hi;
       k++;
     }
-    if (!SU_HAVE_GSL) {
-      continue;             /* grouped for plotting, nothing fitted */
-    } else if (strcmp(s->scaling, "weak") == 0) {
-      s->fitted[SU_FIT_GUSTAFSON] = 1;
-    } else {
-      s->fitted[SU_FIT_AMDAHL] = 1;
-      s->fitted[SU_FIT_USL] = 1;
-      s->fitted[SU_FIT_BWSAT] = strcmp(s->metric, "bandwidth") == 0;
-    }
-    for (int m = 0; m < SU_FIT_NMODELS; m++) {
-      if (!s->fitted[m])
-        continue;
-      err = su_fit_series((su_fit_model_t)m, s->n, s->x, s->npoints, &s->fit[m]);
-      if (err)
-        goto out;
-    }
+    su__fit_series_prepare(s);
+    if ((err = su__fit_series_all(s)))
+      goto out;
   }
   /* drop the single-point groups (a size sweep at one thread count) */
   {
@@ -831,6 +879,9 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       set.series[keep++] = set.series[j];
     }
     set.nseries = keep;
+    for (size_t j = 0; j < set.nseries; j++)   /* into its own place now */
+      if (set.series[j].inverted)
+        set.series[j].unit = set.series[j].rate_unit;
   }
   *out = set;
   return SU_OK;

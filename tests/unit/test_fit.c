@@ -24,6 +24,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/samples.h"
 #include "test.h"
 
 #define REL(a, b) (fabs((double)(a) - (double)(b)) / fabs((double)(b)))
@@ -365,6 +366,80 @@ static void test_bounds(void)
   CHECK(u.param[1] >= 0 && u.param[1] <= 1);
 }
 
+/* The stand-in application's law (tests/apps/standin.c): T(N) = s + p/N +
+ * c (N - 1), whose rate 1/T is a USL with lambda = 1/(s+p), sigma =
+ * s/(s+p), kappa = c/(s+p).  A table of its times at 1..8 with a few
+ * percent of deterministic scatter, fitted through su_fit_table_load. */
+static void write_standin_table(const char *path, double s, double p, double c)
+{
+  static const double wobble[] = {0.01, -0.012, 0.004, -0.006, 0.011, -0.003, 0.007, -0.009};
+  FILE *fp = fopen(path, "w");
+
+  fputs("cores,seconds\n", fp);
+  for (int n = 1; n <= 8; n++)
+    for (int r = 0; r < 3; r++)
+      fprintf(fp, "%d,%.9g\n", n, (s + p / n + c * (n - 1)) * (1 + wobble[(n + r) % 8]));
+  fclose(fp);
+}
+
+static void test_choose_predict(void)
+{
+  char path[] = "/tmp/sizeup-test-table-XXXXXX";
+  const double s = 0.002, p = 0.03, c = 0.0004, at[] = {16};
+  su_fit_set_t set = {NULL, 0, NULL};
+  su_samples_t smp;
+  int fd = mkstemp(path);
+  const su_fit_series_t *se;
+  const su_fit_t *u;
+
+  CHECK(fd >= 0);
+  close(fd);
+  write_standin_table(path, s, p, c);
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT((int)set.nseries, 1);
+  se = &set.series[0];
+  CHECK(se->inverted && strcmp(se->unit, "1/s") == 0 && strcmp(se->value_unit, "s") == 0);
+  CHECK_EQ_INT((int)se->npoints, 8);
+  /* contention is real: the USL predicts the left-out counts best */
+  CHECK_EQ_INT(se->chosen, SU_FIT_USL);
+  CHECK(strstr(se->why, "usl: leave-one-out error") != NULL);
+  u = &se->fit[SU_FIT_USL];
+  /* recovered within 3% (lambda), 0.02 (sigma), 25% (kappa) */
+  CHECK_NEAR(u->param[0], 1 / (s + p), 0.03 / (s + p));
+  CHECK_NEAR(u->param[1], s / (s + p), 0.02);
+  CHECK_NEAR(u->param[2], c / (s + p), 0.25 * c / (s + p));
+  CHECK_EQ_INT(su_fit_predict_set(&set, &smp, at, 1, 400, 1), SU_OK);
+  {
+    double truth = s + p / 16 + c * 15;
+    printf("# 16 cores: %.5f s (%.5f-%.5f), truth %.5f; N* %.1f (%.1f-%.1f)\n",
+           se->pred[0].value, se->pred[0].lo, se->pred[0].hi, truth, se->nstar.value,
+           se->nstar.lo, se->nstar.hi);
+    CHECK(se->pred[0].lo <= truth && truth <= se->pred[0].hi);
+    CHECK_NEAR(se->pred[0].value, truth, 0.1 * truth);
+    CHECK(se->nstar.lo <= sqrt((1 - s / (s + p)) / (c / (s + p))) &&
+          sqrt((1 - s / (s + p)) / (c / (s + p))) <= se->nstar.hi);
+  }
+  su_fit_set_fini(&set);
+  su_samples_fini(&smp);
+
+  /* no contention: Amdahl and the USL predict alike, the simpler wins */
+  write_standin_table(path, s, p, 0);
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT(set.series[0].chosen, SU_FIT_AMDAHL);
+  su_fit_set_fini(&set);
+  su_samples_fini(&smp);
+
+  /* a table without a time column says what it needs */
+  {
+    FILE *fp = fopen(path, "w");
+    fputs("cores,minutes\n1,3\n", fp);
+    fclose(fp);
+  }
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_EINVAL);
+  CHECK(strstr(su_errmsg(), "no time (seconds or time_s) column") != NULL);
+  unlink(path);
+}
+
 int main(void)
 {
 #if !SU_HAVE_GSL
@@ -377,6 +452,7 @@ int main(void)
   SU_TEST_RUN(test_bwsat);
   SU_TEST_RUN(test_too_few);
   SU_TEST_RUN(test_bounds);
+  SU_TEST_RUN(test_choose_predict);
   SU_TEST_RUN(test_plateaus);
   SU_TEST_RUN(test_results_dir);
   SU_TEST_RUN(test_results_errors);
