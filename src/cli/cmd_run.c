@@ -22,6 +22,7 @@
 #include "sizeup/app.h"
 #include "sizeup/engine.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 
 #define MAX_LABELS 64
@@ -60,8 +61,11 @@ static void usage(FILE *fp)
     "  -s, --suite FILE       a suite INI file instead of a profile\n"
     "  -k, --kernels LIST     only these kernels (see 'sizeup list')\n"
     "  -t, --threads SPEC     1,2,4 | 1..max | pow2 | max   (max = cores)\n"
-    "  -P, --placement LIST   compact, scatter, numa:N, pu:0,2,4-7 (comma list; a pu:\n"
-    "                         list is one placement: give it last or alone)\n"
+    "  -P, --placement LIST   compact, scatter, numa:N, kind:N, kinds, pu:0,2,4-7 (comma\n"
+    "                         list; a pu: list is one placement: give it last or alone)\n"
+    "  -m, --memory LIST      local (first touch, default), mem:N (memory bound to NUMA\n"
+    "                         node N), each (the NUMA matrix: threads on every CPU\n"
+    "                         node, memory on every node)\n"
     "  -S, --sizes SPEC       auto | sweep | 16K,1M,64M | 16K..256M[:points per doubling]\n"
     "      --precision LIST   fp64,fp32 (default: what each kernel has)\n"
     "      --variants LIST    e.g. omp,nt (default: each kernel's)\n"
@@ -91,6 +95,7 @@ static void usage(FILE *fp)
     "  sizeup run --profile quick\n"
     "  sizeup run -k stream_triad,fma_peak -t 1..max -P compact,scatter\n"
     "  sizeup run -k stream_read -S 16K..256M:2 -t 1 --label instance=c7i.8xlarge\n"
+    "  sizeup run -k stream_triad,latency_chase --memory each\n"
     "  sizeup run --topology \"pack:2 numa:2 core:16 pu:2\" -k stream_triad -t pow2 -P scatter\n"
     "  sizeup run --resume results/20261124T101530Z-node17-3f2a\n"
     "  mpirun -n 4 sizeup run --mpi -k mpi_latency,mpi_stencil --backend mpi -S 8,64K\n");
@@ -111,12 +116,20 @@ static int valid_label(const char *kv)
 
 static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
 {
-  char *end;
-
-  errno = 0;
-  *out = strtod(v, &end);
-  if (end == v || *end || errno || !(*out >= lo && *out <= hi))
+  if (su_parse_real(v, lo, hi, out))
     return su_cli_usage_error("run", "invalid value '%s' for %s", v, opt);
+  return 0;
+}
+
+/* A whole number: `--rounds 1.5` is refused, not run as 1. */
+static int parse_int(const char *opt, const char *v, unsigned lo, unsigned hi, long *out)
+{
+  unsigned u;
+
+  if (su_parse_uint(v, lo, hi, &u))
+    return su_cli_usage_error("run", "invalid value '%s' for %s (a whole number from %u to %u)",
+                              v, opt, lo, hi);
+  *out = (long)u;
   return 0;
 }
 
@@ -138,6 +151,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
     {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
+    {"memory", required_argument, 0, 'm'},
     /* sizeup app only (cmd_app.c) */
     {"name", required_argument, 0, O_NAME},   {"ranks", required_argument, 0, O_RANKS},
     {"fom", required_argument, 0, O_FOM},     {"fom-unit", required_argument, 0, O_FOMU},
@@ -146,14 +160,13 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {0, 0, 0, 0}};
   const char *cmd = argc > 0 && strcmp(argv[0], "app") == 0 ? "app" : "run";
   su_app_spec_t *sp = &a->group.app;
-  double d;
   int c, rc;
 
   optind = 1;
   opterr = 0;
   a->app = cmd[0] == 'a';
   su_app_spec_default(sp);
-  while ((c = getopt_long(argc, argv, "+p:s:k:t:P:S:b:o:l:nqh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+p:s:k:t:P:S:m:b:o:l:nqh", opts, NULL)) != -1) {
     if (c >= O_NAME && c <= O_LAUNCHER && !a->app)
       return su_cli_usage_error("run", "%s is an option of 'sizeup app'", argv[optind - 1]);
     switch (c) {
@@ -173,6 +186,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case 't': a->o.filter.threads = optarg; break;
     case 'P': a->o.filter.placement = optarg; break;
     case 'S': a->o.filter.sizes = optarg; break;
+    case 'm': a->o.filter.memory = optarg; break;
     case O_PREC: a->o.filter.precision = optarg; break;
     case O_VAR: a->o.filter.variants = optarg; break;
     case O_BACKEND: a->o.filter.backend = optarg; break;
@@ -180,7 +194,11 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case 'o': a->o.out = optarg; break;
     case O_TOPO: a->o.topology = optarg; break;
     case O_RESUME: a->resume = optarg; break;
-    case O_RUNID: a->o.run_id = optarg; break;
+    case O_RUNID:
+      if (su_sink_check_run_id(optarg))
+        return su_cli_usage_error("run", "%s", su_errmsg());
+      a->o.run_id = optarg;
+      break;
     case 'n': a->o.dry_run = 1; break;
     case 'q': a->quiet = 1; break;
     case O_MPI: a->o.mpi = 1; break;
@@ -193,15 +211,14 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         return rc;
       break;
     case O_ROUNDS:
-      if ((rc = parse_num("--rounds", optarg, 1, 100, &d)))
+      if ((rc = parse_int("--rounds", optarg, 1, 100, &a->o.rounds)))
         return rc;
-      a->o.rounds = (long)d;
       break;
     case O_MINR:
     case O_MAXR:
-      if ((rc = parse_num(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 1e7, &d)))
+      if ((rc = parse_int(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 10000000,
+                          c == O_MINR ? &a->o.min_reps : &a->o.max_reps)))
         return rc;
-      *(c == O_MINR ? &a->o.min_reps : &a->o.max_reps) = (long)d;
       break;
     case 'l':
       if (!valid_label(optarg))
@@ -334,6 +351,8 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     return SU_EXIT_OK;
   }
 
+  if (su_engine_note(e))
+    fprintf(stderr, "sizeup: note: %s\n", su_engine_note(e));
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
