@@ -897,14 +897,10 @@ static const char *const fits_header[] = {
   "placement", "size_bytes", "ranks", "nodes", "scaling", "metric", "x_axis", "model",
   "status", "reason", "npoints", "nmax", "quantity", "value", "stderr", "unit"};
 
-/* The fits.csv schema version (docs/models.md). */
-#define SU_FITS_SCHEMA_VERSION 1
-
-static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t *f,
-                    const char *run_id, const char *qty, double val, double se,
-                    const char *unit)
+void su__fit_put_key(su_csv_writer_t *w, const su_fit_series_t *s, unsigned version,
+                     const char *run_id)
 {
-  su_csv_put_u64(w, SU_FITS_SCHEMA_VERSION);
+  su_csv_put_u64(w, version);
   su_csv_put_str(w, run_id);
   su_csv_put_str(w, s->kernel);
   su_csv_put_str(w, s->variant);
@@ -917,6 +913,16 @@ static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t
   su_csv_put_u64(w, s->nodes);
   su_csv_put_str(w, s->scaling);
   su_csv_put_str(w, s->metric);
+}
+
+/* The fits.csv schema version (docs/models.md). */
+#define SU_FITS_SCHEMA_VERSION 1
+
+static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t *f,
+                    const char *run_id, const char *qty, double val, double se,
+                    const char *unit)
+{
+  su__fit_put_key(w, s, SU_FITS_SCHEMA_VERSION, run_id);
   su_csv_put_str(w, "threads");
   su_csv_put_str(w, su_fit_model_name(f->model));
   su_csv_put_str(w, su_fit_status_name(f->status));

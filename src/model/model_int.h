@@ -5,7 +5,13 @@
 #ifndef SIZEUP_MODEL_INT_H
 #define SIZEUP_MODEL_INT_H
 
+#include "sizeup/csv.h"
 #include "sizeup/fit.h"
+
+/* The key columns of fits.csv and predictions.csv, from schema_version to
+ * metric. */
+void su__fit_put_key(su_csv_writer_t *w, const su_fit_series_t *s, unsigned version,
+                     const char *run_id);
 
 /* su_fit_series without the held-out check (the cross-validation and the
  * bootstrap fit thousands of times). */

@@ -450,19 +450,7 @@ static const char *const pred_header[] = {
 static void put_pred(su_csv_writer_t *w, const su_fit_series_t *s, const char *run_id,
                      const char *qty, const su_fit_pred_t *p, const char *unit)
 {
-  su_csv_put_u64(w, SU_PREDICTIONS_SCHEMA_VERSION);
-  su_csv_put_str(w, run_id);
-  su_csv_put_str(w, s->kernel);
-  su_csv_put_str(w, s->variant);
-  su_csv_put_str(w, s->backend);
-  su_csv_put_str(w, s->device);
-  su_csv_put_str(w, s->precision);
-  su_csv_put_str(w, s->placement);
-  su_csv_put_u64(w, s->size_bytes);
-  su_csv_put_u64(w, s->ranks);
-  su_csv_put_u64(w, s->nodes);
-  su_csv_put_str(w, s->scaling);
-  su_csv_put_str(w, s->metric);
+  su__fit_put_key(w, s, SU_PREDICTIONS_SCHEMA_VERSION, run_id);
   su_csv_put_str(w, qty);
   su_csv_put_double(w, p->n);
   su_csv_put_str(w, su_fit_model_name((su_fit_model_t)s->chosen));
