@@ -174,7 +174,7 @@ int cmd_fit(int argc, char **argv)
     case 'k': kernel = optarg; break;
     case 'o': outp = optarg; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("fit", argc, argv);
+    default: return su_cli_bad_option("fit", argc, argv, opts);
     }
   }
   if (optind >= argc)
