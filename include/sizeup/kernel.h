@@ -76,6 +76,8 @@ typedef struct su_params {
   unsigned nthreads;       /* OpenMP threads, already bound by the driver */
   unsigned device;         /* device index within the backend */
   void *backend_ctx;       /* the backend's per-run context (NULL for cpu) */
+  struct su_topo *topo;    /* the topology planned for */
+  const unsigned *pus;     /* PU OS index per thread (nthreads of them) */
 } su_params_t;
 
 /*
