@@ -33,6 +33,9 @@ typedef struct su_device_info {
   char version[128];       /* driver / runtime version */
   char json[4096];         /* a complete JSON object with every device fact */
   char local_cpuset[256];  /* PUs next to the device ("0-15"), "" when unknown */
+  char type[16];           /* "cpu", "gpu", "accelerator" or "other" (OpenCL's
+                            * CL_DEVICE_TYPE): the plan measures GPUs and
+                            * accelerators by default, CPU devices when asked */
 } su_device_info_t;
 
 typedef struct su_backend {

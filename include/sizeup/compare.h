@@ -143,6 +143,19 @@ int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp
                su_cmp_t *out);
 void su_cmp_fini(su_cmp_t *c);             /* NULL-safe, idempotent */
 
+/*
+ * What the gate can see (docs/nightly.md, "What the gate can see").
+ * su_cmp_detectable: the smallest relative change the comparison can call
+ * regressed or improved on this machine: the threshold, or the change that
+ * lies noise_k x the run-to-run noise away when that is larger (rule 4).
+ * su_cmp_checks: the configurations matched on both sides and judged
+ * (unchanged, improved, regressed or noisy); su_cmp_blind: the share of
+ * them that were too noisy to judge, 0 .. 1 (1 when nothing was matched).
+ */
+double su_cmp_detectable(const su_cmp_t *c);
+size_t su_cmp_checks(const su_cmp_t *c);
+double su_cmp_blind(const su_cmp_t *c);
+
 /* "variant/backend/device/precision/threads=T/ranks=R/nodes=N/placement/size_bytes=S/metric":
  * the key without the kernel (the JUnit test name).  Untrusted text kept as is. */
 void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len);

@@ -51,6 +51,8 @@ typedef void (*su_engine_progress_fn)(const su_engine_progress_t *p, void *arg);
 typedef struct su_engine_opts {
   const char *suite;       /* a suite INI file, or NULL for `profile` */
   const char *profile;     /* a profile name (bench/NAME.ini); NULL: "standard" */
+  const su_group_t *groups;  /* non-NULL: these groups with the default measuring */
+  size_t ngroups;            /* options instead of a suite (sizeup app) */
   su_plan_filter_t filter; /* -k, -t, -P, -S, ... overrides */
   double budget_s, ci;     /* > 0: override the suite's */
   long min_reps, max_reps, rounds;   /* > 0: override the suite's */
@@ -144,7 +146,7 @@ void su_engine_set_progress(su_engine_t *e, su_engine_progress_fn fn, void *arg)
 /* Reads DIR/run.args (the command line of a run, one argument per line,
  * as su_engine_open saved it) into a malloc'ed, NULL-terminated argv;
  * release it with su_engine_args_free.  SU_EINVAL with context when it is
- * missing or is not a `run` command line, SU_ENOMEM. */
+ * missing or is not a `run` (or `app`) command line, SU_ENOMEM. */
 int su_engine_args_read(const char *dir, int *argc, char ***argv_out);
 void su_engine_args_free(int argc, char **argv);   /* NULL-safe */
 

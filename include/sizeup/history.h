@@ -73,6 +73,22 @@ int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
                         su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns);
 
 /*
+ * The system.json stored with the latest run comparable with dir (the run
+ * with dir's run id excluded), and that run's id: both malloc'ed, both NULL
+ * when no comparable run has one (runs added before sizeup stored it).
+ */
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id);
+
+/*
+ * Why no stored run is comparable with dir: *why names the stored run whose
+ * fingerprint key differs from dir's in the fewest fields (the latest among
+ * equals) and those fields, "run 'ID': label instance 'node18' here, 'node17'
+ * in the history; ...".  *nstored counts the other runs stored; *why is NULL
+ * when there is none.  Free *why.
+ */
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored);
+
+/*
  * One headline figure (results.h: memory bandwidth at the largest working
  * set, peak FP64/FP32, memory latency) of one machine (fingerprint key) over
  * its runs, oldest first.  Drawn by su_report_trends (report.h).

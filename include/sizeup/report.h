@@ -108,6 +108,24 @@ int su_report_cmp_table(const su_cmp_t *c, FILE *fp);
 int su_report_cmp_csv(const su_cmp_t *c, FILE *fp);
 
 /*
+ * The gate's first line(s), printed before the table: the smallest change
+ * the comparison can see on this machine (su_cmp_detectable) and how many
+ * checks were too noisy to judge (su_cmp_checks, su_cmp_blind), plus a
+ * warning line when most were.  SU_OK or SU_EIO.
+ */
+int su_report_cmp_gate(const su_cmp_t *c, FILE *fp);
+
+/*
+ * A regression alert's "what changed on the machine since the baseline
+ * 'base_name'": the fields of system.json that differ between base_sys and
+ * new_sys (texts; su_results_sysdiff), at most 40, untrusted text with
+ * control characters as '?'; says so when a side is NULL (not recorded).
+ * SU_OK or SU_EIO.
+ */
+int su_report_cmp_changes(FILE *fp, const char *base_sys, const char *base_name,
+                          const char *new_sys);
+
+/*
  * JUnit XML: one testsuite named `suite`, one testcase per row (classname =
  * kernel, name = su_cmp_key_name), <failure> for regressed, <skipped> for
  * noisy, missing and new.  Every string is XML-escaped; control characters

@@ -98,6 +98,9 @@ int cmd_recommend(int argc, char **argv)
     rc = su_cli_fail(err == SU_EIO ? SU_EINVAL : err);
     goto out;
   }
+  for (size_t i = 0; i < s.n; i++)
+    if (s.res[i].warning[0])
+      fprintf(stderr, "sizeup: warning: %s\n", s.res[i].warning);
   su_report_sizing_table(&s, stdout);
   if ((err = su_fs_mkdir_p(out)) != SU_OK) {
     rc = su_cli_fail(err);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sizeup/app.h"
 #include "sizeup/engine.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
@@ -42,6 +43,8 @@ typedef struct run_args {
   const char *resume;        /* --resume DIR */
   const char *labels[MAX_LABELS];
   int quiet;
+  int app;                   /* `sizeup app` (cmd_app.c): one application group */
+  su_group_t group;
 } run_args_t;
 
 static void usage(FILE *fp)
@@ -125,7 +128,7 @@ static int parse_num(const char *opt, const char *v, double lo, double hi, doubl
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
   enum { O_PREC = 256, O_VAR, O_MINR, O_MAXR, O_CI, O_BACKEND, O_DEVICE, O_TOPO, O_RESUME,
-         O_RUNID, O_MPI, O_ROUNDS };
+         O_RUNID, O_MPI, O_ROUNDS, O_NAME, O_RANKS, O_FOM, O_FOMU, O_HIB, O_TIMEOUT, O_LAUNCHER };
   static const struct option opts[] = {
     {"profile", required_argument, 0, 'p'},   {"suite", required_argument, 0, 's'},
     {"kernels", required_argument, 0, 'k'},   {"threads", required_argument, 0, 't'},
@@ -139,14 +142,35 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
     {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
+    /* sizeup app only (cmd_app.c) */
+    {"name", required_argument, 0, O_NAME},   {"ranks", required_argument, 0, O_RANKS},
+    {"fom", required_argument, 0, O_FOM},     {"fom-unit", required_argument, 0, O_FOMU},
+    {"higher-is-better", no_argument, 0, O_HIB}, {"timeout", required_argument, 0, O_TIMEOUT},
+    {"launcher", required_argument, 0, O_LAUNCHER},
     {0, 0, 0, 0}};
+  const char *cmd = argc > 0 && strcmp(argv[0], "app") == 0 ? "app" : "run";
+  su_app_spec_t *sp = &a->group.app;
   double d;
   int c, rc;
 
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "p:s:k:t:P:S:b:o:l:nqh", opts, NULL)) != -1) {
+  a->app = cmd[0] == 'a';
+  su_app_spec_default(sp);
+  while ((c = getopt_long(argc, argv, "+p:s:k:t:P:S:b:o:l:nqh", opts, NULL)) != -1) {
+    if (c >= O_NAME && c <= O_LAUNCHER && !a->app)
+      return su_cli_usage_error("run", "%s is an option of 'sizeup app'", argv[optind - 1]);
     switch (c) {
+    case O_NAME: snprintf(sp->name, sizeof(sp->name), "%s", optarg); break;
+    case O_RANKS: snprintf(sp->ranks, sizeof(sp->ranks), "%s", optarg); break;
+    case O_FOM: snprintf(sp->fom, sizeof(sp->fom), "%s", optarg); break;
+    case O_FOMU: snprintf(sp->fom_unit, sizeof(sp->fom_unit), "%s", optarg); break;
+    case O_HIB: sp->higher_is_better = 1; break;
+    case O_LAUNCHER: snprintf(sp->launcher, sizeof(sp->launcher), "%s", optarg); break;
+    case O_TIMEOUT:
+      if ((rc = parse_num("--timeout", optarg, 0, 1e6, &sp->timeout_s)))
+        return rc;
+      break;
     case 'p': a->o.profile = optarg; break;
     case 's': a->o.suite = optarg; break;
     case 'k': a->o.filter.kernels = optarg; break;
@@ -191,9 +215,22 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         return su_cli_usage_error("run", "too many labels (at most %d)", MAX_LABELS);
       a->labels[a->o.nlabels++] = optarg;
       break;
-    case 'h': usage(stdout); return -1;
-    default: return su_cli_bad_option("run", argc, argv);
+    case 'h':
+      if (a->app)
+        su_cli_app_usage(stdout);
+      else
+        usage(stdout);
+      return -1;
+    default: return su_cli_bad_option(cmd, argc, argv);
     }
+  }
+  if (a->app) {
+    if ((rc = su_cli_app_finish(argc, argv, optind, sp, a->o.profile || a->o.suite, a->resume)))
+      return rc;
+    snprintf(a->group.name, sizeof(a->group.name), "%s", sp->name);
+    a->o.groups = &a->group;
+    a->o.ngroups = 1;
+    return 0;
   }
   if (optind < argc)
     return su_cli_usage_error("run", "unexpected argument '%s'", argv[optind]);

@@ -50,10 +50,11 @@ typedef struct su__sampler {
   uint64_t (*clock_ns)(void);
 } su__sampler_t;
 
-/* Times one sample; *stopped when stop was raised (on any rank).  Returns
- * the (agreed) error of run(), with its message in why. */
+/* Times one sample; *own is the value the kernel measured itself, NaN
+ * when none; *stopped when stop was raised (on any rank).  Returns the
+ * (agreed) error of run(), with its message in why. */
 int su__sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns, uint64_t *dev_ns,
-               int *stopped, char *why, size_t len);
+               double *own, int *stopped, char *why, size_t len);
 
 /*
  * Warm-up and calibration: samples (discarded) with `inner` growing until

@@ -133,7 +133,7 @@ int su_engine_args_read(const char *dir, int *argc, char ***argv_out)
   }
   free(line);
   fclose(fp);
-  if (n == 0 || strcmp(argv[0], "run") != 0) {
+  if (n == 0 || (strcmp(argv[0], "run") != 0 && strcmp(argv[0], "app") != 0)) {
     su_engine_args_free(n, argv);
     return su_errorf(SU_EINVAL, "cannot resume '%s': '%s' is not a sizeup run command line",
                      dir, path);
@@ -201,12 +201,20 @@ static int engine_plan(su_engine_t *e)
   char path[1024];
   int err;
 
-  e->profile = o->suite ? o->suite : o->profile ? o->profile : "standard";
-  if (o->suite)
+  e->profile = o->groups ? "app" : o->suite ? o->suite : o->profile ? o->profile : "standard";
+  if (o->groups) {
+    /* Given groups (sizeup app), measured with the default options. */
+    su_measure_opts_default(&e->suite.mo);
+    if (!(e->suite.groups = calloc(o->ngroups, sizeof(*e->suite.groups))))
+      return su_errorf(SU_ENOMEM, "out of memory");
+    memcpy(e->suite.groups, o->groups, o->ngroups * sizeof(*o->groups));
+    e->suite.ngroups = o->ngroups;
+  } else if (o->suite) {
     snprintf(path, sizeof(path), "%s", o->suite);
-  else if ((err = su_suite_find_profile(e->profile, path, sizeof(path))))
+  } else if ((err = su_suite_find_profile(e->profile, path, sizeof(path)))) {
     return err;
-  if ((err = su_suite_load(path, &e->suite)))
+  }
+  if (!o->groups && (err = su_suite_load(path, &e->suite)))
     return err;
   e->mo = e->suite.mo;
   if (o->budget_s > 0) e->mo.budget_s = o->budget_s;
@@ -256,11 +264,10 @@ static int engine_names(su_engine_t *e)
     snprintf(e->dir, sizeof(e->dir), "%s", o->out);
   else
     snprintf(e->dir, sizeof(e->dir), "results/%s", e->run_id);
-  for (int i = 0; i < o->argc && e->neff < SU_ENGINE_MAX_ARGS; i++) {
-    if (strchr(o->argv[i], '\n'))
-      return su_errorf(SU_EINVAL, "argument '%.20s...' contains a newline", o->argv[i]);
-    e->eff[e->neff++] = o->argv[i];
-  }
+  /* The options added go right after the command's name: an application's
+   * command, after '--', stays last. */
+  if (o->argc > 0)
+    e->eff[e->neff++] = o->argv[0];
   if (!o->run_id) {
     e->eff[e->neff++] = "--run-id";
     e->eff[e->neff++] = e->run_id;
@@ -269,7 +276,13 @@ static int engine_names(su_engine_t *e)
     e->eff[e->neff++] = "--out";
     e->eff[e->neff++] = e->dir;
   }
+  for (int i = 1; i < o->argc && e->neff < SU_ENGINE_MAX_ARGS + 4; i++) {
+    if (strchr(o->argv[i], '\n'))
+      return su_errorf(SU_EINVAL, "argument '%.20s...' contains a newline", o->argv[i]);
+    e->eff[e->neff++] = o->argv[i];
+  }
   e->eff[e->neff] = NULL;
+  snprintf(e->plan.out_dir, sizeof(e->plan.out_dir), "%s", e->dir);
   return SU_OK;
 }
 
@@ -378,7 +391,7 @@ static void note_headline(su_engine_summary_t *s, const su_point_t *pt,
                           const su_point_result_t *res)
 {
   const su_row_t *row = &res->rows[0];
-  const int lower = pt->ops->desc->metric == SU_METRIC_LATENCY;
+  const int lower = su_metric_lower_is_better(su_desc_metric_name(pt->ops->desc));
   const char *var = res->work.variant[0] ? res->work.variant : pt->variant;
   su_engine_headline_t *h = NULL;
 

@@ -44,6 +44,7 @@
 
 /* Minimum warm-up per point, in ns (see the warm-up loop). */
 #define SU_WARMUP_NS 20000000ull
+#define SU_MULTIDEV_SAMPLE_NS 10e6 /* several devices at once: host-timed samples */
 
 const char *su_status_name(su_status_t s)
 {
@@ -76,8 +77,8 @@ static void result_fail(su_point_result_t *out, const su_point_t *pt, su_status_
   su_row_t *row = &out->rows[0];
 
   memset(row, 0, sizeof(*row));
-  row->metric = su_metric_name(pt->ops->desc->metric);
-  row->unit = su_metric_unit(pt->ops->desc->metric);
+  row->metric = su_desc_metric_name(pt->ops->desc);
+  row->unit = su_desc_metric_unit(pt->ops->desc);
   row->status = st;
   snprintf(row->reason, sizeof(row->reason), "%s", why && why[0] ? why : "unknown");
   out->nrows = 1;
@@ -142,6 +143,7 @@ static double sample_value(const su_kernel_desc_t *d, const su_work_t *w, uint64
   switch (d->metric) {
   case SU_METRIC_BANDWIDTH: return w->bytes * n / tns;
   case SU_METRIC_FLOPS: return w->flops * n / tns;
+  case SU_METRIC_TIME: return tns * 1e-9 / n;
   default: return tns / (w->items * n);
   }
 }
@@ -168,9 +170,11 @@ int su_point_result_reserve(su_point_result_t *out, size_t cap)
   return SU_OK;
 }
 
-/* Times one sample of `inner` repetitions on the sampler's clock. */
+/* Times one sample of `inner` repetitions on the sampler's clock.  *own is
+ * the value the kernel measured itself (su_timing_t.has_value), NaN when it
+ * did not. */
 static int time_sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns,
-                       uint64_t *dev_ns)
+                       uint64_t *dev_ns, double *own)
 {
   su_timing_t tm = {0};
   uint64_t t0 = s->clock_ns();
@@ -178,6 +182,7 @@ static int time_sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns
 
   *host_ns = s->clock_ns() - t0;
   *dev_ns = s->dev_timer ? tm.device_ns : 0;
+  *own = tm.has_value ? tm.value : NAN;
   return err;
 }
 
@@ -195,20 +200,20 @@ static int agree(const su_collective_t *c, int err, char *why, size_t len)
 }
 
 int su__sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns, uint64_t *dev_ns,
-               int *stopped, char *why, size_t len)
+               double *own, int *stopped, char *why, size_t len)
 {
   const su_collective_t *c = s->coll;
   uint64_t v[4];
   int err;
 
   if (!c) {
-    err = time_sample(s, inner, host_ns, dev_ns);
+    err = time_sample(s, inner, host_ns, dev_ns, own);
     *stopped = s->stop && *s->stop != 0;
     return agree(NULL, err, why, len);
   }
   if ((err = c->barrier(c)))
     return agree(NULL, err, why, len);
-  err = time_sample(s, inner, host_ns, dev_ns);
+  err = time_sample(s, inner, host_ns, dev_ns, own);
   v[0] = *host_ns;
   v[1] = *dev_ns;
   v[2] = s->stop && *s->stop != 0;
@@ -228,11 +233,12 @@ int su__calibrate(const su__sampler_t *s, double target_ns, uint64_t warmup_ns, 
 {
   const su_collective_t *c = s->coll;
   uint64_t host_ns, dev_ns, n = 1, start = s->clock_ns();
+  double own;
   int err, stopped;
 
   for (;;) {
     uint64_t warm_done;
-    if ((err = su__sample(s, n, &host_ns, &dev_ns, &stopped, why, len)))
+    if ((err = su__sample(s, n, &host_ns, &dev_ns, &own, &stopped, why, len)))
       return err;
     if (stopped)
       return SU_EINTR;
@@ -281,6 +287,7 @@ int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t 
   const su_collective_t *c = s->coll;
   uint64_t host_ns, dev_ns, start = s->clock_ns();
   size_t cap = out->nsamples;
+  double own;
   int err, stopped;
 
   for (;;) {
@@ -292,7 +299,7 @@ int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t 
       if ((err = agree(c, err, why, len)))
         return err;
     }
-    if ((err = su__sample(s, inner, &host_ns, &dev_ns, &stopped, why, len)))
+    if ((err = su__sample(s, inner, &host_ns, &dev_ns, &own, &stopped, why, len)))
       return err;
     if (stopped)
       return SU_EINTR;
@@ -301,7 +308,8 @@ int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t 
     out->inners[out->nsamples] = inner;
     out->round[out->nsamples] = 0;
     out->c2c[out->nsamples] = NAN;
-    out->values[out->nsamples] = sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
+    out->values[out->nsamples] = isfinite(own) ? own
+                                 : sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
     out->nsamples++;
 
     /* Rank 0's clock decides for everyone (a broadcast), so that all ranks
@@ -401,12 +409,12 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   su_verify_t v = {0, 0};
   void *state = NULL;
   uint64_t inner = 1;
-  double budget_ns;
+  double target_ns = mo->min_sample_s * 1e9, budget_ns;
   int err, bound = 0, slot = 0, probe_c2c;
   char why[256];
 
   memset(out, 0, sizeof(*out));
-  out->ranks = c ? c->ranks : 1;
+  out->ranks = pt->ranks ? pt->ranks : c ? c->ranks : 1;
   out->nodes = c ? c->nodes : 1;
   out->rounds = 1;
   out->c2c_ns = NAN;
@@ -423,10 +431,18 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   p.nthreads = pt->threads;
   p.device = pt->device;
   p.backend_ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
+  p.point = pt;
   p.topo = t;
-  p.pus = pt->pus;
+  p.out_dir = plan->out_dir[0] ? plan->out_dir : NULL;
   out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
   if (pt->ndevices > 1) {
+    /* Several devices are timed by the host clock around all of them: the
+     * slowest device's event time would show perfect scaling even if the
+     * devices ran one after another.  Samples of at least 10 ms keep the
+     * launch and the threads' fork/join small against the work. */
+    out->device_timer = 0;
+    if (target_ns < SU_MULTIDEV_SAMPLE_NS)
+      target_ns = SU_MULTIDEV_SAMPLE_NS;
     /* Several devices at once: the adapter is the kernel (multidev.c). */
     multi = (su__multidev_t){pt->ops, p.backend_ctx, pt->ndevices, pt->devices};
     su__multidev_ops(pt->ops, &multi_ops);
@@ -460,8 +476,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
    * first 1-ms sample reads ~25% low on the development VM without it.  In
    * a distributed run every rank reaches the same `inner`: it is computed
    * from the reduced time, and the warm-up clock is rank 0's (broadcast). */
-  if ((err = su__calibrate(&smp, mo->min_sample_s * 1e9, SU_WARMUP_NS, &inner, why,
-                           sizeof(why)))) {
+  if ((err = su__calibrate(&smp, target_ns, SU_WARMUP_NS, &inner, why, sizeof(why)))) {
     err = point_fail(out, pt, err, why);
     goto out;
   }
@@ -494,8 +509,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
 
   memset(&out->rows[0], 0, sizeof(out->rows[0]));
-  out->rows[0].metric = su_metric_name(d->metric);
-  out->rows[0].unit = su_metric_unit(d->metric);
+  out->rows[0].metric = su_desc_metric_name(d);
+  out->rows[0].unit = su_desc_metric_unit(d);
   out->rows[0].status = SU_STATUS_OK;
   if ((err = su_stats_compute(out->values, out->nsamples, &out->rows[0].stats))) {
     result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());

@@ -101,6 +101,7 @@ static int cpu_device_info(void *ctx, unsigned dev, su_device_info_t *out)
   snprintf(out->name, sizeof(out->name), "%s", s.cpu_model[0] ? s.cpu_model : "cpu");
   snprintf(out->vendor, sizeof(out->vendor), "%s", s.cpu_vendor);
   snprintf(out->json, sizeof(out->json), "{}");
+  snprintf(out->type, sizeof(out->type), "cpu");
   return SU_OK;
 }
 

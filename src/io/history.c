@@ -10,6 +10,8 @@
  *           threads, ranks, nodes, placement, size_bytes, metric, unit, status,
  *           reason, median, min, max, cv, ci95_lo, ci95_hi, reps)
  *   samples(config -> configs, value, round, c2c)
+ *   systems(run -> runs, json): system.json, created by the first add that
+ *           stores one (databases without it open unchanged)
  *
  * Version 1 lacked samples.round and samples.c2c: opening such a file adds
  * them (round 0, no c2c), under the write lock, and marks it version 2.
@@ -32,6 +34,7 @@
 #include "io/io_int.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 #include "sizeup/history.h"
 #include "sizeup/stats.h"
 #include "sizeup/results.h"
@@ -75,6 +78,16 @@ void su_history_trends_free(su_history_trend_t *t, size_t n) { (void)t, (void)n;
 int su_history_fingerprint(const struct su_results *r, char **out)
 {
   (void)r, (void)out;
+  return NOSQL;
+}
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id)
+{
+  (void)h, (void)dir, (void)json, (void)run_id;
+  return NOSQL;
+}
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored)
+{
+  (void)h, (void)dir, (void)why, (void)nstored;
   return NOSQL;
 }
 
@@ -329,12 +342,38 @@ static void bind_num(sqlite3_stmt *st, int i, double v)
     sqlite3_bind_null(st, i);
 }
 
+/*
+ * system.json of each run, for `history check` to say what changed on the
+ * machine since the baseline.  A table of its own, created by the first add
+ * that needs it, so databases written before it still open with the same
+ * schema version (their runs have no system.json to compare).
+ */
+#define SU_HISTORY_MAX_SYSTEM (4u << 20)
+
+static int store_system(su_history_t *h, int64_t run, const char *json)
+{
+  sqlite3_stmt *st = NULL;
+  int err;
+
+  if ((err = exec(h, "CREATE TABLE IF NOT EXISTS systems(run INTEGER PRIMARY KEY "
+                     "REFERENCES runs(id) ON DELETE CASCADE, json TEXT NOT NULL)")))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "INSERT INTO systems(run, json) VALUES(?,?)", -1, &st, NULL))
+    return db_err(h, "cannot prepare");
+  sqlite3_bind_int64(st, 1, run);
+  bind_text(st, 2, json);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    err = db_err(h, "cannot add the run's system.json");
+  sqlite3_finalize(st);
+  return err;
+}
+
 int su_history_add(su_history_t *h, const char *dir, int *added)
 {
   su_results_t r;
   su_samples_t smp = {NULL, 0, 0};
   sqlite3_stmt *q_run = NULL, *q_dup = NULL, *q_cfg = NULL, *q_smp = NULL;
-  char *fp = NULL;
+  char *fp = NULL, *sys = NULL, path[4096];
   int err, in_tx = 0;
   int64_t run;
 
@@ -347,6 +386,9 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
   }
   if (err || (err = su_history_fingerprint(&r, &fp)))
     goto out;
+  snprintf(path, sizeof(path), "%s/system.json", dir);
+  if (su_fs_read_text(path, SU_HISTORY_MAX_SYSTEM, &sys) != SU_OK)
+    su_errclear();          /* no system.json: nothing to tell what changed */
   if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM runs WHERE run_id = ?", -1, &q_dup, NULL) ||
       sqlite3_prepare_v2(h->db,
                          "INSERT INTO runs(run_id, fingerprint, hostname, cpu_model, "
@@ -378,6 +420,8 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
     goto out;
   }
   run = sqlite3_last_insert_rowid(h->db);
+  if (sys && (err = store_system(h, run, sys)))
+    goto out;
   for (size_t i = 0; i < r.nrows; i++) {
     const su_result_row_t *w = &r.rows[i];
     su_sample_key_t k = su__row_sample_key(w);
@@ -440,6 +484,7 @@ out:
   sqlite3_finalize(q_cfg);
   sqlite3_finalize(q_smp);
   free(fp);
+  free(sys);
   su_samples_fini(&smp);
   su_results_fini(&r);
   return err;
@@ -513,6 +558,164 @@ out:
   *runs = v;
   *n = cnt;
   return SU_OK;
+}
+
+/* --- what the gate tells: what changed, why nothing is comparable ------------------- */
+
+/* Loads dir into *r and its fingerprint key into *fp; on failure neither is
+ * left to release. */
+static int dir_key(const char *dir, su_results_t *r, char **fp)
+{
+  int err;
+
+  if ((err = su_results_load(dir, r)) != SU_OK)
+    return err;
+  if ((err = su_history_fingerprint(r, fp)))
+    su_results_fini(r);
+  return err;
+}
+
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id)
+{
+  su_results_t r;
+  sqlite3_stmt *st = NULL;
+  char *fp = NULL;
+  int rc, err;
+
+  *json = *run_id = NULL;
+  if ((err = dir_key(dir, &r, &fp)))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "SELECT r.run_id, s.json FROM runs r JOIN systems s ON "
+                         "s.run = r.id WHERE r.fingerprint = ? AND r.run_id <> ? "
+                         "ORDER BY r.id DESC LIMIT 1", -1, &st, NULL)) {
+    su_errclear();          /* no systems table: written before it existed */
+    goto out;
+  }
+  bind_text(st, 1, fp);
+  bind_text(st, 2, r.run_id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *run_id = col_dup(st, 0);
+    *json = col_dup(st, 1);
+    if (!*run_id || !*json) {
+      free(*run_id);
+      free(*json);
+      *json = *run_id = NULL;
+      err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+    }
+  } else if (rc != SQLITE_DONE) {
+    err = db_err(h, "cannot read");
+  }
+out:
+  sqlite3_finalize(st);
+  free(fp);
+  su_results_fini(&r);
+  return err;
+}
+
+/* One field of a fingerprint key "k=v;k=v;labels=a=b,c=d". */
+typedef struct fp_field {
+  char name[80];           /* "cpu", "host", "label instance" */
+  char value[256];
+} fp_field_t;
+
+/* Splits a fingerprint key (su_history_fingerprint) into its fields. */
+static size_t fp_fields(const char *fp, fp_field_t *f, size_t max)
+{
+  const char *labels = strstr(fp, ";labels=");
+  const char *p = fp, *end = labels ? labels : fp + strlen(fp);
+  size_t n = 0;
+
+  while (p < end && n < max) {
+    const char *semi = memchr(p, ';', (size_t)(end - p)), *stop = semi ? semi : end;
+    const char *eq = memchr(p, '=', (size_t)(stop - p));
+    if (eq) {
+      snprintf(f[n].name, sizeof(f[n].name), "%.*s", (int)(eq - p), p);
+      snprintf(f[n].value, sizeof(f[n].value), "%.*s", (int)(stop - eq - 1), eq + 1);
+      n++;
+    }
+    p = stop + 1;
+  }
+  for (p = labels ? labels + 8 : end; *p && n < max;) {
+    const char *comma = strchr(p, ','), *stop = comma ? comma : p + strlen(p);
+    const char *eq = memchr(p, '=', (size_t)(stop - p));
+    if (eq) {
+      snprintf(f[n].name, sizeof(f[n].name), "label %.*s", (int)(eq - p), p);
+      snprintf(f[n].value, sizeof(f[n].value), "%.*s", (int)(stop - eq - 1), eq + 1);
+      n++;
+    }
+    p = *stop ? stop + 1 : stop;
+  }
+  return n;
+}
+
+/* Appends to buf the fields in which a and b differ; returns their number. */
+static size_t fp_explain(const char *a, const char *b, char *buf, size_t len)
+{
+  fp_field_t fa[32], fb[32];
+  size_t na = fp_fields(a, fa, 32), nb = fp_fields(b, fb, 32), nd = 0, used = strlen(buf);
+
+  for (size_t pass = 0; pass < 2; pass++) {
+    const fp_field_t *x = pass ? fb : fa, *y = pass ? fa : fb;
+    size_t nx = pass ? nb : na, ny = pass ? na : nb;
+    for (size_t i = 0; i < nx; i++) {
+      const fp_field_t *m = NULL;
+      for (size_t j = 0; j < ny && !m; j++)
+        if (strcmp(x[i].name, y[j].name) == 0)
+          m = &y[j];
+      if ((m && (pass || strcmp(m->value, x[i].value) == 0)) || used + 1 >= len)
+        continue;
+      /* a is this run, b the stored one */
+      used += (size_t)snprintf(buf + used, len - used, "%s%s '%s' here, '%s' in the history",
+                               nd ? "; " : "", x[i].name, pass ? "" : x[i].value,
+                               pass ? x[i].value : m ? m->value : "");
+      if (used >= len)
+        used = len - 1;
+      nd++;
+    }
+  }
+  return nd;
+}
+
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored)
+{
+  su_results_t r;
+  sqlite3_stmt *st = NULL;
+  char *fp = NULL, buf[1024], best[1024] = "";
+  size_t best_n = (size_t)-1;
+  int rc, err;
+
+  *why = NULL;
+  *nstored = 0;
+  if ((err = dir_key(dir, &r, &fp)))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "SELECT run_id, fingerprint FROM runs WHERE run_id <> ? "
+                         "ORDER BY id DESC", -1, &st, NULL)) {
+    err = db_err(h, "cannot read");
+    goto out;
+  }
+  bind_text(st, 1, r.run_id);
+  /* the stored run that differs in the fewest fields, the latest among equals */
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *other = (const char *)sqlite3_column_text(st, 1);
+    size_t nd;
+    (*nstored)++;
+    snprintf(buf, sizeof(buf), "run '%s': ", id ? id : "");
+    if ((nd = fp_explain(fp, other ? other : "", buf, sizeof(buf))) < best_n) {
+      best_n = nd;
+      memcpy(best, buf, sizeof(best));
+    }
+  }
+  if (rc != SQLITE_DONE)
+    err = db_err(h, "cannot read");
+  else if (*nstored && !(*why = strdup(best)))
+    err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+out:
+  sqlite3_finalize(st);
+  free(fp);
+  su_results_fini(&r);
+  return err;
 }
 
 /* --- baselines ---------------------------------------------------------------------- */

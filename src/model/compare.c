@@ -609,6 +609,27 @@ void su_cmp_fini(su_cmp_t *c)
   memset(c, 0, sizeof(*c));
 }
 
+double su_cmp_detectable(const su_cmp_t *c)
+{
+  double floor_ = isfinite(c->noise) && c->opts.noise_k > 0
+                    ? exp(c->opts.noise_k * c->noise) - 1 : 0;
+
+  return floor_ > c->opts.threshold ? floor_ : c->opts.threshold;
+}
+
+size_t su_cmp_checks(const su_cmp_t *c)
+{
+  return c->count[SU_CMP_UNCHANGED] + c->count[SU_CMP_IMPROVED] + c->count[SU_CMP_REGRESSED] +
+         c->count[SU_CMP_NOISY];
+}
+
+double su_cmp_blind(const su_cmp_t *c)
+{
+  size_t n = su_cmp_checks(c);
+
+  return n ? (double)c->count[SU_CMP_NOISY] / (double)n : 1.0;
+}
+
 void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len)
 {
   snprintf(buf, len, "%s/%s/%s/%s/threads=%u/ranks=%u/nodes=%u/%s/size_bytes=%llu/%s",

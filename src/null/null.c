@@ -39,6 +39,7 @@
 
 #include "sizeup/backend.h"
 #include "sizeup/error.h"
+#include "sizeup/run.h"
 #include "sizeup/topo.h"
 
 #define SU_NULL_CORE_GFLOPS 32.0   /* fp64: 2 FMA pipes x 4 lanes x 2 flops x 2 GHz */
@@ -104,6 +105,7 @@ typedef struct null_shape {
 static void shape_of(const su_params_t *p, null_shape_t *s)
 {
   hwloc_topology_t h = p->topo ? su_topo_hwloc(p->topo) : NULL;
+  const unsigned *pus = p->point ? p->point->pus : NULL;
   su_topo_summary_t sum;
   unsigned nnuma, *per_numa;
   hwloc_bitmap_t seen;
@@ -111,7 +113,7 @@ static void shape_of(const su_params_t *p, null_shape_t *s)
   memset(s, 0, sizeof(*s));
   s->cores = p->nthreads ? p->nthreads : 1;
   s->mem_gbs = fmin(s->cores * SU_NULL_CORE_GBS, SU_NULL_NUMA_GBS);
-  if (!h || !p->pus || su_topo_summarize(p->topo, &sum) != SU_OK)
+  if (!h || !pus || su_topo_summarize(p->topo, &sum) != SU_OK)
     return;
   s->llc_bytes = sum.llc_bytes;
   s->llc_instance_bytes = sum.llc_instance_bytes;
@@ -124,7 +126,7 @@ static void shape_of(const su_params_t *p, null_shape_t *s)
   }
   s->cores = 0;
   for (unsigned i = 0; i < p->nthreads; i++) {
-    hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(h, p->pus[i]);
+    hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(h, pus[i]);
     hwloc_obj_t core = pu ? hwloc_get_ancestor_obj_by_type(h, HWLOC_OBJ_CORE, pu) : NULL;
     hwloc_obj_t numa;
     unsigned id = core ? core->logical_index : pu ? pu->logical_index + 1000000u : i;
@@ -310,7 +312,7 @@ static int null_device_info(void *ctx, unsigned dev, su_device_info_t *out)
 const su_backend_t su_backend_null = {
   .abi = SU_BACKEND_ABI,
   .name = "null",
-  .priority = 90,
+  .priority = 95,
   .init = null_init,
   .fini = null_fini,
   .device_count = null_device_count,

@@ -18,6 +18,7 @@
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/report.h"
+#include "sizeup/results.h"
 
 /* --- table ------------------------------------------------------------------- */
 
@@ -90,6 +91,76 @@ int su_report_cmp_table(const su_cmp_t *c, FILE *fp)
             "changes within %.3g%% are noisy\n", 100 * c->noise, c->noise_n,
             100 * (exp(c->opts.noise_k * c->noise) - 1));
   return ferror(fp) ? su_errorf(SU_EIO, "cannot write the comparison table") : SU_OK;
+}
+
+/* --- what the gate can see, what changed ------------------------------------ */
+
+static int written(FILE *fp)
+{
+  return ferror(fp) ? su_errorf(SU_EIO, "cannot write the comparison") : SU_OK;
+}
+
+int su_report_cmp_gate(const su_cmp_t *c, FILE *fp)
+{
+  size_t checks = su_cmp_checks(c), noisy = c->count[SU_CMP_NOISY];
+  double floor_ = exp(c->opts.noise_k * c->noise) - 1;
+
+  fprintf(fp, "gate: smallest change this check can see: %.3g%% (", 100 * su_cmp_detectable(c));
+  if (!isfinite(c->noise))
+    fprintf(fp, "the threshold; the machine's run-to-run noise is unknown: it needs %d matched "
+            "configurations, this comparison has %zu", SU_CMP_NOISE_MIN, checks);
+  else if (!(c->opts.noise_k > 0))
+    fprintf(fp, "the threshold; --noise-k 0 ignores the run-to-run noise of %.2g%%",
+            100 * c->noise);
+  else if (floor_ > c->opts.threshold)
+    fprintf(fp, "%.3g x the run-to-run noise of %.2g%% over %zu configurations; threshold %.3g%%",
+            c->opts.noise_k, 100 * c->noise, c->noise_n, 100 * c->opts.threshold);
+  else
+    fprintf(fp, "the threshold; run-to-run noise %.2g%% over %zu configurations",
+            100 * c->noise, c->noise_n);
+  fprintf(fp, "); too noisy to judge: %zu of %zu checks (%.0f%%)\n", noisy, checks,
+         100 * su_cmp_blind(c));
+  if (checks && su_cmp_blind(c) > 0.5)
+    fprintf(fp, "gate: most checks are blind: a regression in them goes unseen (docs/nightly.md, "
+            "'What the gate can see')\n");
+  return written(fp);
+}
+
+int su_report_cmp_changes(FILE *fp, const char *base_sys, const char *base_name,
+                          const char *new_sys)
+{
+  su_sysdiff_t *d = NULL;
+  size_t n = 0;
+  int err;
+
+  fprintf(fp, "\nwhat changed on the machine since the baseline '");
+  put_safe(fp, base_name, 0);
+  fprintf(fp, "' (system.json):\n");
+  if (!base_sys || !new_sys) {
+    fprintf(fp, "  unknown: the %s system.json is not recorded\n",
+            base_sys ? "new run's" : "baseline's");
+    return written(fp);
+  }
+  if ((err = su_results_sysdiff(base_sys, new_sys, &d, &n)) != SU_OK) {
+    fprintf(fp, "  unknown: %s\n", su_errmsg());
+    su_errclear();
+    return written(fp);
+  }
+  if (n == 0)
+    fprintf(fp, "  nothing (kernel, compiler, firmware, clocks, CPU and settings are the same)\n");
+  for (size_t i = 0; i < n && i < 40; i++) {
+    fprintf(fp, "  ");
+    put_safe(fp, d[i].field, 0);
+    fprintf(fp, ": ");
+    put_safe(fp, d[i].base[0] ? d[i].base : "(absent)", 0);
+    fprintf(fp, " -> ");
+    put_safe(fp, d[i].cur[0] ? d[i].cur : "(absent)", 0);
+    fputc('\n', fp);
+  }
+  if (n > 40)
+    fprintf(fp, "  ... and %zu more fields\n", n - 40);
+  su_results_sysdiff_free(d, n);
+  return written(fp);
 }
 
 /* --- compare.csv ------------------------------------------------------------- */
