@@ -454,10 +454,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     p.backend_ctx = &multi;
   }
 
-  /* 1-2. Bind (a modelled backend runs nowhere: no binding), then set up. */
+  /* 1-2. Bind, then set up. */
   su_errclear();
-  err = virt ? SU_OK : bind_team(t, pt);
-  bound = !virt && err == SU_OK;
+  /* A modelled backend runs nowhere, and a kernel that binds its own
+   * processes (app) needs no team: neither is bound here. */
+  const int nobind = virt || (pt->ops->flags & SU_KERNEL_OWN_BINDING);
+  err = nobind ? SU_OK : bind_team(t, pt);
+  bound = !nobind && err == SU_OK;
   if ((err = agree(c, err, why, sizeof(why)))) {
     result_fail(out, pt, SU_STATUS_ERROR, why);
     err = SU_OK;
