@@ -39,6 +39,7 @@ typedef struct su__place_pair {
   uint64_t size_bytes;     /* > 0: the NUMA matrix's size (sizes = auto) */
   unsigned limit;          /* > 0 (kind:N): the kind's PUs, the most threads it places */
   unsigned kind_cores;     /* > 0 (kind:N): the kind's cores, a rung of its ladder */
+  char why[160];           /* non-empty: the pair's points are `unsupported`, for this reason */
 } su__place_pair_t;
 
 /*

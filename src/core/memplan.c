@@ -91,9 +91,25 @@ static int matrix_pairs(const su_numa_node_t *nodes, unsigned nn, const su_kerne
       p.mem_bytes = nodes[j].memory_bytes;
       p.threads = latency ? 1 : nodes[i].cores;
       if (auto_size && ops->size_rule != SU_SIZE_NONE) {
+        /* The working set must be well beyond the caches to measure the
+         * memory; a small node (HBM, a die's slice) gets what fits in 80%
+         * of it, and one that cannot hold twice the caches is no cell. */
+        uint64_t room = nodes[j].memory_bytes / 5 * 4 / 4096 * 4096;
+        uint64_t least = latency ? 2 * llc1 : ns * llc;
         p.size_bytes = latency ? 8 * llc1 : 4 * llc * ns;
         if (latency && p.size_bytes < (64ull << 20))
           p.size_bytes = 64ull << 20;
+        if (room && p.size_bytes > room)
+          p.size_bytes = room > least ? room : least;
+        if (room && room <= least) {
+          char a[32], b[32];
+          su_format_size(nodes[j].memory_bytes, a, sizeof(a));
+          su_format_size(least, b, sizeof(b));
+          snprintf(p.why, sizeof(p.why), "NUMA node %u's memory (%s) cannot hold a working "
+                   "set beyond the caches (%s)", nodes[j].index, a, b);
+          p.size_bytes = least;
+          p.mem_bytes = 0;  /* not measured: the plan's memory check does not apply */
+        }
       }
       if ((err = pair_push(v, n, cap, &p)))
         return err;

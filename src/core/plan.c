@@ -683,7 +683,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       if (dev_default)
         pt.size_bytes = ops->accel_size_bytes;
       pt.budget_s = budget;
-      snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
+      snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why[0] ? why : pp->why);
       if ((err = su_place_parse(pp->place, &place)))
         goto out;
       snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
