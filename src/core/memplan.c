@@ -22,6 +22,10 @@
  *           nearly every access reaches memory (`sweep` is taken
  *           as `auto` here: the matrix measures memory, not caches).
  *
+ * -t or -P on the command line (without --memory) turn a group's `each`
+ * into first touch: they say where the threads go, and an old command line
+ * plans what it planned before.
+ *
  * The result is a list of pairs that plan.c turns into points, one pair at
  * a time, as it did with the placement list alone.
  */
@@ -118,7 +122,7 @@ static int matrix_pairs(const su_numa_node_t *nodes, unsigned nn, const su_kerne
   return SU_OK;
 }
 
-int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
+int su__place_pairs(su_topo_t *t, const char *memory, int no_each, char **ltok, unsigned nl,
                     const su_kernel_ops_t *ops, int auto_size, su__place_pair_t **out,
                     unsigned *nout)
 {
@@ -141,7 +145,7 @@ int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
        tok = strtok_r(NULL, ", ", &save)) {
     int j = -1;
     if (strcmp(tok, "each") == 0) {
-      each = 1;
+      each = !no_each;
       continue;
     }
     if (strcmp(tok, "local") != 0 && (err = parse_mem(tok, nn, &j)))
@@ -153,6 +157,8 @@ int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
     }
     mems[nm++] = j;
   }
+  if (nm == 0 && !each)
+    mems[nm++] = -1;   /* `each` given way: first touch */
   for (unsigned il = 0; il < nl; il++)
     for (unsigned im = 0; im < nm; im++) {
       su__place_pair_t p;

@@ -628,7 +628,10 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 
   /* Placements crossed with memory placements (memplan.c); a device
    * kernel's memory is the device's. */
-  if ((err = su__place_pairs(t, host ? mem : NULL, ltok, nl, ops,
+  /* -t or -P on the command line say where the threads go: a group's NUMA
+   * matrix (which has its own) gives way, unless --memory asks for it. */
+  if ((err = su__place_pairs(t, host ? mem : NULL, !f->memory && (f->threads || f->placement),
+                             ltok, nl, ops,
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
     return err;
@@ -780,8 +783,13 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
       su_place_fini(&place);
       return su_errorf(SU_ENOMEM, "cannot allocate the plan");
     }
-    err = su_place_plan(t, &place, npus, pt.pus, pt.cpuset, sizeof(pt.cpuset));
+    /* More threads than PUs: an application may oversubscribe them (its
+     * threads share the machine's PUs, listed once in the cpuset). */
+    unsigned have = npus > e->sum.pus && e->sum.pus ? e->sum.pus : npus;
+    err = su_place_plan(t, &place, have, pt.pus, pt.cpuset, sizeof(pt.cpuset));
     su_place_fini(&place);
+    for (unsigned i = have; i < npus && !err; i++)
+      pt.pus[i] = pt.pus[i % have];
     if ((err = plan_keep(plan, &pt, err)))
       return err;
   }
