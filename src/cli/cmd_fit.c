@@ -17,6 +17,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/fs.h"
 
 static void usage(FILE *fp)
 {
@@ -188,7 +189,7 @@ int cmd_fit(int argc, char **argv)
     return SU_EXIT_ERROR;
   }
   if ((err = su_results_load(dir, &r)) != SU_OK)
-    return su_cli_fail(err);
+    return su_cli_fail_input(err);
   if ((err = su_fit_results(&r, kernel, &set)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
@@ -211,7 +212,7 @@ int cmd_fit(int argc, char **argv)
       snprintf(path, sizeof(path), "%s/fits.csv", dir);
       outp = path;
     }
-    if (!(fp = fopen(outp, "w"))) {
+    if (!(fp = su_fs_fopen_w(outp))) {
       fprintf(stderr, "sizeup: error: cannot write '%s'\n", outp);
       rc = SU_EXIT_ERROR;
       goto out;

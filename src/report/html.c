@@ -404,7 +404,7 @@ int su__report_html(su__report_t *rp)
   FILE *fp;
 
   snprintf(path, sizeof(path), "%s/report.html", rp->o->out_dir);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   su__page_begin(fp, "sizeup report");
   fprintf(fp, "<p>");
@@ -453,7 +453,7 @@ int su__report_markdown(su__report_t *rp)
   int bad;
 
   snprintf(path, sizeof(path), "%s/report.md", rp->o->out_dir);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   doc_t doc = {fp, 1, 0, {0}};
   fprintf(fp, "# sizeup report\n\n## Machines\n\n| directory | run id | host | CPU | cores | "
