@@ -19,6 +19,7 @@
 #include "sizeup/error.h"
 #include "sizeup/json.h"
 #include "sizeup/topo.h"
+#include "topo/topo_int.h"
 
 struct su_topo {
   hwloc_topology_t topo;
@@ -408,9 +409,10 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
     fmt_bytes(o->attr->numanode.local_memory, b1, sizeof(b1));
     hwloc_bitmap_list_snprintf(list, sizeof(list), o->cpuset);
     packages_of(t->topo, o->cpuset, pk, sizeof(pk));
-    fprintf(fp, "  node %u:   %s, PUs %s%s%s%s\n", o->logical_index, b1,
+    fprintf(fp, "  node %u:   %s, PUs %s%s%s%s%s%s%s\n", o->logical_index, b1,
             hwloc_bitmap_iszero(o->cpuset) ? "(none)" : list, pk[0] ? " (package " : "", pk,
-            pk[0] ? ")" : "");
+            pk[0] ? ")" : "", o->subtype ? ", " : "", o->subtype ? o->subtype : "",
+            su__numa_is_cpu_node(t->topo, o) ? "" : ", no CPUs of its own");
   }
   for (unsigned i = 0; i < s.ncaches; i++) {
     const su_cache_level_t *c = &s.caches[i];
@@ -425,6 +427,7 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   } else {
     fprintf(fp, "caches:     none reported\n");
   }
+  su_topo_print_cpu_kinds(t, fp);
   return ferror(fp) ? su_errorf(SU_EIO, "cannot write the topology report") : SU_OK;
 }
 
@@ -461,6 +464,8 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
     su_json_int(&j, "index", o->logical_index);
     su_json_int(&j, "os_index", o->os_index);
     su_json_u64(&j, "memory_bytes", o->attr->numanode.local_memory);
+    su_json_str(&j, "subtype", o->subtype ? o->subtype : "");
+    su_json_bool(&j, "has_cpus", su__numa_is_cpu_node(t->topo, o));
     hwloc_bitmap_list_snprintf(list, sizeof(list), o->cpuset);
     su_json_str(&j, "cpuset", hwloc_bitmap_iszero(o->cpuset) ? "" : list);
     su_json_begin_array(&j, "packages");
@@ -489,6 +494,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
   su_json_end_array(&j);
   su_json_u64(&j, "llc_bytes", s.llc_bytes);
   su_json_u64(&j, "llc_instance_bytes", s.llc_instance_bytes);
+  su_topo_json_cpu_kinds(&j, t);
 #ifdef HWLOC_VERSION
   su_json_str(&j, "hwloc_version", HWLOC_VERSION);
 #endif
