@@ -8,10 +8,17 @@
 #define SIZEUP_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sizeup/kernel.h"
 
-#define SU_BACKEND_ABI 1 /* bump when a field is appended; never reorder */
+#define SU_BACKEND_ABI 2 /* bump when a field is appended; never reorder */
+
+/* su_backend_t.flags */
+#define SU_BACKEND_HOST_THREADS 0x1u /* points are host threads on placements (cpu) */
+#define SU_BACKEND_VIRTUAL 0x2u      /* modelled, not measured (null): no binding, any
+                                        topology, time from clock_ns; planned only when
+                                        --backend names it */
 
 typedef enum su_timer_kind_e {
   SU_TIMER_HOST_MONOTONIC,
@@ -26,6 +33,9 @@ typedef struct su_device_info {
   char version[128];       /* driver / runtime version */
   char json[4096];         /* a complete JSON object with every device fact */
   char local_cpuset[256];  /* PUs next to the device ("0-15"), "" when unknown */
+  char type[16];           /* "cpu", "gpu", "accelerator" or "other" (OpenCL's
+                            * CL_DEVICE_TYPE): the plan measures GPUs and
+                            * accelerators by default, CPU devices when asked */
 } su_device_info_t;
 
 typedef struct su_backend {
@@ -39,6 +49,12 @@ typedef struct su_backend {
   int (*device_info)(void *ctx, unsigned dev, su_device_info_t *out);
   const su_kernel_ops_t *const *kernels; /* NULL-terminated */
   su_timer_kind_t timer;
+  /* ABI 2: */
+  unsigned flags;          /* SU_BACKEND_* */
+  /* The clock the runner times this backend's samples and budgets with, ns;
+   * NULL: the host's monotonic clock (su_time_ns).  A virtual backend's
+   * clock advances by the time its kernels model. */
+  uint64_t (*clock_ns)(void);
 } su_backend_t;
 
 /* The compiled-in backends, sorted by priority, NULL-terminated. */

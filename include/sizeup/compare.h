@@ -143,35 +143,24 @@ int su_cmp_run(const su_cmp_side_t *base, const su_cmp_side_t *cur, const su_cmp
                su_cmp_t *out);
 void su_cmp_fini(su_cmp_t *c);             /* NULL-safe, idempotent */
 
+/*
+ * What the gate can see (docs/nightly.md, "What the gate can see").
+ * su_cmp_detectable: the smallest relative change the comparison can call
+ * regressed or improved on this machine: the threshold, or the change that
+ * lies noise_k x the run-to-run noise away when that is larger (rule 4).
+ * su_cmp_checks: the configurations matched on both sides and judged
+ * (unchanged, improved, regressed or noisy); su_cmp_blind: the share of
+ * them that were too noisy to judge, 0 .. 1 (1 when nothing was matched).
+ */
+double su_cmp_detectable(const su_cmp_t *c);
+size_t su_cmp_checks(const su_cmp_t *c);
+double su_cmp_blind(const su_cmp_t *c);
+
 /* "variant/backend/device/precision/threads=T/ranks=R/nodes=N/placement/size_bytes=S/metric":
  * the key without the kernel (the JUnit test name).  Untrusted text kept as is. */
 void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len);
 
-/* A terminal table of every row (control characters in untrusted text become '?'),
- * then one line of counts.  SU_OK or SU_EIO. */
-int su_cmp_write_table(const su_cmp_t *c, FILE *fp);
-
-/* compare.csv (docs/nightly.md).  SU_OK or SU_EIO. */
-int su_cmp_write_csv(const su_cmp_t *c, FILE *fp);
-
-/*
- * JUnit XML: one testsuite named `suite`, one testcase per row (classname =
- * kernel, name = su_cmp_key_name), <failure> for regressed, <skipped> for
- * noisy, missing and new.  Every string is XML-escaped; control characters
- * and invalid UTF-8 become '?', so the document is well-formed whatever the
- * results files hold.  SU_OK or SU_EIO.
- */
-int su_cmp_write_junit(const su_cmp_t *c, const char *suite, FILE *fp);
-
-/*
- * Writes out_dir/compare.dat (numbers only) and out_dir/compare.gp (bars of
- * the relative performance new/base, oriented so that > 1 is better, colored
- * by class, threshold lines; labels sanitized with su_report_gp_sanitize) and
- * renders compare.png with `gnuplot` (NULL = "gnuplot", "" = do not render)
- * without a shell.  *rendered is 1 when the PNG was made, 0 when gnuplot is
- * missing or failed (not an error).  SU_OK or SU_EIO.
- */
-int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplot,
-                      int *rendered);
+/* The outputs of a comparison (table, compare.csv, JUnit XML, bar chart)
+ * are written by src/report: su_report_cmp_* in report.h. */
 
 #endif /* SIZEUP_COMPARE_H */

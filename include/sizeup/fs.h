@@ -13,4 +13,13 @@
  */
 int su_fs_mkdir_p(const char *path);
 
+/*
+ * Reads the whole file at path (at most max_bytes; a longer file is cut) into
+ * *out, a malloc'ed NUL-terminated string.  SU_OK; SU_EIO with context
+ * "cannot read 'path': <system reason>" (errno is kept for the caller);
+ * SU_ENOMEM.  *out is NULL on failure.
+ */
+#include <stddef.h>
+int su_fs_read_text(const char *path, size_t max_bytes, char **out);
+
 #endif /* SIZEUP_FS_H */

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "sizeup/compare.h"
+#include "sizeup/results.h"
 
 #define SU_HISTORY_SCHEMA_VERSION 2
 
@@ -72,16 +73,44 @@ int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
                         su_cmp_side_t *base, su_cmp_side_t *cur, size_t *nruns);
 
 /*
- * Writes into out_dir one trend plot (trend_N.gp + trend_N.dat) per
- * fingerprint and headline figure (kernel, precision, metric: the best
- * median of the run), marking the runs where `history check` with this
- * window and these options finds a regression in that figure, and renders
- * them with gnuplot (NULL = "gnuplot", "" = no rendering; missing gnuplot is
- * not an error).  *nplots and *nrendered count them.
+ * The system.json stored with the latest run comparable with dir (the run
+ * with dir's run id excluded), and that run's id: both malloc'ed, both NULL
+ * when no comparable run has one (runs added before sizeup stored it).
  */
-int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
-                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
-                    size_t *nrendered);
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id);
+
+/*
+ * Why no stored run is comparable with dir: *why names the stored run whose
+ * fingerprint key differs from dir's in the fewest fields (the latest among
+ * equals) and those fields, "run 'ID': label instance 'node18' here, 'node17'
+ * in the history; ...".  *nstored counts the other runs stored; *why is NULL
+ * when there is none.  Free *why.
+ */
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored);
+
+/*
+ * One headline figure (results.h: memory bandwidth at the largest working
+ * set, peak FP64/FP32, memory latency) of one machine (fingerprint key) over
+ * its runs, oldest first.  Drawn by su_report_trends (report.h).
+ */
+typedef struct su_history_trend {
+  char *machine;           /* host name, else CPU model (from results files: untrusted) */
+  su_head_t head;          /* which figure; unit: su_results_head_unit */
+  size_t n;                /* runs of the machine */
+  int64_t *when_unix;      /* the run's date: its run id's UTC timestamp, else when added */
+  double *value;           /* the figure in that run (median of its samples); NaN: absent */
+  unsigned char *regressed;  /* 1 when `history check` with the same window and options
+                                finds a regression in the configuration that gives it */
+} su_history_trend_t;
+
+/*
+ * The trends of every machine in the history: SU_HEAD_N per fingerprint key
+ * (in the order first added), less the figures no run of it has.  SU_OK with
+ * *t (free with su_history_trends_free) and *n; SU_EIO, SU_ENOMEM.
+ */
+int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
+                      su_history_trend_t **t, size_t *n);
+void su_history_trends_free(su_history_trend_t *t, size_t n);   /* NULL-safe */
 
 /* The fingerprint key of a loaded results directory (malloc'ed text). */
 struct su_results;

@@ -28,7 +28,9 @@
 typedef enum su_metric_kind_e {
   SU_METRIC_BANDWIDTH, /* "bandwidth", "GB/s"    = work.bytes / time, 1e9 B/s */
   SU_METRIC_FLOPS,     /* "flops",     "GFLOP/s" = work.flops / time          */
-  SU_METRIC_LATENCY    /* "latency",   "ns"      = time / work.items          */
+  SU_METRIC_LATENCY,   /* "latency",   "ns"      = time / work.items          */
+  SU_METRIC_TIME,      /* "time",      "s"       = wall time of one run (an app)  */
+  SU_METRIC_FOM        /* "fom", the desc's unit = a figure the program printed   */
 } su_metric_kind_t;
 
 typedef enum su_precision_e {
@@ -45,7 +47,7 @@ typedef enum su_size_rule_e {
   SU_SIZE_FIXED,      /* desc->default_size_bytes */
   SU_SIZE_SWEEP_CACHE,/* 16 KiB .. 8x LLC, geometric: the cache-plateau sweep */
   SU_SIZE_SWEEP_LAT,  /* 4 KiB .. 8x the LLC: the latency sweep */
-  SU_SIZE_SWEEP_XFER  /* 64 KiB .. 256 MiB, x4 steps: host<->device transfers */
+  SU_SIZE_SWEEP_XFER  /* 64 KiB .. 256 MiB, x2 steps: host<->device transfers */
 } su_size_rule_t;
 
 typedef struct su_kernel_desc {
@@ -59,6 +61,10 @@ typedef struct su_kernel_desc {
   unsigned nstreams;       /* arrays touched (likwid STREAMS) */
   const char *work_note;   /* how the work model is counted, for `sizeup list` */
   double verify_rel_tol;   /* in units of the type's epsilon (BabelStream uses 100) */
+  /* Optional overrides of the metric's name and unit (an application's
+   * figure of merit: "fom" or "fom_lower", in the user's unit); NULL = the
+   * kind's own (su_metric_name, su_metric_unit). */
+  const char *metric_name, *metric_unit;
 } su_kernel_desc_t;
 
 /* The shared work models (src/core/workmodel.c): one per kernel name. */
@@ -76,6 +82,12 @@ typedef struct su_params {
   unsigned nthreads;       /* OpenMP threads, already bound by the driver */
   unsigned device;         /* device index within the backend */
   void *backend_ctx;       /* the backend's per-run context (NULL for cpu) */
+  /* The planned point (its PUs, placement, ranks), the topology it was
+   * planned on, and the results directory (NULL when there is none): what
+   * a backend that starts processes (app) needs to bind and keep output. */
+  const struct su_point *point;
+  const struct su_topo *topo;
+  const char *out_dir;
 } su_params_t;
 
 /*
@@ -93,6 +105,11 @@ typedef struct su_work {
 /* Timing a backend measured itself (device events); 0 when host-timed only. */
 typedef struct su_timing {
   uint64_t device_ns;
+  /* A sample's value the kernel measured itself, in the metric's unit, used
+   * instead of the driver's when has_value (an application's own wall time,
+   * without sizeup's fork and output handling, or its figure of merit). */
+  double value;
+  int has_value;
 } su_timing_t;
 
 /* Result of verify(): the worst error found and the tolerance it was held to. */
@@ -118,6 +135,7 @@ typedef struct su_kernel_ops {
   const char *variants;    /* comma list the default plan runs, e.g. "omp,nt" */
   su_size_rule_t size_rule;
   uint64_t default_size_bytes; /* for SU_SIZE_FIXED */
+  uint64_t accel_size_bytes;   /* for SU_SIZE_FIXED on a GPU or accelerator; 0 = default */
   /*
    * Allocates and initialises the kernel's data; on the CPU backend the
    * arrays are first touched inside `#pragma omp parallel num_threads(
@@ -148,5 +166,11 @@ size_t su_precision_size(su_precision_t p);
 /* "bandwidth"/"GB/s", "flops"/"GFLOP/s", "latency"/"ns". */
 const char *su_metric_name(su_metric_kind_t m);
 const char *su_metric_unit(su_metric_kind_t m);
+/* A kernel's metric name and unit: the desc's overrides, else the kind's. */
+const char *su_desc_metric_name(const su_kernel_desc_t *d);
+const char *su_desc_metric_unit(const su_kernel_desc_t *d);
+/* 1 when smaller values of metric `name` are better: "latency", "time",
+ * "fom_lower" (everything else, rates and "fom", is higher-is-better). */
+int su_metric_lower_is_better(const char *name);
 
 #endif /* SIZEUP_KERNEL_H */

@@ -22,7 +22,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sizeup/compare.h"
+#include "sizeup/history.h"
 #include "sizeup/results.h"
+#include "sizeup/sizing.h"
 
 typedef struct su_report_opts {
   const char *out_dir;     /* created when missing (one level) */
@@ -76,5 +79,82 @@ int su_report_gnuplot_found(const char *prog);
 int su_report_run_gnuplot(const char *prog, const char *dir, const char *name);
 /* Writes the file at `path` to `out` as base64 (RFC 4648); -1 if unreadable. */
 int su_report_base64_file(FILE *out, const char *path);
+
+/* --- sizeup recommend (sizing.h) -------------------------------------------- */
+
+/* recommend.csv (docs/sizing.md), RFC 4180 through csv.h.  SU_OK, SU_EIO. */
+int su_report_sizing_csv(const su_sizing_t *s, FILE *fp);
+
+/* Prints the ranked table, the sentences and the caveats for a terminal. */
+void su_report_sizing_table(const su_sizing_t *s, FILE *fp);
+
+/*
+ * Writes recommend.gp and recommend.dat (cost per job against time per job,
+ * with CI ranges and the Pareto front), renders recommend.png/.svg with
+ * gnuplot (prog; NULL = "gnuplot"; "" = do not render) and writes
+ * recommend.html (self-contained) in out_dir.  *rendered is 1 when the PNG
+ * was made.  A missing gnuplot is not an error.  SU_OK, SU_EIO.
+ */
+int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
+                           int *rendered);
+
+/* --- sizeup compare and history check (compare.h) ----------------------------- */
+
+/* A terminal table of every row (control characters in untrusted text become '?'),
+ * then one line of counts.  SU_OK or SU_EIO. */
+int su_report_cmp_table(const su_cmp_t *c, FILE *fp);
+
+/* compare.csv (docs/nightly.md).  SU_OK or SU_EIO. */
+int su_report_cmp_csv(const su_cmp_t *c, FILE *fp);
+
+/*
+ * The gate's first line(s), printed before the table: the smallest change
+ * the comparison can see on this machine (su_cmp_detectable) and how many
+ * checks were too noisy to judge (su_cmp_checks, su_cmp_blind), plus a
+ * warning line when most were.  SU_OK or SU_EIO.
+ */
+int su_report_cmp_gate(const su_cmp_t *c, FILE *fp);
+
+/*
+ * A regression alert's "what changed on the machine since the baseline
+ * 'base_name'": the fields of system.json that differ between base_sys and
+ * new_sys (texts; su_results_sysdiff), at most 40, untrusted text with
+ * control characters as '?'; says so when a side is NULL (not recorded).
+ * SU_OK or SU_EIO.
+ */
+int su_report_cmp_changes(FILE *fp, const char *base_sys, const char *base_name,
+                          const char *new_sys);
+
+/*
+ * JUnit XML: one testsuite named `suite`, one testcase per row (classname =
+ * kernel, name = su_cmp_key_name), <failure> for regressed, <skipped> for
+ * noisy, missing and new.  Every string is XML-escaped; control characters
+ * and invalid UTF-8 become '?', so the document is well-formed whatever the
+ * results files hold.  SU_OK or SU_EIO.
+ */
+int su_report_cmp_junit(const su_cmp_t *c, const char *suite, FILE *fp);
+
+/*
+ * Writes out_dir/compare.dat (numbers only) and out_dir/compare.gp (bars of
+ * the relative performance new/base, oriented so that > 1 is better, colored
+ * by class, threshold lines; labels sanitized with su_report_gp_sanitize) and
+ * renders compare.png with `gnuplot` (NULL = "gnuplot", "" = do not render)
+ * without a shell.  *rendered is 1 when the PNG was made, 0 when gnuplot is
+ * missing or failed (not an error).  SU_OK or SU_EIO.
+ */
+int su_report_cmp_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplot,
+                       int *rendered);
+
+/* --- sizeup history plot (history.h) ----------------------------------------- */
+
+/*
+ * Writes into o->out_dir one trend plot per trend (trend_N.gp + trend_N.dat,
+ * N from 1: the figure against the runs' dates, regressions marked), renders
+ * them with o->gnuplot (NULL = "gnuplot", "" = no rendering; a missing
+ * gnuplot is not an error: info->gnuplot_missing) and writes index.html with
+ * a table of the latest values and every plot.  SU_OK, SU_EIO, SU_ENOMEM.
+ */
+int su_report_trends(const su_history_trend_t *t, size_t n, const su_report_opts_t *o,
+                     su_report_info_t *info);
 
 #endif /* SIZEUP_REPORT_H */

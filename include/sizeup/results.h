@@ -86,4 +86,49 @@ int su_results_row_ok(const su_result_row_t *row);
 /* A label from system.json's "labels", or NULL. */
 const char *su_results_label(const su_results_t *r, const char *key);
 
+/* One field of system.json that differs between two runs (sysdiff.c). */
+typedef struct su_sysdiff {
+  char *field;             /* "host.kernel", "labels.instance", "devices[0].version" */
+  char *base, *cur;        /* the values as text; "" when absent on that side */
+} su_sysdiff_t;
+
+/*
+ * What changed on the machine between two runs: the leaves of two system.json
+ * documents (given as text) that differ, arrays of strings compared joined,
+ * base order first.  Fields that differ on every run are left out (run_id,
+ * written_at, complete, command_line, the timer's overhead and tick,
+ * settings.points, environment.SLURM_JOB_ID).  Untrusted text, kept as is.
+ * SU_OK with *out (free with su_results_sysdiff_free) and *n; SU_EINVAL with
+ * context when a document is not a JSON object; SU_ENOTSUP without libjansson;
+ * SU_ENOMEM.
+ */
+int su_results_sysdiff(const char *base_json, const char *new_json, su_sysdiff_t **out,
+                       size_t *n);
+void su_results_sysdiff_free(su_sysdiff_t *d, size_t n);
+
+/*
+ * The headline figures of a set of rows, the same everywhere they are shown
+ * (the report's first table, its verdict, the history's trend plots):
+ *   SU_HEAD_MEM_BW   memory bandwidth: the best stream_triad median at its
+ *                    largest working set (any bandwidth kernel when no
+ *                    triad), so a cache-sized point never passes for memory
+ *   SU_HEAD_PEAK64,  the best fma_peak median, FP64 and FP32
+ *   SU_HEAD_PEAK32
+ *   SU_HEAD_LATENCY  memory latency: the latency at the largest working set
+ * Only rows that are ok count.  value is NaN and row is (size_t)-1 when no
+ * row gives the figure; row is the index of the row that gave it.
+ */
+typedef enum su_head_e {
+  SU_HEAD_MEM_BW, SU_HEAD_PEAK64, SU_HEAD_PEAK32, SU_HEAD_LATENCY, SU_HEAD_N
+} su_head_t;
+typedef struct su_headline {
+  double value;
+  size_t row;
+} su_headline_t;
+void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N]);
+/* "memory bandwidth", "peak FP64", "peak FP32", "memory latency"; and the
+ * unit: "GB/s", "GFLOP/s", "GFLOP/s", "ns".  NULL out of range. */
+const char *su_results_head_name(su_head_t h);
+const char *su_results_head_unit(su_head_t h);
+
 #endif /* SIZEUP_RESULTS_H */

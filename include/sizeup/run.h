@@ -52,6 +52,23 @@ typedef struct su_measure_opts {
 
 void su_measure_opts_default(su_measure_opts_t *o);
 
+/*
+ * A user's application (the `app` backend, include/sizeup/app.h): a command
+ * run over the thread ladder (and MPI ranks), timed or searched for a
+ * figure of merit.  From `sizeup app ... -- CMD` or a suite section with
+ * `command = ...`.
+ */
+typedef struct su_app_spec {
+  char name[64];          /* the `kernel` column; lower_snake-ish, no '/' */
+  char command[2048];     /* words, quoted as in sh; {threads}, {ranks} replaced */
+  char fom[256];          /* POSIX ERE with one capture group; "" = wall time */
+  char fom_unit[32];
+  int higher_is_better;   /* for the figure of merit (time is lower-is-better) */
+  double timeout_s;       /* per run; 0 = none */
+  char ranks[128];        /* "" = no launcher; "1,2,4": through the launcher */
+  char launcher[32];      /* "mpirun" | "srun" | "" = srun under Slurm, else mpirun */
+} su_app_spec_t;
+
 /* One group of a suite: a section of a profile INI file. */
 typedef struct su_group {
   char name[64];
@@ -63,6 +80,7 @@ typedef struct su_group {
   char placement[256];    /* comma list of placements */
   char sizes[256];        /* "auto" | "sweep" | "16K,1M" | "16K..256M" */
   double budget_s;        /* 0 = the run's */
+  su_app_spec_t app;      /* app.command non-empty: an application group */
 } su_group_t;
 
 typedef struct su_point {
@@ -82,6 +100,8 @@ typedef struct su_point {
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
   unsigned devices[16];
+  unsigned ranks;         /* an app started through a launcher with this many
+                             ranks (pus has threads x ranks entries); 0 = none */
 } su_point_t;
 
 typedef struct su_plan {
@@ -90,6 +110,9 @@ typedef struct su_plan {
   void *backend_ctx[8];   /* per backend in su_backends() order, from init() */
   int backend_err[8];     /* init's result; 0 when not initialised yet */
   char backend_why[8][160];
+  char out_dir[1024];     /* the results directory once known ("" before) */
+  char notes[4][200];     /* why a group measured nothing (no GPU found), for system.json */
+  unsigned nnotes;
 } su_plan_t;
 
 typedef struct su_plan_filter {

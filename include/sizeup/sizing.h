@@ -29,8 +29,12 @@
 #include "sizeup/fit.h"
 
 /* recommend.csv schema version (docs/sizing.md). */
-#define SU_SIZING_CSV_SCHEMA_VERSION 1
+#define SU_SIZING_CSV_SCHEMA_VERSION 2
 #define SU_SIZING_MAX_KERNELS 12
+/* A year of 365 days and its twelfth: what "per month" and "per year" mean
+ * in targets and costs (a system that runs around the clock). */
+#define SU_SIZING_HOURS_PER_YEAR 8760.0
+#define SU_SIZING_HOURS_PER_MONTH (SU_SIZING_HOURS_PER_YEAR / 12)
 /* The node-count search for a time-to-solution target stops here. */
 #define SU_SIZING_MAX_NODES 65536
 
@@ -40,13 +44,17 @@ typedef struct su_sizing_candidate {
   char *name, *kind;           /* kind: "cloud" or "onprem" */
   char *results_dir;           /* resolved against the catalog's directory; "" = datasheet */
   char *price_date, *notes;
-  unsigned cores, packages, gpus;
+  unsigned cores, packages, gpus;   /* per node; cores set the jobs per node */
   double memory_gib;           /* per node */
+  /* Software licences, per hour (catalog currency; 0 when absent): per core
+   * the jobs use, and per node. */
+  double licence_per_core_hour, licence_per_node_hour;
   double power_watts;          /* per node, under load */
   double price_per_hour;       /* per node; NaN when bought */
   double purchase_price, years, electricity_per_kwh;
-  /* What one node costs per hour: price_per_hour, or
-   * purchase_price / (years * 8760) + power_watts / 1000 * electricity_per_kwh. */
+  /* What one node's hardware costs per hour: price_per_hour, or
+   * purchase_price / (years * 8760) + power_watts / 1000 * electricity_per_kwh.
+   * Licences come on top (su_sizing_result_t.node_cost_per_hour). */
   double cost_per_hour;
   /* Datasheet figures (estimates): GFLOP/s per node, GB/s per node, ns. */
   double peak_gflops_fp64, peak_gflops_fp32, mem_bw_gbs, mem_latency_ns;
@@ -92,8 +100,11 @@ typedef struct su_sizing_workload {
   /* Roofline mode (nmix == 0): total work of one job. */
   double flops, bytes;
   double memory_gib;           /* per job; 0 = fits on any node */
+  unsigned cores_per_job;      /* cores one job uses; 0 = a job takes whole nodes */
   su_sizing_target_t target;
-  double target_value;
+  double target_value;         /* throughput: jobs per hour, whatever unit was given */
+  char target_key[40];         /* the key as given, e.g. "throughput_jobs_per_day" */
+  double target_given;         /* the value as given, in the key's unit */
 } su_sizing_workload_t;
 
 /*
@@ -121,11 +132,19 @@ typedef struct su_sizing_result {
   int estimate;                /* 1 when any figure comes from a datasheet */
   char status[16];             /* ok, unreachable, over_budget, no_data */
   char reason[256];
+  /* "" or a sentence naming what the catalog says (cores, memory, GPUs)
+   * and what the results it points to were measured on, when they differ. */
+  char warning[384];
   size_t nrates;
   su_sizing_rate_t rate[SU_SIZING_MAX_KERNELS];
   double work[SU_SIZING_MAX_KERNELS];  /* per job, in unit x seconds (latency: loads) */
   unsigned nodes;              /* whole system */
   unsigned nodes_per_job;      /* memory_gib per job over memory_gib per node, rounded up */
+  unsigned jobs_per_node;      /* jobs side by side on one node: cores / cores_per_job, as
+                                  memory allows; 1 without cores_per_job */
+  unsigned cores_per_job;      /* the workload's, else every core of the job's nodes */
+  int cores_scaled;            /* 1 when a job's rate on its cores was not measured and was
+                                  taken as the node's rate x cores_per_job / cores */
   double efficiency;           /* T(1) / (nodes_per_job T(nodes_per_job)); 1 = ideal */
   int efficiency_fitted;       /* phases scaled by a fit: 0 none, 1 some, 2 all */
   double time1_s;              /* one job on one node */
@@ -133,7 +152,11 @@ typedef struct su_sizing_result {
   double speedup_vs_reference; /* reference time1_s / time1_s */
   double time_s, time_lo_s, time_hi_s;       /* one job on nodes_per_job nodes */
   double jobs_per_hour;        /* the whole system */
-  double cost_per_hour_system; /* nodes x cost_per_hour */
+  double jobs_per_day, jobs_per_month;       /* jobs_per_hour x 24, x SU_SIZING_HOURS_PER_MONTH */
+  double node_cost_per_hour;   /* cost_per_hour + licences for the cores in use on a node */
+  double cost_per_hour_system; /* nodes x node_cost_per_hour */
+  double licence_per_hour_system;   /* the licences' part of it */
+  double cost_per_month_system, cost_per_year_system;   /* running around the clock */
   double cost_per_job, cost_per_job_lo, cost_per_job_hi;
   double energy_per_job_kwh;
   double jobs_per_dollar, jobs_per_kwh;      /* "dollar": the catalog's currency */
@@ -171,20 +194,12 @@ void su_sizing_fini(su_sizing_t *s);   /* NULL-safe */
 /* "throughput", "time_to_solution", "budget_per_hour", "budget_per_job". */
 const char *su_sizing_target_name(su_sizing_target_t t);
 
-/* recommend.csv (docs/sizing.md), RFC 4180 through csv.h.  SU_OK, SU_EIO. */
-int su_sizing_write_csv(const su_sizing_t *s, FILE *fp);
+/* The target in words with its unit, as the workload gave it: "50 jobs per
+ * day", "600 s per job", "a budget of 5 per hour", "a budget of 0.2 per
+ * job" (money in the catalog's currency, which the caller adds). */
+const char *su_sizing_target_words(const su_sizing_workload_t *w, char *buf, size_t len);
 
-/* Prints the ranked table, the sentences and the caveats for a terminal. */
-void su_sizing_print(const su_sizing_t *s, FILE *fp);
-
-/*
- * Writes recommend.gp and recommend.dat (cost per job against time per job,
- * with CI ranges and the Pareto front), renders recommend.png/.svg with
- * gnuplot (prog; NULL = "gnuplot"; "" = do not render) and writes
- * recommend.html (self-contained) in out_dir.  *rendered is 1 when the PNG
- * was made.  A missing gnuplot is not an error.  SU_OK, SU_EIO.
- */
-int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
-                           int *rendered);
+/* What `recommend` shows (table, recommend.csv, plot, recommend.html) is
+ * written by src/report: su_report_sizing_* in report.h. */
 
 #endif /* SIZEUP_SIZING_H */

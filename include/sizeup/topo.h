@@ -124,6 +124,13 @@ int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out);
  * local.  SU_ENOTSUP when the topology is not this system.
  */
 int su_place_bind_self(const su_topo_t *t, unsigned pu_os);
+/*
+ * Binds every thread of process `pid` (a child not yet running its program:
+ * its later threads inherit the binding) to the PUs pus_os[0..n-1] with
+ * hwloc_set_proc_cpubind.  SU_ENOTSUP when the topology is not this system,
+ * SU_EINVAL for a PU that does not exist or a failed binding.
+ */
+int su_place_bind_pid(const su_topo_t *t, int pid, const unsigned *pus_os, unsigned n);
 /* Undoes su_place_bind_self: the calling thread may run on every PU again. */
 int su_place_unbind_self(const su_topo_t *t);
 /* The calling thread's current binding as a list string, malloc'ed into

@@ -5,7 +5,8 @@
  * cmd_struct).  Only src/cli/ prints to the terminal or exits.
  *
  * Exit codes: 0 success, 1 a runtime error, 2 bad usage or bad input,
- * 3 a regression found (compare/check), 130 interrupted.
+ * 3 a regression found (compare/check), 4 a check too blind to trust
+ * (compare/check --fail-if-blind), 130 interrupted.
  */
 #ifndef SIZEUP_CLI_H
 #define SIZEUP_CLI_H
@@ -14,6 +15,7 @@
 #define SU_EXIT_ERROR 1
 #define SU_EXIT_USAGE 2
 #define SU_EXIT_REGRESSION 3
+#define SU_EXIT_BLIND 4
 #define SU_EXIT_INTERRUPTED 130
 
 int cmd_compare(int argc, char **argv);
@@ -23,6 +25,17 @@ int cmd_list(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_app(int argc, char **argv);
+
+/* `sizeup app` (cmd_app.c) shares run's options and loop (cmd_run.c): its
+ * usage, and the end of its parsing: argv[optind..] is the command, joined
+ * into spec->command; the name defaults to the program's base name.
+ * Returns 0 or an exit code (after a usage error). */
+#include <stdio.h>
+#include "sizeup/run.h"
+void su_cli_app_usage(FILE *fp);
+int su_cli_app_finish(int argc, char **argv, int optind, su_app_spec_t *spec, int has_suite,
+                      const char *resume);
 int cmd_slurm(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 
@@ -39,12 +52,15 @@ int su_cli_bad_option(const char *cmd, int argc, char **argv);
 
 /* Shared by `compare` and `history check` (cmd_compare.c): the gate's
  * options -t/--threshold, -a/--alpha, -k/--noise-k, -j/--junit and -o/--out. */
+#include <stdio.h>
+
 #include "sizeup/compare.h"
 
 typedef struct su_cli_gate {
   su_cmp_opts_t o;           /* threshold and alpha */
   const char *junit;         /* -j FILE, or NULL */
   const char *out_dir;       /* -o DIR, or NULL */
+  double fail_if_blind;      /* --fail-if-blind: fail above this share of noisy checks; < 0 off */
 } su_cli_gate_t;
 
 #define SU_CLI_GATE_SHORTOPTS "t:a:j:o:k:"
@@ -53,7 +69,8 @@ typedef struct su_cli_gate {
   {"alpha", required_argument, NULL, 'a'},                                    \
   {"noise-k", required_argument, NULL, 'k'},                                  \
   {"junit", required_argument, NULL, 'j'},                                    \
-  {"out", required_argument, NULL, 'o'}
+  {"out", required_argument, NULL, 'o'},                                      \
+  {"fail-if-blind", required_argument, NULL, 'B'}
 
 /* Sets the defaults of the gate's options. */
 void su_cli_gate_init(su_cli_gate_t *g);
@@ -67,5 +84,10 @@ int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g
  * plot into g->out_dir (each when set); returns SU_EXIT_REGRESSION when a
  * configuration regressed, SU_EXIT_OK, or SU_EXIT_ERROR on an output error. */
 int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g);
+/* SU_EXIT_BLIND after saying so when --fail-if-blind is set and a larger
+ * share of the checks was too noisy to judge; else SU_EXIT_OK. */
+int su_cli_gate_blind(const su_cmp_t *c, const su_cli_gate_t *g);
+/* Untrusted text on the terminal: control characters become '?'. */
+void su_cli_put_safe(FILE *fp, const char *s);
 
 #endif /* SIZEUP_CLI_H */

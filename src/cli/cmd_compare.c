@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "sizeup/compare.h"
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
+#include "sizeup/report.h"
+#include "sizeup/results.h"
 
 static void usage(FILE *fp)
 {
@@ -48,14 +51,22 @@ static void usage(FILE *fp)
           "  -a, --alpha A        significance level of the U test (default 0.01)\n"
           "  -j, --junit FILE     write JUnit XML (one testcase per configuration)\n"
           "  -o, --out DIR        write DIR/compare.csv and the plot DIR/compare.{gp,dat,png}\n"
+          "      --fail-if-blind F  exit 4 when more than F (0..1, or a percentage) of\n"
+          "                       the checks were too noisy to judge\n"
           "  -h, --help           this text\n"
           "\n"
-          "exit status: 0 nothing regressed, 3 a regression, 2 bad usage or input,\n"
-          "1 an output error.\n"
+          "The first line says what the check can see: the smallest change it can\n"
+          "call on this machine (the threshold, or K x the run-to-run noise when\n"
+          "larger) and how many checks were too noisy to judge.  A regression alert\n"
+          "ends with what changed in system.json between BASE and NEW.\n"
+          "\n"
+          "exit status: 0 nothing regressed, 3 a regression, 4 too blind to judge\n"
+          "(--fail-if-blind), 2 bad usage or input, 1 an output error.\n"
           "\n"
           "examples:\n"
           "  sizeup compare results/last-night results/tonight\n"
-          "  sizeup compare base/ new/ --threshold 3 --junit compare.xml --out cmp/\n");
+          "  sizeup compare base/ new/ --threshold 3 --junit compare.xml --out cmp/\n"
+          "  sizeup compare base/ new/ --fail-if-blind 0.5\n");
 }
 
 /* Parses "5" or "5%" as a percentage in (0, 1000). */
@@ -92,6 +103,24 @@ void su_cli_gate_init(su_cli_gate_t *g)
 {
   memset(g, 0, sizeof(*g));
   su_cmp_opts_default(&g->o);
+  g->fail_if_blind = -1;
+}
+
+/* "0.5", or "50%": a share in [0, 1]. */
+static int parse_share(const char *s, double *out)
+{
+  size_t n = strlen(s);
+  char buf[64];
+
+  if (n && n < sizeof(buf) && s[n - 1] == '%') {
+    memcpy(buf, s, n - 1);
+    buf[n - 1] = '\0';
+    if (parse_in(buf, 0, 100, 0, out) < 0)
+      return -1;
+    *out /= 100;
+    return 0;
+  }
+  return parse_in(s, 0, 1, 0, out);
 }
 
 int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g)
@@ -109,6 +138,11 @@ int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g
     if (parse_in(arg, 0, 100, 0, &g->o.noise_k) < 0)
       return su_cli_usage_error(cmd, "invalid value '%s' for --noise-k (0 to 100)", arg);
     return SU_EXIT_OK;
+  case 'B':
+    if (parse_share(arg, &g->fail_if_blind) < 0)
+      return su_cli_usage_error(cmd, "invalid value '%s' for --fail-if-blind (a share of the "
+                                "checks, 0 to 1, or a percentage)", arg);
+    return SU_EXIT_OK;
   case 'j': g->junit = arg; return SU_EXIT_OK;
   case 'o': g->out_dir = arg; return SU_EXIT_OK;
   default: return -1;
@@ -124,7 +158,7 @@ static int write_file(const char *path, const su_cmp_t *c, const char *suite, in
     fprintf(stderr, "sizeup: error: cannot write '%s': %s\n", path, strerror(errno));
     return SU_EXIT_ERROR;
   }
-  err = junit ? su_cmp_write_junit(c, suite, fp) : su_cmp_write_csv(c, fp);
+  err = junit ? su_report_cmp_junit(c, suite, fp) : su_report_cmp_csv(c, fp);
   if (fclose(fp) != 0 && !err)
     err = su_errorf(SU_EIO, "cannot write '%s'", path);
   if (err) {
@@ -134,13 +168,31 @@ static int write_file(const char *path, const su_cmp_t *c, const char *suite, in
   return SU_EXIT_OK;
 }
 
+void su_cli_put_safe(FILE *fp, const char *s)
+{
+  for (const char *p = s ? s : ""; *p; p++)
+    fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+}
+
+int su_cli_gate_blind(const su_cmp_t *c, const su_cli_gate_t *g)
+{
+  if (!(g->fail_if_blind >= 0) || !(su_cmp_blind(c) > g->fail_if_blind))
+    return SU_EXIT_OK;
+  fprintf(stderr, "sizeup: error: the check is blind: %zu of %zu checks (%.0f%%) were too "
+          "noisy to judge, more than --fail-if-blind %.3g%%\n", c->count[SU_CMP_NOISY],
+          su_cmp_checks(c), 100 * su_cmp_blind(c), 100 * g->fail_if_blind);
+  return SU_EXIT_BLIND;
+}
+
 int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gate_t *g)
 {
   const char *junit = g->junit, *out_dir = g->out_dir;
   char path[4096];
   int rendered = 0, err, rc;
 
-  if ((err = su_cmp_write_table(c, stdout)) != SU_OK) {
+  if (c->nrows && c->count[SU_CMP_NEW] == c->nrows) {
+    printf("%zu configurations recorded, none compared\n", c->nrows);
+  } else if ((err = su_report_cmp_table(c, stdout)) != SU_OK) {
     su_cli_fail(err);
     return SU_EXIT_ERROR;
   }
@@ -158,7 +210,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
     if ((rc = write_file(path, c, suite, 0)) != SU_EXIT_OK)
       return rc;
     printf("wrote %s\n", path);
-    if ((err = su_cmp_write_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
+    if ((err = su_report_cmp_plot(c, out_dir, NULL, &rendered)) != SU_OK) {
       su_cli_fail(err);
       return SU_EXIT_ERROR;
     }
@@ -166,7 +218,7 @@ int su_cli_compare_report(const su_cmp_t *c, const char *suite, const su_cli_gat
            rendered ? " and rendered compare.png"
                     : " (not rendered: gnuplot missing or failed; run 'gnuplot compare.gp' there)");
   }
-  return c->count[SU_CMP_REGRESSED] ? SU_EXIT_REGRESSION : SU_EXIT_OK;
+  return c->count[SU_CMP_REGRESSED] ? SU_EXIT_REGRESSION : su_cli_gate_blind(c, g);
 }
 
 /* A results directory must exist as a directory; anything else is bad input. */
@@ -184,6 +236,26 @@ static int load_side(const char *dir, su_cmp_side_t *s)
     return SU_EXIT_USAGE;   /* unreadable or malformed input */
   }
   return SU_EXIT_OK;
+}
+
+/* Reads DIR/system.json, or NULL. */
+static char *read_system(const char *dir)
+{
+  char path[4096], *text = NULL;
+
+  snprintf(path, sizeof(path), "%s/system.json", dir);
+  if (su_fs_read_text(path, 4u << 20, &text) != SU_OK)
+    su_errclear();
+  return text;
+}
+
+static void what_changed(const char *base_dir, const char *new_dir, const char *base_name)
+{
+  char *a = read_system(base_dir), *b = read_system(new_dir);
+
+  su_report_cmp_changes(stdout, a, base_name, b);
+  free(a);
+  free(b);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -225,7 +297,10 @@ int cmd_compare(int argc, char **argv)
   }
   if (c.nrows == 0)
     fprintf(stderr, "sizeup: warning: no bandwidth, flops or latency rows to compare\n");
+  su_report_cmp_gate(&c, stdout);
   rc = su_cli_compare_report(&c, "sizeup compare", &g);
+  if (c.count[SU_CMP_REGRESSED])
+    what_changed(argv[optind], argv[optind + 1], base.label);
   su_cmp_fini(&c);
 out:
   su_cmp_side_fini(&base);

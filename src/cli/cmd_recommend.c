@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
+#include "sizeup/report.h"
 #include "sizeup/sizing.h"
 
 static void usage(FILE *fp)
@@ -97,7 +98,10 @@ int cmd_recommend(int argc, char **argv)
     rc = su_cli_fail(err == SU_EIO ? SU_EINVAL : err);
     goto out;
   }
-  su_sizing_print(&s, stdout);
+  for (size_t i = 0; i < s.n; i++)
+    if (s.res[i].warning[0])
+      fprintf(stderr, "sizeup: warning: %s\n", s.res[i].warning);
+  su_report_sizing_table(&s, stdout);
   if ((err = su_fs_mkdir_p(out)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
@@ -107,14 +111,14 @@ int cmd_recommend(int argc, char **argv)
     rc = su_cli_fail(su_errorf(SU_EIO, "cannot write '%s'", path));
     goto out;
   }
-  err = su_sizing_write_csv(&s, fp);
+  err = su_report_sizing_csv(&s, fp);
   if (fclose(fp) != 0 && err == SU_OK)
     err = su_errorf(SU_EIO, "cannot write '%s'", path);
   if (err != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
   }
-  if ((err = su_sizing_write_report(&s, out, gnuplot, &rendered)) != SU_OK) {
+  if ((err = su_report_sizing_files(&s, out, gnuplot, &rendered)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
   }

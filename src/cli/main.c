@@ -21,6 +21,7 @@ struct su_cmd {
 
 /* Sorted by name. */
 static const struct su_cmd su_cmds[] = {
+  {"app", cmd_app, "measure your own program over threads or MPI ranks, like a kernel"},
   {"compare", cmd_compare, "compare two results directories; exit 3 on a regression"},
   {"fit", cmd_fit, "fit scaling laws (Amdahl, Gustafson, USL) to a results directory"},
   {"history", cmd_history, "keep runs in an SQLite history; check a run against it, plot trends"},

@@ -45,6 +45,8 @@ const char *su_metric_name(su_metric_kind_t m)
   switch (m) {
   case SU_METRIC_BANDWIDTH: return "bandwidth";
   case SU_METRIC_FLOPS: return "flops";
+  case SU_METRIC_TIME: return "time";
+  case SU_METRIC_FOM: return "fom";
   default: return "latency";
   }
 }
@@ -54,6 +56,24 @@ const char *su_metric_unit(su_metric_kind_t m)
   switch (m) {
   case SU_METRIC_BANDWIDTH: return "GB/s";
   case SU_METRIC_FLOPS: return "GFLOP/s";
+  case SU_METRIC_TIME: return "s";
+  case SU_METRIC_FOM: return "";
   default: return "ns";
   }
+}
+
+const char *su_desc_metric_name(const su_kernel_desc_t *d)
+{
+  return d->metric_name ? d->metric_name : su_metric_name(d->metric);
+}
+
+const char *su_desc_metric_unit(const su_kernel_desc_t *d)
+{
+  return d->metric_unit ? d->metric_unit : su_metric_unit(d->metric);
+}
+
+int su_metric_lower_is_better(const char *name)
+{
+  return strcmp(name, "latency") == 0 || strcmp(name, "time") == 0 ||
+         strcmp(name, "fom_lower") == 0;
 }

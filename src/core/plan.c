@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sizeup/app.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 
@@ -385,6 +386,21 @@ static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
   return SU_OK;
 }
 
+/* Pushes a planned point unless err (its planning failed); its pus are
+ * freed when it is not kept.  Returns err or plan_push's error. */
+static int plan_keep(su_plan_t *plan, su_point_t *pt, int err)
+{
+  int added = 0;
+
+  if (!err)
+    err = plan_push(plan, pt, &added);
+  if (err || !added) {
+    free(pt->pus);
+    free(pt->cpuset);
+  }
+  return err;
+}
+
 static int backend_slot(const su_backend_t *b)
 {
   int i = 0;
@@ -420,33 +436,51 @@ static const char *plan_backend_why(const su_plan_t *plan, const su_backend_t *b
   return plan->backend_why[backend_slot(b)];
 }
 
-/* Devices of a backend matching `sel` ("P:D" id, index, or name substring). */
-static int select_devices(const su_backend_t *b, void *ctx, const char *sel, unsigned *devs,
-                          char names[][128], int *near_pu, unsigned cap, unsigned *n)
+static int is_accel(const su_device_info_t *info)
 {
-  unsigned count = 0, m = 0;
+  return strcmp(info->type, "gpu") == 0 || strcmp(info->type, "accelerator") == 0;
+}
+
+/*
+ * Devices of a backend matching `sel` ("P:D" id, index, or name substring;
+ * "all" is every device).  Without a selector, the GPUs and accelerators;
+ * where there are none, the CPU devices (PoCL) when `want_cpu` (the user
+ * asked for this backend), else none.  A GPU node that also has PoCL thus
+ * measures its GPUs, and a CPU node measures its CPU through OpenCL only
+ * when asked.
+ */
+static int select_devices(const su_backend_t *b, void *ctx, const char *sel, int want_cpu,
+                          unsigned *devs, char names[][128], char cpusets[][256], int *accel,
+                          unsigned cap, unsigned *n)
+{
+  unsigned count = 0, m = 0, naccel = 0;
+  const int named = sel && sel[0] && strcmp(sel, "all") != 0;
   int err;
 
   if ((err = b->device_count(ctx, &count)))
     return err;
+  for (int pass = 0; pass < 2; pass++)
   for (unsigned d = 0; d < count && m < cap; d++) {
     su_device_info_t info;
     memset(&info, 0, sizeof(info));
     if ((err = b->device_info(ctx, d, &info)))
       return err;
-    if (sel && sel[0] && strcmp(sel, "all") != 0 && strcmp(info.id, sel) != 0 &&
-        !strstr(info.name, sel))
+    if (pass == 0) {
+      naccel += is_accel(&info);
+      continue;
+    }
+    if (named && strcmp(info.id, sel) != 0 && !strstr(info.name, sel))
+      continue;
+    if (!(sel && sel[0]) && (naccel ? !is_accel(&info) : !want_cpu))
       continue;
     devs[m] = d;
     /* The selector keeps identical devices (four of one GPU model) apart. */
     snprintf(names[m], 128, "%.100s [%.20s]", info.name, info.id);
-    /* The host thread that drives the device runs next to it (hwloc I/O
-     * locality): the first PU of the device's local cpuset. */
-    near_pu[m] = info.local_cpuset[0] >= '0' && info.local_cpuset[0] <= '9'
-                     ? atoi(info.local_cpuset) : -1;
+    snprintf(cpusets[m], 256, "%s", info.local_cpuset);
+    accel[m] = is_accel(&info);
     m++;
   }
-  if (m == 0 && sel && sel[0] && strcmp(sel, "all") != 0)
+  if (m == 0 && named)
     return su_errorf(SU_EINVAL, "no %s device matches '%s'", b->name, sel);
   *n = m;
   return SU_OK;
@@ -484,18 +518,47 @@ static void multi_device_name(char names[][128], unsigned k, char *out, size_t l
     snprintf(out + strlen(out), len - strlen(out), "%s%.60s", i ? " + " : "", names[i]);
 }
 
+/* The first PU of cpuset list `list` ("0-15,32-47") that is not in
+ * taken[0..ntaken-1]; the first PU of the list when all are taken; -1 for an
+ * empty or unreadable list. */
+static int pick_pu(const char *list, const int *taken, unsigned ntaken)
+{
+  int first = -1;
+
+  for (const char *p = list; *p >= '0' && *p <= '9';) {
+    char *end;
+    long lo = strtol(p, &end, 10), hi = lo;
+    if (*end == '-')
+      hi = strtol(end + 1, &end, 10);
+    for (long v = lo; v <= hi && v < 1 << 20; v++) {
+      unsigned i = 0;
+      while (i < ntaken && taken[i] != (int)v)
+        i++;
+      if (first < 0)
+        first = (int)v;
+      if (i == ntaken)
+        return (int)v;
+    }
+    p = *end == ',' ? end + 1 : end;
+  }
+  return first;
+}
+
 /*
  * The host threads that drive devices run next to them (hwloc I/O
- * locality): thread i on the first PU of device i's local cpuset.  Without
- * a locality for every device the planned (compact) PUs stay.
+ * locality): thread i on a PU of device i's local cpuset, a different PU for
+ * each device where the cpuset allows (four GPUs on one socket get four
+ * PUs, not one).  Without a locality for every device the planned
+ * (compact) PUs stay.
  */
-static int place_near_devices(su_point_t *pt, const int *near, unsigned k)
+static int place_near_devices(su_point_t *pt, char cpusets[][256], unsigned k)
 {
+  int near[16];
   char *cs;
   int err;
 
-  for (unsigned i = 0; i < k; i++)
-    if (near[i] < 0)
+  for (unsigned i = 0; i < k && i < 16; i++)
+    if ((near[i] = pick_pu(cpusets[i], near, i)) < 0)
       return SU_OK;
   for (unsigned i = 0; i < k; i++)
     pt->pus[i] = (unsigned)near[i];
@@ -523,24 +586,45 @@ static int check_memory(const plan_env_t *e, const su_kernel_ops_t *ops, uint64_
   return SU_OK;
 }
 
-/* The points of one (backend, kernel) pair in one group. */
+/* Notes why a group measured nothing (no GPU, no OpenCL runtime), once;
+ * system.json carries them. */
+static void plan_note(su_plan_t *plan, const char *fmt, const char *a, const char *b)
+{
+  char line[sizeof(plan->notes[0])];
+
+  snprintf(line, sizeof(line), fmt, a, b);
+  for (unsigned i = 0; i < plan->nnotes; i++)
+    if (strcmp(plan->notes[i], line) == 0)
+      return;
+  if (plan->nnotes < sizeof(plan->notes) / sizeof(plan->notes[0]))
+    snprintf(plan->notes[plan->nnotes++], sizeof(plan->notes[0]), "%s", line);
+}
+
+/*
+ * The points of one (backend, kernel) pair in one group.  `asked`: the user
+ * named this backend (--backend, --device, or -k of a kernel only it has);
+ * otherwise a device backend measures only GPUs and accelerators, and where
+ * there are none (or no runtime) the pair plans nothing and says why in
+ * plan->notes.
+ */
 static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su_group_t *g,
                        const su_plan_filter_t *f, const su_backend_t *b,
-                       const su_kernel_ops_t *ops, double budget)
+                       const su_kernel_ops_t *ops, double budget, int asked)
 {
   char pbuf[64], vbuf[128], lbuf[256], *ptok[8], *vtok[16], *ltok[16];
   unsigned np, nv, nl, nthreads = 0, nsizes = 0, ndev = 1, devs[16] = {0};
   unsigned *threads = NULL, one = 1;
   u64vec_t sv = {0};
   const uint64_t *sizes;
-  char devnames[16][128];
-  int near_pu[16] = {-1};
+  char devnames[16][128], cpusets[16][256], aggnames[16][128], aggsets[16][256];
+  int accel[16] = {0};
+  unsigned agg[16], nagg = 0;
   const char *prec = f->precision ? f->precision : g->precision;
   const char *var = f->variants ? f->variants : g->variants;
   const char *thr = f->threads ? f->threads : g->threads;
   const char *plc = f->placement ? f->placement : g->placement;
   const char *siz = f->sizes ? f->sizes : g->sizes;
-  const int host = strcmp(b->name, "cpu") == 0;
+  const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
   void *ctx = NULL;
   int err = SU_OK;
@@ -569,9 +653,18 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     /* a device kernel is driven by one bound host thread */
     nthreads = 1;
     if (plan_backend(plan, b, &ctx) != SU_OK) {
+      if (!asked) {
+        plan_note(plan, "%s: no accelerator measured: %s", b->name, plan_backend_why(plan, b));
+        goto out;
+      }
       snprintf(why, sizeof(why), "%s", plan_backend_why(plan, b));
       snprintf(devnames[0], 128, "none");
-    } else if ((err = select_devices(b, ctx, f->device, devs, devnames, near_pu, 16, &ndev))) {
+    } else if ((err = select_devices(b, ctx, f->device, asked, devs, devnames, cpusets, accel, 16,
+                                     &ndev))) {
+      goto out;
+    } else if (ndev == 0 && !asked) {
+      plan_note(plan, "%s: no GPU or accelerator found, nothing measured (CPU devices: "
+                "--backend %s or --device)", b->name, b->name);
       goto out;
     } else if (ndev == 0) {
       snprintf(why, sizeof(why), "no %s device found", b->name);
@@ -582,9 +675,18 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 
   /* Devices are a scaling axis: each device alone, then the first k of them
    * at once for k = 2..n (aggregate bandwidth and FLOP/s; latencies do not
-   * add up, so latency kernels stay per device). */
-  unsigned nmulti = !host && !why[0] && ndev > 1 && ops->desc->metric != SU_METRIC_LATENCY
-                        ? ndev - 1 : 0;
+   * add up, so latency kernels stay per device).  Only devices of the first
+   * one's model are aggregated: a GPU and a CPU device at once is no figure
+   * of the node. */
+  for (unsigned i = 0; i < ndev && !why[0]; i++)
+    if (base_len(devnames[i]) == base_len(devnames[0]) &&
+        strncmp(devnames[i], devnames[0], base_len(devnames[0])) == 0) {
+      agg[nagg] = devs[i];
+      memcpy(aggnames[nagg], devnames[i], sizeof(aggnames[0]));
+      memcpy(aggsets[nagg], cpusets[i], sizeof(aggsets[0]));
+      nagg++;
+    }
+  unsigned nmulti = !host && nagg > 1 && ops->desc->metric != SU_METRIC_LATENCY ? nagg - 1 : 0;
 
   for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned ip = 0; ip < np; ip++) {
@@ -607,19 +709,24 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       su_place_t place;
       memset(&pt, 0, sizeof(pt));
       pt.backend = b;
-      pt.device = devs[k > 1 ? 0 : d];
-      snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", devnames[k > 1 ? 0 : d]);
+      pt.device = k > 1 ? agg[0] : devs[d];
+      snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", k > 1 ? aggnames[0] : devnames[d]);
       if (k > 1) {
-        multi_device_name(devnames, k, pt.device_name, sizeof(pt.device_name));
+        multi_device_name(aggnames, k, pt.device_name, sizeof(pt.device_name));
         pt.ndevices = k;
-        memcpy(pt.devices, devs, k * sizeof(devs[0]));
+        memcpy(pt.devices, agg, k * sizeof(agg[0]));
       }
       pt.ops = ops;
       pt.prec = pr;
       snprintf(pt.variant, sizeof(pt.variant), "%s", vtok[iv]);
       pt.threads = k > 1 ? k : (threads ? threads : &one)[it]; /* one host thread per device */
       pt.size_bytes = sizes[is];
-      pt.budget_s = budget;
+      /* A GPU's default working set is its own (the plateau is far above a
+       * CPU device's); the kernel clamps it to the device's memory. */
+      int dev_default = !host && ops->accel_size_bytes && ops->size_rule == SU_SIZE_FIXED &&
+                        (!siz || !siz[0] || strcmp(siz, "auto") == 0) && accel[k > 1 ? 0 : d];
+      if (dev_default)
+        pt.size_bytes = ops->accel_size_bytes;
       snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
       if ((err = su_place_parse(ltok[il], &place)))
         goto out;
@@ -640,23 +747,82 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         continue;
       }
       if (!err && !host)
-        err = place_near_devices(&pt, k > 1 ? near_pu : &near_pu[d], k);
-      if (!err)
+        err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
+      if (!err && !dev_default)
         err = check_memory(e, ops, pt.size_bytes, pt.threads);
-      int added = 0;
-      if (!err)
-        err = plan_push(plan, &pt, &added);
-      if (err || !added) {
-        free(pt.pus);
-        free(pt.cpuset);
-      }
-      if (err)
+      if ((err = plan_keep(plan, &pt, err)))
         goto out;
     }
   }
 out:
   free(threads);
   free(sv.v);
+  return err;
+}
+
+/*
+ * An application group: its command registered with the app backend, then
+ * one point per ranks x threads x placement, planned on threads x ranks PUs
+ * exactly as a kernel's threads are (the child is bound to all of them).
+ */
+static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su_group_t *g,
+                    const su_plan_filter_t *f, double budget)
+{
+  const su_backend_t *b = su_backend_find("app");
+  const su_kernel_ops_t *ops;
+  const char *thr = f->threads ? f->threads : g->threads;
+  const char *plc = f->placement ? f->placement : g->placement;
+  unsigned *threads = NULL, *ranks = NULL, zero = 0, nthreads, nranks = 1, nl;
+  unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
+  char lbuf[256], *ltok[16];
+  void *ctx;
+  int err;
+
+  if ((err = plan_backend(plan, b, &ctx)))
+    return su_errorf(err, "%s", plan_backend_why(plan, b));
+  if ((err = su_app_register(ctx, &g->app, &ops)))
+    return err;
+  if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, &threads, &nthreads)))
+    return err;
+  if (g->app.ranks[0] && (err = su_parse_threads(g->app.ranks, e->sum.pus, &ranks, &nranks)))
+    goto out;
+  if (!ranks)
+    ranks = &zero;
+  snprintf(lbuf, sizeof(lbuf), "%s", plc[0] ? plc : "compact");
+  nl = split_list(lbuf, ltok, 16);
+  for (unsigned ir = 0; ir < nranks; ir++)
+  for (unsigned it = 0; it < nthreads; it++)
+  for (unsigned il = 0; il < nl; il++) {
+    su_point_t pt;
+    su_place_t place;
+    unsigned npus = threads[it] * (ranks[ir] ? ranks[ir] : 1);
+
+    memset(&pt, 0, sizeof(pt));
+    pt.backend = b;
+    pt.ops = ops;
+    pt.prec = SU_PREC_NONE;
+    pt.threads = threads[it];
+    pt.ranks = ranks[ir];
+    pt.budget_s = budget;
+    snprintf(pt.device_name, sizeof(pt.device_name), "%s",
+             e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
+    if ((err = su_place_parse(ltok[il], &place)))
+      goto out;
+    snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
+    if (!(pt.pus = calloc(npus, sizeof(unsigned)))) {
+      su_place_fini(&place);
+      err = su_errorf(SU_ENOMEM, "cannot allocate the plan");
+      goto out;
+    }
+    err = su_place_plan(t, &place, npus, pt.pus, &pt.cpuset);
+    su_place_fini(&place);
+    if ((err = plan_keep(plan, &pt, err)))
+      goto out;
+  }
+out:
+  free(threads);
+  if (ranks != &zero)
+    free(ranks);
   return err;
 }
 
@@ -667,6 +833,11 @@ static int group_has_backend(const su_group_t *g, const su_plan_filter_t *f,
 {
   const char *own = g->backend[0] ? g->backend : "cpu";
 
+  /* A modelled backend (null) is planned only when --backend names it, and
+   * then stands in for the CPU. */
+  if (b->flags & SU_BACKEND_VIRTUAL)
+    return f->backend && has_token(f->backend, b->name) &&
+           (strcmp(own, "all") == 0 || has_token(own, "cpu") || has_token(own, b->name));
   if (strcmp(own, "all") != 0 && !has_token(own, b->name))
     return 0;
   if (f->backend && f->backend[0] && strcmp(f->backend, "all") != 0 &&
@@ -726,10 +897,23 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
                f->backend && f->backend[0] ? f->backend : "all");
       /* Without --backend, a kernel the CPU has runs on the CPU only. */
       for (unsigned i = 0; i < nf; i++)
-        if (strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
+        if (!(used[i] & (1u << backend_slot(su_backend_find("app")))) &&
+            strlen(dflt.kernels) + strlen(ftok[i]) + 2 < sizeof(dflt.kernels)) {
           strcat(dflt.kernels, dflt.kernels[0] ? "," : "");
           strcat(dflt.kernels, ftok[i]);
         }
+    }
+    if (gi < ngroups && g->app.command[0]) {
+      /* An application: --kernels may name it; --backend must allow app. */
+      int wanted = !f->kernels;
+      for (unsigned i = 0; i < nf; i++)
+        if (strcmp(ftok[i], g->app.name) == 0)
+          wanted = 1, used[i] |= 1u << backend_slot(su_backend_find("app"));
+      if (wanted && (!f->backend || !f->backend[0] || strcmp(f->backend, "all") == 0 ||
+                     has_token(f->backend, "app")) &&
+          (err = plan_app(plan, t, &e, g, f, g->budget_s > 0 ? g->budget_s : mo->budget_s)))
+        return err;
+      continue;
     }
     snprintf(kbuf, sizeof(kbuf), "%s", g->kernels);
     nk = split_list(kbuf, ktok, SU_MAX_LIST);
@@ -752,16 +936,21 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
         if (gi == ngroups && !(f->backend && f->backend[0]) && strcmp((*b)->name, "cpu") != 0 &&
             su_backend_kernel(su_backend_find("cpu"), ktok[k]))
           continue;
+        int asked = gi == ngroups || (f->device && f->device[0]) ||
+                    (f->backend && has_token(f->backend, (*b)->name));
+        size_t before = plan->n;
         if ((err = plan_kernel(plan, t, &e, g, f, *b, ops,
-                               g->budget_s > 0 ? g->budget_s : mo->budget_s)))
+                               g->budget_s > 0 ? g->budget_s : mo->budget_s, asked)))
           return err;
-        if (match >= 0)
+        if (match >= 0 && plan->n > before)
           used[match] |= bit;
       }
       if (!known)
         return su_errorf(SU_EINVAL, "unknown kernel '%s' (see 'sizeup list')", ktok[k]);
     }
   }
+  if (plan->n == 0 && plan->nnotes)
+    return su_errorf(SU_EINVAL, "the plan is empty: %s", plan->notes[0]);
   if (plan->n == 0)
     return su_errorf(SU_EINVAL, "the plan is empty: no kernel matches the selected backend");
   return SU_OK;

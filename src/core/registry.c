@@ -10,6 +10,7 @@
 #include "sizeup/run.h"
 
 extern const su_backend_t su_backend_cpu;
+extern const su_backend_t su_backend_app;
 #if SU_HAVE_OPENCL
 extern const su_backend_t su_backend_opencl;
 #endif
@@ -26,6 +27,7 @@ static const su_backend_t *const su_backend_table[] = {
 #if SU_HAVE_MPI
   &su_backend_mpi,
 #endif
+  &su_backend_app,
   NULL
 };
 

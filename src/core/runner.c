@@ -44,6 +44,7 @@
 
 /* Minimum warm-up per point, in ns (see the warm-up loop). */
 #define SU_WARMUP_NS 20000000ull
+#define SU_MULTIDEV_SAMPLE_NS 10e6 /* several devices at once: host-timed samples */
 
 const char *su_status_name(su_status_t s)
 {
@@ -76,8 +77,8 @@ static void result_fail(su_point_result_t *out, const su_point_t *pt, su_status_
   su_row_t *row = &out->rows[0];
 
   memset(row, 0, sizeof(*row));
-  row->metric = su_metric_name(pt->ops->desc->metric);
-  row->unit = su_metric_unit(pt->ops->desc->metric);
+  row->metric = su_desc_metric_name(pt->ops->desc);
+  row->unit = su_desc_metric_unit(pt->ops->desc);
   row->status = st;
   snprintf(row->reason, sizeof(row->reason), "%s", why && why[0] ? why : "unknown");
   out->nrows = 1;
@@ -142,6 +143,7 @@ static double sample_value(const su_kernel_desc_t *d, const su_work_t *w, uint64
   switch (d->metric) {
   case SU_METRIC_BANDWIDTH: return w->bytes * n / tns;
   case SU_METRIC_FLOPS: return w->flops * n / tns;
+  case SU_METRIC_TIME: return tns * 1e-9 / n;
   default: return tns / (w->items * n);
   }
 }
@@ -168,9 +170,11 @@ int su_point_result_reserve(su_point_result_t *out, size_t cap)
   return SU_OK;
 }
 
-/* Times one sample of `inner` repetitions; *ns is the time the value uses. */
+/* Times one sample of `inner` repetitions; *ns is the time the value uses.
+ * *own is the value the kernel measured itself (su_timing_t.has_value), NaN
+ * when it did not. */
 static int time_sample(const su_kernel_ops_t *ops, void *state, uint64_t inner, int dev_timer,
-                       uint64_t *host_ns, uint64_t *dev_ns)
+                       uint64_t *host_ns, uint64_t *dev_ns, double *own)
 {
   su_timing_t tm = {0};
   uint64_t t0 = su_time_ns();
@@ -178,6 +182,7 @@ static int time_sample(const su_kernel_ops_t *ops, void *state, uint64_t inner, 
 
   *host_ns = su_time_ns() - t0;
   *dev_ns = dev_timer ? tm.device_ns : 0;
+  *own = tm.has_value ? tm.value : NAN;
   return err;
 }
 
@@ -202,19 +207,20 @@ static int agree(const su_collective_t *c, int err, char *why, size_t len)
  */
 static int sample_all(const su_collective_t *c, const su_kernel_ops_t *ops, void *state,
                       uint64_t inner, int dev_timer, volatile sig_atomic_t *stop,
-                      uint64_t *host_ns, uint64_t *dev_ns, int *stopped, char *why, size_t len)
+                      uint64_t *host_ns, uint64_t *dev_ns, double *own, int *stopped, char *why,
+                      size_t len)
 {
   uint64_t v[4];
   int err;
 
   if (!c) {
-    err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns);
+    err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns, own);
     *stopped = *stop != 0;
     return agree(NULL, err, why, len);
   }
   if ((err = c->barrier(c)))
     return agree(NULL, err, why, len);
-  err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns);
+  err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns, own);
   v[0] = *host_ns;
   v[1] = *dev_ns;
   v[2] = *stop != 0;
@@ -297,13 +303,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   su_verify_t v = {0, 0};
   void *state = NULL;
   uint64_t host_ns, dev_ns, inner = 1, start;
-  double target_ns = mo->min_sample_s * 1e9, budget_ns;
+  double own, target_ns = mo->min_sample_s * 1e9, budget_ns;
   size_t cap = 0;
   int err, bound = 0, slot = 0, stopped = 0, probe_c2c;
   char why[256];
 
   memset(out, 0, sizeof(*out));
-  out->ranks = c ? c->ranks : 1;
+  out->ranks = pt->ranks ? pt->ranks : c ? c->ranks : 1;
   out->nodes = c ? c->nodes : 1;
   out->rounds = 1;
   out->c2c_ns = NAN;
@@ -320,8 +326,18 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   p.nthreads = pt->threads;
   p.device = pt->device;
   p.backend_ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
+  p.point = pt;
+  p.topo = t;
+  p.out_dir = plan->out_dir[0] ? plan->out_dir : NULL;
   out->device_timer = pt->backend->timer == SU_TIMER_DEVICE_EVENTS;
   if (pt->ndevices > 1) {
+    /* Several devices are timed by the host clock around all of them: the
+     * slowest device's event time would show perfect scaling even if the
+     * devices ran one after another.  Samples of at least 10 ms keep the
+     * launch and the threads' fork/join small against the work. */
+    out->device_timer = 0;
+    if (target_ns < SU_MULTIDEV_SAMPLE_NS)
+      target_ns = SU_MULTIDEV_SAMPLE_NS;
     /* Several devices at once: the adapter is the kernel (multidev.c). */
     multi = (su__multidev_t){pt->ops, p.backend_ctx, pt->ndevices, pt->devices};
     su__multidev_ops(pt->ops, &multi_ops);
@@ -358,7 +374,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   for (;;) {
     uint64_t warm_done;
     if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
-                          &stopped, why, sizeof(why))))
+                          &own, &stopped, why, sizeof(why))))
       break;
     if (stopped) {
       err = SU_EINTR;
@@ -409,7 +425,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
       }
     }
     if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
-                          &stopped, why, sizeof(why)))) {
+                          &own, &stopped, why, sizeof(why)))) {
       result_fail(out, pt, status_of(err), why);
       err = SU_OK;
       goto out;
@@ -422,7 +438,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     out->device_ns[out->nsamples] = dev_ns;
     out->inners[out->nsamples] = inner;
     out->round[out->nsamples] = 0;
-    out->values[out->nsamples] = sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
+    out->values[out->nsamples] = isfinite(own) ? own
+                                 : sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
     out->nsamples++;
 
     /* Rank 0's clock decides for everyone (a broadcast), so that all ranks
@@ -462,8 +479,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
 
   memset(&out->rows[0], 0, sizeof(out->rows[0]));
-  out->rows[0].metric = su_metric_name(d->metric);
-  out->rows[0].unit = su_metric_unit(d->metric);
+  out->rows[0].metric = su_desc_metric_name(d);
+  out->rows[0].unit = su_desc_metric_unit(d);
   out->rows[0].status = SU_STATUS_OK;
   if ((err = su_stats_compute(out->values, out->nsamples, &out->rows[0].stats))) {
     result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());

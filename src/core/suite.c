@@ -21,6 +21,12 @@
  *   sizes = auto           auto | sweep | 16K,1M | 16K..256M[:per-doubling]
  *   budget = 0.1           overrides [run] for this group
  *
+ *   [solver]               an application (the app backend): a command
+ *   command = ./solver --threads {threads} input.dat
+ *   threads = 1,2,4        placement, budget as for kernels; also name,
+ *   fom = rate: ([0-9.]+)  fom_unit, higher_is_better, timeout, ranks,
+ *   fom_unit = cells/s     launcher (see docs/app.md)
+ *
  * Unknown sections keys and bad values are errors naming the file, line and
  * key: a half-read suite never runs.
  */
@@ -32,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sizeup/app.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
@@ -113,6 +120,28 @@ static int group_key(su_group_t *g, const char *k, const char *v)
     return set_str(g->sizes, sizeof(g->sizes), v);
   if (strcmp(k, "budget") == 0)
     return parse_double(v, 1e-3, 3600, &g->budget_s);
+  /* An application (include/sizeup/app.h). */
+  if (strcmp(k, "command") == 0)
+    return set_str(g->app.command, sizeof(g->app.command), v);
+  if (strcmp(k, "name") == 0)
+    return set_str(g->app.name, sizeof(g->app.name), v);
+  if (strcmp(k, "fom") == 0)
+    return set_str(g->app.fom, sizeof(g->app.fom), v);
+  if (strcmp(k, "fom_unit") == 0)
+    return set_str(g->app.fom_unit, sizeof(g->app.fom_unit), v);
+  if (strcmp(k, "higher_is_better") == 0) {
+    unsigned b;
+    int rc = parse_uint(strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ? "1"
+                        : strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ? "0" : v, 0, 1, &b);
+    g->app.higher_is_better = (int)b;
+    return rc;
+  }
+  if (strcmp(k, "timeout") == 0)
+    return parse_double(v, 0, 1e6, &g->app.timeout_s);
+  if (strcmp(k, "ranks") == 0)
+    return set_str(g->app.ranks, sizeof(g->app.ranks), v);
+  if (strcmp(k, "launcher") == 0)
+    return set_str(g->app.launcher, sizeof(g->app.launcher), v);
   return -2;
 }
 
@@ -129,6 +158,7 @@ static su_group_t *group_for(su_suite_t *s, const char *section)
   s->groups = g;
   g = &s->groups[s->ngroups++];
   memset(g, 0, sizeof(*g));
+  su_app_spec_default(&g->app);
   snprintf(g->name, sizeof(g->name), "%s", section);
   return g;
 }
@@ -184,12 +214,20 @@ int su_suite_load(const char *path, su_suite_t *out)
     return su_errorf(err, "%s:%d: %s", path, line, ps.why[0] ? ps.why : "syntax error");
   }
   for (size_t i = 0; i < out->ngroups; i++) {
-    if (!out->groups[i].kernels[0]) {
+    su_group_t *g = &out->groups[i];
+    const char *why = NULL;
+    if (!g->kernels[0] && !g->app.command[0])
+      why = "has no 'kernels' (or 'command', for an application)";
+    else if (g->kernels[0] && g->app.command[0])
+      why = "has both 'kernels' and 'command': make the application its own section";
+    if (why) {
       char name[64];
-      snprintf(name, sizeof(name), "%s", out->groups[i].name);
+      snprintf(name, sizeof(name), "%s", g->name);
       su_suite_fini(out);
-      return su_errorf(SU_EINVAL, "%s: section [%s] has no 'kernels'", path, name);
+      return su_errorf(SU_EINVAL, "%s: section [%s] %s", path, name, why);
     }
+    if (g->app.command[0] && !g->app.name[0])
+      snprintf(g->app.name, sizeof(g->app.name), "%s", g->name);
   }
   if (out->mo.min_reps > out->mo.max_reps) {
     su_suite_fini(out);

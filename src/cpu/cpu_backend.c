@@ -101,6 +101,7 @@ static int cpu_device_info(void *ctx, unsigned dev, su_device_info_t *out)
   snprintf(out->name, sizeof(out->name), "%s", s.cpu_model[0] ? s.cpu_model : "cpu");
   snprintf(out->vendor, sizeof(out->vendor), "%s", s.cpu_vendor);
   snprintf(out->json, sizeof(out->json), "{}");
+  snprintf(out->type, sizeof(out->type), "cpu");
   return SU_OK;
 }
 
@@ -114,4 +115,5 @@ const su_backend_t su_backend_cpu = {
   .device_info = cpu_device_info,
   .kernels = su_cpu_kernels,
   .timer = SU_TIMER_HOST_MONOTONIC,
+  .flags = SU_BACKEND_HOST_THREADS,
 };

@@ -10,6 +10,8 @@
  *           threads, ranks, nodes, placement, size_bytes, metric, unit, status,
  *           reason, median, min, max, cv, ci95_lo, ci95_hi, reps)
  *   samples(config -> configs, value, round, c2c)
+ *   systems(run -> runs, json): system.json, created by the first add that
+ *           stores one (databases without it open unchanged)
  *
  * Version 1 lacked samples.round and samples.c2c: opening such a file adds
  * them (round 0, no c2c), under the write lock, and marks it version 2.
@@ -23,17 +25,17 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "io/io_int.h"
-#include "report/report_int.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 #include "sizeup/history.h"
-#include "sizeup/report.h"
 #include "sizeup/stats.h"
 #include "sizeup/results.h"
 
@@ -66,16 +68,26 @@ int su_history_baseline(su_history_t *h, const char *dir, unsigned window,
   (void)h, (void)dir, (void)window, (void)base, (void)cur, (void)nruns;
   return NOSQL;
 }
-int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
-                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
-                    size_t *nrendered)
+int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
+                      su_history_trend_t **out, size_t *n)
 {
-  (void)h, (void)out_dir, (void)window, (void)o, (void)gnuplot, (void)nplots, (void)nrendered;
+  (void)h, (void)window, (void)o, (void)out, (void)n;
   return NOSQL;
 }
+void su_history_trends_free(su_history_trend_t *t, size_t n) { (void)t, (void)n; }
 int su_history_fingerprint(const struct su_results *r, char **out)
 {
   (void)r, (void)out;
+  return NOSQL;
+}
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id)
+{
+  (void)h, (void)dir, (void)json, (void)run_id;
+  return NOSQL;
+}
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored)
+{
+  (void)h, (void)dir, (void)why, (void)nstored;
   return NOSQL;
 }
 
@@ -330,12 +342,38 @@ static void bind_num(sqlite3_stmt *st, int i, double v)
     sqlite3_bind_null(st, i);
 }
 
+/*
+ * system.json of each run, for `history check` to say what changed on the
+ * machine since the baseline.  A table of its own, created by the first add
+ * that needs it, so databases written before it still open with the same
+ * schema version (their runs have no system.json to compare).
+ */
+#define SU_HISTORY_MAX_SYSTEM (4u << 20)
+
+static int store_system(su_history_t *h, int64_t run, const char *json)
+{
+  sqlite3_stmt *st = NULL;
+  int err;
+
+  if ((err = exec(h, "CREATE TABLE IF NOT EXISTS systems(run INTEGER PRIMARY KEY "
+                     "REFERENCES runs(id) ON DELETE CASCADE, json TEXT NOT NULL)")))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "INSERT INTO systems(run, json) VALUES(?,?)", -1, &st, NULL))
+    return db_err(h, "cannot prepare");
+  sqlite3_bind_int64(st, 1, run);
+  bind_text(st, 2, json);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    err = db_err(h, "cannot add the run's system.json");
+  sqlite3_finalize(st);
+  return err;
+}
+
 int su_history_add(su_history_t *h, const char *dir, int *added)
 {
   su_results_t r;
   su_samples_t smp = {NULL, 0, 0};
   sqlite3_stmt *q_run = NULL, *q_dup = NULL, *q_cfg = NULL, *q_smp = NULL;
-  char *fp = NULL;
+  char *fp = NULL, *sys = NULL, path[4096];
   int err, in_tx = 0;
   int64_t run;
 
@@ -348,6 +386,9 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
   }
   if (err || (err = su_history_fingerprint(&r, &fp)))
     goto out;
+  snprintf(path, sizeof(path), "%s/system.json", dir);
+  if (su_fs_read_text(path, SU_HISTORY_MAX_SYSTEM, &sys) != SU_OK)
+    su_errclear();          /* no system.json: nothing to tell what changed */
   if (sqlite3_prepare_v2(h->db, "SELECT 1 FROM runs WHERE run_id = ?", -1, &q_dup, NULL) ||
       sqlite3_prepare_v2(h->db,
                          "INSERT INTO runs(run_id, fingerprint, hostname, cpu_model, "
@@ -379,6 +420,8 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
     goto out;
   }
   run = sqlite3_last_insert_rowid(h->db);
+  if (sys && (err = store_system(h, run, sys)))
+    goto out;
   for (size_t i = 0; i < r.nrows; i++) {
     const su_result_row_t *w = &r.rows[i];
     su_sample_key_t k = su__row_sample_key(w);
@@ -441,6 +484,7 @@ out:
   sqlite3_finalize(q_cfg);
   sqlite3_finalize(q_smp);
   free(fp);
+  free(sys);
   su_samples_fini(&smp);
   su_results_fini(&r);
   return err;
@@ -514,6 +558,164 @@ out:
   *runs = v;
   *n = cnt;
   return SU_OK;
+}
+
+/* --- what the gate tells: what changed, why nothing is comparable ------------------- */
+
+/* Loads dir into *r and its fingerprint key into *fp; on failure neither is
+ * left to release. */
+static int dir_key(const char *dir, su_results_t *r, char **fp)
+{
+  int err;
+
+  if ((err = su_results_load(dir, r)) != SU_OK)
+    return err;
+  if ((err = su_history_fingerprint(r, fp)))
+    su_results_fini(r);
+  return err;
+}
+
+int su_history_last_system(su_history_t *h, const char *dir, char **json, char **run_id)
+{
+  su_results_t r;
+  sqlite3_stmt *st = NULL;
+  char *fp = NULL;
+  int rc, err;
+
+  *json = *run_id = NULL;
+  if ((err = dir_key(dir, &r, &fp)))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "SELECT r.run_id, s.json FROM runs r JOIN systems s ON "
+                         "s.run = r.id WHERE r.fingerprint = ? AND r.run_id <> ? "
+                         "ORDER BY r.id DESC LIMIT 1", -1, &st, NULL)) {
+    su_errclear();          /* no systems table: written before it existed */
+    goto out;
+  }
+  bind_text(st, 1, fp);
+  bind_text(st, 2, r.run_id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *run_id = col_dup(st, 0);
+    *json = col_dup(st, 1);
+    if (!*run_id || !*json) {
+      free(*run_id);
+      free(*json);
+      *json = *run_id = NULL;
+      err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+    }
+  } else if (rc != SQLITE_DONE) {
+    err = db_err(h, "cannot read");
+  }
+out:
+  sqlite3_finalize(st);
+  free(fp);
+  su_results_fini(&r);
+  return err;
+}
+
+/* One field of a fingerprint key "k=v;k=v;labels=a=b,c=d". */
+typedef struct fp_field {
+  char name[80];           /* "cpu", "host", "label instance" */
+  char value[256];
+} fp_field_t;
+
+/* Splits a fingerprint key (su_history_fingerprint) into its fields. */
+static size_t fp_fields(const char *fp, fp_field_t *f, size_t max)
+{
+  const char *labels = strstr(fp, ";labels=");
+  const char *p = fp, *end = labels ? labels : fp + strlen(fp);
+  size_t n = 0;
+
+  while (p < end && n < max) {
+    const char *semi = memchr(p, ';', (size_t)(end - p)), *stop = semi ? semi : end;
+    const char *eq = memchr(p, '=', (size_t)(stop - p));
+    if (eq) {
+      snprintf(f[n].name, sizeof(f[n].name), "%.*s", (int)(eq - p), p);
+      snprintf(f[n].value, sizeof(f[n].value), "%.*s", (int)(stop - eq - 1), eq + 1);
+      n++;
+    }
+    p = stop + 1;
+  }
+  for (p = labels ? labels + 8 : end; *p && n < max;) {
+    const char *comma = strchr(p, ','), *stop = comma ? comma : p + strlen(p);
+    const char *eq = memchr(p, '=', (size_t)(stop - p));
+    if (eq) {
+      snprintf(f[n].name, sizeof(f[n].name), "label %.*s", (int)(eq - p), p);
+      snprintf(f[n].value, sizeof(f[n].value), "%.*s", (int)(stop - eq - 1), eq + 1);
+      n++;
+    }
+    p = *stop ? stop + 1 : stop;
+  }
+  return n;
+}
+
+/* Appends to buf the fields in which a and b differ; returns their number. */
+static size_t fp_explain(const char *a, const char *b, char *buf, size_t len)
+{
+  fp_field_t fa[32], fb[32];
+  size_t na = fp_fields(a, fa, 32), nb = fp_fields(b, fb, 32), nd = 0, used = strlen(buf);
+
+  for (size_t pass = 0; pass < 2; pass++) {
+    const fp_field_t *x = pass ? fb : fa, *y = pass ? fa : fb;
+    size_t nx = pass ? nb : na, ny = pass ? na : nb;
+    for (size_t i = 0; i < nx; i++) {
+      const fp_field_t *m = NULL;
+      for (size_t j = 0; j < ny && !m; j++)
+        if (strcmp(x[i].name, y[j].name) == 0)
+          m = &y[j];
+      if ((m && (pass || strcmp(m->value, x[i].value) == 0)) || used + 1 >= len)
+        continue;
+      /* a is this run, b the stored one */
+      used += (size_t)snprintf(buf + used, len - used, "%s%s '%s' here, '%s' in the history",
+                               nd ? "; " : "", x[i].name, pass ? "" : x[i].value,
+                               pass ? x[i].value : m ? m->value : "");
+      if (used >= len)
+        used = len - 1;
+      nd++;
+    }
+  }
+  return nd;
+}
+
+int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nstored)
+{
+  su_results_t r;
+  sqlite3_stmt *st = NULL;
+  char *fp = NULL, buf[1024], best[1024] = "";
+  size_t best_n = (size_t)-1;
+  int rc, err;
+
+  *why = NULL;
+  *nstored = 0;
+  if ((err = dir_key(dir, &r, &fp)))
+    return err;
+  if (sqlite3_prepare_v2(h->db, "SELECT run_id, fingerprint FROM runs WHERE run_id <> ? "
+                         "ORDER BY id DESC", -1, &st, NULL)) {
+    err = db_err(h, "cannot read");
+    goto out;
+  }
+  bind_text(st, 1, r.run_id);
+  /* the stored run that differs in the fewest fields, the latest among equals */
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *other = (const char *)sqlite3_column_text(st, 1);
+    size_t nd;
+    (*nstored)++;
+    snprintf(buf, sizeof(buf), "run '%s': ", id ? id : "");
+    if ((nd = fp_explain(fp, other ? other : "", buf, sizeof(buf))) < best_n) {
+      best_n = nd;
+      memcpy(best, buf, sizeof(best));
+    }
+  }
+  if (rc != SQLITE_DONE)
+    err = db_err(h, "cannot read");
+  else if (*nstored && !(*why = strdup(best)))
+    err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+out:
+  sqlite3_finalize(st);
+  free(fp);
+  su_results_fini(&r);
+  return err;
 }
 
 /* --- baselines ---------------------------------------------------------------------- */
@@ -659,140 +861,98 @@ out:
   return err;
 }
 
-/* --- trend plots -------------------------------------------------------------------- */
+/* --- trends ------------------------------------------------------------------------- */
 
-/* One headline figure of one fingerprint: best median per run, and whether
- * that run regressed in it. */
-typedef struct trend {
-  char kernel[64], precision[16], metric[32], unit[32];
-  double *value;           /* per run of the fingerprint, NaN when absent */
-  unsigned char *regressed;
-} trend_t;
-
-static trend_t *trend_get(trend_t **t, size_t *nt, size_t nrun, const su_sample_key_t *k,
-                          const char *unit)
+static void trend_release(su_history_trend_t *t)
 {
-  trend_t *p;
-
-  for (size_t i = 0; i < *nt; i++)
-    if (strncmp((*t)[i].kernel, k->kernel, sizeof((*t)[i].kernel) - 1) == 0 &&
-        strncmp((*t)[i].precision, k->precision, sizeof((*t)[i].precision) - 1) == 0 &&
-        strncmp((*t)[i].metric, k->metric, sizeof((*t)[i].metric) - 1) == 0)
-      return &(*t)[i];
-  if (!(p = realloc(*t, (*nt + 1) * sizeof(*p))))
-    return NULL;
-  *t = p;
-  p = &p[(*nt)++];
-  memset(p, 0, sizeof(*p));
-  snprintf(p->kernel, sizeof(p->kernel), "%s", k->kernel);
-  snprintf(p->precision, sizeof(p->precision), "%s", k->precision);
-  snprintf(p->metric, sizeof(p->metric), "%s", k->metric);
-  snprintf(p->unit, sizeof(p->unit), "%s", unit);
-  p->value = malloc(nrun * sizeof(double));
-  p->regressed = calloc(nrun, 1);
-  if (!p->value || !p->regressed)
-    return NULL;
-  for (size_t i = 0; i < nrun; i++)
-    p->value[i] = NAN;
-  return p;
+  free(t->machine);
+  free(t->when_unix);
+  free(t->value);
+  free(t->regressed);
+  memset(t, 0, sizeof(*t));
 }
 
-static double group_median(const su_sample_group_t *g)
+void su_history_trends_free(su_history_trend_t *t, size_t n)
 {
-  su_stats_t s;
-  return g->n && su_stats_compute(g->values, g->n, &s) == SU_OK ? s.median : NAN;
-}
-
-static int write_trend(const char *out_dir, size_t plot_no, const trend_t *t, size_t nrun,
-                       const char *host)
-{
-  char path[4096], title[256], raw[256], yl[64], name[32];
-  FILE *fp;
-
-  snprintf(path, sizeof(path), "%s/trend_%zu.dat", out_dir, plot_no);
-  if (!(fp = fopen(path, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  fprintf(fp, "# run_index value regressed_value ('?' = missing)\n");
-  for (size_t i = 0; i < nrun; i++) {
-    if (isfinite(t->value[i]))
-      fprintf(fp, "%zu %.9g ", i, t->value[i]);
-    else
-      fprintf(fp, "%zu ? ", i);
-    if (t->regressed[i] && isfinite(t->value[i]))
-      fprintf(fp, "%.9g\n", t->value[i]);
-    else
-      fprintf(fp, "?\n");
-  }
-  if (ferror(fp) | (fclose(fp) != 0))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  snprintf(path, sizeof(path), "%s/trend_%zu.gp", out_dir, plot_no);
-  if (!(fp = fopen(path, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  snprintf(raw, sizeof(raw), "%s %s %s on %s", t->kernel, t->precision, t->metric, host);
-  su_report_gp_sanitize(raw, title, sizeof(title));
-  su_report_gp_sanitize(t->unit, yl, sizeof(yl));
-  fprintf(fp,
-          "# sizeup history trend.  Render (PNG) with: gnuplot trend_%zu.gp\n"
-          "# Data: trend_%zu.dat (numbers only): run index, best median of the\n"
-          "# figure in that run, and the same value where `history check` found a\n"
-          "# regression in it.  Labels from results files are sanitized.\n",
-          plot_no, plot_no);
-  snprintf(name, sizeof(name), "trend_%zu", plot_no);
-  su_report_gp_png(fp, name, 960, 600);
-  fprintf(fp,
-          "set datafile missing '?'\n"
-          "set title 'trend: %s' noenhanced\n"
-          "set xlabel 'run (order added)'\n"
-          "set ylabel '%s'\n"
-          "set grid\n"
-          "set key outside right top noenhanced\n"
-          "plot 'trend_%zu.dat' using 1:2 with linespoints lc rgb '#1f77b4' title 'best median', \\\n"
-          "     '' using 1:3 with points pt 7 ps 2 lc rgb '#d62728' title 'regression'\n",
-          title, yl, plot_no);
-  if (ferror(fp) | (fclose(fp) != 0))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  return SU_OK;
-}
-
-static void trends_free(trend_t *t, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    free(t[i].value);
-    free(t[i].regressed);
-  }
+  for (size_t i = 0; t && i < n; i++)
+    trend_release(&t[i]);
   free(t);
 }
 
-/* The trends of the runs ids[0..n) (one fingerprint, in order added). */
-static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsigned window,
-                            const su_cmp_opts_t *o, const char *out_dir, const char *host,
-                            su__report_t *rp)
+/* The date of a run: its run id's UTC timestamp ("20261124T101530Z-..."),
+ * else when it was added to the history. */
+static int64_t run_when(const su_history_run_t *r)
+{
+  struct tm tm;
+  const char *id = r->run_id;
+
+  memset(&tm, 0, sizeof(tm));
+  if (strlen(id) >= 16 && id[8] == 'T' && id[15] == 'Z' &&
+      sscanf(id, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+             &tm.tm_min, &tm.tm_sec) == 6 && tm.tm_mon >= 1 && tm.tm_mon <= 12) {
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm);
+  }
+  return r->added_unix;
+}
+
+/* The headline figures of a loaded run: its groups as rows, each with the
+ * median of its samples. */
+static int side_headlines(const su_cmp_side_t *s, su_headline_t head[SU_HEAD_N])
+{
+  su_result_row_t *rows = calloc(s->ok.n ? s->ok.n : 1, sizeof(*rows));
+  char ok[] = "ok";
+
+  if (!rows)
+    return su_errorf(SU_ENOMEM, "cannot read the history");
+  for (size_t j = 0; j < s->ok.n; j++) {
+    const su_sample_group_t *g = &s->ok.g[j];
+    su_stats_t st;
+    rows[j].kernel = (char *)g->key.kernel;
+    rows[j].precision = (char *)g->key.precision;
+    rows[j].metric = (char *)g->key.metric;
+    rows[j].status = ok;
+    rows[j].size_bytes = g->key.size_bytes;
+    rows[j].median = g->n && su_stats_compute(g->values, g->n, &st) == SU_OK ? st.median : NAN;
+  }
+  su_results_headlines(rows, s->ok.n, head);
+  free(rows);
+  return SU_OK;
+}
+
+/* The trends of the runs ids[0..n) (one fingerprint, in order added) into
+ * t[0..SU_HEAD_N). */
+static int trends_of(su_history_t *h, const su_history_run_t *const *runs, size_t n,
+                     unsigned window, const su_cmp_opts_t *o, su_history_trend_t *t)
 {
   su_cmp_side_t *ring = calloc((size_t)window + 1, sizeof(*ring));
-  trend_t *t = NULL;
-  size_t nt = 0;
   int err = SU_OK;
 
   if (!ring)
-    return su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+    return su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+  for (int f = 0; f < SU_HEAD_N; f++) {
+    t[f].head = (su_head_t)f;
+    t[f].n = n;
+    t[f].machine = strdup(runs[0]->hostname[0] ? runs[0]->hostname : runs[0]->cpu_model);
+    t[f].when_unix = calloc(n, sizeof(*t[f].when_unix));
+    t[f].value = calloc(n, sizeof(*t[f].value));
+    t[f].regressed = calloc(n, 1);
+    if (!t[f].machine || !t[f].when_unix || !t[f].value || !t[f].regressed) {
+      err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
+      goto out;
+    }
+  }
   for (size_t i = 0; i < n; i++) {
     su_cmp_side_t *cur = &ring[i % (window + 1)], base;
+    su_headline_t head[SU_HEAD_N];
     su_cmp_t c;
     su_cmp_side_fini(cur);
-    if ((err = load_run(h, ids[i], 0, cur)))
+    if ((err = load_run(h, runs[i]->id, 0, cur)) || (err = side_headlines(cur, head)))
       goto out;
-    for (size_t j = 0; j < cur->ok.n; j++) {
-      const su_sample_group_t *g = &cur->ok.g[j];
-      trend_t *tr = trend_get(&t, &nt, n, &g->key, g->unit);
-      double m = group_median(g);
-      int dir = su_cmp_metric_direction(g->key.metric);
-      if (!tr) {
-        err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
-        goto out;
-      }
-      if (isfinite(m) && (!isfinite(tr->value[i]) || (dir > 0 ? m > tr->value[i]
-                                                             : m < tr->value[i])))
-        tr->value[i] = m;
+    for (int f = 0; f < SU_HEAD_N; f++) {
+      t[f].when_unix[i] = run_when(runs[i]);
+      t[f].value[i] = head[f].value;
     }
     if (i == 0 || window == 0)
       continue;
@@ -808,66 +968,44 @@ static int plot_fingerprint(su_history_t *h, const int64_t *ids, size_t n, unsig
     if (!err)
       err = su_cmp_run(&base, cur, o, &c);
     if (!err) {
-      for (size_t j = 0; j < c.nrows; j++) {
-        trend_t *tr;
-        if (c.rows[j].cls != SU_CMP_REGRESSED)
-          continue;
-        if ((tr = trend_get(&t, &nt, n, c.rows[j].key, c.rows[j].unit)))
-          tr->regressed[i] = 1;
-      }
+      /* a figure regressed when the configuration that gives it did */
+      for (size_t j = 0; j < c.nrows; j++)
+        for (int f = 0; f < SU_HEAD_N; f++)
+          if (c.rows[j].cls == SU_CMP_REGRESSED && head[f].row < cur->ok.n &&
+              su_samples_key_cmp(c.rows[j].key, &cur->ok.g[head[f].row].key) == 0)
+            t[f].regressed[i] = 1;
       su_cmp_fini(&c);
     }
     su_cmp_side_fini(&base);
     if (err)
       goto out;
   }
-  for (size_t j = 0; j < nt; j++) {
-    su__plot_t *p;
-    if (su__grow(&rp->plots, rp->nplots, &rp->cap, sizeof(*rp->plots), 16) != SU_OK) {
-      err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
-      goto out;
-    }
-    if ((err = write_trend(out_dir, rp->nplots + 1, &t[j], n, host)))
-      goto out;
-    p = &rp->plots[rp->nplots++];
-    memset(p, 0, sizeof(*p));
-    snprintf(p->name, sizeof(p->name), "trend_%zu", rp->nplots);
-    snprintf(p->section, sizeof(p->section), "history");
-  }
 out:
   for (size_t i = 0; i <= window; i++)
     su_cmp_side_fini(&ring[i]);
   free(ring);
-  trends_free(t, nt);
   return err;
 }
 
-int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
-                    const su_cmp_opts_t *o, const char *gnuplot, size_t *nplots,
-                    size_t *nrendered)
+int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
+                      su_history_trend_t **out, size_t *nout)
 {
-  su_report_opts_t ro = {out_dir, gnuplot};
-  su_report_info_t info;
-  su__report_t rp;
   su_history_run_t *runs = NULL;
-  int64_t *ids = NULL;
-  size_t nruns = 0;
+  const su_history_run_t **group = NULL;
+  su_history_trend_t *t = NULL;
+  size_t nruns = 0, nt = 0;
   unsigned char *done = NULL;
   int err;
 
-  *nplots = *nrendered = 0;
-  memset(&info, 0, sizeof(info));
-  memset(&rp, 0, sizeof(rp));
-  rp.o = &ro;
-  rp.info = &info;
-  if (mkdir(out_dir, 0777) != 0 && errno != EEXIST)
-    return su_errorf(SU_EIO, "cannot create directory '%s': %s", out_dir, strerror(errno));
+  *out = NULL;
+  *nout = 0;
   if ((err = su_history_list(h, &runs, &nruns)))
     return err;
-  ids = malloc((nruns ? nruns : 1) * sizeof(*ids));
+  group = malloc((nruns ? nruns : 1) * sizeof(*group));
   done = calloc(nruns ? nruns : 1, 1);
-  if (!ids || !done) {
-    err = su_errorf(SU_ENOMEM, "cannot plot '%s'", h->path);
+  t = calloc((nruns ? nruns : 1) * SU_HEAD_N, sizeof(*t));
+  if (!group || !done || !t) {
+    err = su_errorf(SU_ENOMEM, "cannot read '%s'", h->path);
     goto out;
   }
   /* one group of trends per fingerprint key, in the order first seen */
@@ -877,20 +1015,34 @@ int su_history_plot(su_history_t *h, const char *out_dir, unsigned window,
       continue;
     for (size_t j = i; j < nruns; j++)
       if (!done[j] && strcmp(runs[j].fingerprint, runs[i].fingerprint) == 0) {
-        ids[n++] = runs[j].id;
+        group[n++] = &runs[j];
         done[j] = 1;
       }
-    if ((err = plot_fingerprint(h, ids, n, window, o, out_dir,
-                                runs[i].hostname[0] ? runs[i].hostname : runs[i].cpu_model, &rp)))
+    err = trends_of(h, group, n, window, o, &t[nt]);
+    nt += SU_HEAD_N;
+    if (err)
       goto out;
   }
-  if ((err = su__report_render(&rp)))
-    goto out;
-  *nplots = rp.nplots;
-  *nrendered = info.nrendered;
+  /* keep the figures some run of the machine has */
+  {
+    size_t k = 0;
+    for (size_t i = 0; i < nt; i++) {
+      int any = 0;
+      for (size_t j = 0; j < t[i].n; j++)
+        any |= isfinite(t[i].value[j]);
+      if (any)
+        t[k++] = t[i];
+      else
+        trend_release(&t[i]);
+    }
+    nt = k;
+  }
+  *out = t;
+  *nout = nt;
+  t = NULL;
 out:
-  free(rp.plots);
-  free(ids);
+  su_history_trends_free(t, nt);
+  free(group);
   free(done);
   su_history_runs_free(runs, nruns);
   return err;

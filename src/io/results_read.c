@@ -395,6 +395,63 @@ int su_results_row_ok(const su_result_row_t *row)
   return strcmp(row->status, "ok") == 0 && isfinite(row->median);
 }
 
+/* --- headline figures -------------------------------------------------------- */
+
+static int head_match(const su_result_row_t *w, const char *kernel, const char *metric,
+                      const char *precision)
+{
+  return su_results_row_ok(w) && strcmp(w->metric, metric) == 0 &&
+         (!kernel || strcmp(w->kernel, kernel) == 0) &&
+         (!precision || strcmp(w->precision, precision) == 0);
+}
+
+/* The best (highest, or lowest with lower = 1) median of the matching rows
+ * at their largest working set. */
+static su_headline_t head_best(const su_result_row_t *rows, size_t n, const char *kernel,
+                               const char *metric, const char *precision, int lower)
+{
+  su_headline_t h = {NAN, (size_t)-1};
+  uint64_t big = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (head_match(&rows[i], kernel, metric, precision) && rows[i].size_bytes > big)
+      big = rows[i].size_bytes;
+  for (size_t i = 0; i < n; i++) {
+    const su_result_row_t *w = &rows[i];
+    if (!head_match(w, kernel, metric, precision) || w->size_bytes != big)
+      continue;
+    if (isnan(h.value) || (lower ? w->median < h.value : w->median > h.value)) {
+      h.value = w->median;
+      h.row = i;
+    }
+  }
+  return h;
+}
+
+void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N])
+{
+  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
+  if (isnan(out[SU_HEAD_MEM_BW].value))
+    out[SU_HEAD_MEM_BW] = head_best(rows, n, NULL, "bandwidth", NULL, 0);
+  out[SU_HEAD_PEAK64] = head_best(rows, n, "fma_peak", "flops", "fp64", 0);
+  out[SU_HEAD_PEAK32] = head_best(rows, n, "fma_peak", "flops", "fp32", 0);
+  out[SU_HEAD_LATENCY] = head_best(rows, n, NULL, "latency", NULL, 1);
+}
+
+static const char *const head_names[SU_HEAD_N] = {"memory bandwidth", "peak FP64",
+                                                  "peak FP32", "memory latency"};
+static const char *const head_units[SU_HEAD_N] = {"GB/s", "GFLOP/s", "GFLOP/s", "ns"};
+
+const char *su_results_head_name(su_head_t h)
+{
+  return (unsigned)h < SU_HEAD_N ? head_names[h] : NULL;
+}
+
+const char *su_results_head_unit(su_head_t h)
+{
+  return (unsigned)h < SU_HEAD_N ? head_units[h] : NULL;
+}
+
 const char *su_results_label(const su_results_t *r, const char *key)
 {
   for (size_t i = 0; i < r->fp.nlabels; i++)

@@ -219,6 +219,13 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   put_environment(&j);
   put_labels(&j, m);
   put_devices(&j, plan);
+  if (plan->nnotes) {
+    /* why a group measured nothing: "opencl: no GPU or accelerator found" */
+    su_json_begin_array(&j, "notes");
+    for (unsigned i = 0; i < plan->nnotes; i++)
+      su_json_str(&j, NULL, plan->notes[i]);
+    su_json_end_array(&j);
+  }
   if (m->mpi_json)
     su_json_raw(&j, "mpi", m->mpi_json);
 

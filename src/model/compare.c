@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * compare.c: configuration-by-configuration comparison of two sides
- * (compare.h), and its outputs: the terminal table, compare.csv and the
- * gnuplot bar chart.  JUnit XML is in src/report/junit.c.
+ * (compare.h).  Its outputs (the terminal table, compare.csv, JUnit XML and
+ * the gnuplot bar chart) are written by src/report/compare_report.c and
+ * junit.c.
  *
  * The classification rule (compare.h, docs/nightly.md) asks for three things
  * before calling a configuration regressed: statistical evidence (the
@@ -29,11 +30,8 @@
 #include <string.h>
 
 #include "io/io_int.h"
-#include "report/report_int.h"
 #include "sizeup/compare.h"
-#include "sizeup/csv.h"
 #include "sizeup/error.h"
-#include "sizeup/report.h"
 #include "sizeup/results.h"
 #include "sizeup/stats.h"
 
@@ -611,249 +609,30 @@ void su_cmp_fini(su_cmp_t *c)
   memset(c, 0, sizeof(*c));
 }
 
+double su_cmp_detectable(const su_cmp_t *c)
+{
+  double floor_ = isfinite(c->noise) && c->opts.noise_k > 0
+                    ? exp(c->opts.noise_k * c->noise) - 1 : 0;
+
+  return floor_ > c->opts.threshold ? floor_ : c->opts.threshold;
+}
+
+size_t su_cmp_checks(const su_cmp_t *c)
+{
+  return c->count[SU_CMP_UNCHANGED] + c->count[SU_CMP_IMPROVED] + c->count[SU_CMP_REGRESSED] +
+         c->count[SU_CMP_NOISY];
+}
+
+double su_cmp_blind(const su_cmp_t *c)
+{
+  size_t n = su_cmp_checks(c);
+
+  return n ? (double)c->count[SU_CMP_NOISY] / (double)n : 1.0;
+}
+
 void su_cmp_key_name(const su_sample_key_t *k, char *buf, size_t len)
 {
   snprintf(buf, len, "%s/%s/%s/%s/threads=%u/ranks=%u/nodes=%u/%s/size_bytes=%llu/%s",
            k->variant, k->backend, k->device, k->precision, k->threads, k->ranks, k->nodes,
            k->placement, (unsigned long long)k->size_bytes, k->metric);
-}
-
-/* --- table ------------------------------------------------------------------- */
-
-/* Untrusted text on a terminal: control characters become '?'. */
-static void put_safe(FILE *fp, const char *s, int width)
-{
-  char buf[256];
-  size_t i;
-
-  for (i = 0; s && s[i] && i + 1 < sizeof(buf); i++)
-    buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-  buf[i] = '\0';
-  if (width > 0 && i > (size_t)width) {
-    buf[width - 1] = '~';
-    buf[width] = '\0';
-  }
-  fprintf(fp, "%-*s", width, buf);
-}
-
-static void put_num(FILE *fp, double v, int width)
-{
-  if (isfinite(v))
-    fprintf(fp, " %*.4g", width, v);
-  else
-    fprintf(fp, " %*s", width, "-");
-}
-
-int su_cmp_write_table(const su_cmp_t *c, FILE *fp)
-{
-  char name[512];
-
-  fprintf(fp, "%-9s %7s %8s %9s %9s %9s %9s %-7s %s\n", "class", "change", "p", "base",
-          "new", "base_cv%", "new_cv%", "unit", "kernel configuration");
-  for (size_t i = 0; i < c->nrows; i++) {
-    const su_cmp_row_t *w = &c->rows[i];
-    fprintf(fp, "%-9s", su_cmp_class_name(w->cls));
-    if (isfinite(w->change))
-      fprintf(fp, " %+6.1f%%", 100 * w->change);
-    else
-      fprintf(fp, " %7s", "-");
-    if (isfinite(w->p_value))
-      fprintf(fp, " %8.2g", w->p_value);
-    else
-      fprintf(fp, " %8s", "-");
-    put_num(fp, w->base_median, 9);
-    put_num(fp, w->new_median, 9);
-    put_num(fp, 100 * w->base_cv, 9);
-    put_num(fp, 100 * w->new_cv, 9);
-    fputc(' ', fp);
-    put_safe(fp, w->unit, 7);
-    fputc(' ', fp);
-    put_safe(fp, w->key->kernel, 0);
-    fputc(' ', fp);
-    su_cmp_key_name(w->key, name, sizeof(name));
-    put_safe(fp, name, 0);
-    if (w->note[0]) {
-      fprintf(fp, "  (");
-      put_safe(fp, w->note, 0);
-      fputc(')', fp);
-    }
-    fputc('\n', fp);
-  }
-  fprintf(fp, "\n%zu compared: %zu regressed, %zu improved, %zu unchanged, %zu noisy, "
-          "%zu missing, %zu new (threshold %.3g%%, alpha %.3g)\n",
-          c->nrows, c->count[SU_CMP_REGRESSED], c->count[SU_CMP_IMPROVED],
-          c->count[SU_CMP_UNCHANGED], c->count[SU_CMP_NOISY], c->count[SU_CMP_MISSING],
-          c->count[SU_CMP_NEW], 100 * c->opts.threshold, c->opts.alpha);
-  if (isfinite(c->noise) && c->opts.noise_k > 0)
-    fprintf(fp, "run-to-run noise %.2g%% (robust spread of the changes of %zu configurations): "
-            "changes within %.3g%% are noisy\n", 100 * c->noise, c->noise_n,
-            100 * (exp(c->opts.noise_k * c->noise) - 1));
-  return ferror(fp) ? su_errorf(SU_EIO, "cannot write the comparison table") : SU_OK;
-}
-
-/* --- compare.csv ------------------------------------------------------------- */
-
-static const char *const su_cmp_csv_cols[] = {
-  "base_run", "new_run", "kernel", "variant", "backend", "device", "precision", "threads",
-  "ranks", "nodes", "placement", "size_bytes", "metric", "unit", "direction", "class",
-  "base_n", "new_n", "base_median", "new_median", "ratio", "change", "base_ci95_lo",
-  "base_ci95_hi", "new_ci95_lo", "new_ci95_hi", "base_cv", "new_cv", "p_value",
-  "cliffs_delta", "threshold", "alpha", "base_replicates", "new_replicates", "p_replicates",
-  "base_c2c_ns", "new_c2c_ns", "note",
-};
-
-int su_cmp_write_csv(const su_cmp_t *c, FILE *fp)
-{
-  su_csv_writer_t w;
-  int err = SU_OK;
-
-  su_csv_writer_init(&w, fp);
-  for (size_t i = 0; i < sizeof(su_cmp_csv_cols) / sizeof(su_cmp_csv_cols[0]); i++)
-    su_csv_put_str(&w, su_cmp_csv_cols[i]);
-  err = su_csv_end_row(&w);
-  for (size_t i = 0; i < c->nrows && !err; i++) {
-    const su_cmp_row_t *r = &c->rows[i];
-    su_csv_put_str(&w, c->base_label);
-    su_csv_put_str(&w, c->new_label);
-    su_csv_put_str(&w, r->key->kernel);
-    su_csv_put_str(&w, r->key->variant);
-    su_csv_put_str(&w, r->key->backend);
-    su_csv_put_str(&w, r->key->device);
-    su_csv_put_str(&w, r->key->precision);
-    su_csv_put_u64(&w, r->key->threads);
-    su_csv_put_u64(&w, r->key->ranks);
-    su_csv_put_u64(&w, r->key->nodes);
-    su_csv_put_str(&w, r->key->placement);
-    su_csv_put_u64(&w, r->key->size_bytes);
-    su_csv_put_str(&w, r->key->metric);
-    su_csv_put_str(&w, r->unit);
-    su_csv_put_str(&w, r->direction > 0 ? "higher" : "lower");
-    su_csv_put_str(&w, su_cmp_class_name(r->cls));
-    su_csv_put_u64(&w, r->n_base);
-    su_csv_put_u64(&w, r->n_new);
-    su_csv_put_double(&w, r->base_median);
-    su_csv_put_double(&w, r->new_median);
-    su_csv_put_double(&w, r->ratio);
-    su_csv_put_double(&w, r->change);
-    su_csv_put_double(&w, r->base_ci_lo);
-    su_csv_put_double(&w, r->base_ci_hi);
-    su_csv_put_double(&w, r->new_ci_lo);
-    su_csv_put_double(&w, r->new_ci_hi);
-    su_csv_put_double(&w, r->base_cv);
-    su_csv_put_double(&w, r->new_cv);
-    su_csv_put_double(&w, r->p_value);
-    su_csv_put_double(&w, r->cliffs_delta);
-    su_csv_put_double(&w, c->opts.threshold);
-    su_csv_put_double(&w, c->opts.alpha);
-    su_csv_put_u64(&w, r->base_reps);
-    su_csv_put_u64(&w, r->new_reps);
-    su_csv_put_double(&w, r->p_replicates);
-    su_csv_put_double(&w, r->base_c2c);
-    su_csv_put_double(&w, r->new_c2c);
-    su_csv_put_str(&w, r->note);
-    err = su_csv_end_row(&w);
-  }
-  if (err)
-    return su_errorf(SU_EIO, "cannot write compare.csv");
-  return SU_OK;
-}
-
-/* --- plot -------------------------------------------------------------------- */
-
-static unsigned class_rgb(su_cmp_class_t c)
-{
-  switch (c) {
-  case SU_CMP_REGRESSED: return 0xd62728;
-  case SU_CMP_IMPROVED:  return 0x2ca02c;
-  case SU_CMP_NOISY:     return 0x9a9a9a;
-  default:               return 0x1f77b4;
-  }
-}
-
-int su_cmp_write_plot(const su_cmp_t *c, const char *out_dir, const char *gnuplot,
-                      int *rendered)
-{
-  char path[4096], label[160], raw[512], bl[96], nl[96];
-  su_report_opts_t ro = {out_dir, gnuplot};
-  su_report_info_t info;
-  su__plot_t plot;
-  su__report_t rp;
-  FILE *dat, *gp;
-  size_t n = 0;
-  int err = SU_OK, width;
-
-  *rendered = 0;
-  snprintf(path, sizeof(path), "%s/compare.dat", out_dir);
-  if (!(dat = fopen(path, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  fprintf(dat, "# index  relative_performance(new/base, >1 better)  rgb\n");
-  for (size_t i = 0; i < c->nrows; i++) {
-    const su_cmp_row_t *w = &c->rows[i];
-    if (!isfinite(w->ratio) || w->ratio <= 0)
-      continue;
-    fprintf(dat, "%zu %.9g %u\n", n++, w->direction > 0 ? w->ratio : 1 / w->ratio,
-            class_rgb(w->cls));
-  }
-  if (fclose(dat) != 0) {
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  }
-  snprintf(path, sizeof(path), "%s/compare.gp", out_dir);
-  if (!(gp = fopen(path, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  width = 300 + 16 * (int)n;
-  width = width < 960 ? 960 : width > 4000 ? 4000 : width;
-  su_report_gp_sanitize(c->base_label, bl, sizeof(bl));
-  su_report_gp_sanitize(c->new_label, nl, sizeof(nl));
-  fprintf(gp,
-          "# sizeup compare plot.  Render (PNG) with: gnuplot compare.gp\n"
-          "# Data: compare.dat (numbers only).  Labels taken from results files are\n"
-          "# sanitized (letters, digits and . , : / + - = _ ( ) [ ] %% # only).\n"
-          "# Bars: relative performance new/base (base/new for latency), > 1 is better;\n"
-          "# red regressed, green improved, grey noisy, blue unchanged.\n");
-  su_report_gp_png(gp, "compare", width, 700);
-  fprintf(gp,
-          "set title 'sizeup compare: %s (new) vs %s (base)' noenhanced\n"
-          "set ylabel 'relative performance (> 1 is better)'\n"
-          "set style fill solid 0.8 border -1\n"
-          "set boxwidth 0.8\n"
-          "set grid ytics\n"
-          "set key off\n"
-          "set bmargin 16\n"
-          "set xrange [-1:%zu]\n"
-          "set xtics rotate by -60 font ',7' noenhanced (",
-          nl, bl, n);
-  n = 0;
-  for (size_t i = 0; i < c->nrows; i++) {
-    const su_cmp_row_t *w = &c->rows[i];
-    if (!isfinite(w->ratio) || w->ratio <= 0)
-      continue;
-    snprintf(raw, sizeof(raw), "%s t%u %s %s %lluB %s", w->key->kernel, w->key->threads,
-             w->key->placement, w->key->precision, (unsigned long long)w->key->size_bytes,
-             w->key->metric);
-    su_report_gp_sanitize(raw, label, 64);
-    fprintf(gp, "%s'%s' %zu", n ? ", " : "", label, n);
-    n++;
-  }
-  fprintf(gp,
-          ")\n"
-          "plot 'compare.dat' using 1:2:3 with boxes lc rgb variable, \\\n"
-          "     1 lc rgb 'black' lw 1, %.9g dt 2 lc rgb 'red', %.9g dt 2 lc rgb 'green'\n",
-          1 - c->opts.threshold, 1 + c->opts.threshold);
-  if (ferror(gp) | (fclose(gp) != 0))
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  if (n == 0)
-    return SU_OK;           /* nothing to draw: an empty plot would only confuse */
-  memset(&info, 0, sizeof(info));
-  memset(&plot, 0, sizeof(plot));
-  memset(&rp, 0, sizeof(rp));
-  snprintf(plot.name, sizeof(plot.name), "compare");
-  snprintf(plot.section, sizeof(plot.section), "compare");
-  rp.o = &ro;
-  rp.info = &info;
-  rp.plots = &plot;
-  rp.nplots = rp.cap = 1;
-  if ((err = su__report_render(&rp)) != SU_OK)
-    return err;
-  *rendered = plot.rendered;
-  return SU_OK;
 }

@@ -97,19 +97,21 @@ static void ci_of(const su_result_row_t *w, double *lo, double *hi)
 
 /*
  * The node's rate on `kernel`: its best eligible single-node row (the
- * node's best configuration: threads, placement, variant, backend), and an
+ * node's best configuration: threads, placement, variant, backend; with
+ * max_threads > 0, among the rows with at most that many threads), and an
  * Amdahl fit of the best rows per node count when there are at least
  * SU_FIT_MIN_POINTS node counts.  Returns 1 when found, 0 when not.
  */
 static int measured_rate(const su_results_t *r, const char *kernel, const char *prec,
-                         su_sizing_rate_t *out)
+                         unsigned max_threads, su_sizing_rate_t *out)
 {
   const su_result_row_t *best = NULL;
   double n[64], x[64];
   size_t np = 0;
 
   for (size_t i = 0; i < r->nrows; i++)
-    if (r->rows[i].nodes == 1 && eligible(r, i, kernel, prec) && better(&r->rows[i], best))
+    if (r->rows[i].nodes == 1 && eligible(r, i, kernel, prec) &&
+        (!max_threads || r->rows[i].threads <= max_threads) && better(&r->rows[i], best))
       best = &r->rows[i];
   if (!best)
     return 0;
@@ -249,19 +251,104 @@ static size_t workload_kernels(const su_sizing_workload_t *w, const char **names
   return w->nmix;
 }
 
-/* Rates of every workload kernel; 0 on success, -1 (status no_data) when
- * one is missing, or a negative SU_E* for a results directory that does not
- * load. */
+/*
+ * Jobs side by side on one node of c: as many as the node's cores hold
+ * cores_per_job, and as its memory holds the job's memory; 1 without
+ * cores_per_job or when a job needs more than one node.
+ */
+static unsigned jobs_per_node(const su_sizing_candidate_t *c, const su_sizing_workload_t *w)
+{
+  unsigned k;
+
+  if (!w->cores_per_job || w->cores_per_job >= c->cores)
+    return 1;
+  k = c->cores / w->cores_per_job;
+  if (w->memory_gib > 0 && floor(c->memory_gib / w->memory_gib) < k)
+    k = (unsigned)floor(c->memory_gib / w->memory_gib);
+  return k < 1 ? 1 : k;
+}
+
+/*
+ * A job's rate when k jobs of cores_per_job cores share a node: what one
+ * job measured on at most that many threads (job), else the node's rate x
+ * cores_per_job / cores (*scaled = 1); and never more than its share of the
+ * node's best (node / k), since the jobs split the node's memory bandwidth
+ * and cores.  A latency is the node's: one dependent load takes as long.
+ */
+static void share_rate(su_sizing_rate_t *node, const su_sizing_rate_t *job, int have_job,
+                       double frac, unsigned k, int *scaled)
+{
+  double f;
+
+  if (node->lower_better)
+    return;
+  if (!have_job) {
+    *scaled = 1;
+    node->median *= frac;
+    node->lo *= frac;
+    node->hi *= frac;
+    node->have_fit = 0;
+    return;
+  }
+  f = job->median < node->median / k ? 1 : node->median / k / job->median;
+  node->median = job->median * f;
+  node->lo = job->lo * f;
+  node->hi = job->hi * f;
+  node->have_fit = 0;
+}
+
+/* What the catalog says a node has against what its results were measured
+ * on, into res->warning when they differ (cores exactly; memory within 10%,
+ * since the OS and firmware keep some; GPUs when the catalog has some and
+ * the results list no device). */
+static void check_catalog(const su_sizing_candidate_t *c, const su_results_t *r,
+                          su_sizing_result_t *res)
+{
+  const su_fingerprint_t *f = &r->fp;
+  double gib = (double)f->memory_bytes / (1024.0 * 1024 * 1024);
+  char said[192] = "", meas[192] = "";
+  size_t ls = 0, lm = 0;
+
+  if (!f->loaded)
+    return;
+  if (f->cores && f->cores != c->cores) {
+    ls += (size_t)snprintf(said + ls, sizeof(said) - ls, "%u cores", c->cores);
+    lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%u cores", f->cores);
+  }
+  if (f->memory_bytes && fabs(gib - c->memory_gib) > 0.1 * c->memory_gib && ls < sizeof(said) &&
+      lm < sizeof(meas)) {
+    ls += (size_t)snprintf(said + ls, sizeof(said) - ls, "%s%g GiB of memory", ls ? ", " : "",
+                           c->memory_gib);
+    lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%s%.3g GiB", lm ? ", " : "", gib);
+  }
+  if (c->gpus && !f->ndevices && ls < sizeof(said) && lm < sizeof(meas)) {
+    ls += (size_t)snprintf(said + ls, sizeof(said) - ls, "%s%u GPU(s)", ls ? ", " : "", c->gpus);
+    lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%sno accelerator", lm ? ", " : "");
+  }
+  if (ls)
+    snprintf(res->warning, sizeof(res->warning), "candidate '%s' (catalog line %u): the "
+             "catalog says %s per node, but its results '%s' were measured on %s: check that "
+             "the results belong to this node type", c->name, c->line, said, c->results_dir,
+             meas);
+}
+
+/* Rates of every workload kernel (a job's rates, when jobs share a node);
+ * 0 on success, -1 (status no_data) when one is missing, or a negative SU_E*
+ * for a results directory that does not load. */
 static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_workload_t *w,
                           su_sizing_result_t *res)
 {
   const char *names[SU_SIZING_MAX_KERNELS];
   size_t nk = workload_kernels(w, names);
+  unsigned k = jobs_per_node(c, w);
+  double frac = w->cores_per_job && w->cores_per_job < c->cores
+                    ? (double)w->cores_per_job / c->cores : 1;
   su_results_t r;
   int err, missing = -1;
 
   memset(res, 0, sizeof(*res));
   res->cand = c;
+  res->jobs_per_node = k;
   snprintf(res->status, sizeof(res->status), "ok");
   memset(&r, 0, sizeof(r));
   if (c->results_dir[0] && (err = su_results_load(c->results_dir, &r)) != SU_OK) {
@@ -269,13 +356,21 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
     snprintf(why, sizeof(why), "%s", su_errmsg());
     return su_errorf(err, "candidate '%s' (catalog line %u): %s", c->name, c->line, why);
   }
-  for (size_t k = 0; k < nk; k++) {
-    int ok = c->results_dir[0] ? measured_rate(&r, names[k], w->precision, &res->rate[k])
-                               : datasheet_rate(c, names[k], w->precision, &res->rate[k]);
+  if (c->results_dir[0])
+    check_catalog(c, &r, res);
+  for (size_t j = 0; j < nk; j++) {
+    su_sizing_rate_t job;
+    int ok = c->results_dir[0] ? measured_rate(&r, names[j], w->precision, 0, &res->rate[j])
+                               : datasheet_rate(c, names[j], w->precision, &res->rate[j]);
     if (!ok && missing < 0)
-      missing = (int)k;
-    if (res->rate[k].estimate)
+      missing = (int)j;
+    if (res->rate[j].estimate)
       res->estimate = 1;
+    if (ok && frac < 1)
+      share_rate(&res->rate[j], &job,
+                 c->results_dir[0] &&
+                     measured_rate(&r, names[j], w->precision, w->cores_per_job, &job),
+                 frac, k, &res->cores_scaled);
   }
   res->nrates = nk;
   if (missing >= 0) {
@@ -301,13 +396,15 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
 {
   const su_sizing_candidate_t *c = res->cand;
   int roof = w->nmix == 0;
-  unsigned m = 1, conc = 1;
+  unsigned m = 1, conc = 1, k = res->jobs_per_node, cores_used;
   double mem = w->memory_gib;
 
   res->time1_s = job_time(res, roof, 1, 0);
-  res->jobs_per_hour_node = 3600 / res->time1_s;
+  res->jobs_per_hour_node = k * 3600 / res->time1_s;
   if (mem > 0)
     m = ceil_u(mem / c->memory_gib);
+  if (w->cores_per_job > c->cores && ceil_u((double)w->cores_per_job / c->cores) > m)
+    m = ceil_u((double)w->cores_per_job / c->cores);
   if (m > SU_SIZING_MAX_NODES) {
     set_status(res, "unreachable", "a job needs %g GiB, more than %d nodes of %g GiB", mem,
                SU_SIZING_MAX_NODES, c->memory_gib);
@@ -318,14 +415,16 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
   case SU_SIZING_THROUGHPUT:
     /* Jobs are independent: the target needs `conc` jobs running at once,
      * each on the fewest nodes its memory allows (efficiency <= 1, so more
-     * nodes per job never buys throughput). */
+     * nodes per job never buys throughput), k of them to a node. */
     conc = ceil_u(w->target_value * job_time(res, roof, m, 0) / 3600);
     break;
   case SU_SIZING_TIME: {
     unsigned n;
     double best = INFINITY;
     unsigned best_n = m;
-    for (n = m; n <= SU_SIZING_MAX_NODES; n++) {
+    /* A job of cores_per_job cores has its size: more nodes do not help. */
+    unsigned top = w->cores_per_job ? m : SU_SIZING_MAX_NODES;
+    for (n = m; n <= top; n++) {
       double t = job_time(res, roof, n, 0);
       if (t < best) {
         best = t;
@@ -334,44 +433,62 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
       if (t <= w->target_value * (1 + 1e-12))
         break;
     }
-    if (n > SU_SIZING_MAX_NODES) {
+    if (n > top) {
       if (!strcmp(res->status, "ok"))
-        set_status(res, "unreachable", "the shortest time is %.4g s (on %u nodes), above the "
-                   "target of %g s", best, best_n, w->target_value);
+        set_status(res, "unreachable", "the shortest time is %.4g s (on %u nodes%s), above the "
+                   "target of %g s", best, best_n, w->cores_per_job ? ", cores_per_job fixed" : "",
+                   w->target_value);
       n = best_n;
     }
     res->nodes_per_job = n;
     break;
   }
-  case SU_SIZING_BUDGET_HOUR: {
-    double afford = floor(w->target_value / c->cost_per_hour + 1e-9);
-    conc = afford >= m ? (unsigned)fmin(afford / m, 4e9 / m) : 1;
-    if (afford < m && !strcmp(res->status, "ok"))
-      set_status(res, "over_budget", "%u node(s) per job cost %.4g per hour, above the budget "
-                 "of %g", m, m * c->cost_per_hour, w->target_value);
-    break;
-  }
+  case SU_SIZING_BUDGET_HOUR:
+    break;                  /* below, once the node's cost is known */
   case SU_SIZING_BUDGET_JOB:
     break;
   }
-  res->nodes = res->nodes_per_job * conc;
+  /* The cores in use on a node carry the per-core licences: the jobs' cores
+   * when they share nodes, else every core. */
+  cores_used = w->cores_per_job && res->nodes_per_job == 1 ? k * w->cores_per_job : c->cores;
+  res->cores_per_job = w->cores_per_job ? w->cores_per_job : c->cores * res->nodes_per_job;
+  res->node_cost_per_hour = c->cost_per_hour + c->licence_per_node_hour +
+                            c->licence_per_core_hour * cores_used;
+  if (w->target == SU_SIZING_BUDGET_HOUR) {
+    double afford = floor(w->target_value / res->node_cost_per_hour + 1e-9);
+    conc = afford >= m ? (unsigned)fmin(afford / m * k, 4e9 / m) : 1;
+    if (afford < m && !strcmp(res->status, "ok"))
+      set_status(res, "over_budget", "%u node(s) per job cost %.4g per hour, above the budget "
+                 "of %g", m, m * res->node_cost_per_hour, w->target_value);
+  }
+  /* conc jobs at once, k to a node, each on nodes_per_job nodes */
+  res->nodes = res->nodes_per_job * ceil_u((double)conc / k);
   res->time_s = job_time(res, roof, res->nodes_per_job, 0);
   res->time_lo_s = job_time(res, roof, res->nodes_per_job, +1);
   res->time_hi_s = job_time(res, roof, res->nodes_per_job, -1);
   res->efficiency = res->time1_s / (res->nodes_per_job * res->time_s);
   {
     size_t nfit = 0;
-    for (size_t k = 0; k < res->nrates; k++)
-      nfit += res->rate[k].have_fit != 0;
+    for (size_t j = 0; j < res->nrates; j++)
+      nfit += res->rate[j].have_fit != 0;
     res->efficiency_fitted = nfit == 0 ? 0 : nfit == res->nrates ? 2 : 1;
   }
   res->jobs_per_hour = conc * 3600 / res->time_s;
-  res->cost_per_hour_system = res->nodes * c->cost_per_hour;
-  /* A job is charged for the node-hours it occupies. */
-  res->cost_per_job = res->nodes_per_job * c->cost_per_hour * res->time_s / 3600;
-  res->cost_per_job_lo = res->nodes_per_job * c->cost_per_hour * res->time_lo_s / 3600;
-  res->cost_per_job_hi = res->nodes_per_job * c->cost_per_hour * res->time_hi_s / 3600;
-  res->energy_per_job_kwh = res->nodes_per_job * c->power_watts * res->time_s / 3600 / 1000;
+  res->jobs_per_day = res->jobs_per_hour * 24;
+  res->jobs_per_month = res->jobs_per_hour * SU_SIZING_HOURS_PER_MONTH;
+  res->cost_per_hour_system = res->nodes * res->node_cost_per_hour;
+  res->licence_per_hour_system = res->nodes * (res->node_cost_per_hour - c->cost_per_hour);
+  res->cost_per_month_system = res->cost_per_hour_system * SU_SIZING_HOURS_PER_MONTH;
+  res->cost_per_year_system = res->cost_per_hour_system * SU_SIZING_HOURS_PER_YEAR;
+  /* A job is charged for the node-hours it occupies (its share of a node
+   * when k jobs share one). */
+  {
+    double share = (double)res->nodes_per_job / k;
+    res->cost_per_job = share * res->node_cost_per_hour * res->time_s / 3600;
+    res->cost_per_job_lo = share * res->node_cost_per_hour * res->time_lo_s / 3600;
+    res->cost_per_job_hi = share * res->node_cost_per_hour * res->time_hi_s / 3600;
+    res->energy_per_job_kwh = share * c->power_watts * res->time_s / 3600 / 1000;
+  }
   res->jobs_per_dollar = 1 / res->cost_per_job;
   res->jobs_per_kwh = 1 / res->energy_per_job_kwh;
   if (w->target == SU_SIZING_BUDGET_JOB && res->cost_per_job > w->target_value &&
@@ -455,10 +572,19 @@ static int say(su_sizing_t *s, const char *fmt, ...)
   return SU_OK;
 }
 
-static const char *target_words(const su_sizing_workload_t *w, char *buf, size_t len)
+const char *su_sizing_target_words(const su_sizing_workload_t *w, char *buf, size_t len)
 {
+  const char *unit = "hour";
+
   switch (w->target) {
-  case SU_SIZING_THROUGHPUT: snprintf(buf, len, "%g jobs per hour", w->target_value); break;
+  case SU_SIZING_THROUGHPUT:
+    if (strstr(w->target_key, "_per_day"))
+      unit = "day";
+    else if (strstr(w->target_key, "_per_month"))
+      unit = "month";
+    snprintf(buf, len, "%g jobs per %s", w->target_key[0] ? w->target_given : w->target_value,
+             unit);
+    break;
   case SU_SIZING_TIME: snprintf(buf, len, "%g s per job", w->target_value); break;
   case SU_SIZING_BUDGET_HOUR: snprintf(buf, len, "a budget of %g per hour", w->target_value); break;
   case SU_SIZING_BUDGET_JOB: snprintf(buf, len, "a budget of %g per job", w->target_value); break;
@@ -475,20 +601,26 @@ static const char *target_words(const su_sizing_workload_t *w, char *buf, size_t
 static double price_to_win(const su_sizing_result_t *a, const su_sizing_result_t *b,
                            const su_sizing_workload_t *w)
 {
+  double node = NAN;                    /* b's node cost per hour at the tie */
+
   switch (w->target) {
   case SU_SIZING_THROUGHPUT:
-    return a->cost_per_hour_system / b->nodes;
+    node = a->cost_per_hour_system / b->nodes;
+    break;
   case SU_SIZING_TIME:
-    return a->cost_per_job / (b->nodes_per_job * b->time_s / 3600);
+    node = a->cost_per_job * b->jobs_per_node / (b->nodes_per_job * b->time_s / 3600);
+    break;
   case SU_SIZING_BUDGET_HOUR: {
-    double per_job_hour = 3600 / b->time_s;       /* jobs per hour of one b job slot */
-    double slots = floor(a->jobs_per_hour / per_job_hour) + 1;
-    return w->target_value / (slots * b->nodes_per_job);
+    double per_slot = b->jobs_per_node * 3600 / b->time_s;  /* jobs per hour of one b node set */
+    double slots = floor(a->jobs_per_hour / per_slot) + 1;
+    node = w->target_value / (slots * b->nodes_per_job);
+    break;
   }
   case SU_SIZING_BUDGET_JOB:
     return NAN;
   }
-  return NAN;
+  /* the licences stay what they are: only the hardware's price can move */
+  return node - (b->node_cost_per_hour - b->cand->cost_per_hour);
 }
 
 static int explain(su_sizing_t *s)
@@ -502,14 +634,16 @@ static int explain(su_sizing_t *s)
 
   for (size_t i = 0; i < s->n; i++)
     nok += strcmp(s->res[i].status, "ok") == 0;
-  target_words(w, tw, sizeof(tw));
+  su_sizing_target_words(w, tw, sizeof(tw));
   if (nok == 0)
     return say(s, "No candidate meets the target (%s): see the reasons in the table.", tw);
   switch (w->target) {
   case SU_SIZING_THROUGHPUT:
     err = say(s, "%s is the first choice: %u node(s) deliver the target of %s for %s %.2f per "
-              "hour in total (%s %.4g per job, %.4g s per job).", a->cand->name, a->nodes, tw,
-              cur, a->cost_per_hour_system, cur, a->cost_per_job, a->time_s);
+              "hour in total, %s %.0f per month, %s %.0f per year (%s %.4g per job, %.4g s "
+              "per job).", a->cand->name, a->nodes, tw, cur, a->cost_per_hour_system, cur,
+              a->cost_per_month_system, cur, a->cost_per_year_system, cur, a->cost_per_job,
+              a->time_s);
     break;
   case SU_SIZING_TIME:
     err = say(s, "%s is the first choice: %u node(s) finish a job in %.4g s (target %s) at the "

@@ -19,8 +19,6 @@
 #include "sizeup/kernel.h"
 #include "sizeup/sizing.h"
 
-/* Hours in a (non-leap) year: the amortisation of a purchase price. */
-#define HOURS_PER_YEAR 8760.0
 
 /* The kernels a workload mix may name: the suite's CPU and device kernels
  * with a headline rate (kernel.h work models). */
@@ -57,13 +55,13 @@ static int parse_num(const char *s, double *out)
 enum {
   C_NAME, C_KIND, C_CORES, C_PACKAGES, C_GPUS, C_MEMORY, C_PRICE, C_PURCHASE, C_YEARS,
   C_ELEC, C_POWER, C_RESULTS, C_PEAK64, C_PEAK32, C_BW, C_LAT, C_DATE, C_NOTES, C_CURRENCY,
-  C_NCOLS
+  C_LIC_CORE, C_LIC_NODE, C_NCOLS
 };
 static const char *const col_names[C_NCOLS] = {
   "name", "kind", "cores", "packages", "gpus", "memory_gib", "price_per_hour",
   "purchase_price", "years", "electricity_per_kwh", "power_watts", "results",
   "peak_gflops_fp64", "peak_gflops_fp32", "mem_bw_gbs", "mem_latency_ns", "price_date",
-  "notes", "currency",
+  "notes", "currency", "licence_per_core_hour", "licence_per_node_hour",
 };
 /* Columns every catalog has (the others may be absent or empty). */
 static const int col_required[] = {C_NAME, C_KIND, C_CORES, C_PACKAGES, C_GPUS, C_MEMORY,
@@ -201,7 +199,9 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
                           k == C_PEAK64 || k == C_PEAK32 || k == C_BW || k == C_LAT ||
                           k == C_CORES || k == C_PACKAGES) && num[k] == 0))
         FIELD_ERR("must be %s, not '%s'",
-                  k == C_GPUS || k == C_PURCHASE || k == C_ELEC ? "zero or more" : "positive",
+                  k == C_GPUS || k == C_PURCHASE || k == C_ELEC || k == C_LIC_CORE ||
+                          k == C_LIC_NODE
+                      ? "zero or more" : "positive",
                   v[k]);
       if ((k == C_CORES || k == C_PACKAGES || k == C_GPUS) &&
           (num[k] != floor(num[k]) || num[k] > 1e7))
@@ -280,6 +280,8 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
     c->gpus = (unsigned)num[C_GPUS];
     c->memory_gib = num[C_MEMORY];
     c->power_watts = num[C_POWER];
+    c->licence_per_core_hour = isnan(num[C_LIC_CORE]) ? 0 : num[C_LIC_CORE];
+    c->licence_per_node_hour = isnan(num[C_LIC_NODE]) ? 0 : num[C_LIC_NODE];
     c->price_per_hour = num[C_PRICE];
     c->purchase_price = num[C_PURCHASE];
     c->years = num[C_YEARS];
@@ -290,7 +292,7 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
      * include power. */
     c->cost_per_hour = !isnan(c->price_per_hour)
                            ? c->price_per_hour
-                           : c->purchase_price / (c->years * HOURS_PER_YEAR) +
+                           : c->purchase_price / (c->years * SU_SIZING_HOURS_PER_YEAR) +
                                  c->power_watts / 1000.0 * c->electricity_per_kwh;
     c->peak_gflops_fp64 = num[C_PEAK64];
     c->peak_gflops_fp32 = num[C_PEAK32];
@@ -397,6 +399,15 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       w->memory_gib = d;
       return 1;
     }
+    if (strcmp(name, "cores_per_job") == 0) {
+      double d;
+      if (!wl_num(ps, name, value, 0, &d))
+        return 0;
+      if (d != floor(d) || d > 1e7)
+        return wl_fail(ps, "field 'cores_per_job': not a whole number '%s'", value);
+      w->cores_per_job = (unsigned)d;
+      return 1;
+    }
     if (strcmp(name, "reference") == 0) {
       if (!*value || strlen(value) >= sizeof(w->reference))
         return wl_fail(ps, "field 'reference': invalid value '%s'", value);
@@ -438,22 +449,30 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     static const struct {
       const char *key;
       su_sizing_target_t t;
+      double per_hour;     /* the given value divided by this is per hour */
     } keys[] = {
-      {"throughput_jobs_per_hour", SU_SIZING_THROUGHPUT},
-      {"time_to_solution_s", SU_SIZING_TIME},
-      {"budget_per_hour", SU_SIZING_BUDGET_HOUR},
-      {"budget_per_job", SU_SIZING_BUDGET_JOB},
+      {"throughput_jobs_per_hour", SU_SIZING_THROUGHPUT, 1},
+      {"throughput_jobs_per_day", SU_SIZING_THROUGHPUT, 24},
+      {"throughput_jobs_per_month", SU_SIZING_THROUGHPUT, SU_SIZING_HOURS_PER_MONTH},
+      {"time_to_solution_s", SU_SIZING_TIME, 1},
+      {"budget_per_hour", SU_SIZING_BUDGET_HOUR, 1},
+      {"budget_per_job", SU_SIZING_BUDGET_JOB, 1},
     };
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
       if (strcmp(name, keys[i].key) == 0) {
         if (ps->ntargets++)
           return wl_fail(ps, "field '%s': a second target (give exactly one)", name);
         w->target = keys[i].t;
-        return wl_num(ps, name, value, 0, &w->target_value);
+        snprintf(w->target_key, sizeof(w->target_key), "%s", name);
+        if (!wl_num(ps, name, value, 0, &w->target_given))
+          return 0;
+        w->target_value = w->target_given / keys[i].per_hour;
+        return 1;
       }
     }
     return wl_fail(ps, "field '%s': unknown target (throughput_jobs_per_hour, "
-                   "time_to_solution_s, budget_per_hour or budget_per_job)", name);
+                   "throughput_jobs_per_day, throughput_jobs_per_month, time_to_solution_s, "
+                   "budget_per_hour or budget_per_job)", name);
   }
   return wl_fail(ps, "field '%s': unknown section [%s] (workload, mix, target)", name, section);
 }
@@ -487,7 +506,8 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
     return su_errorf(SU_EINVAL, "%s: field 'name': missing in [workload]", path);
   if (ps.ntargets == 0)
     return su_errorf(SU_EINVAL, "%s: no target: give one of throughput_jobs_per_hour, "
-                     "time_to_solution_s, budget_per_hour, budget_per_job in [target]", path);
+                     "throughput_jobs_per_day, throughput_jobs_per_month, time_to_solution_s, "
+                     "budget_per_hour, budget_per_job in [target]", path);
   if (w.nmix > 0) {
     if (ps.have_flops || ps.have_bytes)
       return su_errorf(SU_EINVAL, "%s: field 'flops': give either a [mix] or flops and bytes, "

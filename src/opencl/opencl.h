@@ -9,13 +9,15 @@
  * time (cmake/embed.cmake) as su_cl_sources[], a NULL-terminated table of
  * {name, text} where name is the file name without ".cl".
  *
- * The backend is single-threaded: one run drives one device at a time, so
- * nothing here takes a lock.
+ * One host thread drives one device.  Several devices at once (multidev.c)
+ * set up on their own threads: device creation and the program cache take
+ * the context's lock.
  */
 #ifndef SIZEUP_OPENCL_H
 #define SIZEUP_OPENCL_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #define CL_USE_DEPRECATED_OPENCL_1_2_APIS /* clCreateCommandQueue for 1.x platforms */
@@ -44,6 +46,8 @@ typedef struct su_cl_device {
   int has_fp64, has_fp16;
   int cl1x;                         /* device speaks OpenCL 1.x only */
   int is_cpu;                       /* CL_DEVICE_TYPE_CPU (PoCL): runs work-items in turn */
+  int lost;                         /* a command outlived the watchdog: the device is
+                                     * skipped from then on, and never waited for */
   cl_context context;               /* created on first use */
   cl_command_queue queue;           /* in order, profiling enabled */
 } su_cl_device_t;
@@ -57,6 +61,7 @@ typedef struct su_cl_prog {
 } su_cl_prog_t;
 
 typedef struct su_cl_ctx {
+  pthread_mutex_t mu;               /* recursive: device creation, the program cache */
   unsigned ndev;
   su_cl_device_t *devs;
   unsigned nprog, capprog;
@@ -143,20 +148,39 @@ uint64_t su__cl_array_bytes(const su_cl_device_t *d, uint64_t req_bytes, unsigne
  * *ev; returns SU_OK, or the error of the failed call (no event then). */
 typedef int (*su__cl_enqueue_fn)(void *state, cl_event *ev);
 #define SU_CL_MAX_BATCH 64
+
+/* What a repetition's time is, from its profiling events. */
+typedef enum su_cl_clock_e {
+  SU_CL_EACH,       /* each event's END - START, summed: the command's own time */
+  SU_CL_DISPATCH,   /* each event's START - QUEUED, summed: launch overhead (clpeak) */
+  SU_CL_SPAN        /* first START to last END of each batch: gaps between
+                     * back-to-back commands count, and a coarse device timer
+                     * (1 us on NVIDIA) does not quantize each small copy */
+} su_cl_clock_t;
+
 /*
- * Runs `inner` repetitions of enqueue(state), `batch` (1..SU_CL_MAX_BATCH)
- * back to back before one watchdog wait on the last (the queue is in order).
- * Each repetition's time is its event's END - START (END - QUEUED when
- * from_queued); *last_rep_ns holds the latest, for the next deadline.  On
- * success t->device_ns (t may be NULL) is the sum; on error t is untouched.
+ * Runs `inner` repetitions of enqueue(state) on device d, `batch`
+ * (1..SU_CL_MAX_BATCH) back to back before one watchdog wait on the last (the
+ * queue is in order); with batch 1 the queue is flushed right after each
+ * enqueue, so the command is submitted at once.  `clock` says how events
+ * become time; *last_rep_ns holds the latest repetition's time, for the next
+ * deadline.  On success t->device_ns (t may be NULL) is the total; on error t
+ * is untouched.  A watchdog timeout marks d lost (su_cl_device_t.lost).
  */
-int su__cl_run_timed(su__cl_enqueue_fn enqueue, void *state, uint64_t inner, unsigned batch,
-                     int from_queued, uint64_t *last_rep_ns, su_timing_t *t);
+int su__cl_run_timed(su_cl_device_t *d, su__cl_enqueue_fn enqueue, void *state, uint64_t inner,
+                     unsigned batch, su_cl_clock_t clock, uint64_t *last_rep_ns, su_timing_t *t);
 /* su__cl_run_timed of one NDRange launch of k on d's queue (gsz, lsz: dim
  * sizes each; lsz may be NULL). */
-int su__cl_run_kernel(const su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t *gsz,
-                      const size_t *lsz, uint64_t inner, unsigned batch, int from_queued,
+int su__cl_run_kernel(su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t *gsz,
+                      const size_t *lsz, uint64_t inner, unsigned batch, su_cl_clock_t clock,
                       uint64_t *last_rep_ns, su_timing_t *t);
+/*
+ * The local size for a kernel on d: min(cap, CL_KERNEL_WORK_GROUP_SIZE), a
+ * power of two, and a divisor of `global` when possible (clpeak: fp64 v8
+ * needs ~130 registers per work-item, so the driver's largest group can fail
+ * with CL_OUT_OF_RESOURCES).  0 on a CPU device: the runtime chooses.
+ */
+size_t su__cl_local_size(const su_cl_device_t *d, cl_kernel k, size_t cap, size_t global);
 
 /* SU_ENOTSUP unless the device supports the precision. */
 int su__cl_check_prec(const su_cl_device_t *d, su_precision_t prec);

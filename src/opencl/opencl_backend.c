@@ -216,6 +216,7 @@ static void ocl_fini(void *ctx)
   }
   free(c->progs);
   free(c->devs);
+  pthread_mutex_destroy(&c->mu);
   free(c);
 }
 
@@ -233,6 +234,14 @@ static int ocl_init(void **ctx)
     return su_errorf(SU_ENOTSUP, "no OpenCL platform found");
   SU_CL(st);
   c = calloc(1, sizeof(*c));
+  if (c) {
+    pthread_mutexattr_t ma;
+
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&c->mu, &ma);
+    pthread_mutexattr_destroy(&ma);
+  }
   plats = calloc(nplat, sizeof(*plats));
   if (!c || !plats) {
     err = su_errorf(SU_ENOMEM, "cannot allocate the OpenCL device table");
@@ -288,15 +297,15 @@ static int ocl_device_count(void *ctx, unsigned *n)
   return SU_OK;
 }
 
-int su__cl_device(su_cl_ctx_t *c, unsigned dev, su_cl_device_t **out)
+static int cl_device_locked(su_cl_ctx_t *c, unsigned dev, su_cl_device_t **out)
 {
-  su_cl_device_t *d;
+  su_cl_device_t *d = &c->devs[dev];
   int err = SU_OK;
   cl_int st;
 
-  if (!c || dev >= c->ndev)
-    return su_errorf(SU_EINVAL, "no OpenCL device %u (have %u)", dev, c ? c->ndev : 0);
-  d = &c->devs[dev];
+  if (d->lost)
+    return su_errorf(SU_EBACKEND, "device '%s' is lost: an earlier command did not finish "
+                     "(watchdog)", d->name);
   if (!d->context) {
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)d->platform, 0};
 
@@ -314,6 +323,18 @@ int su__cl_device(su_cl_ctx_t *c, unsigned dev, su_cl_device_t **out)
   }
   *out = d;
 out:
+  return err;
+}
+
+int su__cl_device(su_cl_ctx_t *c, unsigned dev, su_cl_device_t **out)
+{
+  int err;
+
+  if (!c || dev >= c->ndev)
+    return su_errorf(SU_EINVAL, "no OpenCL device %u (have %u)", dev, c ? c->ndev : 0);
+  pthread_mutex_lock(&c->mu);
+  err = cl_device_locked(c, dev, out);
+  pthread_mutex_unlock(&c->mu);
   return err;
 }
 
@@ -452,9 +473,10 @@ static int ocl_device_info(void *ctx, unsigned dev, su_device_info_t *out)
   append_str(info.json, sizeof(info.json), &pos, "name", d->name);
   append_str(info.json, sizeof(info.json), &pos, "vendor", vendor);
   append_str(info.json, sizeof(info.json), &pos, "platform", plat);
-  append_str(info.json, sizeof(info.json), &pos, "type",
-             type & CL_DEVICE_TYPE_GPU ? "gpu" : type & CL_DEVICE_TYPE_CPU ? "cpu"
-             : type & CL_DEVICE_TYPE_ACCELERATOR ? "accelerator" : "other");
+  snprintf(info.type, sizeof(info.type), "%s",
+           type & CL_DEVICE_TYPE_GPU ? "gpu" : type & CL_DEVICE_TYPE_CPU ? "cpu"
+           : type & CL_DEVICE_TYPE_ACCELERATOR ? "accelerator" : "other");
+  append_str(info.json, sizeof(info.json), &pos, "type", info.type);
   append_str(info.json, sizeof(info.json), &pos, "driver_version", driver);
   append_str(info.json, sizeof(info.json), &pos, "opencl_version", d->version);
   append_str(info.json, sizeof(info.json), &pos, "opencl_c_version", clc);
@@ -497,8 +519,8 @@ void su__cl_options(su_precision_t prec, const char *extra, char *buf, size_t le
            extra ? extra : "");
 }
 
-int su__cl_build(su_cl_ctx_t *c, unsigned dev, const char *source, const char *options,
-                 cl_program *out)
+static int cl_build_locked(su_cl_ctx_t *c, unsigned dev, const char *source,
+                           const char *options, cl_program *out)
 {
   su_cl_device_t *d;
   cl_program prog = NULL;
@@ -572,6 +594,19 @@ int su__cl_build(su_cl_ctx_t *c, unsigned dev, const char *source, const char *o
 out:
   if (prog)
     clReleaseProgram(prog);
+  return err;
+}
+
+int su__cl_build(su_cl_ctx_t *c, unsigned dev, const char *source, const char *options,
+                 cl_program *out)
+{
+  int err;
+
+  if (!c)
+    return su_errorf(SU_EINVAL, "no OpenCL context");
+  pthread_mutex_lock(&c->mu);
+  err = cl_build_locked(c, dev, source, options, out);
+  pthread_mutex_unlock(&c->mu);
   return err;
 }
 

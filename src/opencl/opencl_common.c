@@ -15,7 +15,10 @@
 void su__cl_release(const su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem)
 {
   /* the queue drains first: a buffer must not be released under a command
-   * that still uses it */
+   * that still uses it; a lost device is not waited for (clFinish has no
+   * timeout), its buffers are left to the runtime */
+  if (d && d->lost)
+    return;
   if (d && d->queue)
     clFinish(d->queue);
   if (k)
@@ -37,8 +40,8 @@ uint64_t su__cl_array_bytes(const su_cl_device_t *d, uint64_t req_bytes, unsigne
   return per;
 }
 
-int su__cl_run_timed(su__cl_enqueue_fn enqueue, void *state, uint64_t inner, unsigned batch,
-                     int from_queued, uint64_t *last_rep_ns, su_timing_t *t)
+int su__cl_run_timed(su_cl_device_t *d, su__cl_enqueue_fn enqueue, void *state, uint64_t inner,
+                     unsigned batch, su_cl_clock_t clock, uint64_t *last_rep_ns, su_timing_t *t)
 {
   cl_event evs[SU_CL_MAX_BATCH];
   unsigned nev = 0;
@@ -54,13 +57,28 @@ int su__cl_run_timed(su__cl_enqueue_fn enqueue, void *state, uint64_t inner, uns
       err = enqueue(state, &evs[nev]);
       if (err)
         goto out;
+      /* one command at a time: submit it now, so that QUEUED -> START is
+       * the dispatch and not the time until the wait flushes */
+      if (batch == 1)
+        clFlush(d->queue);
     }
     /* the queue is in order: the last event completing means all have */
     err = su__cl_wait(evs[nev - 1], su__cl_deadline_ns(*last_rep_ns * n));
-    for (unsigned i = 0; !err && i < nev; i++) {
+    if (err == SU_ETIMEOUT)
+      d->lost = 1;
+    if (!err && clock == SU_CL_SPAN) {
+      cl_ulong t0 = 0, t1 = 0;
+
+      SU_CL(clGetEventProfilingInfo(evs[0], CL_PROFILING_COMMAND_START, sizeof(t0), &t0, NULL));
+      SU_CL(clGetEventProfilingInfo(evs[nev - 1], CL_PROFILING_COMMAND_END, sizeof(t1), &t1,
+                                    NULL));
+      total_ns += t1 > t0 ? (uint64_t)(t1 - t0) : 0;
+      *last_rep_ns = t1 > t0 ? (uint64_t)(t1 - t0) / nev : 0;
+    }
+    for (unsigned i = 0; !err && clock != SU_CL_SPAN && i < nev; i++) {
       uint64_t ns;
 
-      err = su__cl_event_ns(evs[i], from_queued, &ns);
+      err = su__cl_event_ns(evs[i], clock == SU_CL_DISPATCH, &ns);
       if (!err) {
         total_ns += ns;
         *last_rep_ns = ns;
@@ -81,6 +99,20 @@ out:
   return err;
 }
 
+size_t su__cl_local_size(const su_cl_device_t *d, cl_kernel k, size_t cap, size_t global)
+{
+  size_t kwg = 0, l = 1;
+
+  if (d->is_cpu)
+    return 0;
+  if (clGetKernelWorkGroupInfo(k, d->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof(kwg), &kwg, NULL) !=
+      CL_SUCCESS || kwg == 0)
+    kwg = d->max_wg_size ? d->max_wg_size : 1;
+  while (l * 2 <= cap && l * 2 <= kwg && (global == 0 || global % (l * 2) == 0))
+    l *= 2;
+  return l;
+}
+
 /* One NDRange launch, the command su__cl_run_kernel repeats. */
 typedef struct kernel_launch {
   cl_command_queue queue;
@@ -99,11 +131,11 @@ out:
   return err;
 }
 
-int su__cl_run_kernel(const su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t *gsz,
-                      const size_t *lsz, uint64_t inner, unsigned batch, int from_queued,
+int su__cl_run_kernel(su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t *gsz,
+                      const size_t *lsz, uint64_t inner, unsigned batch, su_cl_clock_t clock,
                       uint64_t *last_rep_ns, su_timing_t *t)
 {
   kernel_launch_t l = {d->queue, k, dim, gsz, lsz};
 
-  return su__cl_run_timed(enqueue_kernel, &l, inner, batch, from_queued, last_rep_ns, t);
+  return su__cl_run_timed(d, enqueue_kernel, &l, inner, batch, clock, last_rep_ns, t);
 }

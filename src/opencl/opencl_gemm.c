@@ -181,7 +181,7 @@ static int gemm_run(void *state, uint64_t inner, su_timing_t *t)
 {
   gemm_state_t *st = state;
 
-  return su__cl_run_timed(gemm_enqueue, st, inner, 1, 0, &st->last_rep_ns, t);
+  return su__cl_run_timed(st->d, gemm_enqueue, st, inner, 1, SU_CL_EACH, &st->last_rep_ns, t);
 }
 
 static int gemm_verify(void *state, su_verify_t *v)
@@ -261,6 +261,7 @@ const su_kernel_ops_t su_opencl_gemm_ops = {
   .variants = "tiled",
   .size_rule = SU_SIZE_FIXED,
   .default_size_bytes = 24ull << 20,
+  .accel_size_bytes = 3ull * 4096 * 4096 * 8, /* n = 4096 in fp64: many waves on a GPU */
   .setup = gemm_setup,
   .run = gemm_run,
   .verify = gemm_verify,

@@ -6,11 +6,12 @@
  * queues behind another.
  *
  * Variants:
- *   dispatch   device time from the profiling event, QUEUED -> END: from
+ *   dispatch   device time from the profiling event, QUEUED -> START: from
  *              the moment the runtime accepted the command to the moment
- *              the device finished it (submission, scheduling and the empty
- *              kernel; clpeak's kernel-latency test reads the same event).
- *              The host's return from the wait is not included.
+ *              the device started it, the queue flushed right after the
+ *              enqueue (clpeak's kernel-latency test reads the same
+ *              interval).  The empty kernel's run and the host's return
+ *              from the wait are not included.
  *   roundtrip  host clock around enqueue + clFinish, as an application that
  *              launches and waits sees it; device_ns stays 0 so the driver
  *              uses its own clock around run().  clFinish has no timeout,
@@ -88,7 +89,8 @@ static int launch_run(void *state, uint64_t inner, su_timing_t *t)
   int err = SU_OK;
 
   if (st->dispatch)
-    return su__cl_run_kernel(st->d, st->k, 1, &one, &one, inner, 1, 1, &st->last_rep_ns, t);
+    return su__cl_run_kernel(st->d, st->k, 1, &one, &one, inner, 1, SU_CL_DISPATCH,
+                             &st->last_rep_ns, t);
   for (uint64_t r = 0; r < inner; r++) {
     SU_CL(clEnqueueNDRangeKernel(st->d->queue, st->k, 1, NULL, &one, &one, 0, NULL, NULL));
     SU_CL(clFinish(st->d->queue));

@@ -4,7 +4,9 @@
  * device (kernels in kernels/stream.cl), in FP32 and FP64, with the vector
  * width as the variant ("v1" ... "v16": elements per work-item).
  *
- * Sizing: the requested working set is split over the arrays the kernel
+ * Sizing: 3 x 256 MiB by default, 3 x 2 GiB on a GPU or accelerator
+ * (BabelStream's 2^25 elements read 3% below its 2^28 plateau on an H100).
+ * The requested working set is split over the arrays the kernel
  * touches (desc->nstreams), then clamped so that each array fits
  * CL_DEVICE_MAX_MEM_ALLOC_SIZE and all of them fit in 90% of the global
  * memory; work->size_bytes reports what was allocated.  The arrays are
@@ -30,6 +32,9 @@
 #define SU_STREAM_SCALAR 0.4   /* BabelStream's startScalar */
 #define SU_STREAM_ALIGN 16384  /* elements: any VEC x any work-group size divides it */
 #define SU_STREAM_BATCH 64     /* events waited on at once */
+/* The largest global size: the kernels loop with a grid stride beyond it,
+ * as some drivers have given wrong ids at 2^31 and above. */
+#define SU_STREAM_MAX_GLOBAL ((size_t)1 << 30)
 
 typedef enum stream_op_e { OP_COPY, OP_SCALE, OP_ADD, OP_TRIAD, OP_DOT } stream_op_t;
 
@@ -43,6 +48,7 @@ typedef struct stream_state {
   cl_kernel k;
   cl_mem a, b, c, partial;
   size_t dot_wg, dot_groups;
+  size_t gsz, lsz;             /* the launch: global (capped) and local size, 0 = runtime's */
   uint64_t last_rep_ns;        /* for the watchdog */
   double dot_sum;              /* read back by verify */
   int corrupt;                 /* the next verify's read-back gets one bad value */
@@ -74,10 +80,14 @@ static int fill(su_cl_ctx_t *ctx, unsigned dev, stream_state_t *st, cl_mem m, co
   err = su__cl_kernel(ctx, dev, "stream", st->prec, "-DVEC=1", name, &k);
   if (err)
     return err;
+  cl_ulong n = st->n;
+  size_t gsz = st->n < SU_STREAM_MAX_GLOBAL ? st->n : SU_STREAM_MAX_GLOBAL;
+
   SU_CL(clSetKernelArg(k, 0, sizeof(m), &m));
+  SU_CL(clSetKernelArg(k, 1, sizeof(n), &n));
   /* the first use of the buffer: an allocation the device could not back
    * shows up here as CL_OUT_OF_RESOURCES on some drivers */
-  SU_CL((st0 = clEnqueueNDRangeKernel(st->d->queue, k, 1, NULL, &st->n, NULL, 0, NULL, &ev),
+  SU_CL((st0 = clEnqueueNDRangeKernel(st->d->queue, k, 1, NULL, &gsz, NULL, 0, NULL, &ev),
          st0 == CL_OUT_OF_RESOURCES ? CL_MEM_OBJECT_ALLOCATION_FAILURE : st0));
   err = su__cl_wait(ev, su__cl_deadline_ns(0));
 out:
@@ -157,40 +167,51 @@ static int stream_setup_op(stream_op_t op, const su_kernel_desc_t *desc, const s
     double s64 = SU_STREAM_SCALAR;
     float s32 = (float)SU_STREAM_SCALAR;
     const void *sp = p->prec == SU_PREC_FP64 ? (const void *)&s64 : (const void *)&s32;
+    cl_ulong nvec = st->nvec;
 
+    /* the local size: at most 256 (clpeak), what the kernel allows */
+    st->gsz = st->nvec < SU_STREAM_MAX_GLOBAL ? st->nvec : SU_STREAM_MAX_GLOBAL;
+    st->lsz = su__cl_local_size(st->d, st->k, 256, st->gsz);
     switch (op) {
     case OP_COPY:
       SU_CL(clSetKernelArg(st->k, 0, sizeof(cl_mem), &st->a));
       SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->c));
+      SU_CL(clSetKernelArg(st->k, 2, sizeof(nvec), &nvec));
       break;
     case OP_SCALE:
       SU_CL(clSetKernelArg(st->k, 0, sizeof(cl_mem), &st->b));
       SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->c));
       SU_CL(clSetKernelArg(st->k, 2, st->esize, sp));
+      SU_CL(clSetKernelArg(st->k, 3, sizeof(nvec), &nvec));
       break;
     case OP_ADD:
       SU_CL(clSetKernelArg(st->k, 0, sizeof(cl_mem), &st->a));
       SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->b));
       SU_CL(clSetKernelArg(st->k, 2, sizeof(cl_mem), &st->c));
+      SU_CL(clSetKernelArg(st->k, 3, sizeof(nvec), &nvec));
       break;
     case OP_TRIAD:
       SU_CL(clSetKernelArg(st->k, 0, sizeof(cl_mem), &st->a));
       SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->b));
       SU_CL(clSetKernelArg(st->k, 2, sizeof(cl_mem), &st->c));
       SU_CL(clSetKernelArg(st->k, 3, st->esize, sp));
+      SU_CL(clSetKernelArg(st->k, 4, sizeof(nvec), &nvec));
       break;
     case OP_DOT: {
       size_t kwg = 0;
-      cl_ulong nvec = st->nvec;
 
-      /* BabelStream's OpenCL dot: 4 work-groups per compute unit, 256
-       * work-items each (or what the device allows, as a power of two). */
+      /* BabelStream's OpenCL dot: 4 work-groups per compute unit of 256
+       * work-items on a CPU device; on a GPU 1024-wide groups (256 x 4 is
+       * a quarter of an SM's threads on NVIDIA), or what the device
+       * allows, as a power of two. */
       SU_CL(clGetKernelWorkGroupInfo(st->k, st->d->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof(kwg),
                                      &kwg, NULL));
-      st->dot_wg = 256;
+      st->dot_wg = st->d->is_cpu ? 256 : 1024;
       while (st->dot_wg > 1 && (st->dot_wg > kwg || st->dot_wg > st->d->max_wg_size))
         st->dot_wg /= 2;
       st->dot_groups = 4 * (size_t)st->d->compute_units;
+      st->gsz = st->dot_wg * st->dot_groups;
+      st->lsz = st->dot_wg;
       SU_CL((st->partial = clCreateBuffer(st->d->context, CL_MEM_READ_WRITE,
                                           st->dot_groups * st->esize, NULL, &cst), cst));
       SU_CL(clSetKernelArg(st->k, 0, sizeof(cl_mem), &st->a));
@@ -219,11 +240,8 @@ out:
 static int stream_run(void *state, uint64_t inner, su_timing_t *t)
 {
   stream_state_t *st = state;
-  size_t gsz = st->op == OP_DOT ? st->dot_wg * st->dot_groups : st->nvec;
-  size_t lsz = st->dot_wg;
-
-  return su__cl_run_kernel(st->d, st->k, 1, &gsz, st->op == OP_DOT ? &lsz : NULL, inner,
-                           SU_STREAM_BATCH, 0, &st->last_rep_ns, t);
+  return su__cl_run_kernel(st->d, st->k, 1, &st->gsz, st->lsz ? &st->lsz : NULL, inner,
+                           SU_STREAM_BATCH, SU_CL_EACH, &st->last_rep_ns, t);
 }
 
 static int stream_verify(void *state, su_verify_t *v)
@@ -322,6 +340,7 @@ static void stream_corrupt(void *state)
     .variants = "v1,v4",                                                        \
     .size_rule = SU_SIZE_FIXED,                                                 \
     .default_size_bytes = 3ull * 256 * 1024 * 1024,                             \
+    .accel_size_bytes = 3ull * 2048 * 1024 * 1024,                              \
     .setup = stream_setup_##kname,                                              \
     .run = stream_run,                                                          \
     .verify = stream_verify,                                                    \

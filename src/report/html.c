@@ -20,63 +20,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
 
-void su_report_html_escape(FILE *fp, const char *s)
-{
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", fp); break;
-    case '<': fputs("&lt;", fp); break;
-    case '>': fputs("&gt;", fp); break;
-    case '"': fputs("&quot;", fp); break;
-    case '\'': fputs("&#39;", fp); break;
-    default: fputc(*s, fp); break;
-    }
-  }
-}
-
 #define H(s) su_report_html_escape(fp, (s))
-
-/* Markdown table cell: HTML-escaped, with the Markdown specials backslash-
- * escaped and line breaks turned into spaces, so a cell stays one cell. */
-static void md_escape(FILE *fp, const char *s)
-{
-  for (; s && *s; s++) {
-    if (*s == '\n' || *s == '\r' || *s == '\t')
-      fputc(' ', fp);
-    else if (strchr("\\`*_[]|#!{}", *s))
-      fprintf(fp, "\\%c", *s);
-    else if (*s == '<')
-      fputs("&lt;", fp);
-    else if (*s == '>')
-      fputs("&gt;", fp);
-    else if (*s == '&')
-      fputs("&amp;", fp);
-    else
-      fputc(*s, fp);
-  }
-}
-
-int su_report_base64_file(FILE *out, const char *path)
-{
-  static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  FILE *in = fopen(path, "rb");
-  unsigned char b[3];
-  size_t n;
-
-  if (!in)
-    return -1;
-  while ((n = fread(b, 1, 3, in)) > 0) {
-    unsigned v = (unsigned)b[0] << 16 | (n > 1 ? (unsigned)b[1] << 8 : 0) | (n > 2 ? b[2] : 0);
-    fputc(tb[v >> 18 & 63], out);
-    fputc(tb[v >> 12 & 63], out);
-    fputc(n > 1 ? tb[v >> 6 & 63] : '=', out);
-    fputc(n > 2 ? tb[v & 63] : '=', out);
-    if (n < 3)
-      break;
-  }
-  fclose(in);
-  return 0;
-}
 
 static void fmt_num(char *buf, size_t len, double v)
 {
@@ -200,7 +144,7 @@ typedef struct doc {
 static void doc_text(doc_t *d, const char *s)
 {
   if (d->md)
-    md_escape(d->fp, s);
+    su__md_escape(d->fp, s);
   else
     su_report_html_escape(d->fp, s);
 }
@@ -456,22 +400,14 @@ static void doc_rows(doc_t *d, const su__report_t *rp)
 
 int su__report_html(su__report_t *rp)
 {
-  char path[4096], png[4096];
+  char path[4096];
   FILE *fp;
-  int bad;
 
   snprintf(path, sizeof(path), "%s/report.html", rp->o->out_dir);
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<title>sizeup report</title>\n<style>\n"
-              "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}\n"
-              "table{border-collapse:collapse;margin:1em 0;font-size:90%%}\n"
-              "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;"
-              "vertical-align:top}\n"
-              "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-              "figure{margin:1.5em 0}img{max-width:100%%;height:auto}\n"
-              "</style>\n</head>\n<body>\n<h1>sizeup report</h1>\n<p>");
+  su__page_begin(fp, "sizeup report");
+  fprintf(fp, "<p>");
   for (size_t d = 0; d < rp->ndirs; d++) {
     fprintf(fp, "%s<code>", d ? ", " : "");
     H(rp->dirs[d].r->run_id);
@@ -490,11 +426,8 @@ int su__report_html(su__report_t *rp)
   for (size_t i = 0; i < rp->nplots; i++) {
     const su__plot_t *p = &rp->plots[i];
     fprintf(fp, "<figure id=\"plot-%s\">\n", p->name);
-    snprintf(png, sizeof(png), "%s/%s.png", rp->o->out_dir, p->name);
     if (p->rendered) {
-      fprintf(fp, "<img alt=\"%s\" src=\"data:image/png;base64,", p->name);
-      su_report_base64_file(fp, png);
-      fprintf(fp, "\">\n");
+      su__page_png(fp, rp->o->out_dir, p->name, p->name);
     } else {
       fprintf(fp, "<p>[%s not rendered: run <code>gnuplot %s.gp</code>]</p>\n", p->name,
               p->name);
@@ -508,11 +441,7 @@ int su__report_html(su__report_t *rp)
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
   doc_rows(&doc, rp);
-  fprintf(fp, "</body>\n</html>\n");
-  bad = ferror(fp);
-  if (fclose(fp) != 0 || bad)
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  return SU_OK;
+  return su__page_end(fp, path);
 }
 
 /* --- Markdown ------------------------------------------------------------------ */
@@ -532,13 +461,13 @@ int su__report_markdown(su__report_t *rp)
   for (size_t d = 0; d < rp->ndirs; d++) {
     const su_results_t *r = rp->dirs[d].r;
     fprintf(fp, "| ");
-    md_escape(fp, r->dir);
+    su__md_escape(fp, r->dir);
     fprintf(fp, " | ");
-    md_escape(fp, r->run_id);
+    su__md_escape(fp, r->run_id);
     fprintf(fp, " | ");
-    md_escape(fp, r->fp.loaded ? r->fp.hostname : "unknown");
+    su__md_escape(fp, r->fp.loaded ? r->fp.hostname : "unknown");
     fprintf(fp, " | ");
-    md_escape(fp, r->fp.loaded ? r->fp.cpu_model : "unknown");
+    su__md_escape(fp, r->fp.loaded ? r->fp.cpu_model : "unknown");
     fmt_bytes(v, sizeof(v), (double)r->fp.memory_bytes);
     fprintf(fp, " | %u | %s |\n", r->fp.cores, v);
   }
@@ -549,7 +478,7 @@ int su__report_markdown(su__report_t *rp)
   fprintf(fp, "## Plots\n\n");
   for (size_t i = 0; i < rp->nplots; i++) {
     fprintf(fp, "### %s\n\n", rp->plots[i].name);
-    md_escape(fp, rp->plots[i].caption);
+    su__md_escape(fp, rp->plots[i].caption);
     if (rp->plots[i].rendered)
       fprintf(fp, "\n\n![%s](%s.png)\n\n", rp->plots[i].name, rp->plots[i].name);
     else
@@ -574,11 +503,7 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
 
   if (!dirs || !ndirs || !o || !o->out_dir || !info)
     return su_errorf(SU_EINVAL, "no results directories to report");
-  memset(info, 0, sizeof(*info));
-  memset(&rp, 0, sizeof(rp));
-  rp.o = o;
-  rp.info = info;
-  if ((err = su_fs_mkdir_p(o->out_dir)))
+  if ((err = su__report_begin(&rp, o, info)))
     return err;
   rp.dirs = calloc(ndirs, sizeof(*rp.dirs));
   if (!rp.dirs)

@@ -15,6 +15,7 @@
 
 #include "sizeup/compare.h"
 #include "sizeup/error.h"
+#include "sizeup/report.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is invalid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
@@ -88,7 +89,7 @@ static void put_value(FILE *fp, const char *what, double v, double lo, double hi
   fprintf(fp, ", %zu samples\n", n);
 }
 
-int su_cmp_write_junit(const su_cmp_t *c, const char *suite, FILE *fp)
+int su_report_cmp_junit(const su_cmp_t *c, const char *suite, FILE *fp)
 {
   char name[1024];
   size_t skipped = c->count[SU_CMP_NOISY] + c->count[SU_CMP_MISSING] + c->count[SU_CMP_NEW];

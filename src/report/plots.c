@@ -28,6 +28,7 @@
 
 #include "report/report_int.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 
 void su_report_gp_sanitize(const char *s, char *out, size_t outlen)
 {
@@ -527,22 +528,11 @@ const char *const su__head_units[SU__NHEAD] = {"GB/s", "GFLOP/s", "GFLOP/s", "ns
 
 static void headlines(su__dir_t *d)
 {
-  const su_results_t *r = d->r;
-  uint64_t big = 0;
+  su_headline_t h[SU_HEAD_N];
 
-  d->head[0] = best_of(r, "stream_triad", "bandwidth", NULL);
-  d->head[1] = best_of(r, "fma_peak", "flops", "fp64");
-  d->head[2] = best_of(r, "fma_peak", "flops", "fp32");
-  d->head[3] = NAN;
-  for (size_t i = 0; i < r->nrows; i++) {
-    const su_result_row_t *w = &r->rows[i];
-    if (!su_results_row_ok(w) || strcmp(w->metric, "latency") != 0)
-      continue;
-    if (w->size_bytes > big || (w->size_bytes == big && !(d->head[3] <= w->median))) {
-      big = w->size_bytes;
-      d->head[3] = w->median;
-    }
-  }
+  su_results_headlines(d->r->rows, d->r->nrows, h);
+  for (int i = 0; i < SU__NHEAD; i++)
+    d->head[i] = h[i].value;
 }
 
 static int plot_compare(su__report_t *rp)
@@ -587,6 +577,15 @@ static int plot_compare(su__report_t *rp)
   if ((err = close_pair(gp, dat, p->name)))
     return err;
   return SU_OK;
+}
+
+int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info_t *info)
+{
+  memset(info, 0, sizeof(*info));
+  memset(rp, 0, sizeof(*rp));
+  rp->o = o;
+  rp->info = info;
+  return su_fs_mkdir_p(o->out_dir);
 }
 
 int su__report_plots(su__report_t *rp)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * report_int.h: what the report's source files share (not installed).
- * plots.c writes the gnuplot scripts and data and runs gnuplot; html.c
- * writes report.html and report.md from the same state.
+ * report_int.h: what the presentation's source files share (not
+ * installed).  plots.c writes the report's gnuplot scripts and data and runs
+ * gnuplot; html.c writes report.html and report.md from the same state;
+ * page.c holds the one HTML page skeleton every page uses (report.html,
+ * recommend.html, the history's index.html); sizing_report.c,
+ * compare_report.c, junit.c and history_report.c are the writers of
+ * `recommend`, `compare` and `history plot`.
  */
 #ifndef SIZEUP_REPORT_INT_H
 #define SIZEUP_REPORT_INT_H
@@ -21,7 +25,7 @@ typedef struct su__plot {
 } su__plot_t;
 
 /* Headline figures compared across directories. */
-#define SU__NHEAD 4
+#define SU__NHEAD SU_HEAD_N
 typedef struct su__dir {
   const su_results_t *r;
   char label[96];          /* sanitized: hostname or run id */
@@ -43,9 +47,26 @@ typedef struct su__report {
 extern const char *const su__head_names[SU__NHEAD];
 extern const char *const su__head_units[SU__NHEAD];
 
+/* Starts *rp with no plots for options o (out_dir created when missing)
+ * and a zeroed *info.  SU_OK or su_fs_mkdir_p's error. */
+int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info_t *info);
 int su__report_plots(su__report_t *rp);
+/* Renders every plot of rp (sets ->rendered and rp->info's counts). */
 int su__report_render(su__report_t *rp);
 int su__report_html(su__report_t *rp);
 int su__report_markdown(su__report_t *rp);
+
+/*
+ * The one HTML page skeleton (page.c).  su__page_begin writes the doctype,
+ * <head> with the title (escaped) and the shared style sheet, and opens
+ * <body> with an <h1> of the same title.  su__page_end closes the page and
+ * the file: SU_OK, or SU_EIO naming `path` when anything failed to write.
+ */
+void su__page_begin(FILE *fp, const char *title);
+int su__page_end(FILE *fp, const char *path);
+/* <img> of dir/NAME.png embedded as a data: URI (alt text is ours). */
+void su__page_png(FILE *fp, const char *dir, const char *name, const char *alt);
+/* Markdown table cell text: escaped so a cell stays one cell. */
+void su__md_escape(FILE *fp, const char *s);
 
 #endif /* SIZEUP_REPORT_INT_H */

@@ -528,6 +528,33 @@ int su_place_bind_self(const su_topo_t *t, unsigned pu_os)
   return SU_OK;
 }
 
+int su_place_bind_pid(const su_topo_t *t, int pid, const unsigned *pus_os, unsigned n)
+{
+  hwloc_topology_t topo;
+  hwloc_bitmap_t set;
+  int err = SU_OK;
+
+  if (!t)
+    return su_errorf(SU_EINVAL, "cannot bind: no topology");
+  if (!su_topo_is_this_system(t))
+    return su_errorf(SU_ENOTSUP, "cannot bind process %d: the topology is not this system", pid);
+  topo = su_topo_hwloc(t);
+  if (!(set = hwloc_bitmap_alloc()))
+    return su_errorf(SU_ENOMEM, "out of memory");
+  for (unsigned i = 0; i < n && !err; i++) {
+    if (!hwloc_get_pu_obj_by_os_index(topo, pus_os[i]))
+      err = su_errorf(SU_EINVAL, "cannot bind to PU %u: it does not exist", pus_os[i]);
+    else
+      hwloc_bitmap_set(set, pus_os[i]);
+  }
+  if (!err && hwloc_set_proc_cpubind(topo, (hwloc_pid_t)pid, set, HWLOC_CPUBIND_PROCESS) != 0) {
+    int e = errno;
+    err = su_errorf(bind_errno(e), "cannot bind process %d: %s", pid, strerror(e));
+  }
+  hwloc_bitmap_free(set);
+  return err;
+}
+
 int su_place_unbind_self(const su_topo_t *t)
 {
   hwloc_topology_t topo;

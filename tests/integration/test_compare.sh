@@ -63,9 +63,69 @@ check "history check JUnit has a failure" grep -q '<failure' hj.xml
 check "history add new" "$SIZEUP" history add "$NEW" --db h.db
 check "history plot" "$SIZEUP" history plot --db h.db --out trends
 check "trend scripts written" test -s trends/trend_1.gp
+check "trend index page" grep -q "memory bandwidth" trends/index.html
 echo "hello" >text.db
 expect_error "foreign database" "'text.db' is not a sizeup history database" \
   "$SIZEUP" history list --db text.db
+# What the gate can see: its first line, and --fail-if-blind's own exit code.
+"$SIZEUP" compare "$BASE" "$NEW" >out.txt 2>&1
+check "compare's first line says what it can see" \
+  sh -c "head -1 out.txt | grep -q '^gate: smallest change this check can see: 5% (the threshold'"
+check "compare counts the checks too noisy to judge" \
+  grep -q 'too noisy to judge: 0 of 6 checks (0%)' out.txt
+rc=0
+"$SIZEUP" compare "$BASE" "$BASE" --threshold 1 --fail-if-blind 0.5 >blind.txt 2>blind.err || rc=$?
+check "a blind check fails with exit 4" test "$rc" -eq 4
+check "the blind check's first line says so" \
+  sh -c "head -1 blind.txt | grep -q 'too noisy to judge: 6 of 6 checks (100%)'"
+check "the blind check names its cause on stderr" \
+  grep -q "^sizeup: error: the check is blind: 6 of 6 checks" blind.err
+rc=0
+"$SIZEUP" compare "$BASE" "$BASE" --threshold 1 --fail-if-blind 100% >/dev/null 2>&1 || rc=$?
+check "--fail-if-blind 100% never fails" test "$rc" -eq 0
+expect_error "bad --fail-if-blind" "invalid value '2' for --fail-if-blind" \
+  "$SIZEUP" compare --fail-if-blind 2 "$BASE" "$NEW"
+
+# A regression alert says what changed on the machine (system.json).
+cp -r "$NEW" changed
+sed -i -e 's/"kernel": "6.1.0-26-amd64"/"kernel": "6.1.0-28-amd64"/' \
+  -e 's/"version": "0.1.0"/"version": "0.2.0"/' changed/system.json
+rc=0
+"$SIZEUP" compare "$BASE" changed >wc.txt 2>&1 || rc=$?
+check "regression with a changed machine exits 3" test "$rc" -eq 3
+check "what changed: the kernel" grep -q '^  host.kernel: 6.1.0-26-amd64 -> 6.1.0-28-amd64$' wc.txt
+check "what changed: sizeup's version" grep -q '^  sizeup.version: 0.1.0 -> 0.2.0$' wc.txt
+check "what changed lists only what changed" \
+  test "$(sed -n '/^what changed on the machine/,$p' wc.txt | grep -c '^  ')" -eq 2
+check "compare without a regression says nothing of changes" sh -c "! grep -q 'what changed' same.txt"
+
+# The first night: no database, then an empty one; a changed label is named.
+rc=0
+"$SIZEUP" history check "$NEW" --db first.db >fn.txt 2>&1 || rc=$?
+check "first night without a database exits 0" test "$rc" -eq 0
+check "first night says there is no baseline yet" grep -q '^gate: no baseline yet' fn.txt
+check "first night without --add creates nothing" test ! -e first.db
+rc=0
+"$SIZEUP" history check "$BASE" --db first.db --add --junit fn.xml >fn2.txt 2>&1 || rc=$?
+check "first night with --add exits 0" test "$rc" -eq 0
+check "first night with --add records the baseline" grep -q '^gate: baseline recorded' fn2.txt
+check "first night still writes its JUnit file" test -s fn.xml
+rc=0
+"$SIZEUP" history check "$NEW" --db first.db --add >fn3.txt 2>&1 || rc=$?
+check "second night finds the regression" test "$rc" -eq 3
+check "second night's first line says what it can see" \
+  sh -c "head -1 fn3.txt | grep -q '^gate: smallest change this check can see'"
+check "second night's alert says what changed" grep -q '^what changed on the machine' fn3.txt
+check "second night was added" \
+  sh -c "'$SIZEUP' history list --db first.db | grep -q '^2 run(s)'"
+cp -r "$NEW" relabelled
+sed -i -e 's/"instance": "devvm"/"instance": "devvm-2"/' \
+  -e 's/devvm-0002/devvm-0003/' relabelled/system.json
+rc=0
+"$SIZEUP" history check relabelled --db first.db >lab.txt 2>&1 || rc=$?
+check "a changed label is not a failure" test "$rc" -eq 0
+check "a changed label is named" grep -q "label instance 'devvm-2' here, 'devvm' in the history" lab.txt
+
 check "history --help has examples" sh -c "'$SIZEUP' history --help | grep -q '^examples:'"
 check "compare --help has examples" sh -c "'$SIZEUP' compare --help | grep -q '^examples:'"
 

@@ -18,6 +18,7 @@
 #include "sizeup/compare.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
+#include "sizeup/report.h"
 #include "sizeup/samples.h"
 #include "test.h"
 
@@ -489,7 +490,7 @@ static void test_junit_and_csv(void)
   CHECK_EQ_INT(c.rows[0].cls, SU_CMP_REGRESSED);
 
   fp = tmpfile();
-  CHECK_EQ_INT(su_cmp_write_junit(&c, "sizeup compare", fp), SU_OK);
+  CHECK_EQ_INT(su_report_cmp_junit(&c, "sizeup compare", fp), SU_OK);
   xml = slurp(fp);
   fclose(fp);
   CHECK(strstr(xml, "failures=\"1\"") != NULL);
@@ -508,7 +509,7 @@ static void test_junit_and_csv(void)
   free(xml);
 
   fp = tmpfile();
-  CHECK_EQ_INT(su_cmp_write_csv(&c, fp), SU_OK);
+  CHECK_EQ_INT(su_report_cmp_csv(&c, fp), SU_OK);
   rewind(fp);
   su_csv_reader_init(&rd, fp);
   while (su_csv_read(&rd, &f, &nf) == 1) {

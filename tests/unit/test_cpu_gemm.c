@@ -62,7 +62,7 @@ static int run_one(const char *variant, uint64_t size, uint64_t n, unsigned nthr
   check_work(&w, n, variant);
   /* No repetition yet: C is still C0, which is what verify expects. */
   CHECK_EQ_INT(ops->verify(st, &v), SU_OK);
-  CHECK_EQ_INT(ops->run(st, 1, &(su_timing_t){7}), SU_OK);
+  CHECK_EQ_INT(ops->run(st, 1, &(su_timing_t){.device_ns = 7}), SU_OK);
   CHECK_EQ_INT(ops->run(st, 2, NULL), SU_OK);
   err = ops->verify(st, &v);
   CHECK_EQ_INT(err, SU_OK);

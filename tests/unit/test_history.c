@@ -17,6 +17,7 @@
 #include "sizeup/config.h"
 #include "sizeup/error.h"
 #include "sizeup/history.h"
+#include "sizeup/report.h"
 #include "test.h"
 
 #if SU_HAVE_SQLITE
@@ -106,7 +107,8 @@ static void test_add_list_check_plot(void)
   su_cmp_side_t base, cur;
   su_cmp_opts_t o;
   su_cmp_t c;
-  size_t n, nruns, nplots, nrendered;
+  size_t n, nruns, ntrends = 0;
+  su_history_trend_t *trends = NULL;
   int added;
   const char *db = path_of("h.db");
   char line[256];
@@ -163,9 +165,21 @@ static void test_add_list_check_plot(void)
   su_cmp_side_fini(&base);
   su_cmp_side_fini(&cur);
 
-  CHECK_EQ_INT(su_history_plot(h, path_of("plots"), 10, &o, "", &nplots, &nrendered), SU_OK);
-  CHECK_EQ_INT(nplots, 6);                      /* 3 figures each for node1 and node2 */
-  CHECK_EQ_INT(nrendered, 0);
+  CHECK_EQ_INT(su_history_trends(h, 10, &o, &trends, &ntrends), SU_OK);
+  CHECK_EQ_INT(ntrends, 4);                     /* memory bandwidth and latency, node1 and node2 */
+  if (ntrends == 4) {
+    CHECK_EQ_INT(trends[0].head, SU_HEAD_MEM_BW);
+    CHECK_EQ_INT(trends[1].head, SU_HEAD_LATENCY);
+    CHECK_EQ_INT(trends[0].n, 3);
+  }
+  {
+    su_report_opts_t ro = {path_of("plots"), ""};
+    su_report_info_t info;
+    CHECK_EQ_INT(su_report_trends(trends, ntrends, &ro, &info), SU_OK);
+    CHECK_EQ_INT(info.nplots, 4);
+    CHECK_EQ_INT(info.nrendered, 0);
+  }
+  su_history_trends_free(trends, ntrends);
   /* trend_1 is node1's stream_triad: run index 2 (run-3) is marked */
   if ((fp = fopen(path_of("plots/trend_1.dat"), "r"))) {
     while (fgets(line, sizeof(line), fp))

@@ -365,6 +365,101 @@ static void test_errors(void)
     fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+/*
+ * Jobs of 4 cores side by side, licences, a target per day and per month,
+ * and the catalog checked against the results (catalog-cores.csv,
+ * cores.ini; eta and theta measured alike at 16 and 4 threads: triad 100
+ * and 40 GB/s, gemm 1000 and 300 GFLOP/s).
+ *
+ * eta: 16 cores / 4 = 4 jobs per node (8 GiB each of 64: memory allows 8).
+ * A job's rate is what 4 threads measured, at most a quarter of the node:
+ * triad min(40, 100/4) = 25 GB/s, gemm min(300, 1000/4) = 250 GFLOP/s.
+ * Work (reference eta, 1000 s): 0.5*1000*25 = 12500 GB and 0.5*1000*250 =
+ * 125000 GFLOP, so a job takes 12500/25 + 125000/250 = 1000 s there.
+ * 480 jobs a day = 20 an hour: ceil(20 * 1000 / 3600) = 6 jobs at once, 4 to
+ * a node: 2 nodes.  A node costs 2.00 + 0.50 (node licence) + 0.10 x 16
+ * cores in use = 4.10 per hour: 8.20 for the system, 5986 a month (x 730),
+ * 71832 a year (x 8760), of which licences 2 x 2.10 = 4.20 per hour.  Jobs
+ * per hour 6 x 3600 / 1000 = 21.6: 518.4 a day, 15768 a month.  A job
+ * occupies a quarter of a node: 4.10 / 4 x 1000 / 3600 = 0.28472 per job,
+ * 400 W / 4 x 1000 s = 0.027778 kWh.
+ *
+ * theta (the catalog says 32 cores, 128 GiB, 3.00 per hour, no licences):
+ * 8 jobs per node; triad min(40, 100/8) = 12.5, gemm min(300, 1000/8) = 125:
+ * 12500/12.5 + 125000/125 = 2000 s per job; ceil(20 * 2000 / 3600) = 12 at
+ * once, 8 to a node: 2 nodes, 6.00 per hour: the first choice.
+ */
+static void check_cores(const su_sizing_t *s)
+{
+  const su_sizing_result_t *e = find(s, "eta"), *t = find(s, "theta");
+
+  CHECK(e && t);
+  if (!e || !t)
+    return;
+  CHECK_EQ_INT(e->jobs_per_node, 4);
+  CHECK_EQ_INT(e->cores_per_job, 4);
+  CHECK_NEAR(e->rate[0].median, 25, 1e-9);
+  CHECK_NEAR(e->rate[1].median, 250, 1e-9);
+  CHECK_NEAR(e->time_s, 1000, 1e-9);
+  CHECK_EQ_INT(e->nodes, 2);
+  CHECK_NEAR(e->node_cost_per_hour, 4.10, 1e-12);
+  CHECK_NEAR(e->cost_per_hour_system, 8.20, 1e-12);
+  CHECK_NEAR(e->licence_per_hour_system, 4.20, 1e-12);
+  CHECK_NEAR(e->cost_per_month_system, 5986, 1e-9);
+  CHECK_NEAR(e->cost_per_year_system, 71832, 1e-9);
+  CHECK_NEAR(e->jobs_per_hour, 21.6, 1e-9);
+  CHECK_NEAR(e->jobs_per_day, 518.4, 1e-9);
+  CHECK_NEAR(e->jobs_per_month, 15768, 1e-9);
+  CHECK_NEAR(e->jobs_per_hour_node, 14.4, 1e-9);
+  CHECK_NEAR(e->cost_per_job, 4.10 / 4 * 1000 / 3600, 1e-12);
+  CHECK_NEAR(e->energy_per_job_kwh, 400.0 / 4 * 1000 / 3.6e6, 1e-12);
+  CHECK_EQ_STR(e->warning, "");
+  CHECK_EQ_INT(t->jobs_per_node, 8);
+  CHECK_NEAR(t->time_s, 2000, 1e-9);
+  CHECK_EQ_INT(t->nodes, 2);
+  CHECK_NEAR(t->cost_per_hour_system, 6.00, 1e-12);
+  CHECK_EQ_INT(t->rank, 1);
+  /* the warning names both figures */
+  CHECK(strstr(t->warning, "catalog says 32 cores, 128 GiB of memory per node") != NULL);
+  CHECK(strstr(t->warning, "measured on 2 cores, 4 GiB") != NULL);
+  CHECK(strstr(t->warning, "candidate 'theta' (catalog line 3)") != NULL);
+  CHECK(said(s, "480 jobs per day"));
+}
+
+static void test_cores(void)
+{
+  su_sizing_catalog_t cat;
+  su_sizing_workload_t w;
+  su_sizing_t s;
+  char dir[] = "/tmp/su_sizing_cores_XXXXXX", path[512], words[96];
+
+  CHECK_EQ_INT(su_sizing_catalog_load(DATA "catalog-cores.csv", &cat), SU_OK);
+  CHECK_EQ_INT(su_sizing_workload_load(DATA "cores.ini", &w), SU_OK);
+  CHECK_NEAR(w.target_value, 20, 1e-12);
+  CHECK_EQ_STR(su_sizing_target_words(&w, words, sizeof(words)), "480 jobs per day");
+  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
+  check_cores(&s);
+  su_sizing_fini(&s);
+  /* the same target per month: 14600 / 730 = 20 per hour, the same answer */
+  CHECK(mkdtemp(dir) != NULL);
+  put(dir, "m.ini", "[workload]\nname = m\nreference = eta\nreference_time_s = 1000\n"
+                    "memory_gib = 8\ncores_per_job = 4\n[mix]\nstream_triad = 0.5\n"
+                    "gemm = 0.5\n[target]\nthroughput_jobs_per_month = 14600\n",
+      path, sizeof(path));
+  CHECK_EQ_INT(su_sizing_workload_load(path, &w), SU_OK);
+  CHECK_NEAR(w.target_value, 20, 1e-12);
+  CHECK_EQ_STR(su_sizing_target_words(&w, words, sizeof(words)), "14600 jobs per month");
+  CHECK_EQ_INT(su_sizing_evaluate(&cat, &w, &s), SU_OK);
+  CHECK_EQ_INT(find(&s, "eta") ? find(&s, "eta")->nodes : 0, 2);
+  su_sizing_fini(&s);
+  expect_workload_error(dir, "[workload]\nname = x\ncores_per_job = 2.5\n",
+                        "w.ini:3: field 'cores_per_job': not a whole number '2.5'");
+  su_sizing_catalog_fini(&cat);
+  snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+  if (system(path) != 0)
+    fprintf(stderr, "cannot remove %s\n", dir);
+}
+
 int main(void)
 {
   SU_TEST_RUN(test_catalog);
@@ -372,5 +467,6 @@ int main(void)
   SU_TEST_RUN(test_deadline);
   SU_TEST_RUN(test_roofline_budget);
   SU_TEST_RUN(test_errors);
+  SU_TEST_RUN(test_cores);
   return SU_TEST_REPORT();
 }

@@ -27,36 +27,39 @@ typedef SU_CAT(REAL, VEC) realv;
 #define SU_B(i) ((REAL)2 - (REAL)((i) & 511) / (REAL)2048)
 #define SU_C(i) ((REAL)0.5 + (REAL)((i) & 255) / (REAL)4096)
 
-/* One array at a time, so that a kernel allocates only the arrays it uses. */
-__kernel void su_stream_fill_a(__global REAL *x) { size_t i = get_global_id(0); x[i] = SU_A(i); }
-__kernel void su_stream_fill_b(__global REAL *x) { size_t i = get_global_id(0); x[i] = SU_B(i); }
-__kernel void su_stream_fill_c(__global REAL *x) { size_t i = get_global_id(0); x[i] = SU_C(i); }
+/* Every kernel loops with a grid stride over n (or nvec) elements, so that
+ * the host can cap the global size below 2^31: some drivers have given
+ * wrong ids above it.  With the global size equal to n, as it is below the
+ * cap, each work-item runs the body once. */
+#define SU_FOR(i, n) for (size_t i = get_global_id(0); i < (n); i += get_global_size(0))
 
-__kernel void su_stream_copy(__global const realv *restrict a, __global realv *restrict c)
+/* One array at a time, so that a kernel allocates only the arrays it uses. */
+__kernel void su_stream_fill_a(__global REAL *x, ulong n) { SU_FOR(i, n) x[i] = SU_A(i); }
+__kernel void su_stream_fill_b(__global REAL *x, ulong n) { SU_FOR(i, n) x[i] = SU_B(i); }
+__kernel void su_stream_fill_c(__global REAL *x, ulong n) { SU_FOR(i, n) x[i] = SU_C(i); }
+
+__kernel void su_stream_copy(__global const realv *restrict a, __global realv *restrict c,
+                             ulong nvec)
 {
-  size_t i = get_global_id(0);
-  c[i] = a[i];
+  SU_FOR(i, nvec) c[i] = a[i];
 }
 
 __kernel void su_stream_scale(__global realv *restrict b, __global const realv *restrict c,
-                              REAL scalar)
+                              REAL scalar, ulong nvec)
 {
-  size_t i = get_global_id(0);
-  b[i] = scalar * c[i];
+  SU_FOR(i, nvec) b[i] = scalar * c[i];
 }
 
 __kernel void su_stream_add(__global const realv *restrict a, __global const realv *restrict b,
-                            __global realv *restrict c)
+                            __global realv *restrict c, ulong nvec)
 {
-  size_t i = get_global_id(0);
-  c[i] = a[i] + b[i];
+  SU_FOR(i, nvec) c[i] = a[i] + b[i];
 }
 
 __kernel void su_stream_triad(__global realv *restrict a, __global const realv *restrict b,
-                              __global const realv *restrict c, REAL scalar)
+                              __global const realv *restrict c, REAL scalar, ulong nvec)
 {
-  size_t i = get_global_id(0);
-  a[i] = b[i] + scalar * c[i];
+  SU_FOR(i, nvec) a[i] = b[i] + scalar * c[i];
 }
 
 /* Reduces each work-item's partial sum over the work-group; work-item 0
@@ -98,7 +101,7 @@ __kernel void su_stream_dot(__global const realv *restrict a, __global const rea
 {
   realv acc = (realv)0;
 
-  for (size_t i = get_global_id(0); i < nvec; i += get_global_size(0))
+  SU_FOR(i, nvec)
     acc += a[i] * b[i];
   su_dot_finish(acc, wg_sum, partial);
 }

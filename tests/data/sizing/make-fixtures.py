@@ -20,19 +20,21 @@ def row(run, kernel, variant, prec, threads, nodes, size, metric, unit, med, lo,
         "compact", "0-%d" % (threads - 1), size, metric, unit, status, reason,
         med, lo, hi, med, (hi - lo) / 4, (hi - lo) / 4 / med, lo, hi, 11))
 
-def write(name, instance, rows):
+def write(name, instance, rows, topology=None):
     os.makedirs(name, exist_ok=True)
     run = "20261201T000000Z-%s-0001" % name
     with open(os.path.join(name, "summary.csv"), "w") as f:
         f.write(COLS + "\n")
         for r in rows:
             f.write(row(run, *r) + "\n")
+    doc = {"schema_version": 1, "run_id": run,
+           "host": {"hostname": name},
+           "labels": {"instance": instance,
+                      "note": "hand-made test fixture, not a measurement"}}
+    if topology:
+        doc["topology"] = topology
     with open(os.path.join(name, "system.json"), "w") as f:
-        json.dump({"schema_version": 1, "run_id": run,
-                   "host": {"hostname": name},
-                   "labels": {"instance": instance,
-                              "note": "hand-made test fixture, not a measurement"}},
-                  f, indent=2)
+        json.dump(doc, f, indent=2)
         f.write("\n")
 
 # alpha: triad 100 GB/s, gemm 1000 GFLOP/s, DRAM latency 100 ns, fma_peak 1500.
@@ -69,3 +71,19 @@ write("delta", "fixture.delta", [
     ("gemm", "blocked", "fp64", 8, 1, 6291456, "flops", "GFLOP/s", 450, 440, 460),
     ("fma_peak", "avx512", "fp64", 8, 1, 0, "flops", "GFLOP/s", 600, 590, 610),
 ])
+
+# eta and theta (catalog-cores.csv, cores.ini): jobs of 4 cores side by side.
+# Both measured the same, at 16 and at 4 threads: triad 100 and 40 GB/s, gemm
+# 1000 and 300 GFLOP/s.  eta's system.json agrees with the catalog (16 cores,
+# 64 GiB); theta's says 2 cores and 4 GiB where the catalog says 32 and 128:
+# the catalog-against-results warning.
+SHARED = [
+    ("stream_triad", "omp", "fp64", 16, 1, GIB, "bandwidth", "GB/s", 100, 95, 105),
+    ("stream_triad", "omp", "fp64", 4, 1, GIB, "bandwidth", "GB/s", 40, 39, 41),
+    ("gemm", "blocked", "fp64", 16, 1, 6291456, "flops", "GFLOP/s", 1000, 980, 1020),
+    ("gemm", "blocked", "fp64", 4, 1, 6291456, "flops", "GFLOP/s", 300, 290, 310),
+]
+write("eta", "fixture.eta", SHARED,
+      {"packages": 1, "numa_nodes": 1, "cores": 16, "pus": 16, "memory_bytes": 64 * GIB})
+write("theta", "fixture.theta", SHARED,
+      {"packages": 1, "numa_nodes": 1, "cores": 2, "pus": 2, "memory_bytes": 4 * GIB})

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * sizing_output.c: what `sizeup recommend` shows: the terminal table,
+ * sizing_report.c: what `sizeup recommend` shows: the terminal table,
  * recommend.csv (docs/sizing.md), and the cost-against-time plot (gnuplot
  * script and data, rendered when gnuplot is on PATH) with a small
  * self-contained recommend.html.
@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report/report_int.h"
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/report.h"
@@ -44,12 +45,15 @@ static const char *const csv_cols[] = {
   "time_per_job_s_lo", "time_per_job_s_hi", "jobs_per_hour", "currency", "cost_per_hour_node",
   "cost_per_hour_system", "cost_per_job", "cost_per_job_lo", "cost_per_job_hi",
   "energy_per_job_kwh", "jobs_per_currency_unit", "jobs_per_kwh", "score_node",
-  "score_system", "pareto", "power_watts", "price_date",
+  "score_system", "pareto", "power_watts", "price_date", "target_as_given", "jobs_per_day",
+  "jobs_per_month", "cost_per_month_system", "cost_per_year_system", "cores_per_job",
+  "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning",
 };
 
-int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
+int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
 {
   su_csv_writer_t w;
+  char tw[96];
 
   su_csv_writer_init(&w, fp);
   for (size_t i = 0; i < sizeof(csv_cols) / sizeof(csv_cols[0]); i++)
@@ -100,6 +104,16 @@ int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
     su_csv_put_u64(&w, (uint64_t)r->pareto);
     su_csv_put_double(&w, r->cand->power_watts);
     su_csv_put_str(&w, r->cand->price_date);
+    su_csv_put_str(&w, su_sizing_target_words(s->w, tw, sizeof(tw)));
+    NUM(r->jobs_per_day);
+    NUM(r->jobs_per_month);
+    NUM(r->cost_per_month_system);
+    NUM(r->cost_per_year_system);
+    NUM(r->cores_per_job);
+    su_csv_put_u64(&w, r->jobs_per_node);
+    NUM(r->node_cost_per_hour);
+    NUM(r->licence_per_hour_system);
+    su_csv_put_str(&w, r->warning);
 #undef NUM
     su_csv_end_row(&w);
   }
@@ -110,19 +124,21 @@ int su_sizing_write_csv(const su_sizing_t *s, FILE *fp)
 
 /* --- terminal ------------------------------------------------------------------- */
 
-void su_sizing_print(const su_sizing_t *s, FILE *fp)
+void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
 {
   const su_sizing_workload_t *w = s->w;
   const char *cur = s->cat->currency;
+  char tw[96];
 
-  fprintf(fp, "workload '%s' (%s), target %s = %g; reference node '%s'; prices in %s\n\n",
+  fprintf(fp, "workload '%s' (%s), target: %s; reference node '%s'; prices in %s\n\n",
           w->name, w->nmix ? "kernel mix" : "roofline: flops and bytes",
-          su_sizing_target_name(w->target), w->target_value, s->reference->name, cur);
+          su_sizing_target_words(w, tw, sizeof(tw)), s->reference->name, cur);
   char jpc[24];
   snprintf(jpc, sizeof(jpc), "jobs/%.4s", cur);
-  fprintf(fp, "%-4s %-20s %-8s %5s %5s %-21s %-23s %10s %9s %8s %7s %8s %s\n", "rank",
-          "candidate", "source", "nodes", "eff", "time/job s (95% CI)", "cost/job (95% CI)",
-          "system/h", "kWh/job", jpc, "jobs/kWh", "score", "");
+  fprintf(fp, "%-4s %-20s %-8s %5s %4s %5s %-21s %-23s %10s %12s %9s %8s %7s %8s %s\n",
+          "rank", "candidate", "source", "nodes", "j/n", "eff", "time/job s (95% CI)",
+          "cost/job (95% CI)", "system/h", "system/month", "kWh/job", jpc, "jobs/kWh", "score",
+          "");
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
     char t[64], c[64];
@@ -134,22 +150,27 @@ void su_sizing_print(const su_sizing_t *s, FILE *fp)
     snprintf(t, sizeof(t), "%.4g (%.4g-%.4g)", r->time_s, r->time_lo_s, r->time_hi_s);
     snprintf(c, sizeof(c), "%.4g (%.4g-%.4g)", r->cost_per_job, r->cost_per_job_lo,
              r->cost_per_job_hi);
-    fprintf(fp, "%-4u %-20.20s %-8s %5u %4.0f%% %-21s %-23s %10.2f %9.4g %8.4g %7.4g %8.3g %s%s%s\n",
+    fprintf(fp, "%-4u %-20.20s %-8s %5u %4u %4.0f%% %-21s %-23s %10.2f %12.0f %9.4g %8.4g "
+                "%7.4g %8.3g %s%s%s\n",
             r->rank, r->cand->name, r->estimate ? "ESTIMATE" : "measured", r->nodes,
-            100 * r->efficiency, t, c, r->cost_per_hour_system, r->energy_per_job_kwh,
-            r->jobs_per_dollar, r->jobs_per_kwh, r->score_node, r->pareto ? "pareto " : "",
-            is_ok(r) ? "" : r->status, is_ok(r) ? "" : ": ");
+            r->jobs_per_node, 100 * r->efficiency, t, c, r->cost_per_hour_system,
+            r->cost_per_month_system, r->energy_per_job_kwh, r->jobs_per_dollar,
+            r->jobs_per_kwh, r->score_node, r->pareto ? "pareto " : "", is_ok(r) ? "" : r->status,
+            is_ok(r) ? "" : ": ");
     if (!is_ok(r))
       fprintf(fp, "     %s\n", r->reason);
   }
   fprintf(fp, "\n");
   for (size_t i = 0; i < s->nsentences; i++)
     fprintf(fp, "%s\n", s->sentence[i]);
-  fprintf(fp, "\nnodes: whole system for the target; eff: parallel efficiency of one job on "
-              "its nodes (%s);\nscore: geometric mean of the kernel rates relative to '%s' per "
-              "node (x nodes = system score);\npareto: no other candidate is both faster and "
-              "cheaper per job.\n",
-          "fitted over measured node counts, else ideal scaling assumed", s->reference->name);
+  fprintf(fp, "\nnodes: whole system for the target; j/n: jobs side by side on one node "
+              "(cores_per_job); eff: parallel\nefficiency of one job on its nodes (%s);\n"
+              "system/h, system/month: what the nodes cost (licences included) running around "
+              "the clock,\na month being %g hours; score: geometric mean of the kernel rates "
+              "relative to '%s' per node\n(x nodes = system score); pareto: no other candidate "
+              "is both faster and cheaper per job.\n",
+          "fitted over measured node counts, else ideal scaling assumed",
+          SU_SIZING_HOURS_PER_MONTH, s->reference->name);
 }
 
 /* --- plot and HTML ----------------------------------------------------------------- */
@@ -267,28 +288,27 @@ out:
 
 static int write_html(const su_sizing_t *s, const char *dir, int rendered)
 {
-  char path[4096];
+  char path[4096], tw[96];
   FILE *fp;
-  int bad;
 
   snprintf(path, sizeof(path), "%s/recommend.html", dir);
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
-  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-              "<title>sizeup recommend</title>\n<style>\n"
-              "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}\n"
-              "table{border-collapse:collapse;margin:1em 0;font-size:90%%}\n"
-              "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left}\n"
-              "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-              "img{max-width:100%%;height:auto}.est{color:#a40}\n"
-              "</style>\n</head>\n<body>\n<h1>Sizing</h1>\n<p>Workload <b>");
+  su__page_begin(fp, "Sizing");
+  fprintf(fp, "<p>Workload <b>");
   su_report_html_escape(fp, s->w->name);
-  fprintf(fp, "</b>, target %s = %g; reference node <b>", su_sizing_target_name(s->w->target),
-          s->w->target_value);
+  fprintf(fp, "</b>, target: %s; reference node <b>", su_sizing_target_words(s->w, tw, sizeof(tw)));
   su_report_html_escape(fp, s->reference->name);
   fprintf(fp, "</b>; prices in ");
   su_report_html_escape(fp, s->cat->currency);
-  fprintf(fp, " (see each candidate's price date).</p>\n<h2>Why</h2>\n<ul>\n");
+  fprintf(fp, " (see each candidate's price date).</p>\n");
+  for (size_t i = 0; i < s->n; i++)
+    if (s->res[i].warning[0]) {
+      fprintf(fp, "<p class=\"est\">Warning: ");
+      su_report_html_escape(fp, s->res[i].warning);
+      fprintf(fp, "</p>\n");
+    }
+  fprintf(fp, "<h2>Why</h2>\n<ul>\n");
   for (size_t i = 0; i < s->nsentences; i++) {
     fprintf(fp, "<li>");
     su_report_html_escape(fp, s->sentence[i]);
@@ -297,7 +317,8 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
   fprintf(fp, "</ul>\n<h2>Ranking</h2>\n<table>\n<tr><th>rank</th><th>candidate</th>"
               "<th>source</th><th>status</th><th>nodes</th><th>efficiency</th>"
               "<th>time per job (s), 95%% CI</th><th>cost per job, 95%% CI</th>"
-              "<th>system per hour</th><th>kWh per job</th><th>score per node</th>"
+              "<th>jobs per node</th><th>system per hour</th><th>per month</th><th>per year</th>"
+              "<th>jobs per day</th><th>kWh per job</th><th>score per node</th>"
               "<th>Pareto</th><th>price date</th></tr>\n");
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
@@ -313,35 +334,32 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
     if (rated(r))
       fprintf(fp, "</td><td class=\"n\">%u</td><td class=\"n\">%.0f%%%s</td>"
                   "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td>"
-                  "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td><td class=\"n\">%.2f</td>"
+                  "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td><td class=\"n\">%u</td>"
+                  "<td class=\"n\">%.2f</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td>"
+                  "<td class=\"n\">%.4g</td>"
                   "<td class=\"n\">%.4g</td><td class=\"n\">%.3g</td><td>%s</td><td>",
               r->nodes, 100 * r->efficiency, r->efficiency_fitted ? "" : " (ideal assumed)",
               r->time_s, r->time_lo_s, r->time_hi_s, r->cost_per_job, r->cost_per_job_lo,
-              r->cost_per_job_hi, r->cost_per_hour_system, r->energy_per_job_kwh,
-              r->score_node, r->pareto ? "yes" : "");
+              r->cost_per_job_hi, r->jobs_per_node, r->cost_per_hour_system,
+              r->cost_per_month_system, r->cost_per_year_system, r->jobs_per_day,
+              r->energy_per_job_kwh, r->score_node, r->pareto ? "yes" : "");
     else
-      fprintf(fp, "</td><td colspan=\"8\"></td><td>");
+      fprintf(fp, "</td><td colspan=\"12\"></td><td>");
     su_report_html_escape(fp, r->cand->price_date);
     fprintf(fp, "</td></tr>\n");
   }
   fprintf(fp, "</table>\n<h2>Cost against time per job</h2>\n");
   if (rendered) {
-    snprintf(path, sizeof(path), "%s/recommend.png", dir);
-    fprintf(fp, "<img alt=\"cost against time per job\" src=\"data:image/png;base64,");
-    su_report_base64_file(fp, path);
-    fprintf(fp, "\">\n");
+    su__page_png(fp, dir, "recommend", "cost against time per job");
   } else {
     fprintf(fp, "<p>[not rendered: run <code>gnuplot recommend.gp</code> here]</p>\n");
   }
   fprintf(fp, "<p>Data: <a href=\"recommend.csv\">recommend.csv</a> "
-              "(columns in docs/sizing.md).</p>\n</body>\n</html>\n");
-  bad = ferror(fp);
-  if (fclose(fp) != 0 || bad)
-    return su_errorf(SU_EIO, "cannot write '%s/recommend.html'", dir);
-  return SU_OK;
+              "(columns in docs/sizing.md).</p>\n");
+  return su__page_end(fp, path);
 }
 
-int su_sizing_write_report(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
+int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char *gnuplot,
                            int *rendered)
 {
   const char *prog = gnuplot ? gnuplot : "gnuplot";

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# sizeup app: a stand-in application (tests/apps/standin.c) measured over
+# threads; its rows in the CSV contract; its output kept and bounded; the
+# failing applications: a non-zero exit, a hang, no figure of merit, a
+# regex without a group, a command that does not exist.
+set -u
+. "$(dirname "$0")/lib.sh"
+STANDIN="$(dirname "$SIZEUP")/tests/standin"
+FAST=(--min-reps 3 --max-reps 5 -b 0.05 -q)
+
+"$SIZEUP" app "${FAST[@]}" -t 1,2 -o ok1 -- "$STANDIN" --serial 0.002 --parallel 0.008 \
+  >ok1.log 2>&1
+rc=$?
+check "app exits 0 (rc=$rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || cat ok1.log >&2
+rows=$(awk -F, '$3=="standin" && $5=="app" && $14=="time" && $15=="s" && $16=="ok"' \
+  ok1/summary.csv | wc -l)
+check "two ok time rows, backend app, kernel standin ($rows)" test "$rows" -eq 2
+check "samples.csv has app samples" grep -q '^1,[^,]*,standin,,app,' ok1/samples.csv
+check "run.args starts with app" test "$(head -n 1 ok1/run.args)" = app
+check "output kept per run" test -s ok1/app-output/standin/t1-compact/run0.out
+check "stderr kept per run" test -e ok1/app-output/standin/t1-compact/run0.err
+check "one thread is bound to one PU" \
+  grep -qx 'cpus: [0-9]*' ok1/app-output/standin/t1-compact/run0.out
+check "OMP_NUM_THREADS is the point's" grep -qx 'threads: 2' ok1/app-output/standin/t2-compact/run0.out
+check "system.json records the command" grep -q 'standin --serial 0.002' ok1/system.json
+
+# {threads} is replaced; a figure of merit from the output, higher is better.
+"$SIZEUP" app "${FAST[@]}" -t 2 -o fom1 --name rate_app --fom 'rate: ([0-9.]+) runs/s' \
+  --fom-unit runs/s --higher-is-better -- env OMP_NUM_THREADS=1 "$STANDIN" --threads '{threads}' \
+  >fom1.log 2>&1
+check "fom app exits 0" test $? -eq 0
+check "fom row: metric fom in runs/s" \
+  test "$(awk -F, '$3=="rate_app" && $14=="fom" && $15=="runs/s" && $16=="ok"' fom1/summary.csv | wc -l)" -eq 1
+check "{threads} replaced" grep -qx 'threads: 2' fom1/app-output/rate_app/t2-compact/run0.out
+
+# Output is bounded: first and last 64 KiB.
+"$SIZEUP" app "${FAST[@]}" -t 1 -o big1 -- "$STANDIN" --big >big1.log 2>&1
+sz=$(stat -c %s big1/app-output/standin/t1-compact/run0.out)
+check "a 300 KiB output is kept bounded ($sz bytes)" test "$sz" -le 131200
+check "the cut is said" grep -q 'sizeup cut' big1/app-output/standin/t1-compact/run0.out
+check "the end is kept" grep -q '^rate:' big1/app-output/standin/t1-compact/run0.out
+
+# A non-zero exit at 2 threads: an error row with the end of stderr; the
+# 1-thread row is kept; exit 1.
+rc=0
+"$SIZEUP" app "${FAST[@]}" -t 1,2 -o fail1 -- "$STANDIN" --fail-above 1 >fail1.log 2>&1 || rc=$?
+check "a failing app exits 1 (rc=$rc)" test "$rc" -eq 1
+check "1 thread kept ok" test "$(awk -F, '$8==1 && $16=="ok"' fail1/summary.csv | wc -l)" -eq 1
+check "2 threads: an error row with the exit status and stderr" \
+  grep -q ',2,.*,error,exit status 3; stderr: standin: 2 threads is more than' fail1/summary.csv
+
+# A hang: the timeout kills the process group.
+rc=0
+"$SIZEUP" app "${FAST[@]}" -t 1 --timeout 0.3 -o hang1 -- "$STANDIN" --hang --stderr stuck \
+  >hang1.log 2>&1 || rc=$?
+check "a hanging app exits 1 (rc=$rc)" test "$rc" -eq 1
+check "the hang is an error row" grep -q ',error,timed out after 0.3 s (process group killed); stderr: standin: stuck' hang1/summary.csv
+check "no stand-in left running" test -z "$(pgrep -f "$STANDIN --hang" || true)"
+
+# No figure of merit in the output.
+rc=0
+"$SIZEUP" app "${FAST[@]}" -t 1 -o nofom1 --fom 'rate: ([0-9.]+)' --fom-unit runs/s \
+  -- "$STANDIN" --no-fom >nofom1.log 2>&1 || rc=$?
+check "no figure of merit exits 1 (rc=$rc)" test "$rc" -eq 1
+check "no figure of merit is an error row" grep -q ',error,no figure of merit in the output' nofom1/summary.csv
+
+# Errors before anything runs: nothing is created.
+expect_error "a regex without a group" "has no capture group" \
+  "$SIZEUP" app -t 1 -o e1 --fom 'rate: [0-9.]+' --fom-unit runs/s -- "$STANDIN"
+expect_error "a fom without a unit" "needs --fom-unit" \
+  "$SIZEUP" app -t 1 -o e2 --fom 'rate: ([0-9.]+)' -- "$STANDIN"
+expect_error "a command that does not exist" "command 'no-such-program-xyz' not found in PATH" \
+  "$SIZEUP" app -t 1 -o e3 -- no-such-program-xyz --help
+expect_error "no command" "no command given" "$SIZEUP" app -t 1 -o e4
+expect_error "app options are not run's" "is an option of 'sizeup app'" \
+  "$SIZEUP" run --fom x -o e5
+check "no results directory after an error" test ! -e e1 -a ! -e e2 -a ! -e e3 -a ! -e e4
+
+# A suite holds applications as sections with a command, beside kernels.
+cat >suite.ini <<INI
+[run]
+budget = 0.05
+min_reps = 3
+max_reps = 5
+
+[triad]
+kernels = stream_triad
+threads = 1
+sizes = 1M
+
+[solver]
+command = $STANDIN --serial 0.001 --parallel 0.004
+threads = 1,2
+INI
+"$SIZEUP" run --suite suite.ini -o suite1 -q >suite1.log 2>&1
+check "a suite with an app runs" test $? -eq 0
+check "the suite's app rows" test "$(awk -F, '$3=="solver" && $5=="app" && $16=="ok"' suite1/summary.csv | wc -l)" -eq 2
+check "the suite's kernel rows" grep -q ',stream_triad,' suite1/summary.csv
+"$SIZEUP" run --suite suite.ini -k solver --dry-run >dry.log 2>&1
+check "-k selects the app; dry run plans it" test "$(grep -c '^[0-9].* solver ' dry.log)" -eq 2
+
+finish
