@@ -131,33 +131,20 @@ static int grow(void **v, size_t *cap, size_t n, size_t elem)
   return SU_OK;
 }
 
+/* Appends x to a growable array {v, n, cap}; SU_OK or SU_ENOMEM (with context). */
+#define VEC_PUSH(u, x)                                                          \
+  (grow((void **)&(u)->v, &(u)->cap, (u)->n, sizeof(*(u)->v)) ? SU_ENOMEM       \
+                                                                : ((u)->v[(u)->n++] = (x), SU_OK))
+
 typedef struct uvec {
   unsigned *v;
   size_t n, cap;
 } uvec_t;
 
-static int uvec_push(uvec_t *u, unsigned x)
-{
-  int err = grow((void **)&u->v, &u->cap, u->n, sizeof(*u->v));
-
-  if (!err)
-    u->v[u->n++] = x;
-  return err;
-}
-
 typedef struct u64vec {
   uint64_t *v;
   size_t n, cap;
 } u64vec_t;
-
-static int u64vec_push(u64vec_t *u, uint64_t x)
-{
-  int err = grow((void **)&u->v, &u->cap, u->n, sizeof(*u->v));
-
-  if (!err)
-    u->v[u->n++] = x;
-  return err;
-}
 
 int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n)
 {
@@ -173,9 +160,9 @@ int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n
     char *dots = strstr(tok, "..");
     if (strcmp(tok, "pow2") == 0) {
       for (unsigned v = 1; v < max && !err; v *= 2)
-        err = uvec_push(&u, v);
+        err = VEC_PUSH(&u, v);
       if (!err)
-        err = uvec_push(&u, max);
+        err = VEC_PUSH(&u, max);
     } else if (dots) {
       unsigned lo = 0, hi = 0;
       *dots = '\0';
@@ -188,13 +175,13 @@ int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n
         break;
       }
       for (unsigned v = lo; v <= hi && !err; v++)
-        err = uvec_push(&u, v);
+        err = VEC_PUSH(&u, v);
     } else {
       unsigned v;
       if ((err = parse_count(tok, max, &v)))
         err = su_errorf(err, "invalid thread count '%s' in '%s'", tok, spec);
       else
-        err = uvec_push(&u, v);
+        err = VEC_PUSH(&u, v);
     }
   }
   free(buf);
@@ -239,7 +226,7 @@ static int size_range(uint64_t lo, uint64_t hi, unsigned per_doubling, u64vec_t 
     if (s == 0)
       s = (uint64_t)v;
     if (out->n == first || out->v[out->n - 1] != s)
-      err = u64vec_push(out, s);
+      err = VEC_PUSH(out, s);
   }
   return err;
 }
@@ -266,13 +253,13 @@ static int default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, int sw
     rule = SU_SIZE_SWEEP_CACHE;
   switch (rule) {
   case SU_SIZE_NONE:
-    return u64vec_push(out, 0);
+    return VEC_PUSH(out, 0);
   case SU_SIZE_FIXED:
-    return u64vec_push(out, ops->default_size_bytes);
+    return VEC_PUSH(out, ops->default_size_bytes);
   case SU_SIZE_4X_LLC: {
     /* STREAM's rule: each array at least 4x the last-level cache. */
     unsigned ns = ops->desc->nstreams ? ops->desc->nstreams : 1;
-    return u64vec_push(out, 4 * llc * ns);
+    return VEC_PUSH(out, 4 * llc * ns);
   }
   case SU_SIZE_SWEEP_CACHE:
     return size_range(16ull << 10, 8 * llc, 1, out);
@@ -332,7 +319,7 @@ static int parse_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, const ch
         err = su_errorf(SU_EINVAL, "invalid size '%s': must be positive", tok);
         break;
       }
-      err = u64vec_push(out, v);
+      err = VEC_PUSH(out, v);
     }
   }
   free(buf);
