@@ -117,6 +117,9 @@ const su_plan_t *su_engine_plan(const su_engine_t *e);
 int su_engine_dry(const su_engine_t *e);
 /* 1 when this process writes the results (and so prints): rank 0, or no MPI. */
 int su_engine_writer(const su_engine_t *e);
+/* What the results folder's opening wants said once (a stale lock taken
+ * over, a row cut off by a crash dropped on resume), or NULL. */
+const char *su_engine_note(const su_engine_t *e);
 /* The results directory ("" for a dry run). */
 const char *su_engine_dir(const su_engine_t *e);
 /* The suite's measuring options after the overrides. */

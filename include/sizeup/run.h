@@ -18,10 +18,9 @@
 
 #include "sizeup/backend.h"
 #include "sizeup/kernel.h"
+#include "sizeup/schema.h"
 #include "sizeup/stats.h"
 #include "sizeup/topo.h"
-
-#define SU_CSV_SCHEMA_VERSION 1
 
 typedef enum su_status_e {
   SU_STATUS_OK,
@@ -214,31 +213,53 @@ typedef struct su_run_meta {
   const char *mpi_json;   /* a JSON object for system.json's "mpi", or NULL */
 } su_run_meta_t;
 
+/* Longest run id, with its NUL. */
+#define SU_RUN_ID_MAX 64
+
+/* SU_OK when `id` can name a results folder: one path component (no '/',
+ * not '.' or '..'), not empty, shorter than SU_RUN_ID_MAX, no control
+ * characters; else SU_EINVAL saying why (a long id is refused, never cut). */
+int su_sink_check_run_id(const char *id);
+
 /*
- * Creates results directory `dir` (parents too) and its .part files, or with
- * `resume` reopens it, dropping rows of unfinished points; *done (owned by
+ * Creates results directory `dir` (parents too), which must be new or empty
+ * (not '/'), takes its lock (sizeup.lock: pid and host) and creates the
+ * .part files with their headers on disk; or, with `resume`, locks a folder
+ * that holds a run, checks summary.csv and samples.csv completely and only
+ * then continues them (docs/architecture.md, Data safety).  *done (owned by
  * the sink) flags, per point index < nplan, the points already recorded.
  * With `rounds` > 1, a point recorded ok with fewer rounds (an interrupted
  * run) is not done: su_sink_partial gives its rounds on disk and
  * su_sink_take_carry its samples, so that the run can measure the rounds
  * left and write the point again; close then drops the rows it replaced
  * (and the samples of a point whose resumed round failed).
- * SU_EIO with context when the directory cannot be created or written, or
- * (without resume) already holds results.
+ * SU_EIO with context when the directory cannot be created or written, is
+ * not empty, or another run holds its lock ("another sizeup run (pid N on
+ * HOST) is writing here"); SU_EINVAL for '/', a file of the run that cannot
+ * be read back (naming its line; nothing was changed then).
  */
 int su_sink_open(const char *dir, int resume, size_t nplan, unsigned rounds, su_sink_t **out);
+/* What the caller should say once (a stale lock taken over, a row cut off by
+ * a crash dropped), or NULL. */
+const char *su_sink_note(const su_sink_t *r);
 const unsigned char *su_sink_done(const su_sink_t *r);
 const unsigned *su_sink_partial(const su_sink_t *r);
 /* Moves the samples read back of a partial point into *out (rounds, per
  * sample arrays; no rows); an empty result for any other point. */
 void su_sink_take_carry(su_sink_t *r, size_t point, su_point_result_t *out);
+/* Saves the effective command line as run.args (one argument per line),
+ * for --resume.  SU_OK or SU_EIO. */
+int su_sink_write_args(su_sink_t *r, int argc, char **argv);
 /* Writes system.json atomically (temp file + rename). */
 int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
                             const su_run_meta_t *meta, int complete);
-/* Appends a point's summary and sample rows and flushes them to disk. */
+/* Appends a point's summary and sample rows and flushes them to disk.
+ * SU_EIO when a write, flush or fsync failed. */
 int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
                       const su_point_result_t *res);
-/* Renames the .part files into place and closes.  NULL-safe. */
+/* Renames the .part files into place, when every write, flush and fsync of
+ * both succeeded (else they stay .part and SU_EIO says why); releases the
+ * lock and frees the sink either way.  NULL-safe. */
 int su_sink_close(su_sink_t *r);
 const char *su_sink_dir(const su_sink_t *r);
 

@@ -40,16 +40,20 @@ typedef struct su_sample_group {
 typedef struct su_samples {
   su_sample_group_t *g;
   size_t n, cap;
+  /* A hash index over the keys (open addressing: group index + 1, 0 free),
+   * so that loading n groups takes linear time. */
+  size_t *slot, nslot;
 } su_samples_t;
 
 /*
  * Loads DIR/samples.csv into *out (zeroed first; release with
- * su_samples_fini).  Columns are found by header name; rows with an empty
- * value (a failed sample) are skipped.  The optional columns `round` and
- * `c2c_ns` (absent from files of older versions) give the tags.  SU_OK; SU_EIO when the file cannot
- * be opened (*out stays empty, so callers may treat that as "no samples");
- * SU_EINVAL for a missing column or a bad number, naming file and line;
- * SU_ENOMEM.
+ * su_samples_fini).  Columns are found by header name (schema.h); rows with
+ * an empty value (a failed sample) are skipped.  The optional columns
+ * `round` and `c2c_ns` (absent from files of older versions) give the tags.
+ * SU_OK; SU_EIO when the file cannot be opened or read; SU_EINVAL for a
+ * missing column, a row with a field count other than the header's or a
+ * number out of its range, naming file and line; SU_ENOMEM.  An unreadable
+ * samples.csv is an error for every caller: never "no samples".
  */
 int su_samples_load(const char *dir, su_samples_t *out);
 

@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "sizeup/compare.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/fs.h"
 #include "sizeup/report.h"
 #include "sizeup/results.h"
@@ -72,14 +73,16 @@ static void usage(FILE *fp)
 /* Parses "5" or "5%" as a percentage in (0, 1000). */
 static int parse_pct(const char *s, double *out)
 {
-  char *end;
+  char num[64];
+  size_t n = strlen(s);
   double v;
 
-  errno = 0;
-  v = strtod(s, &end);
-  if (end != s && *end == '%')
-    end++;
-  if (end == s || *end || errno || !(v > 0 && v < 1000))
+  if (n == 0 || n >= sizeof(num))
+    return -1;
+  memcpy(num, s, n + 1);
+  if (num[n - 1] == '%')
+    num[n - 1] = '\0';
+  if (su_parse_real(num, 0, 1000, &v) || v <= 0 || v >= 1000)
     return -1;
   *out = v / 100;
   return 0;
@@ -88,12 +91,9 @@ static int parse_pct(const char *s, double *out)
 /* A number in [lo, hi], or in (lo, hi) when `open`: 0, or -1. */
 static int parse_in(const char *s, double lo, double hi, int open, double *out)
 {
-  char *end;
   double v;
 
-  errno = 0;
-  v = strtod(s, &end);
-  if (end == s || *end || errno || !(open ? v > lo && v < hi : v >= lo && v <= hi))
+  if (su_parse_real(s, lo, hi, &v) || (open && (v == lo || v == hi)))
     return -1;
   *out = v;
   return 0;

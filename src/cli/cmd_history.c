@@ -19,6 +19,7 @@
 #include "sizeup/compare.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/fs.h"
 #include "sizeup/history.h"
 #include "sizeup/report.h"
@@ -66,19 +67,6 @@ static void usage(FILE *fp)
           "  sizeup history add results/tonight --db nightly.db\n"
           "  sizeup history list --db nightly.db\n"
           "  sizeup history plot --db nightly.db --out trends/\n");
-}
-
-static int parse_window(const char *s, unsigned *out)
-{
-  char *end;
-  unsigned long v;
-
-  errno = 0;
-  v = strtoul(s, &end, 10);
-  if (end == s || *end || errno || *s == '-' || v < 1 || v > 100000)
-    return -1;
-  *out = (unsigned)v;
-  return 0;
 }
 
 static int fail_db(int err)
@@ -288,7 +276,7 @@ int cmd_history(int argc, char **argv)
     case 'd': db = optarg; break;
     case 'A': add = 1; break;
     case 'w':
-      if (parse_window(optarg, &window) < 0)
+      if (su_parse_uint(optarg, 1, 100000, &window) < 0)
         return su_cli_usage_error("history", "invalid value '%s' for --window", optarg);
       break;
     case 'h': usage(stdout); return SU_EXIT_OK;

@@ -22,6 +22,7 @@
 #include "sizeup/app.h"
 #include "sizeup/engine.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 
 #define MAX_LABELS 64
@@ -111,12 +112,20 @@ static int valid_label(const char *kv)
 
 static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
 {
-  char *end;
-
-  errno = 0;
-  *out = strtod(v, &end);
-  if (end == v || *end || errno || !(*out >= lo && *out <= hi))
+  if (su_parse_real(v, lo, hi, out))
     return su_cli_usage_error("run", "invalid value '%s' for %s", v, opt);
+  return 0;
+}
+
+/* A whole number: `--rounds 1.5` is refused, not run as 1. */
+static int parse_int(const char *opt, const char *v, unsigned lo, unsigned hi, long *out)
+{
+  unsigned u;
+
+  if (su_parse_uint(v, lo, hi, &u))
+    return su_cli_usage_error("run", "invalid value '%s' for %s (a whole number from %u to %u)",
+                              v, opt, lo, hi);
+  *out = (long)u;
   return 0;
 }
 
@@ -146,7 +155,6 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {0, 0, 0, 0}};
   const char *cmd = argc > 0 && strcmp(argv[0], "app") == 0 ? "app" : "run";
   su_app_spec_t *sp = &a->group.app;
-  double d;
   int c, rc;
 
   optind = 1;
@@ -180,7 +188,11 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     case 'o': a->o.out = optarg; break;
     case O_TOPO: a->o.topology = optarg; break;
     case O_RESUME: a->resume = optarg; break;
-    case O_RUNID: a->o.run_id = optarg; break;
+    case O_RUNID:
+      if (su_sink_check_run_id(optarg))
+        return su_cli_usage_error("run", "%s", su_errmsg());
+      a->o.run_id = optarg;
+      break;
     case 'n': a->o.dry_run = 1; break;
     case 'q': a->quiet = 1; break;
     case O_MPI: a->o.mpi = 1; break;
@@ -193,15 +205,14 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         return rc;
       break;
     case O_ROUNDS:
-      if ((rc = parse_num("--rounds", optarg, 1, 100, &d)))
+      if ((rc = parse_int("--rounds", optarg, 1, 100, &a->o.rounds)))
         return rc;
-      a->o.rounds = (long)d;
       break;
     case O_MINR:
     case O_MAXR:
-      if ((rc = parse_num(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 1e7, &d)))
+      if ((rc = parse_int(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 10000000,
+                          c == O_MINR ? &a->o.min_reps : &a->o.max_reps)))
         return rc;
-      *(c == O_MINR ? &a->o.min_reps : &a->o.max_reps) = (long)d;
       break;
     case 'l':
       if (!valid_label(optarg))
@@ -334,6 +345,8 @@ static int run_plan(run_args_t *a, int argc, char **argv)
     return SU_EXIT_OK;
   }
 
+  if (su_engine_note(e))
+    fprintf(stderr, "sizeup: note: %s\n", su_engine_note(e));
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);

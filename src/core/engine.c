@@ -40,7 +40,7 @@ struct su_engine {
   const su_dist_t *dist;
   su_collective_t *coll;
   int writer, dry;
-  char run_id[64], dir[1024];
+  char run_id[SU_RUN_ID_MAX], dir[1024];
   char *eff[SU_ENGINE_MAX_ARGS + 8];  /* the effective command line */
   int neff;
   char *mpi_json;
@@ -78,27 +78,6 @@ static void make_run_id(char *out, size_t len)
   gmtime_r(&now, &tm);
   snprintf(out, len, "%04d%02d%02dT%02d%02d%02dZ-%s-%04x", tm.tm_year + 1900, tm.tm_mon + 1,
            tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, j ? clean : "host", rnd);
-}
-
-/* Saves the effective command line for --resume, one argument per line. */
-static int write_run_args(const char *dir, int argc, char **argv)
-{
-  char path[1100], tmp[1120];
-  FILE *fp;
-  int bad = 0;
-
-  snprintf(path, sizeof(path), "%s/run.args", dir);
-  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if (!(fp = fopen(tmp, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-  for (int i = 0; i < argc; i++)
-    bad |= fprintf(fp, "%s\n", argv[i]) < 0;
-  bad |= fclose(fp) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    return su_errorf(SU_EIO, "cannot write '%s'", path);
-  }
-  return SU_OK;
 }
 
 void su_engine_args_free(int argc, char **argv)
@@ -300,7 +279,7 @@ static int engine_sink(su_engine_t *e)
   if (e->writer) {
     if (!(err = su_sink_open(e->dir, e->o.resume, e->plan.n, e->mo.rounds, &e->sink)) &&
         !e->o.resume)
-      err = write_run_args(e->dir, e->neff, e->eff);
+      err = su_sink_write_args(e->sink, e->neff, e->eff);
     if (!err)
       err = su_sink_write_system(e->sink, e->topo, &e->plan, &e->meta, 0);
   }
@@ -384,6 +363,7 @@ const su_plan_t *su_engine_plan(const su_engine_t *e) { return &e->plan; }
 int su_engine_dry(const su_engine_t *e) { return e->dry; }
 int su_engine_writer(const su_engine_t *e) { return e->writer; }
 const char *su_engine_dir(const su_engine_t *e) { return e->dry ? "" : e->dir; }
+const char *su_engine_note(const su_engine_t *e) { return e->sink ? su_sink_note(e->sink) : NULL; }
 const su_measure_opts_t *su_engine_measure_opts(const su_engine_t *e) { return &e->mo; }
 
 /* Keeps the best headline figure of a written point. */

@@ -19,6 +19,7 @@
 
 #include "sizeup/app.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 
 #define SU_MAX_LIST 256
@@ -100,18 +101,12 @@ static unsigned sort_unique(unsigned *v, unsigned n)
 
 static int parse_count(const char *s, unsigned max, unsigned *out)
 {
-  char *end;
-  unsigned long v;
-
   if (strcmp(s, "max") == 0) {
     *out = max;
     return SU_OK;
   }
-  errno = 0;
-  v = strtoul(s, &end, 10);
-  if (end == s || *end || errno || v == 0 || v > 1u << 20)
+  if (su_parse_uint(s, 1, 1u << 20, out))
     return su_errorf(SU_EINVAL, "invalid thread count '%s'", s);
-  *out = (unsigned)v;
   return SU_OK;
 }
 

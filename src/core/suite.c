@@ -41,6 +41,7 @@
 #include "sizeup/app.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/run.h"
 
 typedef struct suite_parse {
@@ -48,32 +49,6 @@ typedef struct suite_parse {
   int err;
   char why[256];
 } suite_parse_t;
-
-static int parse_double(const char *v, double lo, double hi, double *out)
-{
-  char *end;
-  double d;
-
-  errno = 0;
-  d = strtod(v, &end);
-  if (end == v || *end || errno || !(d >= lo && d <= hi))
-    return -1;
-  *out = d;
-  return 0;
-}
-
-static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
-{
-  char *end;
-  unsigned long u;
-
-  errno = 0;
-  u = strtoul(v, &end, 10);
-  if (end == v || *end || errno || u < lo || u > hi)
-    return -1;
-  *out = (unsigned)u;
-  return 0;
-}
 
 static int set_str(char *dst, size_t len, const char *v)
 {
@@ -86,19 +61,19 @@ static int set_str(char *dst, size_t len, const char *v)
 static int run_key(su_measure_opts_t *mo, const char *k, const char *v)
 {
   if (strcmp(k, "budget") == 0)
-    return parse_double(v, 1e-3, 3600, &mo->budget_s);
+    return su_parse_real(v, 1e-3, 3600, &mo->budget_s);
   if (strcmp(k, "min_reps") == 0)
-    return parse_uint(v, 1, 1000000, &mo->min_reps);
+    return su_parse_uint(v, 1, 1000000, &mo->min_reps);
   if (strcmp(k, "max_reps") == 0)
-    return parse_uint(v, 1, 10000000, &mo->max_reps);
+    return su_parse_uint(v, 1, 10000000, &mo->max_reps);
   if (strcmp(k, "ci") == 0)
-    return parse_double(v, 0, 1, &mo->ci_target);
+    return su_parse_real(v, 0, 1, &mo->ci_target);
   if (strcmp(k, "min_sample") == 0)
-    return parse_double(v, 1e-6, 10, &mo->min_sample_s);
+    return su_parse_real(v, 1e-6, 10, &mo->min_sample_s);
   if (strcmp(k, "noise_cv") == 0)
-    return parse_double(v, 0, 10, &mo->noise_cv);
+    return su_parse_real(v, 0, 10, &mo->noise_cv);
   if (strcmp(k, "rounds") == 0)
-    return parse_uint(v, 1, 100, &mo->rounds);
+    return su_parse_uint(v, 1, 100, &mo->rounds);
   return -2;
 }
 
@@ -119,7 +94,7 @@ static int group_key(su_group_t *g, const char *k, const char *v)
   if (strcmp(k, "sizes") == 0)
     return set_str(g->sizes, sizeof(g->sizes), v);
   if (strcmp(k, "budget") == 0)
-    return parse_double(v, 1e-3, 3600, &g->budget_s);
+    return su_parse_real(v, 1e-3, 3600, &g->budget_s);
   /* An application (include/sizeup/app.h). */
   if (strcmp(k, "command") == 0)
     return set_str(g->app.command, sizeof(g->app.command), v);
@@ -131,13 +106,13 @@ static int group_key(su_group_t *g, const char *k, const char *v)
     return set_str(g->app.fom_unit, sizeof(g->app.fom_unit), v);
   if (strcmp(k, "higher_is_better") == 0) {
     unsigned b;
-    int rc = parse_uint(strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ? "1"
+    int rc = su_parse_uint(strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ? "1"
                         : strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ? "0" : v, 0, 1, &b);
     g->app.higher_is_better = (int)b;
     return rc;
   }
   if (strcmp(k, "timeout") == 0)
-    return parse_double(v, 0, 1e6, &g->app.timeout_s);
+    return su_parse_real(v, 0, 1e6, &g->app.timeout_s);
   if (strcmp(k, "ranks") == 0)
     return set_str(g->app.ranks, sizeof(g->app.ranks), v);
   if (strcmp(k, "launcher") == 0)

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fs.c: file-system helpers (mkdir -p, reading a small text file) for the
- * results and report writers and the readers of /proc and /sys.
+ * fs.c: file-system helpers for the results and report writers and the
+ * readers of /proc and /sys (fs.h): mkdir -p, files created exclusively
+ * without following symbolic links, a commit that renames a file into place
+ * only once every byte of it is on disk, and reading a small text file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
@@ -31,6 +35,63 @@ int su_fs_mkdir_p(const char *path)
   if (mkdir(buf, 0777) != 0 && errno != EEXIST)
     return su_errorf(SU_EIO, "cannot create directory '%s': %s", buf, strerror(errno));
   return SU_OK;
+}
+
+int su_fs_create(const char *path, FILE **out)
+{
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  FILE *fp;
+
+  if (fd < 0 && errno == EEXIST)
+    return su_errorf(SU_EIO, "'%s' already exists (sizeup writes only files it creates)", path);
+  if (fd < 0)
+    return su_errorf(SU_EIO, "cannot create '%s': %s", path, strerror(errno));
+  if (!(fp = fdopen(fd, "w"))) {
+    close(fd);
+    unlink(path);
+    return su_errorf(SU_EIO, "cannot create '%s': %s", path, strerror(errno));
+  }
+  *out = fp;
+  return SU_OK;
+}
+
+int su_fs_finish(FILE *fp, const char *path)
+{
+  int bad = fflush(fp) != 0 || ferror(fp), e = errno;
+
+  if (!bad && fsync(fileno(fp)) != 0) {
+    bad = 1;
+    e = errno;
+  }
+  if (fclose(fp) != 0 && !bad) {
+    bad = 1;
+    e = errno;
+  }
+  return bad ? su_errorf(SU_EIO, "cannot write '%s': %s", path, e ? strerror(e) : "write error")
+             : SU_OK;
+}
+
+int su_fs_commit(FILE *fp, const char *tmp, const char *path)
+{
+  int err = su_fs_finish(fp, tmp);
+
+  if (!err && rename(tmp, path) != 0)
+    err = su_errorf(SU_EIO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+  if (err)
+    unlink(tmp);
+  return err;
+}
+
+int su_fs_sync_dir(const char *dir)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+  if (fd < 0)
+    return su_errorf(SU_EIO, "cannot open '%s': %s", dir, strerror(errno));
+  rc = fsync(fd);
+  close(fd);
+  return rc == 0 || errno == EINVAL ? SU_OK
+                                    : su_errorf(SU_EIO, "cannot sync '%s': %s", dir, strerror(errno));
 }
 
 int su_fs_read_text(const char *path, size_t max_bytes, char **out)

@@ -371,7 +371,7 @@ static int store_system(su_history_t *h, int64_t run, const char *json)
 int su_history_add(su_history_t *h, const char *dir, int *added)
 {
   su_results_t r;
-  su_samples_t smp = {NULL, 0, 0};
+  su_samples_t smp = {0};
   sqlite3_stmt *q_run = NULL, *q_dup = NULL, *q_cfg = NULL, *q_smp = NULL;
   char *fp = NULL, *sys = NULL, path[4096];
   int err, in_tx = 0;

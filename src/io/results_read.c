@@ -3,14 +3,16 @@
  * results_read.c: loads a results directory (summary.csv and system.json)
  * for the analysing commands.
  *
- * summary.csv is read through the RFC 4180 reader of csv.h; columns are
- * looked up by header name, so files with columns appended by later schema
- * revisions still load.  The 26 contract columns of docs/csv-schema.md are
- * required; `flops`, `bytes`, `timer`, `noisy` and `scaling` are optional.
+ * summary.csv is read through the column table of schema.h: columns are
+ * found by header name, so files with columns appended by later schema
+ * revisions still load; the 26 contract columns of docs/csv-schema.md are
+ * required, every row must have the header's field count and every number
+ * its column's range, and a status must be one of the five.
  * system.json is parsed with libjansson when the build has it; the
  * fingerprint is informative only, so a missing system.json is not an error.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,31 +23,12 @@
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/results.h"
+#include "sizeup/run.h"
+#include "sizeup/schema.h"
 
 #if SU_HAVE_JANSSON
 #include <jansson.h>
 #endif
-
-/* Schema versions this reader understands (docs/csv-schema.md). */
-#define SU_RESULTS_SCHEMA_MAX 1
-
-enum {
-  C_SCHEMA, C_RUN_ID, C_KERNEL, C_VARIANT, C_BACKEND, C_DEVICE, C_PRECISION,
-  C_THREADS, C_RANKS, C_NODES, C_PLACEMENT, C_CPUSET, C_SIZE, C_METRIC, C_UNIT,
-  C_STATUS, C_REASON, C_MEDIAN, C_MIN, C_MAX, C_MEAN, C_STDDEV, C_CV, C_CI_LO,
-  C_CI_HI, C_REPS,
-  C_NREQUIRED,
-  C_FLOPS = C_NREQUIRED, C_BYTES, C_TIMER, C_NOISY, C_SCALING,
-  C_NCOLS
-};
-
-static const char *const col_names[C_NCOLS] = {
-  "schema_version", "run_id", "kernel", "variant", "backend", "device", "precision",
-  "threads", "ranks", "nodes", "placement", "cpuset", "size_bytes", "metric", "unit",
-  "status", "reason", "median", "min", "max", "mean", "stddev", "cv", "ci95_lo",
-  "ci95_hi", "reps",
-  "flops", "bytes", "timer", "noisy", "scaling",
-};
 
 static char *xstrdup(const char *s)
 {
@@ -57,159 +40,90 @@ static char *xstrdup(const char *s)
   return p;
 }
 
-/* Empty cell -> NaN.  Anything that is not entirely a number is an error. */
-static int parse_double(const char *s, double *out)
-{
-  char *end;
-
-  if (!s || !*s) {
-    *out = NAN;
-    return 0;
-  }
-  errno = 0;
-  *out = strtod(s, &end);
-  if (end == s || *end != '\0')
-    return -1;
-  return 0;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-  char *end;
-  unsigned long long v;
-
-  if (!s || !*s) {
-    *out = 0;
-    return 0;
-  }
-  if (*s == '-')
-    return -1;
-  errno = 0;
-  v = strtoull(s, &end, 10);
-  if (end == s || *end != '\0' || errno)
-    return -1;
-  *out = v;
-  return 0;
-}
+/* The text columns of a row: where each goes (row_fill) and what to free. */
+static const struct { int col; size_t off; } row_strs[] = {
+#define S(c, f) {SU_SUM_##c, offsetof(su_result_row_t, f)}
+  S(RUN_ID, run_id), S(KERNEL, kernel), S(VARIANT, variant), S(BACKEND, backend),
+  S(DEVICE, device), S(PRECISION, precision), S(PLACEMENT, placement), S(CPUSET, cpuset),
+  S(METRIC, metric), S(UNIT, unit), S(STATUS, status), S(REASON, reason), S(TIMER, timer),
+  S(SCALING, scaling),
+#undef S
+};
+#define ROW_STR(w, i) ((char **)((char *)(w) + row_strs[i].off))
+#define NSTRS (sizeof(row_strs) / sizeof(row_strs[0]))
 
 static void row_free(su_result_row_t *w)
 {
-  char **strs[] = {&w->run_id, &w->kernel, &w->variant, &w->backend, &w->device,
-                   &w->precision, &w->placement, &w->cpuset, &w->metric, &w->unit,
-                   &w->status, &w->reason, &w->timer, &w->scaling};
-
-  for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-    free(*strs[i]);
-    *strs[i] = NULL;
+  for (size_t i = 0; i < NSTRS; i++) {
+    free(*ROW_STR(w, i));
+    *ROW_STR(w, i) = NULL;
   }
 }
 
-static int row_fill(su_result_row_t *w, char **f, size_t nf, const int *idx,
-                    const char *path, unsigned long line)
+/* Copies the current row of `t` into *w (numbers were checked by
+ * su_table_next). */
+static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
 {
-  struct { int col; char **dst; } strs[] = {
-    {C_RUN_ID, &w->run_id}, {C_KERNEL, &w->kernel}, {C_VARIANT, &w->variant},
-    {C_BACKEND, &w->backend}, {C_DEVICE, &w->device}, {C_PRECISION, &w->precision},
-    {C_PLACEMENT, &w->placement}, {C_CPUSET, &w->cpuset}, {C_METRIC, &w->metric},
-    {C_UNIT, &w->unit}, {C_STATUS, &w->status}, {C_REASON, &w->reason},
-    {C_TIMER, &w->timer}, {C_SCALING, &w->scaling},
+  static const struct { int col; size_t off; } dbls[] = {
+#define D(c, f) {SU_SUM_##c, offsetof(su_result_row_t, f)}
+    D(MEDIAN, median), D(MIN, min), D(MAX, max), D(MEAN, mean), D(STDDEV, stddev), D(CV, cv),
+    D(CI95_LO, ci95_lo), D(CI95_HI, ci95_hi), D(FLOPS, flops), D(BYTES, bytes),
+#undef D
   };
-  struct { int col; double *dst; } dbls[] = {
-    {C_MEDIAN, &w->median}, {C_MIN, &w->min}, {C_MAX, &w->max}, {C_MEAN, &w->mean},
-    {C_STDDEV, &w->stddev}, {C_CV, &w->cv}, {C_CI_LO, &w->ci95_lo},
-    {C_CI_HI, &w->ci95_hi}, {C_FLOPS, &w->flops}, {C_BYTES, &w->bytes},
-  };
-  struct { int col; uint64_t v; } ints[] = {
-    {C_SCHEMA, 0}, {C_THREADS, 0}, {C_RANKS, 0}, {C_NODES, 0}, {C_SIZE, 0},
-    {C_REPS, 0}, {C_NOISY, 0},
-  };
+  const char *st = su_table_str(t, SU_SUM_STATUS);
+  int k;
 
-#define CELL(c) (idx[c] >= 0 && (size_t)idx[c] < nf ? f[idx[c]] : "")
-  for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-    *strs[i].dst = xstrdup(CELL(strs[i].col));
-    if (!*strs[i].dst)
-      return su_errorf(SU_ENOMEM, "cannot load '%s'", path);
-  }
-  if (!w->scaling[0]) {
-    free(w->scaling);
-    if (!(w->scaling = xstrdup("strong")))
-      return su_errorf(SU_ENOMEM, "cannot load '%s'", path);
+  for (size_t i = 0; i < NSTRS; i++) {
+    const char *v = su_table_str(t, row_strs[i].col);
+    if (row_strs[i].col == SU_SUM_SCALING && !*v)
+      v = "strong";         /* docs/csv-schema.md: missing or empty means strong */
+    if (!(*ROW_STR(w, i) = xstrdup(v)))
+      return su_errorf(SU_ENOMEM, "cannot load '%s'", t->path);
   }
   for (size_t i = 0; i < sizeof(dbls) / sizeof(dbls[0]); i++)
-    if (parse_double(CELL(dbls[i].col), dbls[i].dst) < 0)
-      return su_errorf(SU_EINVAL, "'%s' line %lu: column '%s' is not a number",
-                       path, line, col_names[dbls[i].col]);
-  for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-    if (parse_u64(CELL(ints[i].col), &ints[i].v) < 0 ||
-        (ints[i].col != C_SIZE && ints[i].v > UINT32_MAX))
-      return su_errorf(SU_EINVAL, "'%s' line %lu: column '%s' is not a non-negative integer",
-                       path, line, col_names[ints[i].col]);
-#undef CELL
-  if (ints[0].v < 1 || ints[0].v > SU_RESULTS_SCHEMA_MAX)
-    return su_errorf(SU_EINVAL, "'%s' line %lu: unsupported schema_version '%llu'", path,
-                     line, (unsigned long long)ints[0].v);
-  w->threads = (unsigned)ints[1].v;
-  w->ranks = (unsigned)ints[2].v;
-  w->nodes = (unsigned)ints[3].v;
-  w->size_bytes = ints[4].v;
-  w->reps = (unsigned)ints[5].v;
-  w->noisy = ints[6].v != 0;
+    *(double *)((char *)w + dbls[i].off) = su_table_real(t, dbls[i].col);
+  for (k = SU_STATUS_OK; k <= SU_STATUS_ERROR; k++)
+    if (strcmp(st, su_status_name((su_status_t)k)) == 0)
+      break;
+  if (k > SU_STATUS_ERROR)
+    return su_errorf(SU_EINVAL, "'%s' line %lu: unknown status '%.40s'", t->path,
+                     su_table_line(t), st);
+  if (k == 0 && !isfinite(w->median))
+    return su_errorf(SU_EINVAL, "'%s' line %lu: status ok without a median", t->path,
+                     su_table_line(t));
+  w->threads = (unsigned)su_table_u64(t, SU_SUM_THREADS);
+  w->ranks = (unsigned)su_table_u64(t, SU_SUM_RANKS);
+  w->nodes = (unsigned)su_table_u64(t, SU_SUM_NODES);
+  w->size_bytes = su_table_u64(t, SU_SUM_SIZE_BYTES);
+  w->reps = (unsigned)su_table_u64(t, SU_SUM_REPS);
+  w->noisy = su_table_u64(t, SU_SUM_NOISY) != 0;
   return SU_OK;
 }
 
 static int load_summary(const char *dir, su_results_t *r)
 {
   char path[4096];
-  FILE *fp = NULL;
-  su_csv_reader_t rd;
-  char **f;
-  size_t nf, cap = 0;
-  int idx[C_NCOLS], err = SU_OK, rc;
+  su_table_reader_t t;
+  size_t cap = 0;
+  int err, rc;
 
   snprintf(path, sizeof(path), "%s/summary.csv", dir);
-  fp = fopen(path, "r");
-  if (!fp)
-    return su_errorf(SU_EIO, "cannot open '%s': %s", path, strerror(errno));
-  su_csv_reader_init(&rd, fp);
-  rc = su_csv_read(&rd, &f, &nf);
-  if (rc < 0) {
-    err = rc;
-    goto out;
-  }
-  if (rc == 0) {
-    err = su_errorf(SU_EINVAL, "'%s' is empty", path);
-    goto out;
-  }
-  for (int c = 0; c < C_NCOLS; c++) {
-    idx[c] = -1;
-    for (size_t i = 0; i < nf; i++)
-      if (strcmp(f[i], col_names[c]) == 0) {
-        idx[c] = (int)i;
-        break;
-      }
-    if (c < C_NREQUIRED && idx[c] < 0) {
-      err = su_errorf(SU_EINVAL, "'%s' lacks the column '%s'", path, col_names[c]);
-      goto out;
-    }
-  }
-  while ((rc = su_csv_read(&rd, &f, &nf)) == 1) {
-    if (nf == 1 && f[0][0] == '\0')
-      continue;             /* a blank line */
+  if ((err = su_table_open(&t, &su_schema_summary, path)))
+    return err;
+  while ((rc = su_table_next(&t)) == 1) {
     if (su__grow(&r->rows, r->nrows, &cap, sizeof(*r->rows), 64) != SU_OK) {
       err = su_errorf(SU_ENOMEM, "cannot load '%s'", path);
       goto out;
     }
     memset(&r->rows[r->nrows], 0, sizeof(r->rows[0]));
-    err = row_fill(&r->rows[r->nrows], f, nf, idx, path, rd.line);
+    err = row_fill(&r->rows[r->nrows], &t);
     r->nrows++;             /* counted even on failure so fini frees it */
     if (err)
       goto out;
   }
-  if (rc < 0)
-    err = rc;
+  err = rc < 0 ? rc : SU_OK;
 out:
-  su_csv_reader_fini(&rd);
-  fclose(fp);
+  su_table_close(&t);
   return err;
 }
 

@@ -20,6 +20,7 @@
 #include "cpu/cpu.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 #include "sizeup/json.h"
 #include "sizeup/run.h"
 #include "sizeup/timer.h"
@@ -151,8 +152,9 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
     return err;
   snprintf(path, sizeof(path), "%s/system.json", su_sink_dir(r));
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  if (!(fp = fopen(tmp, "w")))
-    return su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+  unlink(tmp);              /* ours, left by a crash; unlink follows no link */
+  if ((err = su_fs_create(tmp, &fp)))
+    return err;
 
   su_json_init(&j, fp);
   su_json_begin_object(&j, NULL);
@@ -241,14 +243,10 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   su_json_end_object(&j);
   su_json_end_object(&j);
 
-  err = su_json_finish(&j);
-  if (fclose(fp) != 0 && !err)
-    err = su_errorf(SU_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-  else if (err)
-    err = su_errorf(err, "cannot write '%s'", tmp);
-  if (!err && rename(tmp, path) != 0)
-    err = su_errorf(SU_EIO, "cannot rename '%s': %s", tmp, strerror(errno));
-  if (err)
+  if ((err = su_json_finish(&j))) {
+    fclose(fp);
     unlink(tmp);
-  return err;
+    return su_errorf(err, "cannot write '%s'", tmp);
+  }
+  return su_fs_commit(fp, tmp, path);
 }

@@ -74,7 +74,7 @@ int su_cmp_metric_direction(const char *metric)
 int su_cmp_side_load(const char *dir, su_cmp_side_t *out)
 {
   su_results_t r;
-  su_samples_t smp = {NULL, 0, 0};
+  su_samples_t smp = {0};
   su_cmp_side_t s;
   int err;
 

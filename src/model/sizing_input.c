@@ -7,6 +7,7 @@
  * never feed a recommendation.  Formats: docs/sizing.md.
  */
 #include <errno.h>
+#include <float.h>
 #include <ini.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
+#include "sizeup/parse.h"
 #include "sizeup/kernel.h"
 #include "sizeup/sizing.h"
 
@@ -33,20 +35,6 @@ static int known_kernel(const char *name)
   for (size_t i = 0; i < sizeof(mix_kernels) / sizeof(mix_kernels[0]); i++)
     if (strcmp(mix_kernels[i]->name, name) == 0)
       return 1;
-  return 0;
-}
-
-/* A finite number, the whole cell.  Returns 0 or -1. */
-static int parse_num(const char *s, double *out)
-{
-  char *end;
-  double d;
-
-  errno = 0;
-  d = strtod(s, &end);
-  if (end == s || *end || errno || !isfinite(d))
-    return -1;
-  *out = d;
   return 0;
 }
 
@@ -193,7 +181,7 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
       if (k == C_NAME || k == C_KIND || k == C_RESULTS || k == C_DATE || k == C_NOTES ||
           k == C_CURRENCY || !v[k][0])
         continue;
-      if (parse_num(v[k], &num[k]) != 0)
+      if (su_parse_real(v[k], -DBL_MAX, DBL_MAX, &num[k]) != 0)
         FIELD_ERR("invalid number '%s'", v[k]);
       if (num[k] < 0 || ((k == C_MEMORY || k == C_PRICE || k == C_YEARS || k == C_POWER ||
                           k == C_PEAK64 || k == C_PEAK32 || k == C_BW || k == C_LAT ||
@@ -363,7 +351,7 @@ static int wl_num(wl_parse_t *ps, const char *name, const char *value, double lo
 {
   double d;
 
-  if (parse_num(value, &d) != 0)
+  if (su_parse_real(value, -DBL_MAX, DBL_MAX, &d) != 0)
     return wl_fail(ps, "field '%s': invalid number '%s'", name, value);
   if (!(d > lo))
     return wl_fail(ps, "field '%s': must be greater than %g, not '%s'", name, lo, value);
@@ -394,7 +382,7 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     }
     if (strcmp(name, "memory_gib") == 0) {
       double d;
-      if (parse_num(value, &d) != 0 || d < 0)
+      if (su_parse_real(value, 0, DBL_MAX, &d) != 0)
         return wl_fail(ps, "field 'memory_gib': invalid number '%s'", value);
       w->memory_gib = d;
       return 1;

@@ -90,7 +90,7 @@ expect_error "--rounds 0 refused" "invalid value '0' for --rounds" \
 
 # The same out directory again is refused, and nothing is overwritten.
 before=$(md5sum run1/summary.csv)
-expect_error "existing results refused" "already holds results" \
+expect_error "existing results refused" "is not empty" \
   "$SIZEUP" run --suite "$SRC/tests/data/tiny.ini" --out run1 -q
 check "existing results untouched" test "$before" = "$(md5sum run1/summary.csv)"
 
