@@ -79,6 +79,7 @@ typedef struct su_group {
   char placement[256];    /* comma list of placements */
   char sizes[256];        /* "auto" | "sweep" | "16K,1M" | "16K..256M" */
   double budget_s;        /* 0 = the run's */
+  char memory[128];       /* "local" (first touch, default) | "mem:J" | "each" (NUMA matrix) */
   su_app_spec_t app;      /* app.command non-empty: an application group */
 } su_group_t;
 
@@ -99,6 +100,9 @@ typedef struct su_point {
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
   unsigned devices[16];
+  int cpu_numa;           /* the CPU NUMA node holding every thread; -1: several */
+  int mem_bound;          /* 1: memory bound to NUMA node mem_numa; 0: first touch */
+  unsigned mem_numa;
   unsigned ranks;         /* an app started through a launcher with this many
                              ranks (pus has threads x ranks entries); 0 = none */
 } su_point_t;
@@ -117,6 +121,7 @@ typedef struct su_plan {
 typedef struct su_plan_filter {
   const char *kernels, *threads, *placement, *sizes, *precision, *variants;
   const char *backend, *device;
+  const char *memory;     /* --memory: local | mem:J | each */
 } su_plan_filter_t;
 
 /*

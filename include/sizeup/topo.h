@@ -14,7 +14,12 @@
  *   scatter      round-robin over NUMA nodes in package-interleaved order
  *                (P0N0, P1N0, P0N1, P1N1, ...), next free core in each
  *   numa:N       only NUMA node N (logical index), compact inside it
+ *   kind:N       only the cores of CPU kind N (hybrid CPUs; 0 = the fastest
+ *                kind, see su_topo_cpu_kinds), compact inside it
  *   pu:LIST      an explicit list of PU OS indexes, e.g. pu:0,2,4-7
+ *
+ * On a hybrid CPU, compact and scatter take the fastest cores first (hwloc's
+ * most efficient kind), so a 1-thread point runs on a big core.
  */
 #ifndef SIZEUP_TOPO_H
 #define SIZEUP_TOPO_H
@@ -77,6 +82,42 @@ int su_topo_is_this_system(const su_topo_t *t);
 struct su_json;
 void su_topo_json_facts(struct su_json *j, const su_topo_summary_t *s);
 
+/*
+ * NUMA nodes as memory targets (numa.c).  A CPU node holds cores; a
+ * CPU-less node (HBM, MCDRAM, GPU memory, CXL) holds only memory, and hwloc
+ * names its kind in `subtype`.
+ */
+typedef struct su_numa_node {
+  unsigned index;          /* logical index: numa:N, mem:N */
+  unsigned os_index;
+  int has_cpus;            /* 1: a CPU node, a source of the NUMA matrix */
+  unsigned cores, pus;     /* of a CPU node; 0 for a CPU-less one */
+  uint64_t memory_bytes;
+  uint64_t llc_bytes;      /* the last-level caches serving its cores */
+  uint64_t llc_instance_bytes; /* the one serving its first core */
+  char subtype[32];        /* hwloc's: "", "DRAM", "HBM", "MCDRAM", "GPUMemory", ... */
+} su_numa_node_t;
+
+/* Lists the NUMA nodes in logical order into *out (malloc'ed, free()); SU_OK
+ * or SU_ENOMEM. */
+int su_topo_numa_nodes(const su_topo_t *t, su_numa_node_t **out, unsigned *n);
+/* The CPU NUMA node (logical index) holding every PU of pus[0..n-1] (OS
+ * indexes), or -1 when they span several nodes. */
+int su_topo_numa_of_pus(const su_topo_t *t, const unsigned *pus, unsigned n);
+
+/*
+ * Hybrid CPUs (kinds.c).  Returns the number of sizeup kinds: hwloc's CPU
+ * kinds grouped by core type (or maximum frequency), numbered fastest first,
+ * as `kind:N` names them; 0 when hwloc knows no kinds.
+ */
+int su_topo_cpu_kinds(const su_topo_t *t);
+/* The cores and PUs of sizeup kind `kind`; SU_EINVAL when there is none. */
+int su_topo_cpu_kind_size(const su_topo_t *t, unsigned kind, unsigned *cores, unsigned *pus);
+/* Writes hwloc's CPU kinds as the member "cpu_kinds" of the open JSON object:
+ * per kind its hwloc index, sizeup kind, cpuset, PUs, cores, efficiency and
+ * hwloc infos (FrequencyMaxMHz, CoreType, ...); an empty array without kinds. */
+void su_topo_json_cpu_kinds(struct su_json *j, const su_topo_t *t);
+
 /* Human-readable report (like lstopo --no-io, condensed) / one JSON object. */
 int su_topo_print_text(const su_topo_t *t, FILE *fp);
 int su_topo_print_json(const su_topo_t *t, FILE *fp);
@@ -85,7 +126,8 @@ typedef enum su_place_kind_e {
   SU_PLACE_COMPACT,
   SU_PLACE_SCATTER,
   SU_PLACE_NUMA,
-  SU_PLACE_LIST
+  SU_PLACE_LIST,
+  SU_PLACE_KIND
 } su_place_kind_t;
 
 #define SU_PLACE_MAX_LIST 4096
@@ -93,6 +135,7 @@ typedef enum su_place_kind_e {
 typedef struct su_place {
   su_place_kind_t kind;
   unsigned numa;           /* for SU_PLACE_NUMA: logical NUMA index */
+  unsigned cpukind;        /* for SU_PLACE_KIND: sizeup CPU kind, 0 = fastest */
   unsigned nlist;          /* for SU_PLACE_LIST */
   unsigned *list;          /* PU OS indexes, owned; freed by su_place_fini */
   char spec[64];           /* canonical text, e.g. "scatter", "numa:1", "pu:0-3" */
@@ -124,6 +167,14 @@ int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out);
  * local.  SU_ENOTSUP when the topology is not this system.
  */
 int su_place_bind_self(const su_topo_t *t, unsigned pu_os);
+/*
+ * Binds the calling thread's future allocations to NUMA node `numa`
+ * (logical index): hwloc_set_membind with HWLOC_MEMBIND_BIND and STRICT,
+ * called after su_place_bind_self and before the first touch.  SU_ENOTSUP
+ * when the topology is not this system or the OS cannot bind memory,
+ * SU_EINVAL for a node that does not exist.  su_place_unbind_self resets it.
+ */
+int su_place_membind_self(const su_topo_t *t, unsigned numa);
 /*
  * Binds every thread of process `pid` (a child not yet running its program:
  * its later threads inherit the binding) to the PUs pus_os[0..n-1] with

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/core_int.h"
 #include "sizeup/app.h"
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
@@ -340,6 +341,7 @@ static int has_token(const char *list, const char *name)
 static int same_point(const su_point_t *a, const su_point_t *b)
 {
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
+         a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
          a->ndevices == b->ndevices &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
@@ -552,18 +554,21 @@ static int place_near_devices(su_point_t *pt, char cpusets[][256], unsigned k)
   return SU_OK;
 }
 
+/* mem_bytes: the memory of the NUMA node the point is bound to; 0 for the
+ * machine's (first touch). */
 static int check_memory(const plan_env_t *e, const su_kernel_ops_t *ops, uint64_t size,
-                        unsigned threads)
+                        unsigned threads, uint64_t mem_bytes)
 {
   /* The latency kernel gives every thread its own working set. */
   uint64_t need = ops->desc->metric == SU_METRIC_LATENCY ? size * threads : size;
+  uint64_t have = mem_bytes ? mem_bytes : e->mem_bytes;
   char a[32], b[32];
 
-  if (e->mem_bytes && need > e->mem_bytes * 0.9) {
+  if (have && need > have * 0.9) {
     su_format_size(need, a, sizeof(a));
-    su_format_size(e->mem_bytes, b, sizeof(b));
-    return su_errorf(SU_EINVAL, "size '%s' for '%s' is larger than memory (%s)", a,
-                     ops->desc->name, b);
+    su_format_size(have, b, sizeof(b));
+    return su_errorf(SU_EINVAL, "size '%s' for '%s' is larger than %smemory (%s)", a,
+                     ops->desc->name, mem_bytes ? "its NUMA node's " : "", b);
   }
   return SU_OK;
 }
@@ -595,7 +600,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 {
   char pbuf[64], vbuf[128], lbuf[256], *ptok[8], *vtok[16], *ltok[16];
   unsigned np, nv, nl, nthreads = 0, nsizes = 0, ndev = 1, devs[16] = {0};
-  unsigned *threads = NULL, one = 1;
+  unsigned *threads = NULL;
   u64vec_t sv = {0};
   const uint64_t *sizes;
   char devnames[16][128], cpusets[16][256], aggnames[16][128], aggsets[16][256];
@@ -606,9 +611,12 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   const char *thr = f->threads ? f->threads : g->threads;
   const char *plc = f->placement ? f->placement : g->placement;
   const char *siz = f->sizes ? f->sizes : g->sizes;
+  const char *mem = f->memory ? f->memory : g->memory;
   const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
   void *ctx = NULL;
+  su__place_pair_t *pairs = NULL;
+  unsigned npairs = 0;
   int err = SU_OK;
 
   /* Precisions: "auto" = every one the implementation has, widest first. */
@@ -670,6 +678,13 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     }
   unsigned nmulti = !host && nagg > 1 && ops->desc->metric != SU_METRIC_LATENCY ? nagg - 1 : 0;
 
+  /* Placements crossed with memory placements (memplan.c); a device
+   * kernel's memory is the device's. */
+  if ((err = su__place_pairs(t, host ? mem : NULL, ltok, nl, ops,
+                             !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
+                             &pairs, &npairs)))
+    goto out;
+
   for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned ip = 0; ip < np; ip++) {
     const unsigned k = d < ndev ? 1 : d - ndev + 2; /* devices in this point */
@@ -684,11 +699,22 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       goto out;
     }
     for (unsigned iv = 0; iv < nv; iv++)
-    for (unsigned it = 0; it < nthreads; it++)
-    for (unsigned il = 0; il < nl; il++)
+    for (unsigned it = 0; it < nthreads + 2; it++)  /* + a CPU kind's cores and PUs */
+    for (unsigned il = 0; il < npairs; il++)
     for (unsigned is = 0; is < nsizes; is++) {
+      const su__place_pair_t *pp = &pairs[il];
+      unsigned nthr = it < nthreads ? (threads ? threads[it] : 1)
+                      : it == nthreads ? pp->kind_cores : pp->limit;
+      uint64_t size = pp->size_bytes ? pp->size_bytes : sizes[is];
       su_point_t pt;
       su_place_t place;
+      /* The NUMA matrix has its own thread count and size; a CPU kind's
+       * ladder stops at the kind's PUs. */
+      if ((pp->threads && it > 0) || (pp->size_bytes && is > 0) || nthr == 0 ||
+          (pp->limit && nthr > pp->limit))
+        continue;
+      if (pp->threads)
+        nthr = pp->threads;
       memset(&pt, 0, sizeof(pt));
       pt.backend = b;
       pt.device = k > 1 ? agg[0] : devs[d];
@@ -701,18 +727,30 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       pt.ops = ops;
       pt.prec = pr;
       snprintf(pt.variant, sizeof(pt.variant), "%s", vtok[iv]);
-      pt.threads = k > 1 ? k : (threads ? threads : &one)[it]; /* one host thread per device */
-      pt.size_bytes = sizes[is];
+      pt.threads = k > 1 ? k : nthr; /* one host thread per device */
+      pt.size_bytes = size;
       /* A GPU's default working set is its own (the plateau is far above a
        * CPU device's); the kernel clamps it to the device's memory. */
       int dev_default = !host && ops->accel_size_bytes && ops->size_rule == SU_SIZE_FIXED &&
                         (!siz || !siz[0] || strcmp(siz, "auto") == 0) && accel[k > 1 ? 0 : d];
       if (dev_default)
         pt.size_bytes = ops->accel_size_bytes;
+      pt.budget_s = budget;
       snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
-      if ((err = su_place_parse(ltok[il], &place)))
+      if ((err = su_place_parse(pp->place, &place)))
         goto out;
       snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
+      /* Bound memory is part of the placement's text, the key of every row. */
+      if (pp->mem >= 0 &&
+          snprintf(pt.placement, sizeof(pt.placement), "%s+mem:%d", place.spec, pp->mem) >=
+              (int)sizeof(pt.placement)) {
+        err = su_errorf(SU_EINVAL, "placement '%s' with memory on node %d is too long",
+                        place.spec, pp->mem);
+        su_place_fini(&place);
+        goto out;
+      }
+      pt.mem_bound = pp->mem >= 0;
+      pt.mem_numa = pp->mem >= 0 ? (unsigned)pp->mem : 0;
       pt.pus = calloc(pt.threads, sizeof(unsigned));
       if (!pt.pus) {
         su_place_fini(&place);
@@ -730,8 +768,10 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       }
       if (!err && !host)
         err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
+      if (!err)
+        pt.cpu_numa = su_topo_numa_of_pus(t, pt.pus, pt.threads);
       if (!err && !dev_default)
-        err = check_memory(e, ops, pt.size_bytes, pt.threads);
+        err = check_memory(e, ops, pt.size_bytes, pt.threads, pp->mem_bytes);
       if ((err = plan_keep(plan, &pt, err)))
         goto out;
     }
@@ -739,6 +779,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 out:
   free(threads);
   free(sv.v);
+  free(pairs);
   return err;
 }
 

@@ -6,7 +6,8 @@
  * status per result):
  *
  *   1. bind OpenMP thread i to pus[i] (hwloc) BEFORE setup, so first touch
- *      places every page next to the thread that will use it;
+ *      places every page next to the thread that will use it, or, for a
+ *      point with bound memory (the NUMA matrix), on its memory node;
  *   2. setup; a failure becomes an `unsupported`, `skipped` or `error` row;
  *   3. warm-up: one repetition, discarded; it also calibrates `inner`, the
  *      back-to-back repetitions per timed sample, so that a sample lasts at
@@ -112,6 +113,9 @@ static int bind_team(su_topo_t *t, const su_point_t *pt)
   {
     int tid = omp_get_thread_num();
     int e = su_place_bind_self(t, pt->pus[tid]);
+    /* Memory bound to one node (the NUMA matrix), before setup's first touch. */
+    if (!e && pt->mem_bound)
+      e = su_place_membind_self(t, pt->mem_numa);
     if (tid == 0)
       got = omp_get_num_threads();
     if (e) {

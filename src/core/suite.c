@@ -19,6 +19,7 @@
  *   threads = 1..max       1,2,4 | 1..max | pow2 | max
  *   placement = compact,scatter
  *   sizes = auto           auto | sweep | 16K,1M | 16K..256M[:per-doubling]
+ *   memory = local         local (first touch) | mem:J | each (the NUMA matrix)
  *   budget = 0.1           overrides [run] for this group
  *
  *   [solver]               an application (the app backend): a command
@@ -93,6 +94,8 @@ static int group_key(su_group_t *g, const char *k, const char *v)
     return set_str(g->placement, sizeof(g->placement), v);
   if (strcmp(k, "sizes") == 0)
     return set_str(g->sizes, sizeof(g->sizes), v);
+  if (strcmp(k, "memory") == 0)
+    return set_str(g->memory, sizeof(g->memory), v);
   if (strcmp(k, "budget") == 0)
     return su_parse_real(v, 1e-3, 3600, &g->budget_s);
   /* An application (include/sizeup/app.h). */

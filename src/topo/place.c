@@ -23,6 +23,7 @@
 
 #include "sizeup/error.h"
 #include "sizeup/topo.h"
+#include "topo/topo_int.h"
 
 /* PU OS indexes above this are refused by the parser: no machine hwloc
  * knows of comes close, and it bounds the duplicate-check bitmap. */
@@ -162,26 +163,31 @@ int su_place_parse(const char *spec, su_place_t *out)
   if (!out)
     return su_errorf(SU_EINVAL, "cannot parse a placement: no output given");
   if (!spec || !spec[0])
-    return su_errorf(SU_EINVAL, "empty placement (expected compact, scatter, numa:N or pu:LIST)");
+    return su_errorf(SU_EINVAL,
+                     "empty placement (expected compact, scatter, numa:N, kind:N or pu:LIST)");
   memset(&p, 0, sizeof(p));
   if (strcmp(spec, "compact") == 0 || strcmp(spec, "scatter") == 0) {
     p.kind = spec[0] == 'c' ? SU_PLACE_COMPACT : SU_PLACE_SCATTER;
     snprintf(p.spec, sizeof(p.spec), "%s", spec);
-  } else if (strncmp(spec, "numa:", 5) == 0) {
+  } else if (strncmp(spec, "numa:", 5) == 0 || strncmp(spec, "kind:", 5) == 0) {
+    /* numa:N (a NUMA node) and kind:N (a CPU kind, 0 = the fastest) */
+    const int numa = spec[0] == 'n';
     const char *s = spec + 5;
     long n = parse_uint(&s);
     if (n < 0 || *s != '\0')
-      return su_errorf(SU_EINVAL, "invalid placement '%s': expected numa:N with N a NUMA node "
-                       "number", spec);
-    p.kind = SU_PLACE_NUMA;
-    p.numa = (unsigned)n;
-    snprintf(p.spec, sizeof(p.spec), "numa:%u", p.numa);
+      return su_errorf(SU_EINVAL, "invalid placement '%s': expected %s", spec,
+                       numa ? "numa:N with N a NUMA node number"
+                            : "kind:N with N a CPU kind number (0 = the fastest)");
+    p.kind = numa ? SU_PLACE_NUMA : SU_PLACE_KIND;
+    *(numa ? &p.numa : &p.cpukind) = (unsigned)n;
+    snprintf(p.spec, sizeof(p.spec), "%.4s:%ld", spec, n);
   } else if (strncmp(spec, "pu:", 3) == 0) {
     if ((err = parse_pu_list(spec, spec + 3, &p)))
       return err;
   } else {
     return su_errorf(SU_EINVAL,
-                     "unknown placement '%s' (expected compact, scatter, numa:N or pu:LIST)",
+                     "unknown placement '%s' (expected compact, scatter, numa:N, kind:N or "
+                     "pu:LIST)",
                      spec);
   }
   *out = p;
@@ -219,6 +225,69 @@ static void core_map_fini(core_map_t *m)
   free(m->pus);
   free(m->pkg);
   free(m->numa);
+}
+
+/*
+ * On a hybrid CPU, reorders the cores of each package fastest kind first
+ * (hwloc's kind index, higher = more efficient), keeping the logical order
+ * within a kind, so that compact and scatter start on the big cores.  Does
+ * nothing on a machine with fewer than two CPU kinds.
+ */
+static int order_by_kind(hwloc_topology_t topo, core_map_t *m)
+{
+  unsigned *perm, *rank, *start, *pus, *pkg, *numa, n = 0;
+  int err = SU_OK;
+
+  if (hwloc_cpukinds_get_nr(topo, 0) < 2 || m->ncores < 2)
+    return SU_OK;
+  perm = calloc(m->ncores, sizeof(unsigned));
+  rank = calloc(m->ncores, sizeof(unsigned));
+  start = calloc((size_t)m->ncores + 1, sizeof(unsigned));
+  pus = calloc((size_t)m->npus + 1, sizeof(unsigned));
+  pkg = calloc(m->ncores, sizeof(unsigned));
+  numa = calloc(m->ncores, sizeof(unsigned));
+  if (!perm || !rank || !start || !pus || !pkg || !numa) {
+    err = su_errorf(SU_ENOMEM, "cannot allocate a placement plan");
+    goto out;
+  }
+  for (unsigned c = 0; c < m->ncores; c++) {
+    hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(topo, m->pus[m->start[c]]);
+    int r = pu ? su__kind_rank(topo, pu->cpuset) : -1;
+    rank[c] = r < 0 ? 0 : (unsigned)r;
+    perm[c] = c;
+  }
+  /* A stable insertion sort by (package, kind descending): a few hundred
+   * cores at most per call, and only on hybrid machines. */
+  for (unsigned i = 1; i < m->ncores; i++) {
+    unsigned c = perm[i], j = i;
+    while (j > 0 && (m->pkg[perm[j - 1]] > m->pkg[c] ||
+                     (m->pkg[perm[j - 1]] == m->pkg[c] && rank[perm[j - 1]] < rank[c]))) {
+      perm[j] = perm[j - 1];
+      j--;
+    }
+    perm[j] = c;
+  }
+  for (unsigned i = 0; i < m->ncores; i++) {
+    unsigned c = perm[i];
+    start[i] = n;
+    for (unsigned k = m->start[c]; k < m->start[c + 1]; k++)
+      pus[n++] = m->pus[k];
+    pkg[i] = m->pkg[c];
+    numa[i] = m->numa[c];
+  }
+  start[m->ncores] = n;
+  memcpy(m->start, start, ((size_t)m->ncores + 1) * sizeof(unsigned));
+  memcpy(m->pus, pus, (size_t)n * sizeof(unsigned));
+  memcpy(m->pkg, pkg, m->ncores * sizeof(unsigned));
+  memcpy(m->numa, numa, m->ncores * sizeof(unsigned));
+out:
+  free(perm);
+  free(rank);
+  free(start);
+  free(pus);
+  free(pkg);
+  free(numa);
+  return err;
 }
 
 /* Builds the map of the PUs inside `within` (NULL: every PU). */
@@ -260,7 +329,7 @@ static int core_map_build(hwloc_topology_t topo, hwloc_const_cpuset_t within, co
     m->pus[m->npus++] = pu->os_index;
   }
   m->start[m->ncores] = m->npus;
-  return SU_OK;
+  return order_by_kind(topo, m);
 }
 
 static unsigned core_npus(const core_map_t *m, unsigned c)
@@ -398,12 +467,36 @@ int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out)
   return SU_OK;
 }
 
+/* The PUs of kind:N into *out (allocated); SU_EINVAL when there is no such kind. */
+static int kind_cpuset(hwloc_topology_t topo, const su_place_t *p, hwloc_bitmap_t *out)
+{
+  hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  int n;
+
+  if (!set)
+    return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
+  n = su__kind_class_cpuset(topo, p->cpukind, set);
+  if (n < 0 || hwloc_bitmap_iszero(set)) {
+    hwloc_bitmap_free(set);
+    if (n < 0)
+      return n;
+    if (n == 0)
+      return su_errorf(SU_EINVAL, "cannot place threads with '%s': the topology has no CPU "
+                       "kinds (not a hybrid CPU)", p->spec);
+    return su_errorf(SU_EINVAL, "cannot place threads with '%s': CPU kind %u does not exist "
+                     "(the topology has %d, numbered from 0)", p->spec, p->cpukind, n);
+  }
+  *out = set;
+  return SU_OK;
+}
+
 int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
                   unsigned *pus_os, char **cpuset)
 {
   hwloc_topology_t topo;
   core_map_t m;
   hwloc_obj_t node = NULL;
+  hwloc_bitmap_t within = NULL;
   unsigned *order = NULL, got = 0;
   int err;
 
@@ -421,7 +514,12 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
                        "(the topology has %u, numbered from 0)",
                        p->spec, p->numa, nn);
   }
-  if ((err = core_map_build(topo, node ? node->cpuset : NULL, &m)))
+  if (p->kind == SU_PLACE_KIND && (err = kind_cpuset(topo, p, &within)))
+    return err;
+  err = core_map_build(topo, node ? node->cpuset : within, &m);
+  if (within)
+    hwloc_bitmap_free(within);
+  if (err)
     return err;
   order = calloc((size_t)nthreads, sizeof(*order));
   if (!order) {
@@ -432,9 +530,10 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
   switch (p->kind) {
   case SU_PLACE_COMPACT:
   case SU_PLACE_NUMA:
+  case SU_PLACE_KIND:
     if (nthreads > m.npus) {
       err = su_errorf(SU_EINVAL, "cannot place %u threads with '%s': %s %u PUs", nthreads,
-                      p->spec, p->kind == SU_PLACE_NUMA ? "it has" : "the topology has",
+                      p->spec, p->kind != SU_PLACE_COMPACT ? "it has" : "the topology has",
                       m.npus);
       goto out;
     }

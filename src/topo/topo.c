@@ -21,6 +21,7 @@
 #include "sizeup/error.h"
 #include "sizeup/json.h"
 #include "sizeup/topo.h"
+#include "topo/topo_int.h"
 
 struct su_topo {
   hwloc_topology_t topo;
@@ -561,9 +562,10 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
       return su_errorf(SU_ENOMEM, "cannot print the topology: out of memory");
     }
     fmt_bytes(o->attr->numanode.local_memory, b1, sizeof(b1));
-    fprintf(fp, "  node %u:   %s, PUs %s%s%s%s\n", o->logical_index, b1,
+    fprintf(fp, "  node %u:   %s, PUs %s%s%s%s%s%s%s\n", o->logical_index, b1,
             hwloc_bitmap_iszero(o->cpuset) ? "(none)" : list, pk[0] ? " (package " : "", pk,
-            pk[0] ? ")" : "");
+            pk[0] ? ")" : "", o->subtype ? ", " : "", o->subtype ? o->subtype : "",
+            su__numa_is_cpu_node(t->topo, o) ? "" : ", no CPUs of its own");
     free(list);
     free(pk);
   }
@@ -580,6 +582,7 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   } else {
     fprintf(fp, "caches:     none reported\n");
   }
+  su_topo_print_cpu_kinds(t, fp);
   return ferror(fp) ? su_errorf(SU_EIO, "cannot write the topology report") : SU_OK;
 }
 
@@ -616,6 +619,8 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
     su_json_int(&j, "index", o->logical_index);
     su_json_int(&j, "os_index", o->os_index);
     su_json_u64(&j, "memory_bytes", o->attr->numanode.local_memory);
+    su_json_str(&j, "subtype", o->subtype ? o->subtype : "");
+    su_json_bool(&j, "has_cpus", su__numa_is_cpu_node(t->topo, o));
     list = hwloc_bitmap_iszero(o->cpuset) ? strdup("") : list_string(o->cpuset);
     if (!list)
       return su_errorf(SU_ENOMEM, "cannot print the topology: out of memory");
@@ -647,6 +652,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
   su_json_end_array(&j);
   su_json_u64(&j, "llc_bytes", s.llc_bytes);
   su_json_u64(&j, "llc_instance_bytes", s.llc_instance_bytes);
+  su_topo_json_cpu_kinds(&j, t);
 #ifdef HWLOC_VERSION
   su_json_str(&j, "hwloc_version", HWLOC_VERSION);
 #endif

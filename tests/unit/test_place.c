@@ -116,7 +116,7 @@ static void test_parse(void)
   memset(&p, 0x5a, sizeof(p));
   CHECK_EQ_INT(su_place_parse("diagonal", &p), SU_EINVAL);
   CHECK_EQ_STR(su_errmsg(),
-               "unknown placement 'diagonal' (expected compact, scatter, numa:N or pu:LIST)");
+               "unknown placement 'diagonal' (expected compact, scatter, numa:N, kind:N or pu:LIST)");
   CHECK_EQ_INT(p.numa, 0x5a5a5a5a);
   CHECK_EQ_INT(su_place_parse("", &p), SU_EINVAL);
   CHECK_EQ_INT(su_place_parse("numa:", &p), SU_EINVAL);

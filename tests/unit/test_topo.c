@@ -284,7 +284,7 @@ static void test_errors(void)
   CHECK(strstr(su_errmsg(), "not an hwloc XML file") != NULL);
   CHECK(t == before);
   /* hwloc 3's XML format: the version hwloc cannot read, named */
-  CHECK_EQ_INT(su_topo_load(SU_TEST_DATA_DIR "/topologies/hwloc3-format-192em64t.v3.xml", &t),
+  CHECK_EQ_INT(su_topo_load(SU_TEST_DATA_DIR "/hwloc3-format-192em64t.v3.xml", &t),
                SU_EINVAL);
   CHECK(strstr(su_errmsg(), "hwloc XML format 3.0 is newer than hwloc") != NULL);
   CHECK(t == before);
@@ -316,7 +316,7 @@ static void test_memory_side_caches(void)
     char path[512];
     su_topo_summary_t s;
     su_topo_t *t;
-    snprintf(path, sizeof(path), "%s/topologies/%s", SU_TEST_DATA_DIR, cases[i].file);
+    snprintf(path, sizeof(path), "%s/%s", SU_TEST_DATA_DIR, cases[i].file);
     if (!(t = load(path)))
       continue;
     CHECK_EQ_INT(su_topo_summarize(t, &s), SU_OK);
