@@ -6,7 +6,10 @@
  * result: CPU and ISA, topology with caches and memory, OS and kernel,
  * compiler and flags, sizeup's version and commit, the clock used and its
  * resolution, the command line, the OpenMP/hwloc/OpenCL environment, the
- * devices measured and the user's labels (instance type, price).  Written to
+ * devices measured and the user's labels (instance type, price), and the
+ * facts that make two runs of one machine differ (machine.h: microcode,
+ * governor, boost, SMT, huge pages, NUMA balancing, kernel command line,
+ * hypervisor, product name, BIOS, DIMMs, GPU drivers).  Written to
  * a temporary file and renamed, so a reader never sees half a document.
  */
 #include <errno.h>
@@ -22,6 +25,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
 #include "sizeup/json.h"
+#include "sizeup/machine.h"
 #include "sizeup/run.h"
 #include "sizeup/timer.h"
 
@@ -75,9 +79,20 @@ static void put_environment(su_json_t *j)
   su_json_end_object(j);
 }
 
-static void put_labels(su_json_t *j, const su_run_meta_t *m)
+/*
+ * The user's labels.  Without an `instance` label, the firmware's product
+ * name stands for it: on most clouds it is the instance type (c7i.8xlarge),
+ * which is what names a machine in reports and keeps its history apart.
+ */
+static void put_labels(su_json_t *j, const su_run_meta_t *m, const char *product)
 {
+  int instance = 0;
+
   su_json_begin_object(j, "labels");
+  for (size_t i = 0; i < m->nlabels; i++)
+    instance |= strncmp(m->labels[i], "instance=", 9) == 0;
+  if (!instance && product && product[0])
+    su_json_str(j, "instance", product);
   for (size_t i = 0; i < m->nlabels; i++) {
     const char *eq = strchr(m->labels[i], '=');
     char key[128];
@@ -87,6 +102,21 @@ static void put_labels(su_json_t *j, const su_run_meta_t *m)
     key[eq - m->labels[i]] = '\0';
     su_json_str(j, key, eq + 1);
   }
+  su_json_end_object(j);
+}
+
+/* The facts that make two runs of one machine differ (machine.h); an
+ * unreadable one is "" here and its reason is under "unreadable". */
+static void put_machine(su_json_t *j, const su_machine_t *mc)
+{
+  su_json_begin_object(j, "machine");
+  for (size_t i = 0; i < SU_MACHINE_NFACTS; i++)
+    su_json_str(j, mc->f[i].key, mc->f[i].value);
+  su_json_begin_object(j, "unreadable");
+  for (size_t i = 0; i < SU_MACHINE_NFACTS; i++)
+    if (mc->f[i].why[0])
+      su_json_str(j, mc->f[i].key, mc->f[i].why);
+  su_json_end_object(j);
   su_json_end_object(j);
 }
 
@@ -143,6 +173,7 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   su_topo_summary_t s;
   su_timer_info_t ti;
   su_cpu_isa_t isa;
+  su_machine_t *mc;
   struct utsname un;
   su_json_t j;
   FILE *fp;
@@ -150,11 +181,16 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
 
   if ((err = su_topo_summarize(t, &s)) || (err = su_timer_calibrate(&ti)))
     return err;
+  if (!(mc = malloc(sizeof(*mc))))
+    return su_errorf(SU_ENOMEM, "cannot write system.json");
+  su_machine_read(NULL, mc);
   snprintf(path, sizeof(path), "%s/system.json", su_sink_dir(r));
   snprintf(tmp, sizeof(tmp), "%s.tmp", path);
   unlink(tmp);              /* ours, left by a crash; unlink follows no link */
-  if ((err = su_fs_create(tmp, &fp)))
+  if ((err = su_fs_create(tmp, &fp))) {
+    free(mc);
     return err;
+  }
 
   su_json_init(&j, fp);
   su_json_begin_object(&j, NULL);
@@ -199,6 +235,7 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   if (isa.avx512f) su_json_str(&j, NULL, "avx512f");
   su_json_end_array(&j);
   su_json_end_object(&j);
+  put_machine(&j, mc);
   put_topology(&j, t);
 
   su_json_begin_object(&j, "compiler");
@@ -219,7 +256,7 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
     su_json_str(&j, NULL, m->argv[i]);
   su_json_end_array(&j);
   put_environment(&j);
-  put_labels(&j, m);
+  put_labels(&j, m, su_machine_get(mc, "product_name"));
   put_devices(&j, plan);
   if (plan->nnotes) {
     /* why a group measured nothing: "opencl: no GPU or accelerator found" */
@@ -243,6 +280,7 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   su_json_end_object(&j);
   su_json_end_object(&j);
 
+  free(mc);
   if ((err = su_json_finish(&j))) {
     fclose(fp);
     unlink(tmp);

@@ -66,6 +66,23 @@ check "system.json records the timer" grep -q '"resolution_ns"' run1/system.json
 if command -v python3 >/dev/null; then
   check "system.json is valid JSON" python3 -c "import json,sys; json.load(open('run1/system.json'))"
 fi
+check "system.json records the machine's facts" grep -q '"microcode": ' run1/system.json
+if command -v python3 >/dev/null; then
+  check "every empty machine fact has its reason" python3 -c "
+import json
+m = json.load(open('run1/system.json'))['machine']
+why = m.pop('unreadable')
+assert all(v or k in why for k, v in m.items()), [k for k, v in m.items() if not v and k not in why]
+assert all(not m[k] for k in why)"
+fi
+
+# Without an instance label, the firmware's product name (the cloud instance
+# type) is the run's instance; read from a fixture /proc and /sys tree.
+SIZEUP_SYSROOT="$SRC/tests/data/sysroot" "$SIZEUP" run -k stream_triad -t 1 -P compact -S 1M \
+  --precision fp64 --variants omp -b 0.01 --min-reps 3 --max-reps 5 --out prod -q >prod.log 2>&1
+check "run with a fixture sysroot exits 0" test $? -eq 0
+check "product name is the default instance label" grep -q '"instance": "m7i.8xlarge"' prod/system.json
+check "the fixture's microcode is recorded" grep -q '"microcode": "0x2b0004d0"' prod/system.json
 
 # Rounds: every sample names its round, the summary the rounds pooled and
 # reps all of their samples; two-thread rows carry the threads' core-to-core
