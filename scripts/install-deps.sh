@@ -6,7 +6,8 @@
 #
 #   scripts/install-deps.sh            build + tests + reports
 #   scripts/install-deps.sh --bench    also the peers bench/peers.sh compares
-#                                      with (likwid, clpeak)
+#                                      with (likwid, clpeak) and the browser of
+#                                      bench/report-screenshot.sh (chromium)
 #   scripts/install-deps.sh --minimal  only what `sizeup run` needs on a bare
 #                                      compute node (compiler, CMake, OpenMP,
 #                                      hwloc, inih)
@@ -16,7 +17,7 @@ minimal="build-essential cmake pkg-config libhwloc-dev hwloc libinih-dev"
 full="$minimal ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
       libgsl-dev libsqlite3-dev libjansson-dev libopenblas-dev gnuplot-nox
       libopenmpi-dev openmpi-bin"
-bench="likwid clpeak"
+bench="likwid clpeak chromium"
 
 pkgs=$full
 for arg in "$@"; do

@@ -52,7 +52,7 @@ static const char methodology[] =
   "bandwidth bound min(N b1, Bmax)) are fitted to the medians by nonlinear least squares "
   "(GSL, Levenberg-Marquardt) with standard errors, R2 and a held-out error (fit on N up to "
   "half the largest N, predict the rest); series with fewer distinct thread counts than a "
-  "model has parameters are reported as too_few_points. Cache levels are plateaus of the "
+  "model has parameters are left out of the fits table. Cache levels are plateaus of the "
   "working-set sweep separated by drops of more than 25%. Roofline ceilings are measured: "
   "compute from fma_peak, DRAM from the best stream_triad at its largest working set, cache levels from the plateaus. "
   "See docs/models.md and docs/report.md.";
@@ -61,7 +61,7 @@ static const char methodology[] =
 
 static void html_fingerprint(FILE *fp, const su__report_t *rp)
 {
-  static const char *const rows[] = {"run id", "host", "CPU", "ISA", "topology", "memory",
+  static const char *const rows[] = {"folder", "run id", "host", "CPU", "ISA", "topology", "memory",
                                      "caches", "OS / kernel", "compiler", "sizeup",
                                      "command line", "devices", "labels"};
   char a[128], b[64];
@@ -69,7 +69,7 @@ static void html_fingerprint(FILE *fp, const su__report_t *rp)
   fprintf(fp, "<h2 id=\"fingerprint\">Machines</h2>\n<table>\n<tr><th></th>");
   for (size_t d = 0; d < rp->ndirs; d++) {
     fprintf(fp, "<th>");
-    H(rp->dirs[d].r->dir);
+    H(rp->dirs[d].name);
     fprintf(fp, "</th>");
   }
   fprintf(fp, "</tr>\n");
@@ -80,38 +80,40 @@ static void html_fingerprint(FILE *fp, const su__report_t *rp)
       const su_fingerprint_t *f = &r->fp;
       fprintf(fp, "<td>");
       if (k == 0) {
+        H(r->dir);
+      } else if (k == 1) {
         H(r->run_id);
       } else if (!f->loaded) {
         fprintf(fp, "unknown (no readable system.json%s)",
                 SU_HAVE_JANSSON ? "" : "; built without libjansson");
       } else {
         switch (k) {
-        case 1: H(f->hostname); break;
-        case 2: H(f->cpu_model); fprintf(fp, " ("); H(f->cpu_vendor); fprintf(fp, ", ");
+        case 2: H(f->hostname); break;
+        case 3: H(f->cpu_model); fprintf(fp, " ("); H(f->cpu_vendor); fprintf(fp, ", ");
                 H(f->arch); fprintf(fp, ")"); break;
-        case 3: H(f->isa); break;
-        case 4: fprintf(fp, "%u package(s), %u NUMA node(s), %u cores, %u PUs", f->packages,
+        case 4: H(f->isa); break;
+        case 5: fprintf(fp, "%u package(s), %u NUMA node(s), %u cores, %u PUs", f->packages,
                         f->numa_nodes, f->cores, f->pus); break;
-        case 5: fmt_bytes(a, sizeof(a), (double)f->memory_bytes); fprintf(fp, "%s", a); break;
-        case 6:
+        case 6: fmt_bytes(a, sizeof(a), (double)f->memory_bytes); fprintf(fp, "%s", a); break;
+        case 7:
           for (size_t c = 0; c < f->ncaches; c++) {
             fmt_bytes(b, sizeof(b), (double)f->caches[c].size_bytes);
             fprintf(fp, "%sL%u %s x %u", c ? ", " : "", f->caches[c].level, b,
                     f->caches[c].count);
           }
           break;
-        case 7: H(f->os); fprintf(fp, " / "); H(f->kernel); break;
-        case 8: H(f->compiler_id); fprintf(fp, " "); H(f->compiler_flags); break;
-        case 9: H(f->sizeup_version); fprintf(fp, " (git "); H(f->git_commit);
+        case 8: H(f->os); fprintf(fp, " / "); H(f->kernel); break;
+        case 9: H(f->compiler_id); fprintf(fp, " "); H(f->compiler_flags); break;
+        case 10: H(f->sizeup_version); fprintf(fp, " (git "); H(f->git_commit);
                 fprintf(fp, ")"); break;
-        case 10: fprintf(fp, "<code>"); H(f->command_line); fprintf(fp, "</code>"); break;
-        case 11:
+        case 11: fprintf(fp, "<code>"); H(f->command_line); fprintf(fp, "</code>"); break;
+        case 12:
           for (size_t i = 0; i < f->ndevices; i++) {
             fprintf(fp, "%s", i ? "<br>" : "");
             H(f->device_names[i]);
           }
           break;
-        case 12:
+        case 13:
           for (size_t i = 0; i < f->nlabels; i++) {
             fprintf(fp, "%s", i ? "<br>" : "");
             H(f->label_keys[i]);
@@ -236,7 +238,7 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
   doc_head(d, "figure", 0);
   doc_head(d, "unit", 0);
   for (size_t k = 0; k < rp->ndirs; k++)
-    doc_head(d, rp->dirs[k].label, 1);
+    doc_head(d, rp->dirs[k].name, 1);
   doc_head_end(d);
   for (int h = 0; h < SU__NHEAD; h++) {
     doc_row(d);
@@ -253,10 +255,11 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
 
 static void doc_fits(doc_t *d, const su__report_t *rp)
 {
-  static const char *const head[] = {"directory", "kernel", "variant", "precision",
+  static const char *const head[] = {"machine", "kernel", "variant", "precision",
                                      "placement", "unit", "model", "status",
                                      "parameters (standard error)"};
   char v[64], e[64], params[512], status[512];
+  size_t nfits = 0;
 
   doc_h2(d, "fits", "Scaling fits");
   if (!rp->info->fits_available) {
@@ -264,6 +267,25 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
                 "rebuild).");
     return;
   }
+  for (size_t k = 0; k < rp->ndirs; k++)
+    for (size_t s = 0; s < rp->dirs[k].fits.nseries; s++)
+      for (int m = 0; m < SU_FIT_NMODELS; m++)
+        nfits += rp->dirs[k].fits.series[s].fitted[m] &&
+                 rp->dirs[k].fits.series[s].fit[m].status != SU_FIT_TOO_FEW;
+  if (!nfits) {
+    doc_para(d, "No series was measured at enough thread counts to fit a scaling law (a fit "
+                "needs at least 3 distinct counts, and one more than the model has "
+                "parameters): run with more thread counts, e.g. -t 1..max on a larger "
+                "machine.");
+    return;
+  }
+  doc_para(d, "How each figure grows with threads, fitted with Amdahl's law (a serial part "
+              "caps the speed-up), Gustafson's law (the problem grows with the threads), the "
+              "Universal Scalability Law (coordination costs make it fall again beyond N*) and "
+              "the bandwidth bound min(N b1, Bmax) (memory saturates at Bmax). R2: the share "
+              "of the variation the curve explains (1 = all); held-out error: how far the "
+              "curve, fitted on the smaller thread counts, misses the larger ones. Series with "
+              "too few thread counts for a model are left out.");
   doc_table(d);
   for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
     doc_head(d, head[c], 0);
@@ -278,7 +300,7 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
       for (int m = 0; m < SU_FIT_NMODELS; m++) {
         const su_fit_t *f = &se->fit[m];
         size_t len = 0;
-        if (!se->fitted[m])
+        if (!se->fitted[m] || f->status == SU_FIT_TOO_FEW)
           continue;
         params[0] = '\0';
         for (unsigned p = 0; p < f->nparams && isfinite(f->nmax) && len < sizeof(params); p++) {
@@ -290,7 +312,7 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
         snprintf(status, sizeof(status), "%s%s%s", su_fit_status_name(f->status),
                  f->reason[0] ? ": " : "", f->reason);
         doc_row(d);
-        doc_cell(d, rp->dirs[k].label, 0);
+        doc_cell(d, rp->dirs[k].name, 0);
         doc_cell(d, se->kernel, 0);
         doc_cell(d, se->variant, 0);
         doc_cell(d, se->precision, 0);
@@ -317,11 +339,14 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
 
 static void doc_cache(doc_t *d, const su__report_t *rp)
 {
-  static const char *const head[] = {"directory", "sweep", "level", "ceiling (median)",
+  static const char *const head[] = {"machine", "sweep", "level", "ceiling (median)",
                                      "best point", "unit", "sizes", "knee near"};
   char lo[64], hi[64], kn[64], sweep[512];
 
   doc_h2(d, "cache-levels", "Cache levels (bandwidth ceilings)");
+  doc_para(d, "Bandwidth against working set falls in steps, one per cache level: each "
+              "plateau is a level's bandwidth (L1 the smallest and fastest cache, DRAM the main "
+              "memory), the knee where the data stops fitting.");
   doc_table(d);
   for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
     doc_head(d, head[c], c == 3 || c == 4);
@@ -337,7 +362,7 @@ static void doc_cache(doc_t *d, const su__report_t *rp)
         fmt_bytes(hi, sizeof(hi), (double)p->size_hi_bytes);
         fmt_bytes(kn, sizeof(kn), (double)p->knee_bytes);
         doc_row(d);
-        doc_cell(d, rp->dirs[k].label, 0);
+        doc_cell(d, rp->dirs[k].name, 0);
         doc_cell(d, sweep, 0);
         doc_cell(d, p->level, 0);
         doc_cellf(d, 1, "%.4g", p->bw);
@@ -363,8 +388,10 @@ static void doc_rows(doc_t *d, const su__report_t *rp)
   for (size_t k = 0; k < rp->ndirs; k++) {
     const su_results_t *r = rp->dirs[k].r;
     fprintf(d->fp, "<h3>");
+    doc_text(d, rp->dirs[k].name);
+    fprintf(d->fp, " (");
     doc_text(d, r->dir);
-    fprintf(d->fp, "</h3>\n");
+    fprintf(d->fp, ")</h3>\n");
     doc_table(d);
     for (size_t c = 0; c < sizeof(head) / sizeof(head[0]); c++)
       doc_head(d, head[c], 0);
@@ -398,15 +425,95 @@ static void doc_rows(doc_t *d, const su__report_t *rp)
   }
 }
 
+static void doc_verdict(doc_t *d, const su__report_t *rp)
+{
+  doc_h2(d, "verdict", "Verdict");
+  fprintf(d->fp, d->md ? "" : "<div class=\"verdict\">\n<ul>\n");
+  for (size_t i = 0; i < rp->nverdict; i++) {
+    const su__say_t *v = &rp->verdict[i];
+    fprintf(d->fp, d->md ? "- **" : "<li><b>");
+    doc_text(d, v->lead);
+    fprintf(d->fp, d->md ? "**%s" : "</b>%s", v->text[0] == '(' ? " " : ": ");
+    doc_text(d, v->text);
+    fprintf(d->fp, d->md ? "\n" : "</li>\n");
+  }
+  fprintf(d->fp, d->md ? "\n" : "</ul>\n</div>\n");
+}
+
+/* The words this report uses, for a reader outside HPC; docs/glossary.md
+ * has the same and more (keep the two in step). */
+static const char *const words[][2] = {
+  {"memory-bound, compute-bound, latency-bound",
+   "What limits a program: how fast data comes from memory, how fast the cores calculate, or "
+   "how long each memory access that depends on the previous one waits."},
+  {"GB/s, GFLOP/s, ns", "10^9 bytes per second; 10^9 floating-point operations per second; "
+   "nanoseconds (10^-9 s)."},
+  {"FP64, FP32", "Double and single precision numbers; simulations mostly use FP64."},
+  {"theoretical peak, efficiency",
+   "The most operations per second the processor could do (cores x clock x operations per "
+   "cycle); efficiency is a measured figure as a share of it, or for scaling, the speed-up on "
+   "N threads divided by N."},
+  {"machine balance", "Peak operations per second divided by memory bandwidth: code doing "
+   "fewer operations per byte than this is memory-bound."},
+  {"cache, L1, L2, L3, LLC, DRAM",
+   "Small fast memories on the processor (L1 smallest and fastest, the last-level cache LLC "
+   "the largest) in front of the main memory (DRAM)."},
+  {"working set", "How much data a kernel touches: small ones live in caches, large ones in "
+   "main memory."},
+  {"STREAM triad, fma_peak, latency_chase, gemm, stencil_7pt",
+   "The kernels: streaming through large arrays (a = b + s c); keeping every multiply-add "
+   "unit busy; following a random chain of pointers; dense matrix multiplication (DGEMM); a "
+   "3-D grid update from six neighbours."},
+  {"threads, placement (compact, scatter), NUMA",
+   "Threads run on cores; compact fills one processor first, scatter spreads them; NUMA "
+   "nodes are groups of cores with their own memory, slower to reach from the others."},
+  {"median, 95% CI, CV",
+   "The middle of repeated measurements; the range that holds the true median with 95% "
+   "probability; the spread as a share of the mean."},
+  {"Amdahl, Gustafson, USL, N*",
+   "Scaling laws fitted to the figures against threads; N* is where the Universal Scalability "
+   "Law peaks: more threads beyond it do not pay."},
+  {"roofline, arithmetic intensity",
+   "A chart of attainable operations per second against operations per byte moved: a "
+   "slanted roof (memory bandwidth) meets a flat one (the peak)."},
+};
+
+static void doc_words(doc_t *d)
+{
+  doc_h2(d, "words", "Words used in this report");
+  doc_table(d);
+  doc_head(d, "term", 0);
+  doc_head(d, "meaning", 0);
+  doc_head_end(d);
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+    doc_row(d);
+    doc_cell(d, words[i][0], 0);
+    doc_cell(d, words[i][1], 0);
+    doc_row_end(d);
+  }
+  doc_table_end(d);
+  doc_para(d, "More in sizeup's docs/glossary.md.");
+}
+
+/* "sizeup report: NAME, NAME ..." */
+static void report_title(const su__report_t *rp, char *buf, size_t len)
+{
+  size_t n = (size_t)snprintf(buf, len, "sizeup report: ");
+
+  for (size_t d = 0; d < rp->ndirs && n < len; d++)
+    n += (size_t)snprintf(buf + n, len - n, "%s%s", d ? ", " : "", rp->dirs[d].name);
+}
+
 int su__report_html(su__report_t *rp)
 {
-  char path[4096];
+  char path[4096], title[512];
   FILE *fp;
 
   snprintf(path, sizeof(path), "%s/report.html", rp->o->out_dir);
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
-  su__page_begin(fp, "sizeup report");
+  report_title(rp, title, sizeof(title));
+  su__page_begin(fp, title);
   fprintf(fp, "<p>");
   for (size_t d = 0; d < rp->ndirs; d++) {
     fprintf(fp, "%s<code>", d ? ", " : "");
@@ -415,10 +522,10 @@ int su__report_html(su__report_t *rp)
   }
   fprintf(fp, " &mdash; sizeup %s</p>\n", SU_VERSION_STRING);
   doc_t doc = {fp, 0, 0, {0}};
-  html_fingerprint(fp, rp);
-  doc_h2(&doc, "methodology", "Methodology");
-  doc_para(&doc, methodology);
+  doc_verdict(&doc, rp);
   doc_headlines(&doc, rp);
+  doc_words(&doc);
+  html_fingerprint(fp, rp);
   fprintf(fp, "<h2 id=\"plots\">Plots</h2>\n");
   if (rp->info->gnuplot_missing)
     fprintf(fp, "<p>gnuplot was not found: the plots are the scripts NAME.gp next to this "
@@ -441,6 +548,8 @@ int su__report_html(su__report_t *rp)
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
   doc_rows(&doc, rp);
+  doc_h2(&doc, "methodology", "Methodology");
+  doc_para(&doc, methodology);
   return su__page_end(fp, path);
 }
 
@@ -448,7 +557,7 @@ int su__report_html(su__report_t *rp)
 
 int su__report_markdown(su__report_t *rp)
 {
-  char path[4096], v[64];
+  char path[4096], v[64], title[512];
   FILE *fp;
   int bad;
 
@@ -456,11 +565,20 @@ int su__report_markdown(su__report_t *rp)
   if (!(fp = fopen(path, "w")))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   doc_t doc = {fp, 1, 0, {0}};
-  fprintf(fp, "# sizeup report\n\n## Machines\n\n| directory | run id | host | CPU | cores | "
-              "memory |\n|---|---|---|---|---|---|\n");
+  report_title(rp, title, sizeof(title));
+  fprintf(fp, "# ");
+  su__md_escape(fp, title);
+  fprintf(fp, "\n\n");
+  doc_verdict(&doc, rp);
+  doc_headlines(&doc, rp);
+  doc_words(&doc);
+  fprintf(fp, "## Machines\n\n| machine | folder | run id | host | CPU | cores | memory |\n"
+              "|---|---|---|---|---|---|---|\n");
   for (size_t d = 0; d < rp->ndirs; d++) {
     const su_results_t *r = rp->dirs[d].r;
     fprintf(fp, "| ");
+    su__md_escape(fp, rp->dirs[d].name);
+    fprintf(fp, " | ");
     su__md_escape(fp, r->dir);
     fprintf(fp, " | ");
     su__md_escape(fp, r->run_id);
@@ -472,9 +590,6 @@ int su__report_markdown(su__report_t *rp)
     fprintf(fp, " | %u | %s |\n", r->fp.cores, v);
   }
   fprintf(fp, "\n");
-  doc_h2(&doc, "methodology", "Methodology");
-  doc_para(&doc, methodology);
-  doc_headlines(&doc, rp);
   fprintf(fp, "## Plots\n\n");
   for (size_t i = 0; i < rp->nplots; i++) {
     fprintf(fp, "### %s\n\n", rp->plots[i].name);
@@ -486,7 +601,9 @@ int su__report_markdown(su__report_t *rp)
   }
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
-  fprintf(fp, "Every row with its confidence interval and status: report.html.\n");
+  fprintf(fp, "Every row with its confidence interval and status: report.html.\n\n");
+  doc_h2(&doc, "methodology", "Methodology");
+  doc_para(&doc, methodology);
   bad = ferror(fp);
   if (fclose(fp) != 0 || bad)
     return su_errorf(SU_EIO, "cannot write '%s'", path);
@@ -494,6 +611,69 @@ int su__report_markdown(su__report_t *rp)
 }
 
 /* --- the whole report ----------------------------------------------------------- */
+
+/* A label value that names something: not empty and not a number (a price
+ * is not a machine's name). */
+static int names_something(const char *v)
+{
+  char *end;
+
+  if (!v || !*v)
+    return 0;
+  (void)strtod(v, &end);
+  return *end != '\0';
+}
+
+/*
+ * What the user called the machine of a run: its `instance` label, else the
+ * first label that is not a number, else the run folder's name (the last
+ * component of the path, trailing slashes ignored), else the run id.
+ */
+static void dir_name(const su_results_t *r, char *out, size_t len)
+{
+  const char *v = su_results_label(r, "instance");
+  const char *dir = r->dir ? r->dir : "";
+  size_t end = strlen(dir), start;
+
+  for (size_t i = 0; !names_something(v) && i < r->fp.nlabels; i++)
+    v = r->fp.label_vals[i];
+  if (names_something(v)) {
+    snprintf(out, len, "%s", v);
+    return;
+  }
+  while (end > 1 && dir[end - 1] == '/')
+    end--;
+  for (start = end; start > 0 && dir[start - 1] != '/'; start--)
+    ;
+  if (end > start && !(end - start == 1 && dir[start] == '.'))
+    snprintf(out, len, "%.*s", (int)(end - start), dir + start);
+  else
+    snprintf(out, len, "%s", r->run_id ? r->run_id : "run");
+}
+
+/* Never two columns with one name: a name already taken gets its folder
+ * added, "vm (results/a)", and if that is taken too, a number. */
+static void distinct_names(su__report_t *rp)
+{
+  for (size_t i = 1; i < rp->ndirs; i++) {
+    su__dir_t *d = &rp->dirs[i];
+    char base[96];
+    int taken = 1;
+    for (unsigned k = 1; taken; k++) {
+      taken = 0;
+      for (size_t j = 0; j < i && !taken; j++)
+        taken = strcmp(rp->dirs[j].name, d->name) == 0;
+      if (!taken)
+        break;
+      if (k == 1) {
+        snprintf(base, sizeof(base), "%s", d->name);
+        snprintf(d->name, sizeof(d->name), "%.40s (%.50s)", base, d->r->dir);
+      } else {
+        snprintf(d->name, sizeof(d->name), "%.80s #%u", base, k);
+      }
+    }
+  }
+}
 
 int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts_t *o,
                     su_report_info_t *info)
@@ -513,17 +693,19 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
   for (size_t d = 0; d < ndirs; d++) {
     su__dir_t *dir = &rp.dirs[d];
     const su_results_t *r = &dirs[d];
-    char raw[160];
     dir->r = r;
-    snprintf(raw, sizeof(raw), "%s", r->fp.loaded && r->fp.hostname[0] ? r->fp.hostname
-                                                                          : r->run_id);
-    su_report_gp_sanitize(raw, dir->label, sizeof(dir->label));
+    dir_name(r, dir->name, sizeof(dir->name));
     if ((err = su_fit_results(r, NULL, &dir->fits)) != SU_OK)
       goto out;
     if ((err = su_fit_sweeps(r, "bandwidth", &dir->bw_sweeps, &dir->nbw)) != SU_OK ||
         (err = su_fit_sweeps(r, "latency", &dir->lat_sweeps, &dir->nlat)) != SU_OK)
       goto out;
   }
+  distinct_names(&rp);
+  for (size_t d = 0; d < ndirs; d++)
+    su_report_gp_sanitize(rp.dirs[d].name, rp.dirs[d].label, sizeof(rp.dirs[d].label));
+  if ((err = su__report_verdict(&rp)) != SU_OK)
+    goto out;
   if ((err = su__report_plots(&rp)) != SU_OK)
     goto out;
   info->nplots = rp.nplots;
@@ -539,5 +721,6 @@ out:
   }
   free(rp.dirs);
   free(rp.plots);
+  free(rp.verdict);
   return err;
 }

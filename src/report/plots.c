@@ -172,8 +172,7 @@ static void series_title(const su__report_t *rp, const su__dir_t *d, const char 
   su_report_gp_sanitize(raw, out, outlen < 61 ? outlen : 61);
 }
 
-/* The best model of a series to draw: the OK fit with the smallest RMSE. */
-static const su_fit_t *best_fit(const su_fit_series_t *s)
+const su_fit_t *su__best_fit(const su_fit_series_t *s)
 {
   const su_fit_t *best = NULL;
 
@@ -242,7 +241,7 @@ static int plot_scaling(su__report_t *rp)
                   "title '%s'", nplot++ ? ", \\\n    " : "plot ", p->name, block, title);
           fprintf(gp, ", \\\n    '%s.dat' index %zu using 1:5 with lines dt 2 lc 'gray' %s",
                   p->name, block, block ? "notitle" : "title 'ideal (linear from the smallest N)'");
-          bf = best_fit(se);
+          bf = su__best_fit(se);
           if (bf) {
             double a = bf->param[0], b = bf->param[1], c = bf->param[2];
             fprintf(gp, ", \\\n    [1:%.9g] ", bf->nmax);
@@ -522,18 +521,9 @@ static int plot_roofline(su__report_t *rp)
 /* --- comparison bars of headline figures ----------------------------------- */
 
 const char *const su__head_names[SU__NHEAD] = {
-  "stream_triad bandwidth (largest working set)", "fma_peak FP64 (best)", "fma_peak FP32 (best)",
-  "latency at the largest working set"};
+  "memory bandwidth (STREAM triad, largest working set)", "peak FP64 (fma_peak, best)",
+  "peak FP32 (fma_peak, best)", "memory latency (largest working set)"};
 const char *const su__head_units[SU__NHEAD] = {"GB/s", "GFLOP/s", "GFLOP/s", "ns"};
-
-static void headlines(su__dir_t *d)
-{
-  su_headline_t h[SU_HEAD_N];
-
-  su_results_headlines(d->r->rows, d->r->nrows, h);
-  for (int i = 0; i < SU__NHEAD; i++)
-    d->head[i] = h[i].value;
-}
 
 static int plot_compare(su__report_t *rp)
 {
@@ -543,8 +533,8 @@ static int plot_compare(su__report_t *rp)
   FILE *gp, *dat;
   int err, any = 0;
 
-  for (size_t d = 0; d < rp->ndirs; d++)
-    headlines(&rp->dirs[d]);
+  if (rp->ndirs < 2)
+    return SU_OK;           /* one machine: nothing to compare with */
   for (int h = 0; h < SU__NHEAD; h++)
     any |= isfinite(rp->dirs[0].head[h]);
   if (!any)

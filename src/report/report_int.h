@@ -28,12 +28,21 @@ typedef struct su__plot {
 #define SU__NHEAD SU_HEAD_N
 typedef struct su__dir {
   const su_results_t *r;
-  char label[96];          /* sanitized: hostname or run id */
+  char name[96];           /* what the user named the machine (su__report_names): untrusted,
+                              escaped where written */
+  char label[96];          /* name, sanitized for gnuplot */
   su_fit_set_t fits;       /* empty without GSL */
   su_fit_sweep_t *bw_sweeps, *lat_sweeps;
   size_t nbw, nlat;
   double head[SU__NHEAD];  /* NaN when not measured */
+  const su_result_row_t *headrow[SU__NHEAD];   /* the row behind each, NULL when none */
 } su__dir_t;
+
+/* One sentence of the verdict: a lead ("Memory-bound work") and the rest. */
+typedef struct su__say {
+  char lead[128];
+  char text[1024];
+} su__say_t;
 
 typedef struct su__report {
   const su_report_opts_t *o;
@@ -42,6 +51,8 @@ typedef struct su__report {
   size_t ndirs;
   su__plot_t *plots;
   size_t nplots, cap;
+  su__say_t *verdict;      /* su__report_verdict */
+  size_t nverdict;
 } su__report_t;
 
 extern const char *const su__head_names[SU__NHEAD];
@@ -51,6 +62,11 @@ extern const char *const su__head_units[SU__NHEAD];
  * and a zeroed *info.  SU_OK or su_fs_mkdir_p's error. */
 int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info_t *info);
 int su__report_plots(su__report_t *rp);
+/* The headline figures of every directory and the verdict (verdict.c). */
+int su__report_verdict(su__report_t *rp);
+/* The model to draw and quote for a series: the fit with status ok and
+ * the smallest RMSE; NULL when none. */
+const su_fit_t *su__best_fit(const su_fit_series_t *s);
 /* Renders every plot of rp (sets ->rendered and rp->info's counts). */
 int su__report_render(su__report_t *rp);
 int su__report_html(su__report_t *rp);

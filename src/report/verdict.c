@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * verdict.c: the report's first section, in plain words for a reader who
+ * knows no HPC terms: what each machine is strong and weak at (memory-bound,
+ * compute-bound and latency-bound work), how far its figures are from the
+ * ceilings sizeup knows (fma_peak's theoretical peak), where adding cores
+ * stops paying (the scaling fits), and with several machines which one wins
+ * each kind of work.
+ *
+ * Every number comes from the results: the headline figures of results.h,
+ * the peak_theoretical and clock rows of fma_peak, the fits and the cache
+ * plateaus the report computed anyway.  A winner is named only when its 95%
+ * confidence interval does not overlap the runner-up's; otherwise the
+ * verdict says the two cannot be told apart.  Where a figure is missing the
+ * sentence says what to run, instead of guessing.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+#include "sizeup/error.h"
+
+static int say(su__report_t *rp, const char *lead, const char *fmt, ...) SU_PRINTF(3, 4);
+static int say(su__report_t *rp, const char *lead, const char *fmt, ...)
+{
+  su__say_t *v;
+  va_list ap;
+
+  if (!(v = realloc(rp->verdict, (rp->nverdict + 1) * sizeof(*v))))
+    return su_errorf(SU_ENOMEM, "cannot write the verdict");
+  rp->verdict = v;
+  v = &v[rp->nverdict++];
+  snprintf(v->lead, sizeof(v->lead), "%s", lead);
+  va_start(ap, fmt);
+  vsnprintf(v->text, sizeof(v->text), fmt, ap);
+  va_end(ap);
+  return SU_OK;
+}
+
+/* A derived fma_peak row (metric "peak_theoretical", "clock") of the
+ * configuration that gave the FP64 peak, else the first of its kind. */
+static double derived(const su__dir_t *d, const char *metric)
+{
+  const su_result_row_t *ref = d->headrow[SU_HEAD_PEAK64], *any = NULL;
+  const su_results_t *r = d->r;
+
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (!su_results_row_ok(w) || strcmp(w->metric, metric) != 0 ||
+        strcmp(w->kernel, "fma_peak") != 0 || strcmp(w->precision, "fp64") != 0)
+      continue;
+    if (ref && w->threads == ref->threads && strcmp(w->variant, ref->variant) == 0 &&
+        strcmp(w->placement, ref->placement) == 0)
+      return w->median;
+    if (!any)
+      any = w;
+  }
+  return any ? any->median : NAN;
+}
+
+/* The bandwidth of the first sweep's first plateau when it is a cache level
+ * (L1, L2 ...), and its name. */
+static double fastest_cache(const su__dir_t *d, const char **level)
+{
+  for (size_t s = 0; s < d->nbw; s++)
+    for (size_t k = 0; k < d->bw_sweeps[s].nplateaus; k++) {
+      const su_plateau_t *p = &d->bw_sweeps[s].plateau[k];
+      if (p->level[0] == 'L') {
+        *level = p->level;
+        return p->bw;
+      }
+    }
+  return NAN;
+}
+
+/* Where a series stops paying, from its best fit: *n_stop is the thread
+ * count beyond which more threads add little or nothing (NaN when the fit
+ * says it keeps growing up to the largest N measured), *eff the efficiency
+ * at the largest N. */
+static const su_fit_t *scaling_of(const su__dir_t *d, const char *kernel, const char *metric,
+                                  double *n_stop, double *eff)
+{
+  const su_fit_series_t *best = NULL;
+  const su_fit_t *f;
+
+  for (size_t s = 0; s < d->fits.nseries; s++) {
+    const su_fit_series_t *se = &d->fits.series[s];
+    if (strcmp(se->kernel, kernel) != 0 || strcmp(se->metric, metric) != 0 ||
+        (se->scaling && strcmp(se->scaling, "weak") == 0) || !su__best_fit(se))
+      continue;
+    if (!best || se->x[se->npoints - 1] > best->x[best->npoints - 1])
+      best = se;
+  }
+  if (!best)
+    return NULL;
+  f = su__best_fit(best);
+  *eff = f->eff_at_nmax;
+  *n_stop = NAN;
+  if (f->model == SU_FIT_BWSAT && f->param[0] > 0 && f->param[1] / f->param[0] < f->nmax)
+    *n_stop = f->param[1] / f->param[0];
+  else if (f->model == SU_FIT_USL && isfinite(f->nstar) && f->nstar < f->nmax)
+    *n_stop = f->nstar;
+  return f;
+}
+
+static int say_scaling(su__report_t *rp, const su__dir_t *d, const char *who)
+{
+  static const struct {
+    const char *kernel, *metric, *what;
+  } k[] = {{"stream_triad", "bandwidth", "Memory bandwidth"},
+           {"fma_peak", "flops", "The floating-point rate"}};
+  char buf[640];
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < sizeof(k) / sizeof(k[0]) && len < sizeof(buf); i++) {
+    double n_stop, eff;
+    const su_fit_t *f = scaling_of(d, k[i].kernel, k[i].metric, &n_stop, &eff);
+    if (!f)
+      continue;
+    if (isfinite(n_stop))
+      len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+                              "%s%s stops growing at about %.0f threads (%s fit): threads "
+                              "beyond that add %s.", len ? " " : "",
+                              k[i].what, n_stop, su_fit_model_name(f->model),
+                              f->model == SU_FIT_USL ? "nothing and then slow it down"
+                                                     : "nothing");
+    else
+      len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+                              "%s%s keeps growing up to the %.0f threads measured, at %.0f%% "
+                              "efficiency there (%s fit; 100%% = every thread adds as much as "
+                              "the first).", len ? " " : "", k[i].what, f->nmax, 100 * eff,
+                              su_fit_model_name(f->model));
+  }
+  if (!len)
+    return say(rp, who, "not enough thread counts were measured to tell (a scaling fit "
+               "needs at least 3 distinct counts): run with -t 1..max on a machine with more "
+               "cores.");
+  return say(rp, who, "%s", buf);
+}
+
+/* --- one machine --------------------------------------------------------------- */
+
+static int verdict_one(su__report_t *rp, const su__dir_t *d)
+{
+  double bw = d->head[SU_HEAD_MEM_BW], p64 = d->head[SU_HEAD_PEAK64];
+  double p32 = d->head[SU_HEAD_PEAK32], lat = d->head[SU_HEAD_LATENCY];
+  double theo = derived(d, "peak_theoretical"), ghz = derived(d, "clock"), l1;
+  const char *level = NULL;
+  char extra[256];
+  int err;
+
+  if (isfinite(p64)) {
+    if (isfinite(p32))
+      snprintf(extra, sizeof(extra), " (%.4g in FP32, single precision)", p32);
+    else
+      extra[0] = '\0';
+    if (isfinite(theo) && theo > 0)
+      err = say(rp, "Compute-bound work",
+                "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
+                "calculate): up to %.4g GFLOP/s in FP64, double precision%s. That is %.0f%% "
+                "of this processor's theoretical peak of %.4g GFLOP/s (cores x clock x "
+                "operations per cycle), which real programs never quite reach.",
+                p64, extra, 100 * p64 / theo, theo);
+    else
+      err = say(rp, "Compute-bound work",
+                "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
+                "calculate): up to %.4g GFLOP/s in FP64, double precision%s. These results "
+                "carry no theoretical peak to compare it with.", p64, extra);
+  } else {
+    err = say(rp, "Compute-bound work", "not measured: run 'sizeup run -k fma_peak' to know "
+              "the floating-point peak.");
+  }
+  if (err)
+    return err;
+  if (isfinite(bw)) {
+    l1 = fastest_cache(d, &level);
+    if (isfinite(l1) && l1 > bw)
+      snprintf(extra, sizeof(extra), " Data small enough for the %s cache moves at %.4g GB/s, "
+               "%.1fx faster.", level, l1, l1 / bw);
+    else
+      extra[0] = '\0';
+    err = say(rp, "Memory-bound work",
+              "(streaming through data much larger than the caches, as most fluid-dynamics, "
+              "climate and sparse-matrix codes do, limited by how fast data comes from "
+              "memory): %.4g GB/s from main memory (STREAM triad at its largest working set). "
+              "sizeup knows no theoretical ceiling for memory bandwidth.%s", bw, extra);
+  } else {
+    err = say(rp, "Memory-bound work", "not measured: run 'sizeup run -k stream_triad' to know "
+              "the memory bandwidth.");
+  }
+  if (err)
+    return err;
+  if (isfinite(ghz) && ghz > 0)
+    snprintf(extra, sizeof(extra), ", about %.0f clock cycles of waiting each", lat * ghz);
+  else
+    extra[0] = '\0';
+  if (isfinite(lat))
+    err = say(rp, "Latency-bound work",
+              "(following pointers: graphs, trees, databases, where each memory access waits "
+              "for the previous one): %.4g ns per access to main memory%s.", lat, extra);
+  else
+    err = say(rp, "Latency-bound work", "not measured: run 'sizeup run -k latency_chase -S "
+              "sweep' to know the memory latency.");
+  if (err)
+    return err;
+  if (isfinite(bw) && isfinite(p64) && bw > 0) {
+    const su_result_row_t *w = d->headrow[SU_HEAD_MEM_BW];
+    double balance = p64 / bw;
+    double ai = w && w->flops > 0 && w->bytes > 0 ? w->flops / w->bytes : NAN;
+    if (isfinite(ai))
+      err = say(rp, "In short",
+                "this machine does %.3g floating-point operations in the time it moves one "
+                "byte from memory (its machine balance). Code that does fewer operations per "
+                "byte waits for memory: a memory-bound code like STREAM triad (%.3g per "
+                "byte) can use at most %.1f%% of its floating-point peak, so for such work "
+                "its memory bandwidth, not its peak, is the figure to compare.",
+                balance, ai, 100 * bw * ai / p64);
+    else
+      err = say(rp, "In short",
+                "this machine does %.3g floating-point operations in the time it moves one "
+                "byte from memory (its machine balance): code doing fewer operations per "
+                "byte is limited by memory bandwidth, code doing more by the peak.", balance);
+    if (err)
+      return err;
+  }
+  return say_scaling(rp, d, "Where adding cores stops paying");
+}
+
+/* --- several machines ------------------------------------------------------------ */
+
+static int overlap(const su_result_row_t *a, const su_result_row_t *b)
+{
+  double alo = isfinite(a->ci95_lo) ? a->ci95_lo : a->median;
+  double ahi = isfinite(a->ci95_hi) ? a->ci95_hi : a->median;
+  double blo = isfinite(b->ci95_lo) ? b->ci95_lo : b->median;
+  double bhi = isfinite(b->ci95_hi) ? b->ci95_hi : b->median;
+
+  return alo <= bhi && blo <= ahi;
+}
+
+static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *gloss,
+                  const char *what, const char *unit)
+{
+  int lower = h == SU_HEAD_LATENCY;
+  const su__dir_t *best = NULL, *second = NULL;
+  char list[512];
+  size_t len = 0;
+
+  for (size_t i = 0; i < rp->ndirs; i++) {
+    const su__dir_t *d = &rp->dirs[i];
+    if (!isfinite(d->head[h]))
+      continue;
+    if (!best || (lower ? d->head[h] < best->head[h] : d->head[h] > best->head[h])) {
+      second = best;
+      best = d;
+    } else if (!second ||
+               (lower ? d->head[h] < second->head[h] : d->head[h] > second->head[h])) {
+      second = d;
+    }
+    len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
+                            "%s%s %.4g", len ? ", " : "", d->name, d->head[h]);
+  }
+  if (len >= sizeof(list))
+    list[sizeof(list) - 1] = '\0';
+  if (!best)
+    return say(rp, lead, "(%s): no machine measured %s.", gloss, what);
+  if (!second)
+    return say(rp, lead, "(%s): only %s measured %s: %.4g %s.", gloss, best->name, what,
+               best->head[h], unit);
+  if (overlap(best->headrow[h], second->headrow[h]))
+    return say(rp, lead, "(%s): no clear winner: %s and %s are within each other's 95%% "
+               "confidence ranges of %s (%s %s).", gloss, best->name, second->name, what, list,
+               unit);
+  return say(rp, lead, "(%s): %s wins, with %.3gx the %s of %s (%s %s).", gloss, best->name,
+             lower ? second->head[h] / best->head[h] : best->head[h] / second->head[h],
+             lower ? "speed of access" : what, second->name, list, unit);
+}
+
+static int verdict_many(su__report_t *rp)
+{
+  int err;
+
+  if ((err = winner(rp, SU_HEAD_MEM_BW, "Memory-bound work",
+                    "streaming through data larger than the caches, as most fluid-dynamics, "
+                    "climate and sparse-matrix codes do", "memory bandwidth", "GB/s")) ||
+      (err = winner(rp, SU_HEAD_PEAK64, "Compute-bound work",
+                    "dense matrix products, tight arithmetic loops", "FP64 peak",
+                    "GFLOP/s")) ||
+      (err = winner(rp, SU_HEAD_LATENCY, "Latency-bound work",
+                    "following pointers: graphs, trees, databases", "memory latency", "ns")))
+    return err;
+  for (size_t i = 0; i < rp->ndirs; i++) {
+    const su__dir_t *d = &rp->dirs[i];
+    double theo = derived(d, "peak_theoretical");
+    char lead[128];
+    if (isfinite(theo) && theo > 0 && isfinite(d->head[SU_HEAD_PEAK64]) &&
+        (err = say(rp, d->name, "reaches %.0f%% of its theoretical FP64 peak (%.4g of %.4g "
+                   "GFLOP/s).", 100 * d->head[SU_HEAD_PEAK64] / theo, d->head[SU_HEAD_PEAK64],
+                   theo)))
+      return err;
+    snprintf(lead, sizeof(lead), "%s, adding cores", d->name);
+    if ((err = say_scaling(rp, d, lead)))
+      return err;
+  }
+  return SU_OK;
+}
+
+int su__report_verdict(su__report_t *rp)
+{
+  for (size_t i = 0; i < rp->ndirs; i++) {
+    su__dir_t *d = &rp->dirs[i];
+    su_headline_t h[SU_HEAD_N];
+    su_results_headlines(d->r->rows, d->r->nrows, h);
+    for (int k = 0; k < SU_HEAD_N; k++) {
+      d->head[k] = h[k].value;
+      d->headrow[k] = h[k].row < d->r->nrows ? &d->r->rows[h[k].row] : NULL;
+    }
+  }
+  return rp->ndirs == 1 ? verdict_one(rp, &rp->dirs[0]) : verdict_many(rp);
+}
