@@ -69,6 +69,10 @@ typedef struct su_fit {
   size_t heldout_n;
   double nmax;             /* largest N in the series */
   double eff_at_nmax;      /* model X(nmax) / (nmax X(1)) */
+  /* 1 when a parameter sits at the bound of its physical range (kappa,
+   * b1, Bmax, lambda, X1 >= 0; p and sigma in [0, 1]): fitted within the
+   * range, its standard error NaN, the reason names it. */
+  int bounded;
   double nstar;            /* usl: sqrt((1 - sigma) / kappa); NaN if none */
   double x_at_nstar;       /* usl: X(N*) */
 } su_fit_t;
@@ -95,6 +99,13 @@ double su_fit_eval(const su_fit_t *f, double n);
 
 /* --- fits over a results directory ---------------------------------------- */
 
+/* A prediction at a count n: the value in the series' own metric (a time
+ * for a time series) with its 95% prediction interval. */
+typedef struct su_fit_pred {
+  double n;
+  double value, lo, hi;     /* NaN when the chosen model cannot say */
+} su_fit_pred_t;
+
 /* One series: a headline metric of one configuration against threads. */
 typedef struct su_fit_series {
   /* Keys, borrowed from the su_results_t (valid while it lives). */
@@ -107,11 +118,28 @@ typedef struct su_fit_series {
   double *ci_lo, *ci_hi;
   su_fit_t fit[SU_FIT_NMODELS];
   int fitted[SU_FIT_NMODELS];   /* 1 when this model applies to the series */
+  /* A lower-is-better metric (time, fom_lower) is fitted as a rate: x is
+   * 1 / median (ci swapped) and unit is "1/<metric's unit>"; predictions
+   * are given back in the metric's own unit (value_unit). */
+  int inverted;
+  const char *value_unit;
+  char rate_unit[48];
+  /* The model chosen by leave-one-out cross-validation (su_fit_choose), or
+   * -1; loo[m] is model m's mean relative error on the left-out counts. */
+  int chosen;
+  double loo[SU_FIT_NMODELS];
+  char why[256];
+  /* su_fit_predict_set: predictions at the asked counts, and the USL peak
+   * N* with its interval (value NaN when there is none). */
+  su_fit_pred_t *pred;
+  size_t npred;
+  su_fit_pred_t nstar;
 } su_fit_series_t;
 
 typedef struct su_fit_set {
   su_fit_series_t *series;
   size_t nseries;
+  char *owned;             /* strings of a table's series (su_fit_table_load) */
 } su_fit_set_t;
 
 /*
@@ -127,6 +155,47 @@ typedef struct su_fit_set {
  */
 int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out);
 void su_fit_set_fini(su_fit_set_t *s);
+
+/*
+ * Chooses a model for every fitted series by leave-one-out cross-validation
+ * over its distinct counts (Extra-P's way of choosing among hypotheses):
+ * each count in turn is left out, the model fitted on the others predicts
+ * it, and the mean relative error decides; a model with fewer parameters
+ * wins when it is within 10% of the best.  Fills chosen, loo and why.
+ * Called by su_fit_results.  SU_OK, SU_ENOMEM.
+ */
+int su_fit_choose(su_fit_series_t *s);
+
+/*
+ * Predicts every series' chosen model at the counts at[0..nat-1], with 95%
+ * prediction intervals from a bootstrap (nboot replicates, seeded): each
+ * replicate refits the model to medians of the points' samples drawn with
+ * replacement (samples may be NULL, or lack a point: then the fit's
+ * residuals are drawn instead) and adds a residual of the fit drawn at
+ * random, so the interval covers the scatter around the curve as well as
+ * the uncertainty of the parameters.  The USL's N* gets the interval of its
+ * replicates.  SU_OK, SU_ENOMEM.
+ */
+struct su_samples;
+int su_fit_predict_set(su_fit_set_t *set, const struct su_samples *samples, const double *at,
+                       size_t nat, unsigned nboot, unsigned long long seed);
+
+/*
+ * Reads a hand-made table (docs/models.md): a CSV with a header, a count
+ * column (`cores`, `threads`, `ranks`, `nodes` or `n`) and a time column
+ * (`seconds` or `time_s`); several rows at one count are repetitions.  One
+ * series (kernel = the file's base name, metric time, unit s), fitted and
+ * chosen as su_fit_results does; the repetitions go into *samples (zeroed
+ * first) for the bootstrap.  SU_EINVAL naming the file and line for a
+ * missing column or a bad number, SU_EIO, SU_ENOMEM.
+ */
+int su_fit_table_load(const char *path, su_fit_set_t *out, struct su_samples *samples);
+
+/*
+ * Writes predictions.csv (docs/csv-schema.md): per series and asked count a
+ * row (quantity `value`) and the USL's N* (quantity `nstar`).  SU_OK, SU_EIO.
+ */
+int su_fit_write_predictions(const su_fit_set_t *s, const char *run_id, FILE *fp);
 
 /*
  * Writes fits.csv (docs/models.md: one row per series, model and parameter

@@ -155,7 +155,13 @@ typedef struct su_kernel_ops {
   int (*derive)(void *state, su_derived_t *out, unsigned max, unsigned *n);
   /* Optional, for tests: damages the output so that verify() must fail. */
   void (*corrupt)(void *state);
+  /* SU_KERNEL_OWN_BINDING: the kernel binds its own work (a child process,
+   * the app backend), so the driver binds no OpenMP team of its own and
+   * probes no core-to-core latency. */
+  unsigned flags;
 } su_kernel_ops_t;
+
+#define SU_KERNEL_OWN_BINDING 1u
 
 /* "fp64" / "fp32" / "fp16" / "none". */
 const char *su_precision_name(su_precision_t p);

@@ -428,6 +428,7 @@ int su_app_register(void *ctx, const su_app_spec_t *spec, const su_kernel_ops_t 
   e->ops.run = app_run;
   e->ops.verify = app_verify;
   e->ops.teardown = app_teardown;
+  e->ops.flags = SU_KERNEL_OWN_BINDING;   /* the child is bound, not sizeup */
   c->e[c->n++] = e;
   *ops = &e->ops;
   return SU_OK;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * cmd_fit.c: `sizeup fit DIR [--kernel K] [--out FILE]`.
+ * cmd_fit.c: `sizeup fit DIR|TABLE.csv [--kernel K] [--out FILE] [--predict LIST]`.
  *
  * Fits the scaling laws of fit.h to every headline series of a results
  * directory, prints a table, writes fits.csv (docs/models.md), and lists the
  * cache levels found in the working-set sweeps.  Fits that the data cannot
  * determine are printed with their status, never with invented numbers.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,11 +18,14 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/samples.h"
+#include <stdlib.h>
+#include <sys/stat.h>
 
 static void usage(FILE *fp)
 {
   fprintf(fp,
-          "usage: sizeup fit DIR [--kernel K] [--out FILE]\n"
+          "usage: sizeup fit DIR|TABLE.csv [--kernel K] [--out FILE] [--predict LIST]\n"
           "\n"
           "Fit Amdahl, the Universal Scalability Law and the bandwidth bound\n"
           "min(N b1, Bmax) (Gustafson for weak-scaling series) to every bandwidth\n"
@@ -30,16 +34,33 @@ static void usage(FILE *fp)
           "(fit on N <= max/2, predict the rest), the USL peak N* and the\n"
           "efficiency at the largest N, and the cache levels found in working-set\n"
           "sweeps.  Series with fewer than 3 thread counts are listed as\n"
-          "too_few_points.  See docs/models.md.\n"
+          "too_few_points.  Times (an application's, metric time) are fitted as\n"
+          "rates, 1/s.  Each series' model is chosen by leave-one-out cross-\n"
+          "validation (the one that best predicts the counts it did not see; the\n"
+          "simpler within 10%%), and parameters stay in their physical range\n"
+          "(kappa >= 0, sigma and p in [0, 1]).  See docs/models.md.\n"
+          "\n"
+          "A TABLE.csv made by hand has a header with a count column (cores,\n"
+          "threads, ranks, nodes or n) and a time column (seconds or time_s); rows\n"
+          "at the same count are repetitions.\n"
           "\n"
           "options:\n"
-          "  -k, --kernel K   only series of kernel K\n"
-          "  -o, --out FILE   where to write fits.csv (default DIR/fits.csv; '-' for stdout)\n"
-          "  -h, --help       this text\n"
+          "  -k, --kernel K       only series of kernel K\n"
+          "  -o, --out FILE       where to write fits.csv (default DIR/fits.csv, or beside\n"
+          "                       the table; '-' for stdout)\n"
+          "  -p, --predict LIST   predict the chosen model at these counts, e.g. 64,128,\n"
+          "                       with 95%% prediction intervals (a bootstrap over the\n"
+          "                       samples), and the USL peak N* with its interval; writes\n"
+          "                       predictions.csv beside fits.csv\n"
+          "      --boot N         bootstrap replicates (default 400)\n"
+          "      --seed N         the bootstrap's seed (default 1)\n"
+          "  -h, --help           this text\n"
           "\n"
           "examples:\n"
           "  sizeup fit results/20261124T101530Z-node17-3f2a\n"
-          "  sizeup fit results/latest --kernel stream_triad --out triad-fits.csv\n");
+          "  sizeup fit results/latest --kernel stream_triad --out triad-fits.csv\n"
+          "  sizeup fit results/latest --kernel solver --predict 64,128\n"
+          "  sizeup fit timings.csv --predict 32\n");
 }
 
 /* Untrusted text on a terminal: control characters become '?'. */
@@ -122,6 +143,68 @@ static void print_fits(const su_fit_set_t *set)
   }
 }
 
+/* The choice of each series, and its predictions in words. */
+static void print_choices(const su_fit_set_t *set, int predicted)
+{
+  for (size_t j = 0; j < set->nseries; j++) {
+    const su_fit_series_t *s = &set->series[j];
+    if (!s->why[0])
+      continue;
+    printf("\n");
+    put_safe(s->kernel, 0);
+    printf(" (");
+    put_safe(s->placement[0] ? s->placement : s->backend, 0);
+    printf(", ");
+    put_safe(s->metric, 0);
+    printf("): ");
+    put_safe(s->why, 0);
+    putchar('\n');
+    if (s->chosen >= 0 && s->fit[s->chosen].bounded) {
+      printf("  ");
+      put_safe(s->fit[s->chosen].reason, 0);
+      putchar('\n');
+    }
+    for (size_t a = 0; predicted && a < s->npred; a++) {
+      const su_fit_pred_t *p = &s->pred[a];
+      printf("  on %g threads this would %s about %.4g ", p->n,
+             strcmp(s->value_unit, "s") == 0 ? "take" : "give", p->value);
+      put_safe(s->value_unit, 0);
+      if (isfinite(p->lo))
+        printf(" (95%% prediction interval %.4g-%.4g)\n", p->lo, p->hi);
+      else
+        printf(" (no interval: too few usable bootstrap fits)\n");
+    }
+    if (predicted && isfinite(s->nstar.value)) {
+      printf("  beyond about %.0f threads more threads stop paying (USL peak N*", s->nstar.value);
+      if (isfinite(s->nstar.lo))
+        printf(", 95%% interval %.0f-%.0f)\n", s->nstar.lo, s->nstar.hi);
+      else
+        printf("; no interval)\n");
+    }
+  }
+}
+
+/* Parses "64,128" into counts >= 1. */
+static int parse_counts(const char *spec, double *out, size_t cap, size_t *n)
+{
+  const char *p = spec;
+
+  *n = 0;
+  while (*p) {
+    char *end;
+    double v = strtod(p, &end);
+    if (end == p || !(v >= 1) || v > 1e7 || (*end && *end != ',') || *n == cap)
+      return su_cli_usage_error("fit", "invalid --predict '%s' (expected counts such as "
+                                       "64,128)", spec);
+    out[(*n)++] = v;
+    p = *end ? end + 1 : end;
+  }
+  if (*n == 0)
+    return su_cli_usage_error("fit", "invalid --predict '%s' (expected counts such as 64,128)",
+                              spec);
+  return 0;
+}
+
 static void print_sweeps(const su_results_t *r)
 {
   su_fit_sweep_t *sw = NULL;
@@ -158,21 +241,43 @@ int cmd_fit(int argc, char **argv)
   static const struct option opts[] = {
     {"kernel", required_argument, NULL, 'k'},
     {"out", required_argument, NULL, 'o'},
+    {"predict", required_argument, NULL, 'p'},
+    {"boot", required_argument, NULL, 'B'},
+    {"seed", required_argument, NULL, 'S'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
-  const char *kernel = NULL, *outp = NULL, *dir;
-  char path[4096];
+  const char *kernel = NULL, *outp = NULL, *dir, *run_id = "";
+  char path[4096], ppath[4096];
   su_results_t r;
-  su_fit_set_t set = {NULL, 0};
+  su_fit_set_t set = {NULL, 0, NULL};
+  su_samples_t smp;
   FILE *fp = NULL;
-  int c, err, rc = SU_EXIT_OK;
+  double at[64];
+  size_t nat = 0;
+  long boot = 400, seed = 1;
+  int c, err, rc = SU_EXIT_OK, table = 0, have_r = 0;
+  struct stat st;
+  char *end;
 
+  memset(&smp, 0, sizeof(smp));
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":k:o:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":k:o:p:h", opts, NULL)) != -1) {
     switch (c) {
     case 'k': kernel = optarg; break;
     case 'o': outp = optarg; break;
+    case 'p':
+      if ((rc = parse_counts(optarg, at, 64, &nat)))
+        return rc;
+      break;
+    case 'B':
+    case 'S':
+      errno = 0;
+      *(c == 'B' ? &boot : &seed) = strtol(optarg, &end, 10);
+      if (end == optarg || *end || errno || (c == 'B' ? boot < 20 || boot > 100000 : seed < 0))
+        return su_cli_usage_error("fit", "invalid value '%s' for --%s", optarg,
+                                  c == 'B' ? "boot (20 to 100000)" : "seed");
+      break;
     case 'h': usage(stdout); return SU_EXIT_OK;
     default: return su_cli_bad_option("fit", argc, argv);
     }
@@ -187,9 +292,27 @@ int cmd_fit(int argc, char **argv)
     fprintf(stderr, "sizeup: error: built without GSL: install libgsl-dev and rebuild\n");
     return SU_EXIT_ERROR;
   }
-  if ((err = su_results_load(dir, &r)) != SU_OK)
-    return su_cli_fail(err);
-  if ((err = su_fit_results(&r, kernel, &set)) != SU_OK) {
+  table = stat(dir, &st) == 0 && S_ISREG(st.st_mode);
+  if (table) {
+    if ((err = su_fit_table_load(dir, &set, &smp)) != SU_OK)
+      return su_cli_fail(err);
+  } else {
+    if ((err = su_results_load(dir, &r)) != SU_OK)
+      return su_cli_fail(err);
+    have_r = 1;
+    run_id = r.run_id;
+    if ((err = su_fit_results(&r, kernel, &set)) != SU_OK) {
+      rc = su_cli_fail(err);
+      goto out;
+    }
+    /* The samples feed the bootstrap; without samples.csv it draws residuals. */
+    if (nat && (err = su_samples_load(dir, &smp)) != SU_OK && err != SU_EIO) {
+      rc = su_cli_fail(err);
+      goto out;
+    }
+  }
+  if (nat && (err = su_fit_predict_set(&set, &smp, at, nat, (unsigned)boot,
+                                       (unsigned long long)seed)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
   }
@@ -202,13 +325,20 @@ int cmd_fit(int argc, char **argv)
   }
   if (!outp || strcmp(outp, "-") != 0) {   /* '-': stdout carries the CSV only */
     print_fits(&set);
-    print_sweeps(&r);
+    print_choices(&set, nat > 0);
+    if (have_r)
+      print_sweeps(&r);
   }
   if (outp && strcmp(outp, "-") == 0) {
-    err = su_fit_write_csv(&set, r.run_id, stdout);
+    err = su_fit_write_csv(&set, run_id, stdout);
   } else {
     if (!outp) {
-      snprintf(path, sizeof(path), "%s/fits.csv", dir);
+      if (table) {
+        const char *sl = strrchr(dir, '/');
+        snprintf(path, sizeof(path), "%.*sfits.csv", sl ? (int)(sl - dir + 1) : 0, dir);
+      } else {
+        snprintf(path, sizeof(path), "%s/fits.csv", dir);
+      }
       outp = path;
     }
     if (!(fp = fopen(outp, "w"))) {
@@ -216,16 +346,32 @@ int cmd_fit(int argc, char **argv)
       rc = SU_EXIT_ERROR;
       goto out;
     }
-    err = su_fit_write_csv(&set, r.run_id, fp);
+    err = su_fit_write_csv(&set, run_id, fp);
     if (fclose(fp) != 0 && !err)
       err = su_errorf(SU_EIO, "cannot write '%s'", outp);
     if (!err)
       printf("\nwrote %s\n", outp);
+    if (!err && nat) {
+      /* predictions.csv beside fits.csv */
+      const char *sl = strrchr(outp, '/');
+      snprintf(ppath, sizeof(ppath), "%.*spredictions.csv", sl ? (int)(sl - outp + 1) : 0, outp);
+      if (!(fp = fopen(ppath, "w"))) {
+        err = su_errorf(SU_EIO, "cannot write '%s': %s", ppath, strerror(errno));
+      } else {
+        err = su_fit_write_predictions(&set, run_id, fp);
+        if (fclose(fp) != 0 && !err)
+          err = su_errorf(SU_EIO, "cannot write '%s'", ppath);
+        if (!err)
+          printf("wrote %s\n", ppath);
+      }
+    }
   }
   if (err)
     rc = su_cli_fail(err);
 out:
   su_fit_set_fini(&set);
-  su_results_fini(&r);
+  su_samples_fini(&smp);
+  if (have_r)
+    su_results_fini(&r);
   return rc;
 }

@@ -837,8 +837,13 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
       err = su_errorf(SU_ENOMEM, "cannot allocate the plan");
       goto out;
     }
-    err = su_place_plan(t, &place, npus, pt.pus, &pt.cpuset);
+    /* More threads than PUs: an application may oversubscribe them (its
+     * threads share the machine's PUs, listed once in the cpuset). */
+    unsigned have = npus > e->sum.pus && e->sum.pus ? e->sum.pus : npus;
+    err = su_place_plan(t, &place, have, pt.pus, &pt.cpuset);
     su_place_fini(&place);
+    for (unsigned i = have; i < npus && !err; i++)
+      pt.pus[i] = pt.pus[i % have];
     if ((err = plan_keep(plan, &pt, err)))
       goto out;
   }

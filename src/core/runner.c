@@ -350,8 +350,8 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
 
   su_errclear();
-  err = bind_team(t, pt);
-  bound = err == SU_OK;
+  err = pt->ops->flags & SU_KERNEL_OWN_BINDING ? SU_OK : bind_team(t, pt);
+  bound = err == SU_OK && !(pt->ops->flags & SU_KERNEL_OWN_BINDING);
   if ((err = agree(c, err, why, sizeof(why)))) {
     result_fail(out, pt, SU_STATUS_ERROR, why);
     err = SU_OK;

@@ -21,6 +21,8 @@
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
+#include "sizeup/kernel.h"
+#include "model/model_int.h"
 
 #if SU_HAVE_GSL
 #include <gsl/gsl_blas.h>
@@ -383,6 +385,117 @@ out:
   return rc;
 }
 
+/* The physical range of each parameter (docs/models.md): fractions in
+ * [0, 1], kappa and the rates >= 0. */
+static void param_bounds(su_fit_model_t m, double lo[SU_FIT_MAXP], double hi[SU_FIT_MAXP])
+{
+  for (unsigned i = 0; i < SU_FIT_MAXP; i++) {
+    lo[i] = 0;
+    hi[i] = INFINITY;
+  }
+  if (m == SU_FIT_AMDAHL || m == SU_FIT_GUSTAFSON)
+    hi[1] = 1;            /* p, the parallel fraction */
+  if (m == SU_FIT_USL)
+    hi[1] = 1;            /* sigma */
+}
+
+/* Solves the 3x3 (or smaller) system A d = b in place; -1 when singular. */
+static int small_solve(double A[SU_FIT_MAXP][SU_FIT_MAXP], double *b, unsigned np)
+{
+  for (unsigned c = 0; c < np; c++) {
+    unsigned piv = c;
+    for (unsigned r = c + 1; r < np; r++)
+      if (fabs(A[r][c]) > fabs(A[piv][c]))
+        piv = r;
+    if (!(fabs(A[piv][c]) > 1e-300))
+      return -1;
+    for (unsigned k = 0; k < np; k++) {
+      double t = A[c][k];
+      A[c][k] = A[piv][k];
+      A[piv][k] = t;
+    }
+    double t = b[c];
+    b[c] = b[piv];
+    b[piv] = t;
+    for (unsigned r = c + 1; r < np; r++) {
+      double f = A[r][c] / A[c][c];
+      for (unsigned k = c; k < np; k++)
+        A[r][k] -= f * A[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  for (int r = (int)np - 1; r >= 0; r--) {
+    for (unsigned k = (unsigned)r + 1; k < np; k++)
+      b[r] -= A[r][k] * b[k];
+    b[r] /= A[r][r];
+  }
+  return 0;
+}
+
+/*
+ * Least squares within the bounds: a projected Levenberg-Marquardt from p
+ * (clamped into the box), with a numerical Jacobian; a parameter at a bound
+ * whose gradient pushes outward stays there.  The unconstrained solution
+ * is the answer whenever it is inside the box, so this runs only for the
+ * fits it left outside (R's nls with algorithm = "port" does the same job).
+ * *sse is the final sum of squares; p is updated in place.
+ */
+static void solve_bounded(su_fit_model_t m, const double *n, const double *x, size_t count,
+                          double *p, double *sse)
+{
+  unsigned np = su_fit_nparams(m);
+  double lo[SU_FIT_MAXP], hi[SU_FIT_MAXP], mu = 1e-3;
+
+  param_bounds(m, lo, hi);
+  for (unsigned i = 0; i < np; i++)
+    p[i] = fmin(fmax(p[i], lo[i]), hi[i]);
+  *sse = sse_of(m, p, n, x, count);
+  for (int it = 0; it < 500 && mu < 1e12; it++) {
+    double A[SU_FIT_MAXP][SU_FIT_MAXP] = {{0}}, g[SU_FIT_MAXP] = {0}, q[SU_FIT_MAXP];
+    double J[SU_FIT_MAXP];
+    int active[SU_FIT_MAXP] = {0};
+    for (size_t i = 0; i < count; i++) {
+      double r = model_eval(m, p, n[i]) - x[i];
+      for (unsigned a = 0; a < np; a++) {
+        double h = 1e-7 * fmax(fabs(p[a]), 1e-6), pp[SU_FIT_MAXP];
+        memcpy(pp, p, sizeof(pp));
+        pp[a] += h;
+        J[a] = (model_eval(m, pp, n[i]) - model_eval(m, p, n[i])) / h;
+      }
+      for (unsigned a = 0; a < np; a++) {
+        g[a] += J[a] * r;
+        for (unsigned b = 0; b < np; b++)
+          A[a][b] += J[a] * J[b];
+      }
+    }
+    for (unsigned a = 0; a < np; a++)
+      active[a] = (p[a] <= lo[a] && g[a] > 0) || (p[a] >= hi[a] && g[a] < 0);
+    double M[SU_FIT_MAXP][SU_FIT_MAXP], d[SU_FIT_MAXP];
+    for (unsigned a = 0; a < np; a++) {
+      for (unsigned b = 0; b < np; b++)
+        M[a][b] = active[a] || active[b] ? (a == b) : A[a][b] + (a == b ? mu * A[a][a] : 0);
+      d[a] = active[a] ? 0 : -g[a];
+    }
+    if (small_solve(M, d, np) != 0) {
+      mu *= 10;
+      continue;
+    }
+    for (unsigned a = 0; a < np; a++)
+      q[a] = fmin(fmax(p[a] + d[a], lo[a]), hi[a]);
+    double s2 = sse_of(m, q, n, x, count);
+    if (isfinite(s2) && s2 < *sse) {
+      int small = *sse - s2 <= 1e-15 * *sse;
+      memcpy(p, q, np * sizeof(double));
+      *sse = s2;
+      mu = fmax(mu / 3, 1e-12);
+      if (small)
+        break;
+    } else {
+      mu *= 4;
+    }
+  }
+}
+
 /* diag((J^T J)^-1) at p, NaN when J^T J is singular. */
 static void covar_at(su_fit_model_t m, const double *n, const double *x, size_t count,
                      const double *p, double *diag)
@@ -457,6 +570,30 @@ static int fit_core(su_fit_model_t m, const double *n, const double *x, size_t c
     out->status = SU_FIT_NO_CONVERGENCE;
     snprintf(out->reason, sizeof(out->reason), "the solver did not converge");
     return SU_OK;
+  }
+  {
+    /* Parameters outside their physical range (a negative kappa, a sigma
+     * above 1) are fitted again within it; those left at a bound have no
+     * standard error (NaN) and the reason names them. */
+    double lo[SU_FIT_MAXP], hi[SU_FIT_MAXP];
+    int outside = 0;
+    param_bounds(m, lo, hi);
+    for (unsigned i = 0; i < np; i++)
+      outside |= best_p[i] < lo[i] || best_p[i] > hi[i];
+    if (outside) {
+      char at[96] = "";
+      solve_bounded(m, n, x, count, best_p, &best_sse);
+      covar_at(m, n, x, count, best_p, best_c);
+      for (unsigned i = 0; i < np; i++)
+        if (best_p[i] <= lo[i] || best_p[i] >= hi[i]) {
+          best_c[i] = NAN;
+          out->bounded = 1;
+          snprintf(at + strlen(at), sizeof(at) - strlen(at), "%s%s = %g", at[0] ? ", " : "",
+                   param_names[m][i], best_p[i]);
+        }
+      if (out->bounded)
+        snprintf(out->reason, sizeof(out->reason), "at its bound: %s", at);
+    }
   }
   for (unsigned i = 0; i < np; i++)
     out->param[i] = best_p[i];
@@ -561,7 +698,20 @@ int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t cou
   return fit_core(m, n, x, count, 1, out);
 }
 
+int su__fit_quick(su_fit_model_t m, const double *n, const double *x, size_t count,
+                  su_fit_t *out)
+{
+  gsl_set_error_handler_off();
+  return fit_core(m, n, x, count, 0, out);
+}
+
 #else /* !SU_HAVE_GSL */
+
+int su__fit_quick(su_fit_model_t m, const double *n, const double *x, size_t count,
+                  su_fit_t *out)
+{
+  return su_fit_series(m, n, x, count, out);
+}
 
 int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t count,
                   su_fit_t *out)
@@ -581,7 +731,9 @@ int su_fit_series(su_fit_model_t m, const double *n, const double *x, size_t cou
 
 static int is_headline(const char *metric)
 {
-  return strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0;
+  return strcmp(metric, "bandwidth") == 0 || strcmp(metric, "flops") == 0 ||
+         strcmp(metric, "time") == 0 || strcmp(metric, "fom") == 0 ||
+         strcmp(metric, "fom_lower") == 0;
 }
 
 static int same_series(const su_fit_series_t *s, const su_result_row_t *w)
@@ -596,15 +748,58 @@ void su_fit_set_fini(su_fit_set_t *s)
 {
   if (!s)
     return;
-  for (size_t i = 0; i < s->nseries; i++)
+  for (size_t i = 0; i < s->nseries; i++) {
     free(s->series[i].n);
+    free(s->series[i].pred);
+  }
   free(s->series);
+  free(s->owned);
   memset(s, 0, sizeof(*s));
+}
+
+void su__fit_series_prepare(su_fit_series_t *s)
+{
+  s->value_unit = s->unit;
+  s->chosen = -1;
+  s->nstar.value = s->nstar.lo = s->nstar.hi = s->nstar.n = NAN;
+  if (su_metric_lower_is_better(s->metric)) {
+    /* A time is fitted as a rate: the laws are laws of throughput. */
+    s->inverted = 1;
+    snprintf(s->rate_unit, sizeof(s->rate_unit), "1/%s", s->unit);
+    for (size_t i = 0; i < s->npoints; i++) {
+      double lo = s->ci_lo[i];
+      s->x[i] = 1 / s->x[i];
+      s->ci_lo[i] = 1 / s->ci_hi[i];
+      s->ci_hi[i] = 1 / lo;
+    }
+  }
+}
+
+int su__fit_series_all(su_fit_series_t *s)
+{
+  int err;
+
+  if (!SU_HAVE_GSL)
+    return SU_OK;             /* grouped for plotting, nothing fitted */
+  if (strcmp(s->scaling, "weak") == 0) {
+    s->fitted[SU_FIT_GUSTAFSON] = 1;
+  } else {
+    s->fitted[SU_FIT_AMDAHL] = 1;
+    s->fitted[SU_FIT_USL] = 1;
+    s->fitted[SU_FIT_BWSAT] = strcmp(s->metric, "bandwidth") == 0;
+  }
+  for (int m = 0; m < SU_FIT_NMODELS; m++) {
+    if (!s->fitted[m])
+      continue;
+    if ((err = su_fit_series((su_fit_model_t)m, s->n, s->x, s->npoints, &s->fit[m])))
+      return err;
+  }
+  return su_fit_choose(s);
 }
 
 int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
 {
-  su_fit_set_t set = {NULL, 0};
+  su_fit_set_t set = {NULL, 0, NULL};
   size_t cap = 0;
   int err = SU_OK;
 
@@ -628,6 +823,7 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       }
       s = &set.series[set.nseries++];
       memset(s, 0, sizeof(*s));
+      s->chosen = -1;
       SU__ROW_KEY_COPY(s, w);
       s->scaling = w->scaling;
       s->ranks = w->ranks;
@@ -668,22 +864,9 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       s->ci_hi[at] = w->ci95_hi;
       k++;
     }
-    if (!SU_HAVE_GSL) {
-      continue;             /* grouped for plotting, nothing fitted */
-    } else if (strcmp(s->scaling, "weak") == 0) {
-      s->fitted[SU_FIT_GUSTAFSON] = 1;
-    } else {
-      s->fitted[SU_FIT_AMDAHL] = 1;
-      s->fitted[SU_FIT_USL] = 1;
-      s->fitted[SU_FIT_BWSAT] = strcmp(s->metric, "bandwidth") == 0;
-    }
-    for (int m = 0; m < SU_FIT_NMODELS; m++) {
-      if (!s->fitted[m])
-        continue;
-      err = su_fit_series((su_fit_model_t)m, s->n, s->x, s->npoints, &s->fit[m]);
-      if (err)
-        goto out;
-    }
+    su__fit_series_prepare(s);
+    if ((err = su__fit_series_all(s)))
+      goto out;
   }
   /* drop the single-point groups (a size sweep at one thread count) */
   {
@@ -696,6 +879,9 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
       set.series[keep++] = set.series[j];
     }
     set.nseries = keep;
+    for (size_t j = 0; j < set.nseries; j++)   /* into its own place now */
+      if (set.series[j].inverted)
+        set.series[j].unit = set.series[j].rate_unit;
   }
   *out = set;
   return SU_OK;
@@ -711,14 +897,10 @@ static const char *const fits_header[] = {
   "placement", "size_bytes", "ranks", "nodes", "scaling", "metric", "x_axis", "model",
   "status", "reason", "npoints", "nmax", "quantity", "value", "stderr", "unit"};
 
-/* The fits.csv schema version (docs/models.md). */
-#define SU_FITS_SCHEMA_VERSION 1
-
-static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t *f,
-                    const char *run_id, const char *qty, double val, double se,
-                    const char *unit)
+void su__fit_put_key(su_csv_writer_t *w, const su_fit_series_t *s, unsigned version,
+                     const char *run_id)
 {
-  su_csv_put_u64(w, SU_FITS_SCHEMA_VERSION);
+  su_csv_put_u64(w, version);
   su_csv_put_str(w, run_id);
   su_csv_put_str(w, s->kernel);
   su_csv_put_str(w, s->variant);
@@ -731,6 +913,16 @@ static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t
   su_csv_put_u64(w, s->nodes);
   su_csv_put_str(w, s->scaling);
   su_csv_put_str(w, s->metric);
+}
+
+/* The fits.csv schema version (docs/models.md). */
+#define SU_FITS_SCHEMA_VERSION 1
+
+static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t *f,
+                    const char *run_id, const char *qty, double val, double se,
+                    const char *unit)
+{
+  su__fit_put_key(w, s, SU_FITS_SCHEMA_VERSION, run_id);
   su_csv_put_str(w, "threads");
   su_csv_put_str(w, su_fit_model_name(f->model));
   su_csv_put_str(w, su_fit_status_name(f->status));

@@ -36,6 +36,29 @@ check "fom row: metric fom in runs/s" \
   test "$(awk -F, '$3=="rate_app" && $14=="fom" && $15=="runs/s" && $16=="ok"' fom1/summary.csv | wc -l)" -eq 1
 check "{threads} replaced" grep -qx 'threads: 2' fom1/app-output/rate_app/t2-compact/run0.out
 
+# Measured, fitted, predicted: the stand-in reports its own time (its law,
+# T(N) = s + p/N + c(N-1), with 1% noise), read as a lower-is-better figure
+# of merit, so the numbers do not depend on how busy this machine is.  The
+# USL is chosen and its parameters recovered: lambda = 1/(s+p) = 31.25 within
+# 5%, sigma = s/(s+p) = 0.0625 within 0.03, kappa = c/(s+p) = 0.0125 within
+# 30%; the 95% interval at 16 threads holds the law's 0.009875 s.
+"$SIZEUP" app "${FAST[@]}" -t 1,2,3,4,6,8 -o law1 --fom 'time: ([0-9.]+) s' --fom-unit s \
+  -- "$STANDIN" --serial 0.002 --parallel 0.03 --contention 0.0004 --noise 0.01 >law1.log 2>&1
+check "the stand-in over 6 counts (more threads than PUs share them)" \
+  test "$(awk -F, '$14=="fom_lower" && $16=="ok"' law1/summary.csv | wc -l)" -eq 6
+"$SIZEUP" fit law1 --predict 16 >fit1.log 2>&1
+check "fit --predict exits 0" test $? -eq 0
+check "the USL is chosen by leave-one-out" grep -q 'standin (compact, fom_lower): usl: leave-one-out error' fit1.log
+check "the prediction is said in words" grep -q 'on 16 threads this would take about' fit1.log
+param() { awk -F, -v q="$1" '$3=="standin" && $15=="usl" && $20==q {print $21}' law1/fits.csv; }
+check "lambda recovered ($(param lambda))" awk -v v="$(param lambda)" 'BEGIN{exit !(v>29.69 && v<32.81)}'
+check "sigma recovered ($(param sigma))" awk -v v="$(param sigma)" 'BEGIN{exit !(v>0.0325 && v<0.0925)}'
+check "kappa recovered ($(param kappa))" awk -v v="$(param kappa)" 'BEGIN{exit !(v>0.00875 && v<0.01625)}'
+check "predictions.csv header" test "$(head -n 1 law1/predictions.csv)" = \
+  "schema_version,run_id,kernel,variant,backend,device,precision,placement,size_bytes,ranks,nodes,scaling,metric,quantity,n,model,prediction,lo,hi,unit"
+check "the interval at 16 holds the law" awk -F, '$14=="value" && $15==16 {ok = $18 <= 0.009875 && 0.009875 <= $19} END {exit !ok}' law1/predictions.csv
+check "N* with its interval" awk -F, '$14=="nstar" && $20=="threads" && $18 <= $17 && $17 <= $19 {ok=1} END {exit !ok}' law1/predictions.csv
+
 # Output is bounded: first and last 64 KiB.
 "$SIZEUP" app "${FAST[@]}" -t 1 -o big1 -- "$STANDIN" --big >big1.log 2>&1
 sz=$(stat -c %s big1/app-output/standin/t1-compact/run0.out)

@@ -24,6 +24,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/samples.h"
 #include "test.h"
 
 #define REL(a, b) (fabs((double)(a) - (double)(b)) / fabs((double)(b)))
@@ -170,7 +171,11 @@ static void test_too_few(void)
   CHECK_EQ_INT(f.status, SU_FIT_EXACT);
   CHECK(!isfinite(f.se[0]) && !isfinite(f.r2));
   CHECK(!isfinite(f.heldout_mare));   /* one training point: n/a */
-  CHECK_NEAR(su_fit_eval(&f, 2), 19, 1e-6);
+  /* the interpolating USL has sigma = -0.0058: fitted within sigma >= 0
+   * instead, it passes close to the points */
+  CHECK(f.bounded && f.param[1] == 0 && f.param[2] > 0);
+  CHECK(strstr(f.reason, "sigma = 0") != NULL || strstr(f.reason, "interpolation") != NULL);
+  CHECK_NEAR(su_fit_eval(&f, 2), 19, 0.05);
   /* repeated N do not count twice */
   {
     double nn[] = {1, 1, 2, 2}, xx[] = {10, 10.1, 19, 19.2};
@@ -341,6 +346,100 @@ static void test_results_errors(void)
   rmdir(dir);
 }
 
+/* A curve that bends less than Amdahl's at large N drives the free USL to
+ * kappa < 0, which means nothing physical: within kappa >= 0 the USL is
+ * Amdahl's law (lambda = X1, sigma = 1 - p), as R's nls with bounds gives. */
+static void test_bounds(void)
+{
+  double n[] = {1, 2, 4, 8, 16}, x[] = {10, 17.5, 28, 39, 50};
+  su_fit_t u, a;
+
+  CHECK_EQ_INT(su_fit_series(SU_FIT_USL, n, x, 5, &u), SU_OK);
+  CHECK_EQ_INT(su_fit_series(SU_FIT_AMDAHL, n, x, 5, &a), SU_OK);
+  CHECK_EQ_INT(u.status, SU_FIT_OK);
+  CHECK(u.bounded);
+  CHECK(u.param[2] == 0);
+  CHECK(!isfinite(u.se[2]));
+  CHECK(strstr(u.reason, "kappa = 0") != NULL);
+  CHECK_NEAR(u.param[0], a.param[0], 1e-3 * a.param[0]);
+  CHECK_NEAR(u.param[1], 1 - a.param[1], 1e-3);
+  CHECK(u.param[1] >= 0 && u.param[1] <= 1);
+}
+
+/* The stand-in application's law (tests/apps/standin.c): T(N) = s + p/N +
+ * c (N - 1), whose rate 1/T is a USL with lambda = 1/(s+p), sigma =
+ * s/(s+p), kappa = c/(s+p).  A table of its times at 1..8 with a few
+ * percent of deterministic scatter, fitted through su_fit_table_load. */
+static void write_standin_table(const char *path, double s, double p, double c)
+{
+  static const double wobble[] = {0.01, -0.012, 0.004, -0.006, 0.011, -0.003, 0.007, -0.009};
+  FILE *fp = fopen(path, "w");
+
+  fputs("cores,seconds\n", fp);
+  for (int n = 1; n <= 8; n++)
+    for (int r = 0; r < 3; r++)
+      fprintf(fp, "%d,%.9g\n", n, (s + p / n + c * (n - 1)) * (1 + wobble[(n + r) % 8]));
+  fclose(fp);
+}
+
+static void test_choose_predict(void)
+{
+  char path[] = "/tmp/sizeup-test-table-XXXXXX";
+  const double s = 0.002, p = 0.03, c = 0.0004, at[] = {16};
+  su_fit_set_t set = {NULL, 0, NULL};
+  su_samples_t smp;
+  int fd = mkstemp(path);
+  const su_fit_series_t *se;
+  const su_fit_t *u;
+
+  CHECK(fd >= 0);
+  close(fd);
+  write_standin_table(path, s, p, c);
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT((int)set.nseries, 1);
+  se = &set.series[0];
+  CHECK(se->inverted && strcmp(se->unit, "1/s") == 0 && strcmp(se->value_unit, "s") == 0);
+  CHECK_EQ_INT((int)se->npoints, 8);
+  /* contention is real: the USL predicts the left-out counts best */
+  CHECK_EQ_INT(se->chosen, SU_FIT_USL);
+  CHECK(strstr(se->why, "usl: leave-one-out error") != NULL);
+  u = &se->fit[SU_FIT_USL];
+  /* recovered within 3% (lambda), 0.02 (sigma), 25% (kappa) */
+  CHECK_NEAR(u->param[0], 1 / (s + p), 0.03 / (s + p));
+  CHECK_NEAR(u->param[1], s / (s + p), 0.02);
+  CHECK_NEAR(u->param[2], c / (s + p), 0.25 * c / (s + p));
+  CHECK_EQ_INT(su_fit_predict_set(&set, &smp, at, 1, 400, 1), SU_OK);
+  {
+    double truth = s + p / 16 + c * 15;
+    printf("# 16 cores: %.5f s (%.5f-%.5f), truth %.5f; N* %.1f (%.1f-%.1f)\n",
+           se->pred[0].value, se->pred[0].lo, se->pred[0].hi, truth, se->nstar.value,
+           se->nstar.lo, se->nstar.hi);
+    CHECK(se->pred[0].lo <= truth && truth <= se->pred[0].hi);
+    CHECK_NEAR(se->pred[0].value, truth, 0.1 * truth);
+    CHECK(se->nstar.lo <= sqrt((1 - s / (s + p)) / (c / (s + p))) &&
+          sqrt((1 - s / (s + p)) / (c / (s + p))) <= se->nstar.hi);
+  }
+  su_fit_set_fini(&set);
+  su_samples_fini(&smp);
+
+  /* no contention: Amdahl and the USL predict alike, the simpler wins */
+  write_standin_table(path, s, p, 0);
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT(set.series[0].chosen, SU_FIT_AMDAHL);
+  su_fit_set_fini(&set);
+  su_samples_fini(&smp);
+
+  /* a table without a time column says what it needs */
+  {
+    FILE *fp = fopen(path, "w");
+    fputs("cores,minutes\n1,3\n", fp);
+    fclose(fp);
+  }
+  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_EINVAL);
+  CHECK(strstr(su_errmsg(), "no time (seconds or time_s) column") != NULL);
+  unlink(path);
+}
+
 int main(void)
 {
 #if !SU_HAVE_GSL
@@ -352,6 +451,8 @@ int main(void)
   SU_TEST_RUN(test_amdahl_gustafson);
   SU_TEST_RUN(test_bwsat);
   SU_TEST_RUN(test_too_few);
+  SU_TEST_RUN(test_bounds);
+  SU_TEST_RUN(test_choose_predict);
   SU_TEST_RUN(test_plateaus);
   SU_TEST_RUN(test_results_dir);
   SU_TEST_RUN(test_results_errors);

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * predict.c: fits that predict.  Choosing a scaling law by how well it
+ * predicts counts it was not fitted on, predicting at larger counts with
+ * intervals, hand-made tables, predictions.csv.
+ *
+ * The choice follows Extra-P (Calotoiu et al., SC13), which picks among
+ * hypotheses by cross-validation rather than by the fit's own error: a law
+ * with more parameters always fits its points at least as well, but only a
+ * law that describes the machine predicts the point it did not see.
+ *
+ * The intervals come from a bootstrap (Efron and Tibshirani, "An
+ * Introduction to the Bootstrap", 1993; Davison and Hinkley, 1997, alg.
+ * 6.4 for prediction): resample the measurements, refit, predict, add a
+ * residual of the original fit; the 2.5% and 97.5% quantiles of those
+ * predictions bound the value a measurement at that count would give.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model_int.h"
+#include "sizeup/csv.h"
+#include "sizeup/error.h"
+#include "sizeup/fit.h"
+#include "sizeup/kernel.h"
+#include "sizeup/samples.h"
+
+static int usable(const su_fit_t *f)
+{
+  return f->status == SU_FIT_OK || f->status == SU_FIT_EXACT;
+}
+
+/* Model m's mean relative error predicting each distinct count of s from
+ * the others; NaN when fewer than 2 counts can be predicted. */
+static int loo_error(const su_fit_series_t *s, su_fit_model_t m, double *out)
+{
+  double *tn = malloc(2 * s->npoints * sizeof(double)), *tx, sum = 0;
+  size_t folds = 0;
+  int err = SU_OK;
+
+  *out = NAN;
+  if (!tn)
+    return su_errorf(SU_ENOMEM, "out of memory");
+  tx = tn + s->npoints;
+  for (size_t i = 0; i < s->npoints; i++) {
+    size_t k = 0;
+    su_fit_t f;
+    if (i > 0 && s->n[i] == s->n[i - 1])
+      continue;               /* ascending: each count once */
+    for (size_t j = 0; j < s->npoints; j++)
+      if (s->n[j] != s->n[i]) {
+        tn[k] = s->n[j];
+        tx[k++] = s->x[j];
+      }
+    if ((err = su__fit_quick(m, tn, tx, k, &f)))
+      break;
+    if (!usable(&f))
+      continue;
+    for (size_t j = i; j < s->npoints && s->n[j] == s->n[i]; j++) {
+      sum += fabs(su_fit_eval(&f, s->n[j]) - s->x[j]) / s->x[j];
+      folds++;
+    }
+  }
+  free(tn);
+  if (!err && folds >= 2)
+    *out = sum / (double)folds;
+  return err;
+}
+
+int su_fit_choose(su_fit_series_t *s)
+{
+  int best = -1, err;
+  size_t k = 0;
+
+  s->chosen = -1;
+  s->why[0] = '\0';
+  for (int m = 0; m < SU_FIT_NMODELS; m++) {
+    s->loo[m] = NAN;
+    if (!s->fitted[m] || !usable(&s->fit[m]))
+      continue;
+    if ((err = loo_error(s, (su_fit_model_t)m, &s->loo[m])))
+      return err;
+    if (isfinite(s->loo[m]) && (best < 0 || s->loo[m] < s->loo[best]))
+      best = m;
+  }
+  if (best < 0) {
+    snprintf(s->why, sizeof(s->why), "no model could be cross-validated (too few counts)");
+    return SU_OK;
+  }
+  /* Parsimony: fewer parameters within 10% of the best error win. */
+  for (int m = 0; m < SU_FIT_NMODELS; m++)
+    if (isfinite(s->loo[m]) && s->fit[m].nparams < s->fit[best].nparams &&
+        s->loo[m] <= 1.1 * s->loo[best] + 1e-9)
+      best = m;
+  s->chosen = best;
+  k = (size_t)snprintf(s->why, sizeof(s->why), "%s: leave-one-out error %.1f%%",
+                       su_fit_model_name((su_fit_model_t)best), 100 * s->loo[best]);
+  for (int m = 0; m < SU_FIT_NMODELS && k < sizeof(s->why); m++) {
+    if (m == best || !s->fitted[m])
+      continue;
+    if (isfinite(s->loo[m]))
+      k += (size_t)snprintf(s->why + k, sizeof(s->why) - k, "; %s %.1f%%",
+                            su_fit_model_name((su_fit_model_t)m), 100 * s->loo[m]);
+    else
+      k += (size_t)snprintf(s->why + k, sizeof(s->why) - k, "; %s n/a",
+                            su_fit_model_name((su_fit_model_t)m));
+  }
+  return SU_OK;
+}
+
+/* --- the bootstrap ---------------------------------------------------------- */
+
+/* xorshift64*: reproducible draws for a given seed. */
+static unsigned long long rnd_next(unsigned long long *st)
+{
+  unsigned long long x = *st;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *st = x;
+  return x * 2685821657736338717ull;
+}
+
+static size_t rnd_below(unsigned long long *st, size_t n)
+{
+  return (size_t)(rnd_next(st) >> 11) % (n ? n : 1);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The q-quantile (0..1) of v[0..n-1], sorted in place; NaN for n = 0. */
+static double quantile(double *v, size_t n, double q)
+{
+  double pos;
+  size_t i;
+
+  if (n == 0)
+    return NAN;
+  qsort(v, n, sizeof(*v), cmp_double);
+  pos = q * (double)(n - 1);
+  i = (size_t)pos;
+  return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+static double median_of(double *v, size_t n)
+{
+  return quantile(v, n, 0.5);
+}
+
+/* The value of rate x in the series' own metric. */
+static double own(const su_fit_series_t *s, double x)
+{
+  return s->inverted ? 1 / x : x;
+}
+
+/* The samples of point i as rates, or NULL (*k = 0) when there are none. */
+static const double *point_samples(const su_fit_series_t *s, const su_samples_t *smp, size_t i,
+                                   size_t *k)
+{
+  su_sample_key_t key = {s->kernel, s->variant, s->backend, s->device, s->precision,
+                         s->placement, s->metric, (unsigned)s->n[i], s->ranks, s->nodes,
+                         s->size_bytes};
+  const su_sample_group_t *g = NULL;
+
+  /* A weak series' points have sizes of their own: drawn from residuals. */
+  if (smp && strcmp(s->scaling, "weak") != 0)
+    g = su_samples_find(smp, &key);
+
+  *k = g ? g->n : 0;
+  return g && g->n >= 2 ? g->values : (*k = 0, NULL);
+}
+
+static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const double *at,
+                          size_t nat, unsigned nboot, unsigned long long seed)
+{
+  const su_fit_t *f = &s->fit[s->chosen];
+  const su_fit_model_t m = f->model;
+  const size_t np = s->npoints;
+  double *res = NULL, *xb = NULL, *draws = NULL, *nst = NULL, *tmp = NULL, infl;
+  size_t maxk = 0, nns = 0, *kept = NULL;
+  unsigned long long st = seed * 0x9E3779B97F4A7C15ull + 1;
+  int err = SU_OK;
+
+  free(s->pred);
+  s->npred = 0;
+  if (!(s->pred = calloc(nat ? nat : 1, sizeof(*s->pred))))
+    return su_errorf(SU_ENOMEM, "out of memory");
+  for (size_t i = 0; i < np; i++) {
+    size_t k;
+    point_samples(s, smp, i, &k);
+    maxk = k > maxk ? k : maxk;
+  }
+  res = malloc(np * sizeof(double));
+  xb = malloc(np * sizeof(double));
+  draws = malloc((nat ? nat : 1) * nboot * sizeof(double));
+  kept = calloc(nat ? nat : 1, sizeof(size_t));
+  nst = malloc(nboot * sizeof(double));
+  tmp = malloc((maxk ? maxk : 1) * sizeof(double));
+  if (!res || !xb || !draws || !kept || !nst || !tmp) {
+    err = su_errorf(SU_ENOMEM, "out of memory");
+    goto out;
+  }
+  /* Relative residuals of the medians around the curve, inflated for the
+   * parameters the fit spent on them. */
+  infl = np > f->nparams ? sqrt((double)np / (double)(np - f->nparams)) : 1;
+  for (size_t i = 0; i < np; i++)
+    res[i] = infl * (s->x[i] / su_fit_eval(f, s->n[i]) - 1);
+  for (unsigned b = 0; b < nboot; b++) {
+    su_fit_t fb;
+    for (size_t i = 0; i < np; i++) {
+      size_t k;
+      const double *v = point_samples(s, smp, i, &k);
+      if (v) {
+        for (size_t j = 0; j < k; j++) {
+          double y = v[rnd_below(&st, k)];
+          tmp[j] = s->inverted ? 1 / y : y;
+        }
+        xb[i] = median_of(tmp, k);
+      } else {
+        xb[i] = su_fit_eval(f, s->n[i]) * (1 + res[rnd_below(&st, np)]);
+      }
+    }
+    if ((err = su__fit_quick(m, s->n, xb, np, &fb)))
+      goto out;
+    if (!usable(&fb))
+      continue;
+    for (size_t a = 0; a < nat; a++) {
+      double y = su_fit_eval(&fb, at[a]) * (1 + res[rnd_below(&st, np)]);
+      if (isfinite(y) && y > 0)
+        draws[a * nboot + kept[a]++] = y;
+    }
+    if (m == SU_FIT_USL && isfinite(fb.nstar))
+      nst[nns++] = fb.nstar;
+  }
+  for (size_t a = 0; a < nat; a++) {
+    su_fit_pred_t *p = &s->pred[a];
+    double v = su_fit_eval(f, at[a]);
+    double lo = quantile(draws + a * nboot, kept[a], 0.025);
+    double hi = quantile(draws + a * nboot, kept[a], 0.975);
+    p->n = at[a];
+    p->value = isfinite(v) && v > 0 ? own(s, v) : NAN;
+    /* Too few usable replicates give no interval rather than a narrow one. */
+    p->lo = kept[a] >= nboot / 2 ? own(s, s->inverted ? hi : lo) : NAN;
+    p->hi = kept[a] >= nboot / 2 ? own(s, s->inverted ? lo : hi) : NAN;
+  }
+  s->npred = nat;
+  s->nstar.n = NAN;
+  s->nstar.value = m == SU_FIT_USL ? f->nstar : NAN;
+  s->nstar.lo = s->nstar.hi = NAN;
+  if (isfinite(s->nstar.value) && nns >= nboot / 2) {
+    s->nstar.lo = quantile(nst, nns, 0.025);
+    s->nstar.hi = quantile(nst, nns, 0.975);
+  }
+out:
+  free(res);
+  free(xb);
+  free(draws);
+  free(kept);
+  free(nst);
+  free(tmp);
+  return err;
+}
+
+int su_fit_predict_set(su_fit_set_t *set, const su_samples_t *samples, const double *at,
+                       size_t nat, unsigned nboot, unsigned long long seed)
+{
+  int err;
+
+  if (nboot < 20)
+    return su_errorf(SU_EINVAL, "a bootstrap needs at least 20 replicates, not %u", nboot);
+  for (size_t j = 0; j < set->nseries; j++) {
+    su_fit_series_t *s = &set->series[j];
+    if (s->chosen < 0)
+      continue;
+    if ((err = predict_series(s, samples, at, nat, nboot, seed + j)))
+      return err;
+  }
+  return SU_OK;
+}
+
+/* --- a hand-made table ------------------------------------------------------ */
+
+static int col_of(char **h, size_t n, const char *const *names)
+{
+  for (size_t i = 0; i < n; i++)
+    for (const char *const *c = names; *c; c++)
+      if (strcmp(h[i], *c) == 0)
+        return (int)i;
+  return -1;
+}
+
+int su_fit_table_load(const char *path, su_fit_set_t *out, su_samples_t *samples)
+{
+  static const char *const count_cols[] = {"cores", "threads", "ranks", "nodes", "n", NULL};
+  static const char *const time_cols[] = {"seconds", "time_s", NULL};
+  su_csv_reader_t rd;
+  su_fit_set_t set = {NULL, 0, NULL};
+  su_fit_series_t *s;
+  char **f;
+  size_t nf, np = 0, cap = 0;
+  double *cn = NULL, *ct = NULL;
+  int ci = -1, ti = -1, rc, err = SU_OK;
+  const char *base = strrchr(path, '/');
+  FILE *fp;
+
+  memset(samples, 0, sizeof(*samples));
+  if (!(fp = fopen(path, "r")))
+    return su_errorf(SU_EIO, "cannot open '%s': %s", path, strerror(errno));
+  su_csv_reader_init(&rd, fp);
+  if ((rc = su_csv_read(&rd, &f, &nf)) <= 0) {
+    err = rc < 0 ? rc : su_errorf(SU_EINVAL, "'%s' is empty: expected a header such as "
+                                              "'cores,seconds'", path);
+    goto out;
+  }
+  ci = col_of(f, nf, count_cols);
+  ti = col_of(f, nf, time_cols);
+  if (ci < 0 || ti < 0) {
+    err = su_errorf(SU_EINVAL, "'%s' has no %s column (expected a header such as "
+                               "'cores,seconds')", path, ci < 0 ? "count (cores, threads, "
+                               "ranks, nodes or n)" : "time (seconds or time_s)");
+    goto out;
+  }
+  while ((rc = su_csv_read(&rd, &f, &nf)) > 0) {
+    char *e1, *e2;
+    double n, t;
+    if (nf == 1 && !f[0][0])
+      continue;               /* a blank line */
+    if ((size_t)(ci > ti ? ci : ti) >= nf) {
+      err = su_errorf(SU_EINVAL, "%s:%lu: too few fields", path, rd.line);
+      goto out;
+    }
+    n = strtod(f[ci], &e1);
+    t = strtod(f[ti], &e2);
+    if (e1 == f[ci] || *e1 || e2 == f[ti] || *e2 || !(n >= 1) || n != floor(n) || !(t > 0) ||
+        !isfinite(t)) {
+      err = su_errorf(SU_EINVAL, "%s:%lu: expected a whole count >= 1 and a time > 0, got "
+                                 "'%s', '%s'", path, rd.line, f[ci], f[ti]);
+      goto out;
+    }
+    if (np == cap) {
+      size_t nc = cap ? 2 * cap : 64;
+      double *a = realloc(cn, nc * sizeof(double)), *b;
+      if (a)
+        cn = a;
+      if (!a || !(b = realloc(ct, nc * sizeof(double)))) {
+        err = su_errorf(SU_ENOMEM, "out of memory");
+        goto out;
+      }
+      ct = b;
+      cap = nc;
+    }
+    cn[np] = n;
+    ct[np++] = t;
+  }
+  if (rc < 0) {
+    err = rc;
+    goto out;
+  }
+  /* One series: the names live in set.owned. */
+  base = base ? base + 1 : path;
+  {
+    size_t bl = strlen(base);
+    if (bl > 4 && strcmp(base + bl - 4, ".csv") == 0)
+      bl -= 4;
+    if (!(set.owned = malloc(bl + 1)) || !(set.series = calloc(1, sizeof(*set.series)))) {
+      err = su_errorf(SU_ENOMEM, "out of memory");
+      goto out;
+    }
+    memcpy(set.owned, base, bl);
+    set.owned[bl] = '\0';
+  }
+  set.nseries = 1;
+  s = &set.series[0];
+  s->kernel = set.owned;
+  s->variant = s->device = s->precision = s->placement = s->scaling = "";
+  s->backend = "table";
+  s->metric = "time";
+  s->unit = "s";
+  s->ranks = s->nodes = 1;
+  /* The points: the median of each count's rows, ascending. */
+  for (size_t i = 0; i < np; i++) {
+    su_sample_key_t key = {s->kernel, "", "table", "", "", "", "time", (unsigned)cn[i], 1, 1, 0};
+    if ((err = su_samples_add(samples, &key, "s", &ct[i], 1)))
+      goto out;
+  }
+  if (!(s->n = malloc(4 * (samples->n ? samples->n : 1) * sizeof(double)))) {
+    err = su_errorf(SU_ENOMEM, "out of memory");
+    goto out;
+  }
+  s->x = s->n + samples->n;
+  s->ci_lo = s->x + samples->n;
+  s->ci_hi = s->ci_lo + samples->n;
+  for (size_t g = 0; g < samples->n; g++) {
+    su_sample_group_t *grp = &samples->g[g];
+    double *v = malloc(grp->n * sizeof(double)), x;
+    size_t at;
+    if (!v) {
+      err = su_errorf(SU_ENOMEM, "out of memory");
+      goto out;
+    }
+    memcpy(v, grp->values, grp->n * sizeof(double));
+    x = median_of(v, grp->n);
+    for (at = s->npoints; at > 0 && s->n[at - 1] > grp->key.threads; at--) {
+      s->n[at] = s->n[at - 1];
+      s->x[at] = s->x[at - 1];
+      s->ci_lo[at] = s->ci_lo[at - 1];
+      s->ci_hi[at] = s->ci_hi[at - 1];
+    }
+    s->n[at] = grp->key.threads;
+    s->x[at] = x;
+    s->ci_lo[at] = v[0];
+    s->ci_hi[at] = v[grp->n - 1];
+    s->npoints++;
+    free(v);
+  }
+  su__fit_series_prepare(s);
+  if ((err = su__fit_series_all(s)))
+    goto out;
+  s->unit = s->rate_unit;
+  *out = set;
+  set.series = NULL;
+  set.owned = NULL;
+  set.nseries = 0;
+out:
+  su_csv_reader_fini(&rd);
+  fclose(fp);
+  free(cn);
+  free(ct);
+  su_fit_set_fini(&set);
+  if (err)
+    su_samples_fini(samples);
+  return err;
+}
+
+/* --- predictions.csv -------------------------------------------------------- */
+
+static const char *const pred_header[] = {
+  "schema_version", "run_id", "kernel", "variant", "backend", "device", "precision",
+  "placement", "size_bytes", "ranks", "nodes", "scaling", "metric", "quantity", "n", "model",
+  "prediction", "lo", "hi", "unit"};
+
+#define SU_PREDICTIONS_SCHEMA_VERSION 1
+
+static void put_pred(su_csv_writer_t *w, const su_fit_series_t *s, const char *run_id,
+                     const char *qty, const su_fit_pred_t *p, const char *unit)
+{
+  su__fit_put_key(w, s, SU_PREDICTIONS_SCHEMA_VERSION, run_id);
+  su_csv_put_str(w, qty);
+  su_csv_put_double(w, p->n);
+  su_csv_put_str(w, su_fit_model_name((su_fit_model_t)s->chosen));
+  su_csv_put_double(w, p->value);
+  su_csv_put_double(w, p->lo);
+  su_csv_put_double(w, p->hi);
+  su_csv_put_str(w, unit);
+  su_csv_end_row(w);
+}
+
+int su_fit_write_predictions(const su_fit_set_t *s, const char *run_id, FILE *fp)
+{
+  su_csv_writer_t w;
+
+  su_csv_writer_init(&w, fp);
+  for (size_t i = 0; i < sizeof(pred_header) / sizeof(pred_header[0]); i++)
+    su_csv_put_str(&w, pred_header[i]);
+  su_csv_end_row(&w);
+  for (size_t j = 0; j < s->nseries; j++) {
+    const su_fit_series_t *se = &s->series[j];
+    if (se->chosen < 0)
+      continue;
+    for (size_t a = 0; a < se->npred; a++)
+      put_pred(&w, se, run_id, "value", &se->pred[a], se->value_unit);
+    if (isfinite(se->nstar.value))
+      put_pred(&w, se, run_id, "nstar", &se->nstar, "threads");
+  }
+  if (fflush(fp) != 0 || w.err)
+    return su_errorf(SU_EIO, "cannot write predictions.csv");
+  return SU_OK;
+}
