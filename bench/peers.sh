@@ -11,10 +11,13 @@
 #           sizeup's FP64 FMA peak against the theoretical peak it reports
 #           (and likwid-bench peakflops for reference).
 #   OpenCL: clpeak's global bandwidth and FP32/FP64 compute on the first
-#           OpenCL device (PoCL on a CPU-only machine).
+#           OpenCL device (PoCL on a CPU-only machine); and sizeup's GEMM
+#           through CLBlast against its own hand-tiled kernel, fp32 and
+#           fp64, at the device's default size (GEMM_SIZE to set one).
 #
 # usage: bench/peers.sh [cpu] [opencl]       (default: both)
 # env:   SIZEUP=build/sizeup ROUNDS=5 SIZE_BYTES=768000000 THREADS="1 N"
+#        GEMM_SIZE= (bytes of the three matrices; empty: the device default)
 #        (install the peers with scripts/install-deps.sh --bench)
 set -euo pipefail
 
@@ -133,6 +136,22 @@ bench_opencl() {
     a=$(median <"$WORK/${key}_a")
     b=$(median <"$WORK/${key}_b")
     printf '%-26s %12.2f %12.2f %8s\n' "$label" "$a" "$b" "$(ratio "$a" "$b")"
+  done
+
+  # GEMM: the tuned library against the hand kernel, interleaved
+  local size=() p
+  [ -n "${GEMM_SIZE:-}" ] && size=(-S "$GEMM_SIZE")
+  echo
+  printf '%-26s %12s %12s %8s\n' "gemm GFLOP/s" "clblast" "tiled" "ratio"
+  for p in fp32 fp64; do
+    : >"$WORK/g_a"; : >"$WORK/g_b"
+    for _ in $(seq "$ROUNDS"); do
+      sizeup_value gemm clblast "$p" 1 flops --backend opencl -b 0.5 "${size[@]}" >>"$WORK/g_a" || true
+      sizeup_value gemm tiled "$p" 1 flops --backend opencl -b 0.5 "${size[@]}" >>"$WORK/g_b" || true
+    done
+    a=$(median <"$WORK/g_a")
+    b=$(median <"$WORK/g_b")
+    printf '%-26s %12.2f %12.2f %8s\n' "gemm $p" "$a" "$b" "$(ratio "$a" "$b")"
   done
 }
 

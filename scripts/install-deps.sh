@@ -14,7 +14,7 @@
 set -eu
 
 minimal="build-essential cmake pkg-config libhwloc-dev hwloc libinih-dev"
-full="$minimal ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+full="$minimal ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo libclblast-dev
       libgsl-dev libsqlite3-dev libjansson-dev libopenblas-dev gnuplot-nox
       libopenmpi-dev openmpi-bin"
 bench="likwid clpeak chromium"

@@ -46,8 +46,10 @@ typedef struct su_cl_device {
   int has_fp64, has_fp16;
   int cl1x;                         /* device speaks OpenCL 1.x only */
   int is_cpu;                       /* CL_DEVICE_TYPE_CPU (PoCL): runs work-items in turn */
-  int lost;                         /* a command outlived the watchdog: the device is
-                                     * skipped from then on, and never waited for */
+  int lost;                         /* 1: a command outlived the watchdog (`hung`);
+                                     * 2: it outlived the grace period too: the
+                                     * device is skipped and never waited for */
+  cl_event hung;                    /* the command that outlived the watchdog */
   cl_context context;               /* created on first use */
   cl_command_queue queue;           /* in order, profiling enabled */
 } su_cl_device_t;
@@ -136,7 +138,7 @@ int su__cl_event_ns(cl_event ev, int from_queued, uint64_t *ns);
  * then releases k and the nmem buffers of mems; NULL handles are skipped.
  * Cannot fail.
  */
-void su__cl_release(const su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem);
+void su__cl_release(su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem);
 /*
  * Bytes per array when req_bytes are split over narrays arrays, clamped so
  * that each array fits CL_DEVICE_MAX_MEM_ALLOC_SIZE and all of them fit in
@@ -181,6 +183,15 @@ int su__cl_run_kernel(su_cl_device_t *d, cl_kernel k, cl_uint dim, const size_t 
  * with CL_OUT_OF_RESOURCES).  0 on a CPU device: the runtime chooses.
  */
 size_t su__cl_local_size(const su_cl_device_t *d, cl_kernel k, size_t cap, size_t global);
+
+/* Marks d lost after a watchdog timeout on ev (retained). */
+void su__cl_mark_lost(su_cl_device_t *d, cl_event ev);
+/* 1 while d is lost.  The first call after the timeout waits up to
+ * SU_CL_GRACE_NS more for the command: if it ends (a slow command, not a
+ * hung one) the mark is cleared and 0 returned; if not, d stays lost for
+ * good and later calls return 1 at once. */
+#define SU_CL_GRACE_NS (60ull * 1000000000ull)
+int su__cl_still_lost(su_cl_device_t *d);
 
 /* SU_ENOTSUP unless the device supports the precision. */
 int su__cl_check_prec(const su_cl_device_t *d, su_precision_t prec);

@@ -209,6 +209,8 @@ static void ocl_fini(void *ctx)
   for (unsigned i = 0; i < c->nprog; i++)
     clReleaseProgram(c->progs[i].program);
   for (unsigned i = 0; i < c->ndev; i++) {
+    if (c->devs[i].hung)
+      clReleaseEvent(c->devs[i].hung);
     if (c->devs[i].queue)
       clReleaseCommandQueue(c->devs[i].queue);
     if (c->devs[i].context)
@@ -303,8 +305,8 @@ static int cl_device_locked(su_cl_ctx_t *c, unsigned dev, su_cl_device_t **out)
   int err = SU_OK;
   cl_int st;
 
-  if (d->lost)
-    return su_errorf(SU_EBACKEND, "device '%s' is lost: an earlier command did not finish "
+  if (su__cl_still_lost(d))
+    return su_errorf(SU_EBACKEND, "device '%s' is lost: an earlier command has not finished "
                      "(watchdog)", d->name);
   if (!d->context) {
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)d->platform, 0};

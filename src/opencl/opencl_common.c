@@ -12,12 +12,12 @@
 #include "opencl/opencl.h"
 #include "sizeup/error.h"
 
-void su__cl_release(const su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem)
+void su__cl_release(su_cl_device_t *d, cl_kernel k, const cl_mem *mems, unsigned nmem)
 {
   /* the queue drains first: a buffer must not be released under a command
    * that still uses it; a lost device is not waited for (clFinish has no
    * timeout), its buffers are left to the runtime */
-  if (d && d->lost)
+  if (d && su__cl_still_lost(d))
     return;
   if (d && d->queue)
     clFinish(d->queue);
@@ -65,7 +65,7 @@ int su__cl_run_timed(su_cl_device_t *d, su__cl_enqueue_fn enqueue, void *state, 
     /* the queue is in order: the last event completing means all have */
     err = su__cl_wait(evs[nev - 1], su__cl_deadline_ns(*last_rep_ns * n));
     if (err == SU_ETIMEOUT)
-      d->lost = 1;
+      su__cl_mark_lost(d, evs[nev - 1]);
     if (!err && clock == SU_CL_SPAN) {
       cl_ulong t0 = 0, t1 = 0;
 
@@ -97,6 +97,33 @@ out:
   for (unsigned i = 0; i < nev; i++)
     clReleaseEvent(evs[i]);
   return err;
+}
+
+void su__cl_mark_lost(su_cl_device_t *d, cl_event ev)
+{
+  if (d->hung)
+    clReleaseEvent(d->hung);
+  d->hung = ev && clRetainEvent(ev) == CL_SUCCESS ? ev : NULL;
+  d->lost = 1;
+}
+
+int su__cl_still_lost(su_cl_device_t *d)
+{
+  if (!d->lost || d->lost == 2)
+    return d->lost != 0;
+  /* A slow command (a big GEMM on a CPU device) ends by itself: give it
+   * one more grace period, once; one that does not end then is hung, and
+   * the device stays lost without any further wait. */
+  if (d->hung && su__cl_wait(d->hung, SU_CL_GRACE_NS) == SU_ETIMEOUT) {
+    d->lost = 2;
+    return 1;
+  }
+  su_errclear();
+  if (d->hung)
+    clReleaseEvent(d->hung);
+  d->hung = NULL;
+  d->lost = 0;
+  return 0;
 }
 
 size_t su__cl_local_size(const su_cl_device_t *d, cl_kernel k, size_t cap, size_t global)

@@ -1,21 +1,38 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * opencl_gemm.c: SGEMM/DGEMM, C = A * B + C, with the local-memory tiled
- * kernel of kernels/gemm.cl (variant "tiled"), in FP32 and FP64.
+ * opencl_gemm.c: GEMM on an OpenCL device, square row-major n x n matrices,
+ * in two variants:
+ *
+ *   clblast  CLBlast's xGEMM (the tuned OpenCL BLAS, where sizeup was built
+ *            with it: SU_HAVE_CLBLAST), C = A * B, in fp64, fp32 and fp16.
+ *            CLBlast may launch helper kernels (padding, transposes) before
+ *            the GEMM and returns the last one's event, so a repetition is
+ *            host-timed: `inner` calls back to back, one watchdog wait on
+ *            the last, device_ns = 0 (the runner's clock).
+ *   tiled    the local-memory tiled kernel of kernels/gemm.cl, C = A * B + C,
+ *            in fp32 and fp64; event-timed.  The fallback where CLBlast is
+ *            missing, and a portable reference beside it.
  *
  * Size: the working set 3 n^2 words gives n, rounded down to a multiple of
  * the tile (32).  Work per repetition: 2 n^3 flops and 3 n^2 words (the
- * shared work model).  A and B hold pseudo-random values in [0, 1) made on
- * the host; C starts at zero.
+ * shared work model).  In fp32 and fp64, A and B hold pseudo-random values
+ * in [0, 1) made on the host; C starts at zero.
  *
- * Verification (Freivalds): after R repetitions in total, C = R * A * B.
- * For a random vector x with entries in [0.5, 1.5), the host computes
- * y = C x and z = A (B x) in long double, O(n^2), and checks each
- * |y_i - R z_i| / (R z_i).  Everything is positive, so nothing cancels: a
- * wrong or missing tile moves y_i by a fraction of order TS / n, far above
- * rounding, whose worst case is n epsilons.  The tolerance is the work
- * model's 1e4 epsilons plus R epsilons, because C accumulates R rounded
- * products.
+ * Verification (Freivalds): after R accumulating repetitions (tiled; R = 1
+ * for clblast, which overwrites C), C = R * A * B.  For a random vector x
+ * with entries in [0.5, 1.5), the host computes y = C x and z = A (B x) in
+ * long double, O(n^2), and checks each |y_i - R z_i| / (R z_i).  Everything
+ * is positive, so nothing cancels: a wrong or missing tile moves y_i by a
+ * fraction of order TS / n, far above rounding, whose worst case is n
+ * epsilons.  The tolerance is the work model's 1e4 epsilons plus R epsilons,
+ * because C accumulates R rounded products.
+ *
+ * fp16 has 11 significant bits, so a sum of n rounded products has no
+ * useful error bound at GEMM sizes.  Its A and B hold 0 and 1 in a pattern
+ * (A_ik = 1 where (i + k) % 4 == 0, B_kj = 1 where (k + 2j) % 3 == 0) that
+ * makes every element of C and every partial sum an integer of at most
+ * n / 12 + 1 <= 2048, exact in fp16 in any summation order; n is capped at
+ * 24576 for it, and the check's tolerance is 1e-9.
  */
 #include <float.h>
 #include <math.h>
@@ -23,17 +40,25 @@
 #include <string.h>
 
 #include "opencl/opencl.h"
+#include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/timer.h"
+
+#if SU_HAVE_CLBLAST
+#include <clblast_c.h>
+#endif
 
 #define SU_GEMM_TS 32
 #define SU_GEMM_WPT 8
+#define SU_GEMM_FP16_MAX_N 24576 /* keeps every sum an integer <= 2048 */
 
 typedef struct gemm_state {
   su_cl_device_t *d;
   su_precision_t prec;
   size_t esize;
   int n;
-  cl_kernel k;
+  int blas;                    /* the clblast variant */
+  cl_kernel k;                 /* tiled */
   cl_mem a, b, c;
   double *ha, *hb;             /* host copies of A and B, for Freivalds */
   uint64_t reps;               /* repetitions run since setup */
@@ -61,6 +86,35 @@ static double next_unit(uint64_t *s)
   return (double)(*s >> 40) / 16777216.0;
 }
 
+/* An fp16 bit pattern for the small integers fp16 GEMM uses (exact). */
+static uint16_t half_bits(double v)
+{
+  int e;
+  double m;
+
+  if (v == 0)
+    return 0;
+  m = frexp(v, &e); /* v = m 2^e, m in [0.5, 1) */
+  return (uint16_t)(((unsigned)(e - 1 + 15) << 10) | ((unsigned)ldexp(m * 2 - 1, 10) & 0x3ff));
+}
+
+/* A normal fp16 value (or zero) as a double. */
+static double half_value(uint16_t h)
+{
+  unsigned e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  double v = e == 0 ? ldexp((double)m, -24) : ldexp(1.0 + m / 1024.0, (int)e - 15);
+
+  return h & 0x8000 ? -v : v;
+}
+
+/* Element i of a device-precision matrix read back to the host. */
+static double elem(const gemm_state_t *st, const void *m, size_t i)
+{
+  return st->prec == SU_PREC_FP64   ? ((const double *)m)[i]
+         : st->prec == SU_PREC_FP32 ? (double)((const float *)m)[i]
+                                    : half_value(((const uint16_t *)m)[i]);
+}
+
 /* Writes host matrix m (as doubles) to buffer buf in the kernel's precision. */
 static int upload(gemm_state_t *st, cl_mem buf, const double *m)
 {
@@ -72,17 +126,53 @@ static int upload(gemm_state_t *st, cl_mem buf, const double *m)
     SU_CL(clEnqueueWriteBuffer(st->d->queue, buf, CL_TRUE, 0, nn * 8, m, 0, NULL, NULL));
     return SU_OK;
   }
-  tmp = malloc(nn * sizeof(float));
+  tmp = malloc(nn * st->esize);
   if (!tmp)
     return su_errorf(SU_ENOMEM, "cannot allocate a %d x %d staging matrix", st->n, st->n);
   for (size_t i = 0; i < nn; i++)
-    ((float *)tmp)[i] = (float)m[i];
-  SU_CL(clEnqueueWriteBuffer(st->d->queue, buf, CL_TRUE, 0, nn * sizeof(float), tmp, 0, NULL,
+    if (st->prec == SU_PREC_FP32)
+      ((float *)tmp)[i] = (float)m[i];
+    else
+      ((uint16_t *)tmp)[i] = half_bits(m[i]);
+  SU_CL(clEnqueueWriteBuffer(st->d->queue, buf, CL_TRUE, 0, nn * st->esize, tmp, 0, NULL,
                              NULL));
 out:
   free(tmp);
   return err;
 }
+
+#if SU_HAVE_CLBLAST
+/* One CLBlast GEMM, C = A * B, with its last event in *ev. */
+static int blas_enqueue(void *state, cl_event *ev)
+{
+  gemm_state_t *st = state;
+  size_t n = (size_t)st->n;
+  CLBlastStatusCode cs;
+
+  *ev = NULL;
+  if (st->prec == SU_PREC_FP64)
+    cs = CLBlastDgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                      1.0, st->a, 0, n, st->b, 0, n, 0.0, st->c, 0, n, &st->d->queue, ev);
+  else if (st->prec == SU_PREC_FP32)
+    cs = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                      1.0f, st->a, 0, n, st->b, 0, n, 0.0f, st->c, 0, n, &st->d->queue, ev);
+  else
+    cs = CLBlastHgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
+                      half_bits(1.0), st->a, 0, n, st->b, 0, n, 0, st->c, 0, n, &st->d->queue,
+                      ev);
+  if (cs == CLBlastNoHalfPrecision || cs == CLBlastNoDoublePrecision)
+    return su_errorf(SU_ENOTSUP, "CLBlast: device '%s' has no %s", st->d->name,
+                     su_precision_name(st->prec));
+  if (cs != CLBlastSuccess)
+    return su_errorf(cs == CL_MEM_OBJECT_ALLOCATION_FAILURE ? SU_ESKIP : SU_EBACKEND,
+                     "CLBlast %cgemm failed with status %d", st->prec == SU_PREC_FP64 ? 'D'
+                     : st->prec == SU_PREC_FP32 ? 'S' : 'H', (int)cs);
+  if (!*ev)
+    return su_errorf(SU_EBACKEND, "CLBlast returned no event");
+  st->reps = 1; /* C = A * B, whatever ran before */
+  return SU_OK;
+}
+#endif
 
 static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
 {
@@ -99,13 +189,17 @@ static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
   if (!st)
     return su_errorf(SU_ENOMEM, "cannot allocate 'gemm' state");
   st->prec = p->prec;
+  st->blas = p->variant && strcmp(p->variant, "clblast") == 0;
   err = su__cl_device(ctx, p->device, &st->d);
+  if (!err && p->variant && !st->blas && strcmp(p->variant, "tiled") != 0)
+    err = su_errorf(SU_ENOTSUP, "unknown variant '%s' (expected clblast or tiled)", p->variant);
+  if (!err && st->blas && !SU_HAVE_CLBLAST)
+    err = su_errorf(SU_ENOTSUP, "gemm: variant 'clblast': built without CLBlast "
+                    "(install libclblast-dev and rebuild)");
   if (!err)
     err = su__cl_check_prec(st->d, p->prec);
-  if (!err && p->prec == SU_PREC_FP16)
-    err = su_errorf(SU_ENOTSUP, "'gemm' is offered in fp32 and fp64");
-  if (!err && p->variant && strcmp(p->variant, "tiled") != 0)
-    err = su_errorf(SU_ENOTSUP, "unknown variant '%s' (expected tiled)", p->variant);
+  if (!err && p->prec == SU_PREC_FP16 && !st->blas)
+    err = su_errorf(SU_ENOTSUP, "gemm variant 'tiled' is offered in fp32 and fp64");
   if (err)
     goto out;
   st->esize = su_precision_size(p->prec);
@@ -117,6 +211,8 @@ static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
                     (unsigned long long)req);
     goto out;
   }
+  if (p->prec == SU_PREC_FP16 && st->n > SU_GEMM_FP16_MAX_N)
+    st->n = SU_GEMM_FP16_MAX_N;
   nn = (size_t)st->n * (size_t)st->n;
   st->ha = malloc(nn * sizeof(double));
   st->hb = malloc(nn * sizeof(double));
@@ -125,9 +221,12 @@ static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
     goto out;
   }
   for (size_t i = 0; i < nn; i++)
-    st->ha[i] = next_unit(&seed);
+    st->ha[i] = p->prec == SU_PREC_FP16 ? (double)((i / (size_t)st->n + i % (size_t)st->n) % 4 == 0)
+                                        : next_unit(&seed);
   for (size_t i = 0; i < nn; i++)
-    st->hb[i] = next_unit(&seed);
+    st->hb[i] = p->prec == SU_PREC_FP16
+                    ? (double)((i / (size_t)st->n + 2 * (i % (size_t)st->n)) % 3 == 0)
+                    : next_unit(&seed);
   SU_CL((st->a = clCreateBuffer(st->d->context, CL_MEM_READ_ONLY, nn * st->esize, NULL, &cst),
          cst));
   SU_CL((st->b = clCreateBuffer(st->d->context, CL_MEM_READ_ONLY, nn * st->esize, NULL, &cst),
@@ -143,19 +242,35 @@ static int gemm_setup(const su_params_t *p, void **state, su_work_t *work)
                               NULL));
     SU_CL(clFinish(st->d->queue));
   }
-  snprintf(extra, sizeof(extra), "-DTS=%d -DWPT=%d", SU_GEMM_TS, SU_GEMM_WPT);
-  err = su__cl_kernel(ctx, p->device, "gemm", p->prec, extra, "su_gemm_tiled", &st->k);
-  if (err)
-    goto out;
-  SU_CL(clSetKernelArg(st->k, 0, sizeof(int), &st->n));
-  SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->a));
-  SU_CL(clSetKernelArg(st->k, 2, sizeof(cl_mem), &st->b));
-  SU_CL(clSetKernelArg(st->k, 3, sizeof(cl_mem), &st->c));
+  if (st->blas) {
+#if SU_HAVE_CLBLAST
+    /* one call now: CLBlast compiles its kernels for the device on first
+     * use (seconds), which must not land in a timed sample or the watchdog */
+    cl_event ev = NULL;
+
+    if (!(err = blas_enqueue(st, &ev)))
+      err = su__cl_wait(ev, su__cl_deadline_ns(0));
+    if (ev)
+      clReleaseEvent(ev);
+    st->reps = 0;
+    if (err)
+      goto out;
+#endif
+  } else {
+    snprintf(extra, sizeof(extra), "-DTS=%d -DWPT=%d", SU_GEMM_TS, SU_GEMM_WPT);
+    err = su__cl_kernel(ctx, p->device, "gemm", p->prec, extra, "su_gemm_tiled", &st->k);
+    if (err)
+      goto out;
+    SU_CL(clSetKernelArg(st->k, 0, sizeof(int), &st->n));
+    SU_CL(clSetKernelArg(st->k, 1, sizeof(cl_mem), &st->a));
+    SU_CL(clSetKernelArg(st->k, 2, sizeof(cl_mem), &st->b));
+    SU_CL(clSetKernelArg(st->k, 3, sizeof(cl_mem), &st->c));
+  }
   memset(work, 0, sizeof(*work));
   work->flops = 2.0 * (double)st->n * (double)st->n * (double)st->n;
   work->bytes = 3.0 * (double)nn * (double)st->esize;
   work->size_bytes = 3 * nn * st->esize;
-  snprintf(work->variant, sizeof(work->variant), "tiled");
+  snprintf(work->variant, sizeof(work->variant), "%s", st->blas ? "clblast" : "tiled");
   *state = st;
   st = NULL;
 out:
@@ -180,7 +295,33 @@ out:
 static int gemm_run(void *state, uint64_t inner, su_timing_t *t)
 {
   gemm_state_t *st = state;
+#if SU_HAVE_CLBLAST
+  cl_event ev = NULL;
+  int err = SU_OK;
 
+  if (st->blas) {
+    /* host-timed: back to back, one watchdog wait on the last call */
+    for (uint64_t r = 0; r < inner && !err; r++) {
+      if (ev)
+        clReleaseEvent(ev);
+      ev = NULL;
+      err = blas_enqueue(st, &ev);
+    }
+    if (!err) {
+      uint64_t t0 = su_time_ns();
+
+      err = su__cl_wait(ev, su__cl_deadline_ns(st->last_rep_ns * inner));
+      if (err == SU_ETIMEOUT)
+        su__cl_mark_lost(st->d, ev);
+      st->last_rep_ns = (su_time_ns() - t0) / inner;
+    }
+    if (ev)
+      clReleaseEvent(ev);
+    if (!err && t)
+      t->device_ns = 0;
+    return err;
+  }
+#endif
   return su__cl_run_timed(st->d, gemm_enqueue, st, inner, 1, SU_CL_EACH, &st->last_rep_ns, t);
 }
 
@@ -189,7 +330,8 @@ static int gemm_verify(void *state, su_verify_t *v)
   gemm_state_t *st = state;
   size_t n = (size_t)st->n, nn = n * n;
   double eps = st->prec == SU_PREC_FP64 ? DBL_EPSILON : FLT_EPSILON;
-  double tol = (su_desc_gemm.verify_rel_tol + (double)st->reps) * eps;
+  double tol = st->prec == SU_PREC_FP16 ? 1e-9
+                                        : (su_desc_gemm.verify_rel_tol + (double)st->reps) * eps;
   long double *x = NULL, *bx = NULL;
   void *hc = NULL;
   uint64_t seed = 777;
@@ -208,8 +350,10 @@ static int gemm_verify(void *state, su_verify_t *v)
   if (st->corrupt) {
     if (st->prec == SU_PREC_FP64)
       ((double *)hc)[nn / 2 + n / 3] += (double)r * (double)nn / 8;
-    else
+    else if (st->prec == SU_PREC_FP32)
       ((float *)hc)[nn / 2 + n / 3] += (float)((double)r * (double)nn / 8);
+    else
+      ((uint16_t *)hc)[nn / 2 + n / 3] ^= 0x0400; /* the lowest exponent bit */
     st->corrupt = 0;
   }
   for (size_t j = 0; j < n; j++)
@@ -219,17 +363,16 @@ static int gemm_verify(void *state, su_verify_t *v)
     long double s = 0;
 
     for (size_t j = 0; j < n; j++)
-      s += (st->prec == SU_PREC_FP64 ? st->hb[k * n + j] : (float)st->hb[k * n + j]) * x[j];
+      s += (st->prec == SU_PREC_FP32 ? (float)st->hb[k * n + j] : st->hb[k * n + j]) * x[j];
     bx[k] = s;
   }
   for (size_t i = 0; i < n; i++) {
     long double y = 0, z = 0, e;
 
     for (size_t j = 0; j < n; j++)
-      y += (st->prec == SU_PREC_FP64 ? ((double *)hc)[i * n + j] : ((float *)hc)[i * n + j]) *
-           x[j];
+      y += elem(st, hc, i * n + j) * x[j];
     for (size_t k = 0; k < n; k++) {
-      z += (st->prec == SU_PREC_FP64 ? st->ha[i * n + k] : (float)st->ha[i * n + k]) * bx[k];
+      z += (st->prec == SU_PREC_FP32 ? (float)st->ha[i * n + k] : st->ha[i * n + k]) * bx[k];
     }
     e = fabsl(y - r * z) / (r * z);
     if (!(e <= max_err))
@@ -257,8 +400,13 @@ static void gemm_corrupt(void *state)
 
 const su_kernel_ops_t su_opencl_gemm_ops = {
   .desc = &su_desc_gemm,
+#if SU_HAVE_CLBLAST
+  .precisions = SU_PREC_FP16 | SU_PREC_FP32 | SU_PREC_FP64,
+  .variants = "clblast,tiled",
+#else
   .precisions = SU_PREC_FP32 | SU_PREC_FP64,
   .variants = "tiled",
+#endif
   .size_rule = SU_SIZE_FIXED,
   .default_size_bytes = 24ull << 20,
   .accel_size_bytes = 3ull * 4096 * 4096 * 8, /* n = 4096 in fp64: many waves on a GPU */

@@ -90,6 +90,8 @@ static int fill(su_cl_ctx_t *ctx, unsigned dev, stream_state_t *st, cl_mem m, co
   SU_CL((st0 = clEnqueueNDRangeKernel(st->d->queue, k, 1, NULL, &gsz, NULL, 0, NULL, &ev),
          st0 == CL_OUT_OF_RESOURCES ? CL_MEM_OBJECT_ALLOCATION_FAILURE : st0));
   err = su__cl_wait(ev, su__cl_deadline_ns(0));
+  if (err == SU_ETIMEOUT)
+    su__cl_mark_lost(st->d, ev);
 out:
   if (ev)
     clReleaseEvent(ev);
