@@ -246,7 +246,7 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
     doc_cell(d, su__head_units[h], 0);
     for (size_t k = 0; k < rp->ndirs; k++) {
       fmt_num(v, sizeof(v), rp->dirs[k].head[h]);
-      doc_cell(d, v, 1);
+      doc_cell(d, isfinite(rp->dirs[k].head[h]) ? v : "not measured", 1);
     }
     doc_row_end(d);
   }
@@ -666,8 +666,12 @@ static void distinct_names(su__report_t *rp)
       if (!taken)
         break;
       if (k == 1) {
+        /* the folder's end tells runs apart: "...long/path/results/a" */
+        const char *dir = d->r->dir ? d->r->dir : "";
+        size_t len = strlen(dir);
         snprintf(base, sizeof(base), "%s", d->name);
-        snprintf(d->name, sizeof(d->name), "%.40s (%.50s)", base, d->r->dir);
+        snprintf(d->name, sizeof(d->name), "%.40s (%s%s)", base, len > 48 ? "..." : "",
+                 len > 48 ? dir + len - 45 : dir);
       } else {
         snprintf(d->name, sizeof(d->name), "%.80s #%u", base, k);
       }

@@ -130,9 +130,9 @@ static int say_scaling(su__report_t *rp, const su__dir_t *d, const char *who)
     else
       len += (size_t)snprintf(buf + len, sizeof(buf) - len,
                               "%s%s keeps growing up to the %.0f threads measured, at %.0f%% "
-                              "efficiency there (%s fit; 100%% = every thread adds as much as "
-                              "the first).", len ? " " : "", k[i].what, f->nmax, 100 * eff,
-                              su_fit_model_name(f->model));
+                              "efficiency there (%s fit%s).", len ? " " : "", k[i].what,
+                              f->nmax, 100 * eff, su_fit_model_name(f->model),
+                              len ? "" : "; 100% = every thread adds as much as the first");
   }
   if (!len)
     return say(rp, who, "not enough thread counts were measured to tell (a scaling fit "
@@ -279,9 +279,73 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
              lower ? "speed of access" : what, second->name, list, unit);
 }
 
+/* The machine that wins figure h outright (its CI clear of every other's),
+ * or NULL. */
+static const su__dir_t *clear_winner(const su__report_t *rp, su_head_t h)
+{
+  const su__dir_t *best = NULL;
+  int lower = h == SU_HEAD_LATENCY;
+
+  for (size_t i = 0; i < rp->ndirs; i++) {
+    const su__dir_t *d = &rp->dirs[i];
+    if (isfinite(d->head[h]) &&
+        (!best || (lower ? d->head[h] < best->head[h] : d->head[h] > best->head[h])))
+      best = d;
+  }
+  for (size_t i = 0; best && i < rp->ndirs; i++)
+    if (&rp->dirs[i] != best && isfinite(rp->dirs[i].head[h]) &&
+        overlap(best->headrow[h], rp->dirs[i].headrow[h]))
+      return NULL;
+  return best;
+}
+
+/* The one-line answer: one machine wins every kind of work measured on
+ * more than one machine, or the choice depends on the work. */
+static int overall(su__report_t *rp)
+{
+  static const su_head_t kinds[] = {SU_HEAD_MEM_BW, SU_HEAD_PEAK64, SU_HEAD_LATENCY};
+  static const char *const names[] = {"memory-bound", "compute-bound", "latency-bound"};
+  const su__dir_t *w[3], *all = NULL;
+  char buf[512];
+  size_t len = 0, ncontested = 0, same = 1;
+
+  for (size_t k = 0; k < 3; k++) {
+    size_t nmeasured = 0;
+    w[k] = NULL;
+    for (size_t i = 0; i < rp->ndirs; i++)
+      nmeasured += isfinite(rp->dirs[i].head[kinds[k]]) != 0;
+    if (nmeasured < 2)
+      continue;
+    ncontested++;
+    w[k] = clear_winner(rp, kinds[k]);
+    if (!w[k] || (all && all != w[k]))
+      same = 0;
+    if (w[k])
+      all = w[k];
+  }
+  if (!ncontested)
+    return SU_OK;
+  if (same && all)
+    return say(rp, "In short", "%s is the faster machine for every kind of work measured on "
+               "more than one of them; whether it is worth its price is what 'sizeup "
+               "recommend' answers.", all->name);
+  for (size_t k = 0; k < 3 && len < sizeof(buf); k++)
+    if (w[k])
+      len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s for %s work", len ? ", " : "",
+                              w[k]->name, names[k]);
+  if (!len)
+    return say(rp, "In short", "the machines cannot be told apart on these measurements: "
+               "their 95%% confidence ranges overlap.");
+  return say(rp, "In short", "the choice depends on the work you run: %s (details below).",
+             buf);
+}
+
 static int verdict_many(su__report_t *rp)
 {
   int err;
+
+  if ((err = overall(rp)))
+    return err;
 
   if ((err = winner(rp, SU_HEAD_MEM_BW, "Memory-bound work",
                     "streaming through data larger than the caches, as most fluid-dynamics, "

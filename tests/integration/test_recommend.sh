@@ -48,6 +48,9 @@ cp -r "$SRC/tests/data/results-quick" walk/results/type-b
 check "walkthrough: exits 0" test $? -eq 0
 check "walkthrough: first choice" grep -q 'is the first choice: .* per month, USD .* per year' walk/table.txt
 check "walkthrough: page written" test -s walk/reports/choose/recommend.html
+(cd walk && "$SIZEUP" report results/type-a results/type-b --out reports/a-vs-b --no-render \
+   >/dev/null 2>&1)
+check "walkthrough: report side by side" grep -q 'no clear winner' walk/reports/a-vs-b/report.md
 
 # With gnuplot on PATH the plot is rendered and embedded.
 if command -v gnuplot >/dev/null; then

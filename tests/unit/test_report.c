@@ -449,6 +449,8 @@ static void test_verdict_two(void)
   CHECK(mkdtemp(out) != NULL);
   md = report_md(dirs, 2, out, &info);
   HAS(md, "# sizeup report: dev-vm-2c, synthetic-16c\n");
+  HAS(md, "- **In short**: synthetic-16c is the faster machine for every kind of work "
+          "measured on more than one of them");
   HAS(md, "- **Memory-bound work** (streaming through data larger than the caches, as most "
           "fluid-dynamics, climate and sparse-matrix codes do): synthetic-16c wins, with "
           "2.61x the memory bandwidth of dev-vm-2c (dev-vm-2c 48.1, synthetic-16c 125.3 GB/s).");
@@ -465,6 +467,15 @@ static void test_verdict_two(void)
   HAS(gp, "title 'dev-vm-2c'");
   HAS(gp, "title 'synthetic-16c'");
   free(gp);
+  rm_tree(out);
+  /* the same run twice: nothing to choose between, and two distinct names */
+  CHECK(mkdtemp(strcpy(out, "/tmp/sizeup-test-verdict2-XXXXXX")) != NULL);
+  dirs[1] = SU_TEST_DATA_DIR "/results-quick/";
+  md = report_md(dirs, 2, out, &info);
+  HAS(md, "- **In short**: the machines cannot be told apart on these measurements");
+  HAS(md, "no clear winner: dev-vm-2c and dev-vm-2c (");
+  HAS(md, "results-quick/) are within each other's 95% confidence ranges of memory bandwidth");
+  free(md);
   rm_tree(out);
 }
 
@@ -485,8 +496,8 @@ static void test_names(void)
   dirs[1] = SU_TEST_DATA_DIR "/sizing/alpha/";
   dirs[2] = run;
   md = report_md(dirs, 3, out, &info);
-  HAS(md, "| figure | unit | fixture.alpha | fixture.alpha (" SU_TEST_DATA_DIR
-          "/sizing/alpha/) | night-42 |");
+  HAS(md, "| figure | unit | fixture.alpha | fixture.alpha (");
+  HAS(md, "/sizing/alpha/) | night-42 |");
   free(md);
   snprintf(out, sizeof(out), "rm -rf '%s'", dir);
   CHECK(system(out) == 0);
