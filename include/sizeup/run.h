@@ -334,7 +334,13 @@ typedef struct su_suite {
 /* SU_EINVAL naming the file, line and key for a malformed suite. */
 int su_suite_load(const char *path, su_suite_t *out);
 void su_suite_fini(su_suite_t *s);
-/* Finds bench/<name>.ini next to the sources, installed data or $SIZEUP_DATADIR. */
+/* Finds bench/<name>.ini next to the sources, installed data or $SIZEUP_DATADIR;
+ * SU_EINVAL "unknown profile 'x' (did you mean 'y'? profiles: ...)" else. */
 int su_suite_find_profile(const char *name, char *path, size_t len);
+/* The profiles there (every bench/NAME.ini), sorted, at most max; their count. */
+#define SU_PROFILE_NAME_MAX 32
+size_t su_suite_profiles(char names[][SU_PROFILE_NAME_MAX], size_t max);
+/* The same joined with sep into buf ("full, nightly, quick, standard"). */
+size_t su_suite_profile_list(char *buf, size_t len, const char *sep);
 
 #endif /* SIZEUP_RUN_H */

@@ -40,15 +40,20 @@ int cmd_slurm(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 
 /*
- * Prints "sizeup: error: <su_errmsg()>: <su_strerror(err)>" and returns the
+ * Prints "sizeup: error: <su_errmsg()>", followed by ": <su_strerror(err)>"
+ * only when that reason adds to the context (not for SU_EINVAL and SU_EIO,
+ * whose contexts say what is wrong and carry the system's reason), and returns the
  * exit code for err: SU_EXIT_USAGE for SU_EINVAL, SU_EXIT_INTERRUPTED for
  * SU_EINTR, SU_EXIT_ERROR otherwise.
  */
 int su_cli_fail(int err);
 /* Prints "sizeup: error: <printf>" plus a hint to --help; returns SU_EXIT_USAGE. */
 int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* getopt_long's unknown option / missing argument, reported git-style. */
-int su_cli_bad_option(const char *cmd, int argc, char **argv);
+/* getopt_long's unknown option / missing argument, reported git-style, with
+ * the closest of the command's long options opts (NULL-terminated) when a
+ * long option was mistyped. */
+struct option;
+int su_cli_bad_option(const char *cmd, int argc, char **argv, const struct option *opts);
 
 /* Shared by `compare` and `history check` (cmd_compare.c): the gate's
  * options -t/--threshold, -a/--alpha, -k/--noise-k, -j/--junit and -o/--out. */

@@ -280,7 +280,7 @@ int cmd_compare(int argc, char **argv)
       return SU_EXIT_OK;
     }
     if ((rc = su_cli_gate_option("compare", ch, optarg, &g)) < 0)
-      return su_cli_bad_option("compare", argc, argv);
+      return su_cli_bad_option("compare", argc, argv, opts);
     if (rc != SU_EXIT_OK)
       return rc;
   }

@@ -279,7 +279,7 @@ int cmd_fit(int argc, char **argv)
                                   c == 'B' ? "boot (20 to 100000)" : "seed");
       break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("fit", argc, argv);
+    default: return su_cli_bad_option("fit", argc, argv, opts);
     }
   }
   if (optind >= argc)

@@ -23,6 +23,7 @@
 #include "sizeup/fs.h"
 #include "sizeup/history.h"
 #include "sizeup/report.h"
+#include "sizeup/suggest.h"
 
 static void usage(FILE *fp)
 {
@@ -282,7 +283,7 @@ int cmd_history(int argc, char **argv)
     case 'h': usage(stdout); return SU_EXIT_OK;
     default:
       if ((rc = su_cli_gate_option("history", ch, optarg, &g)) < 0)
-        return su_cli_bad_option("history", argc, argv);
+        return su_cli_bad_option("history", argc, argv, opts);
       if (rc != SU_EXIT_OK)
         return rc;
     }
@@ -291,9 +292,13 @@ int cmd_history(int argc, char **argv)
     return su_cli_usage_error("history", "no subcommand given (add, list, check or plot)");
   sub = argv[optind++];
   nargs = argc - optind;
-  if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "check") && strcmp(sub, "plot"))
-    return su_cli_usage_error("history", "'%s' is not a history subcommand (add, list, check, "
-                              "plot)", sub);
+  if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "check") && strcmp(sub, "plot")) {
+    static const char *const subs[] = {"add", "list", "check", "plot"};
+    char hint[64];
+    su_suggest_hint(sub, NULL, subs, 4, hint, sizeof(hint));
+    return su_cli_usage_error("history", "'%s' is not a history subcommand (%sadd, list, "
+                              "check or plot)", sub, hint);
+  }
   if (nargs != ((strcmp(sub, "add") == 0 || strcmp(sub, "check") == 0) ? 1 : 0))
     return su_cli_usage_error("history", "'history %s' takes %s", sub,
                               strcmp(sub, "add") == 0 || strcmp(sub, "check") == 0

@@ -49,7 +49,7 @@ int cmd_list(int argc, char **argv)
     switch (c) {
     case 'B': only = optarg; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("list", argc, argv);
+    default: return su_cli_bad_option("list", argc, argv, opts);
     }
   }
   if (optind < argc)

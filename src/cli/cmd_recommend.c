@@ -80,7 +80,7 @@ int cmd_recommend(int argc, char **argv)
     case OPT_GNUPLOT: gnuplot = optarg; break;
     case OPT_NO_RENDER: gnuplot = ""; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("recommend", argc, argv);
+    default: return su_cli_bad_option("recommend", argc, argv, opts);
     }
   }
   if (optind < argc)

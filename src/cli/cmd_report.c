@@ -84,7 +84,7 @@ int cmd_report(int argc, char **argv)
     case OPT_GNUPLOT: o.gnuplot = optarg; break;
     case OPT_NO_RENDER: o.gnuplot = ""; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("report", argc, argv);
+    default: return su_cli_bad_option("report", argc, argv, opts);
     }
   }
   if (optind >= argc)

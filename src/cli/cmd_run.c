@@ -50,6 +50,9 @@ typedef struct run_args {
 
 static void usage(FILE *fp)
 {
+  char profiles[256];
+
+  su_suite_profile_list(profiles, sizeof(profiles), " | ");
   fprintf(fp,
     "usage: sizeup run [options]\n"
     "\n"
@@ -57,7 +60,8 @@ static void usage(FILE *fp)
     "system.json).  Every configuration gets a row with a status; a wrong answer is\n"
     "recorded as failed_verify, never as a number.\n"
     "\n"
-    "  -p, --profile NAME     quick | standard | full (bench/NAME.ini; default standard)\n"
+    "  -p, --profile NAME     %s\n"
+    "                         (bench/NAME.ini; default standard)\n"
     "  -s, --suite FILE       a suite INI file instead of a profile\n"
     "  -k, --kernels LIST     only these kernels (see 'sizeup list')\n"
     "  -t, --threads SPEC     1,2,4 | 1..max | pow2 | max   (max = cores)\n"
@@ -98,7 +102,8 @@ static void usage(FILE *fp)
     "  sizeup run -k stream_triad,latency_chase --memory each\n"
     "  sizeup run --topology \"pack:2 numa:2 core:16 pu:2\" -k stream_triad -t pow2 -P scatter\n"
     "  sizeup run --resume results/20261124T101530Z-node17-3f2a\n"
-    "  mpirun -n 4 sizeup run --mpi -k mpi_latency,mpi_stencil --backend mpi -S 8,64K\n");
+    "  mpirun -n 4 sizeup run --mpi -k mpi_latency,mpi_stencil --backend mpi -S 8,64K\n",
+    profiles);
 }
 
 static int valid_label(const char *kv)
@@ -234,7 +239,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
       else
         usage(stdout);
       return -1;
-    default: return su_cli_bad_option(cmd, argc, argv);
+    default: return su_cli_bad_option(cmd, argc, argv, opts);
     }
   }
   if (a->app) {
@@ -314,6 +319,24 @@ static void print_summary(const su_engine_summary_t *s)
   printf("results: %s/summary.csv\n", s->dir);
 }
 
+/* What to type next, with the run's directory in it (quoted for a shell
+ * when it needs to be). */
+static void print_next(const char *dir)
+{
+  const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:=@%,";
+  const char *quote = !dir[strspn(dir, safe)] ? "" : strchr(dir, '\'') ? "\"" : "'";
+  char cmd[3][1200];
+
+  snprintf(cmd[0], sizeof(cmd[0]), "sizeup report %s%s%s", quote, dir, quote);
+  snprintf(cmd[1], sizeof(cmd[1]), "sizeup compare EARLIER_RUN %s%s%s", quote, dir,
+           quote);
+  snprintf(cmd[2], sizeof(cmd[2]), "sizeup history check %s%s%s --db nightly.db --add", quote,
+           dir, quote);
+  printf("next:\n  %-44s # plots and report.html: what this machine is good for\n"
+         "  %-44s # what changed since an earlier run\n"
+         "  %-44s # the nightly gate (docs/nightly.md)\n", cmd[0], cmd[1], cmd[2]);
+}
+
 /* The exit code of an error; only the writer (rank 0) prints it. */
 static int fail(int err, int writer)
 {
@@ -378,8 +401,11 @@ static int run_plan(run_args_t *a, int argc, char **argv)
       fprintf(stderr, "sizeup: interrupted: the finished configurations are in '%s'; "
                       "complete them with 'sizeup run --resume %s'\n", sum.dir, sum.dir);
     rc = SU_EXIT_INTERRUPTED;
-  } else if (sum.counts[SU_STATUS_FAILED_VERIFY] || sum.counts[SU_STATUS_ERROR]) {
-    rc = SU_EXIT_ERROR;
+  } else {
+    if (sum.writer)
+      print_next(sum.dir);
+    if (sum.counts[SU_STATUS_FAILED_VERIFY] || sum.counts[SU_STATUS_ERROR])
+      rc = SU_EXIT_ERROR;
   }
   return rc;
 }

@@ -240,7 +240,7 @@ int cmd_slurm(int argc, char **argv)
       break;
     }
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("slurm", argc, argv);
+    default: return su_cli_bad_option("slurm", argc, argv, opts);
     }
   }
   if (optind < argc && strcmp(argv[optind - 1], "--") != 0)

@@ -45,7 +45,7 @@ int cmd_topo(int argc, char **argv)
     case 'j': json = 1; break;
     case 'T': spec = optarg; break;
     case 'h': usage(stdout); return SU_EXIT_OK;
-    default: return su_cli_bad_option("topo", argc, argv);
+    default: return su_cli_bad_option("topo", argc, argv, opts);
     }
   }
   if (optind < argc)

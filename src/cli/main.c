@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/suggest.h"
 
 struct su_cmd {
   const char *name;
@@ -41,12 +42,27 @@ static void usage(FILE *fp)
   fprintf(fp, "\n'sizeup <command> --help' shows a command's options and examples.\n");
 }
 
+/*
+ * The generic reason of an error code adds nothing to a context that says
+ * what went wrong: "unknown kernel 'x' (see 'sizeup list')" needs no
+ * ": invalid argument", and "cannot open 'f': No such file or directory"
+ * already carries the system's reason.  The reason is printed when there is
+ * no context, or when it says more than the context can (out of memory, not
+ * supported, failed verification, a backend error, interrupted).
+ */
+static int reason_adds(int err)
+{
+  return err != SU_EINVAL && err != SU_EIO;
+}
+
 int su_cli_fail(int err)
 {
   const char *ctx = su_errmsg();
 
-  if (ctx[0])
+  if (ctx[0] && reason_adds(err))
     fprintf(stderr, "sizeup: error: %s: %s\n", ctx, su_strerror(err));
+  else if (ctx[0])
+    fprintf(stderr, "sizeup: error: %s\n", ctx);
   else
     fprintf(stderr, "sizeup: error: %s\n", su_strerror(err));
   if (err == SU_EINVAL)
@@ -68,13 +84,24 @@ int su_cli_usage_error(const char *cmd, const char *fmt, ...)
   return SU_EXIT_USAGE;
 }
 
-int su_cli_bad_option(const char *cmd, int argc, char **argv)
+int su_cli_bad_option(const char *cmd, int argc, char **argv, const struct option *opts)
 {
   const char *arg = optind - 1 < argc && optind >= 1 ? argv[optind - 1] : "?";
+  const char *names[64];
+  char word[64], hint[96] = "";
+  size_t n = 0;
 
   if (optopt && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", optopt))
     return su_cli_usage_error(cmd, "bad or incomplete option '-%c'", optopt);
-  return su_cli_usage_error(cmd, "bad or incomplete option '%s'", arg);
+  /* "--profle=x": suggest among the long options */
+  if (arg[0] == '-' && arg[1] == '-' && opts) {
+    snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+    for (; opts[n].name && n < sizeof(names) / sizeof(names[0]); n++)
+      names[n] = opts[n].name;
+    if (su_suggest(word, names, n))
+      snprintf(hint, sizeof(hint), " (did you mean '--%s'?)", su_suggest(word, names, n));
+  }
+  return su_cli_usage_error(cmd, "bad or incomplete option '%s'%s", arg, hint);
 }
 
 int main(int argc, char **argv)
@@ -98,6 +125,14 @@ int main(int argc, char **argv)
       return su_cmds[i].fn(argc - 1, argv + 1);
     }
   }
-  fprintf(stderr, "sizeup: error: '%s' is not a sizeup command; see 'sizeup --help'\n", argv[1]);
+  {
+    const char *names[sizeof(su_cmds) / sizeof(su_cmds[0])];
+    char hint[96];
+    for (size_t i = 0; i < sizeof(su_cmds) / sizeof(su_cmds[0]); i++)
+      names[i] = su_cmds[i].name;
+    su_suggest_hint(argv[1], NULL, names, sizeof(names) / sizeof(names[0]), hint, sizeof(hint));
+    fprintf(stderr, "sizeup: error: '%s' is not a sizeup command; %ssee 'sizeup --help'\n",
+            argv[1], hint);
+  }
   return SU_EXIT_USAGE;
 }

@@ -22,6 +22,7 @@
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
 #include "sizeup/run.h"
+#include "sizeup/suggest.h"
 
 #define SU_MAX_LIST 256
 
@@ -874,6 +875,26 @@ static int group_has_backend(const su_group_t *g, const su_plan_filter_t *f,
   return 1;
 }
 
+/* "unknown kernel 'x' (did you mean 'y'? see 'sizeup list')": what is
+ * "kernel" (every backend's kernels) or "backend". */
+static int unknown_name(const char *what, const char *name)
+{
+  const char *names[256];
+  size_t n = 0;
+  char hint[96];
+
+  for (const su_backend_t *const *b = su_backends(); *b; b++) {
+    if (strcmp(what, "backend") == 0 && n < 256)
+      names[n++] = (*b)->name;
+    for (const su_kernel_ops_t *const *k = (*b)->kernels; strcmp(what, "kernel") == 0 && *k;
+         k++)
+      if (n < 256)
+        names[n++] = (*k)->desc->name;
+  }
+  return su_errorf(SU_EINVAL, "unknown %s '%s' (%ssee 'sizeup list')", what, name,
+                   su_suggest_hint(name, NULL, names, n, hint, sizeof(hint)));
+}
+
 int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_t ngroups,
                   const su_plan_filter_t *f, const su_measure_opts_t *mo)
 {
@@ -896,7 +917,7 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
     n = split_list(buf, tok, 8);
     for (unsigned i = 0; i < n; i++)
       if (!su_backend_find(tok[i]))
-        return su_errorf(SU_EINVAL, "unknown backend '%s' (built-in: see 'sizeup list')", tok[i]);
+        return unknown_name("backend", tok[i]);
   }
   /* --kernels filters the suite's groups; a kernel no group has is planned
    * with the default axes. */
@@ -974,7 +995,7 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
           used[match] |= bit;
       }
       if (!known)
-        return su_errorf(SU_EINVAL, "unknown kernel '%s' (see 'sizeup list')", ktok[k]);
+        return unknown_name("kernel", ktok[k]);
     }
   }
   if (plan->n == 0 && plan->nnotes)

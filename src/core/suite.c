@@ -31,6 +31,7 @@
  * Unknown sections keys and bad values are errors naming the file, line and
  * key: a half-read suite never runs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
 #include "sizeup/run.h"
+#include "sizeup/suggest.h"
 
 typedef struct suite_parse {
   su_suite_t *s;
@@ -225,13 +227,16 @@ void su_suite_fini(su_suite_t *s)
   s->ngroups = 0;
 }
 
-int su_suite_find_profile(const char *name, char *path, size_t len)
+/* Where profiles are looked for, in order: $SIZEUP_DATADIR, the install
+ * prefix of this binary, the source tree, the configured data directory,
+ * ./bench.  rel is the caller's buffer for the second. */
+#define SU_PROFILE_NDIRS 5
+static void profile_dirs(const char *dirs[SU_PROFILE_NDIRS], char *rel, size_t rel_len)
 {
-  const char *env = getenv("SIZEUP_DATADIR");
-  char exe[1024], rel[1100] = "";
+  char exe[1024];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  struct stat st;
 
+  rel[0] = '\0';
   /* <prefix>/bin/sizeup finds <prefix>/share/sizeup/bench wherever it was
    * installed (cmake --install --prefix P). */
   if (n > 0) {
@@ -239,15 +244,85 @@ int su_suite_find_profile(const char *name, char *path, size_t len)
     exe[n] = '\0';
     if ((slash = strrchr(exe, '/')))
       *slash = '\0';
-    snprintf(rel, sizeof(rel), "%.1000s/../share/sizeup/bench", exe);
+    snprintf(rel, rel_len, "%.1000s/../share/sizeup/bench", exe);
   }
-  const char *dirs[] = {env, rel[0] ? rel : NULL, SU_SOURCE_DIR "/bench", SU_DATADIR "/bench",
-                        "bench"};
+  dirs[0] = getenv("SIZEUP_DATADIR");
+  dirs[1] = rel[0] ? rel : NULL;
+  dirs[2] = SU_SOURCE_DIR "/bench";
+  dirs[3] = SU_DATADIR "/bench";
+  dirs[4] = "bench";
+}
 
+static int cmp_name(const void *a, const void *b)
+{
+  return strcmp(a, b);
+}
+
+size_t su_suite_profiles(char names[][SU_PROFILE_NAME_MAX], size_t max)
+{
+  const char *dirs[SU_PROFILE_NDIRS];
+  char rel[1100];
+  size_t n = 0;
+
+  profile_dirs(dirs, rel, sizeof(rel));
+  for (size_t i = 0; i < SU_PROFILE_NDIRS; i++) {
+    DIR *d = dirs[i] ? opendir(dirs[i]) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+      size_t len = strlen(de->d_name), k;
+      if (len < 5 || len - 4 >= SU_PROFILE_NAME_MAX || strcmp(de->d_name + len - 4, ".ini"))
+        continue;
+      for (k = 0; k < n && strncmp(names[k], de->d_name, len - 4) != 0; k++)
+        ;
+      if (k < n || n == max)
+        continue;           /* listed already, from an earlier directory */
+      snprintf(names[n++], SU_PROFILE_NAME_MAX, "%.*s", (int)(len - 4), de->d_name);
+    }
+    if (d)
+      closedir(d);
+  }
+  qsort(names, n, sizeof(names[0]), cmp_name);
+  return n;
+}
+
+size_t su_suite_profile_list(char *buf, size_t len, const char *sep)
+{
+  char names[32][SU_PROFILE_NAME_MAX];
+  size_t n = su_suite_profiles(names, 32), used = 0;
+
+  if (len)
+    buf[0] = '\0';
+  for (size_t i = 0; i < n && used < len; i++)
+    used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? sep : "", names[i]);
+  return n;
+}
+
+/* "unknown profile 'x' (did you mean 'y'? profiles: a, b, c; or --suite FILE)" */
+static int unknown_profile(const char *name)
+{
+  char names[32][SU_PROFILE_NAME_MAX], list[512], hint[96];
+  const char *ptr[32];
+  size_t n = su_suite_profiles(names, 32);
+
+  for (size_t i = 0; i < n; i++)
+    ptr[i] = names[i];
+  su_suite_profile_list(list, sizeof(list), ", ");
+  su_suggest_hint(name, NULL, ptr, n, hint, sizeof(hint));
+  return su_errorf(SU_EINVAL, "unknown profile '%s' (%sprofiles: %s; or --suite FILE)", name,
+                   hint, n ? list : "none found");
+}
+
+int su_suite_find_profile(const char *name, char *path, size_t len)
+{
+  const char *dirs[SU_PROFILE_NDIRS];
+  char rel[1100];
+  struct stat st;
+
+  profile_dirs(dirs, rel, sizeof(rel));
   for (const char *c = name; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-      return su_errorf(SU_EINVAL, "unknown profile '%s'", name);
-  for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+      return unknown_profile(name);
+  for (size_t i = 0; i < SU_PROFILE_NDIRS; i++) {
     if (!dirs[i])
       continue;
     if (!path || snprintf(path, len, "%s/%s.ini", dirs[i], name) >= (int)len)
@@ -255,6 +330,5 @@ int su_suite_find_profile(const char *name, char *path, size_t len)
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
       return SU_OK;
   }
-  return su_errorf(SU_EINVAL, "unknown profile '%s' (quick, standard or full; or --suite FILE)",
-                   name);
+  return unknown_profile(name);
 }

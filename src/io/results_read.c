@@ -11,12 +11,14 @@
  * system.json is parsed with libjansson when the build has it; the
  * fingerprint is informative only, so a missing system.json is not an error.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/io_int.h"
 #include "sizeup/config.h"
@@ -100,14 +102,60 @@ static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
   return SU_OK;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A folder of runs (results/) given where one run is expected: SU_EINVAL
+ * naming the runs in it (the folders below dir that hold a summary.csv),
+ * oldest first for sizeup's run ids; SU_OK when dir holds none.
+ */
+static int folder_of_runs(const char *dir)
+{
+  char path[4096], list[1024] = "", *names[512];
+  size_t n = 0, used = 0;
+  struct dirent *de;
+  struct stat st;
+  DIR *d = opendir(dir);
+
+  if (!d)
+    return SU_OK;
+  while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
+    if (de->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof(path), "%s/%s/summary.csv", dir, de->d_name);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (names[n] = strdup(de->d_name)))
+      n++;
+  }
+  closedir(d);
+  if (!n)
+    return SU_OK;
+  qsort(names, n, sizeof(names[0]), cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    if (i < 8 && used < sizeof(list))
+      used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%s/%s'", i ? ", " : "",
+                               dir, names[i]);
+    free(names[i]);
+  }
+  if (n > 8 && used < sizeof(list))
+    snprintf(list + used, sizeof(list) - used, " and %zu more", n - 8);
+  return su_errorf(SU_EINVAL, "'%s' is a folder of %zu run%s, not one run: %s; give %s",
+                   dir, n, n == 1 ? "" : "s", list, n == 1 ? "that one" : "one of them");
+}
+
 static int load_summary(const char *dir, su_results_t *r)
 {
   char path[4096];
   su_table_reader_t t;
+  struct stat st;
   size_t cap = 0;
   int err, rc;
 
   snprintf(path, sizeof(path), "%s/summary.csv", dir);
+  if (stat(path, &st) != 0 && errno == ENOENT && (err = folder_of_runs(dir)))
+    return err;
   if ((err = su_table_open(&t, &su_schema_summary, path)))
     return err;
   while ((rc = su_table_next(&t)) == 1) {

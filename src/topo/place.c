@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sizeup/error.h"
+#include "sizeup/suggest.h"
 #include "sizeup/topo.h"
 #include "topo/topo_int.h"
 
@@ -185,10 +186,13 @@ int su_place_parse(const char *spec, su_place_t *out)
     if ((err = parse_pu_list(spec, spec + 3, &p)))
       return err;
   } else {
+    static const char *const names[] = {"compact", "scatter", "kinds", "numa:0", "kind:0"};
+    char hint[64];
+    su_suggest_hint(spec, NULL, names, sizeof(names) / sizeof(names[0]), hint, sizeof(hint));
     return su_errorf(SU_EINVAL,
-                     "unknown placement '%s' (expected compact, scatter, numa:N, kind:N or "
+                     "unknown placement '%s' (%sexpected compact, scatter, numa:N, kind:N or "
                      "pu:LIST)",
-                     spec);
+                     spec, hint);
   }
   *out = p;
   return SU_OK;

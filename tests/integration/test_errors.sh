@@ -29,8 +29,48 @@ printf '[stream]\nthreads = 1\n' >bad3.ini
 expect_error "suite without kernels" "has no 'kernels'" "$SIZEUP" run --suite bad3.ini --out e11
 expect_error "missing suite" "cannot open suite 'missing.ini'" "$SIZEUP" run --suite missing.ini --out e12
 
+# Did you mean: commands, options, kernels, profiles, placements, backends.
+expect_error "mistyped command" "'comapre' is not a sizeup command; did you mean 'compare'?" \
+  "$SIZEUP" comapre
+expect_error "mistyped option" "bad or incomplete option '--profle' (did you mean '--profile'?)" \
+  "$SIZEUP" run --profle quick
+expect_error "mistyped option with a value" "option '--treshold=3' (did you mean '--threshold'?)" \
+  "$SIZEUP" compare --treshold=3 a b
+expect_error "mistyped kernel" "unknown kernel 'stream_triade' (did you mean 'stream_triad'?" \
+  run -k stream_triade --out e13
+expect_error "mistyped profile" "unknown profile 'nightley' (did you mean 'nightly'? profiles: full, nightly, quick, standard" \
+  "$SIZEUP" run --profile nightley --out e14
+expect_error "mistyped placement" "unknown placement 'scater' (did you mean 'scatter'?" \
+  run -k stream_triad -P scater --out e15
+expect_error "mistyped backend" "unknown backend 'cpuu' (did you mean 'cpu'?" \
+  run -k stream_triad --backend cpuu --out e16
+expect_error "mistyped history subcommand" "not a history subcommand (did you mean 'check'?" \
+  "$SIZEUP" history chek --db h.db
+
+# No generic errno tail where the context says it all.
+"$SIZEUP" run -k nope --out e17 -q 2>tail.txt
+check "no ': invalid argument' tail" sh -c "! grep -q 'invalid argument' tail.txt"
+mkdir -p norun
+"$SIZEUP" report norun 2>tail.txt
+check "the system's reason, no ': input/output error' tail" \
+  grep -qx "sizeup: error: cannot open 'norun/summary.csv': No such file or directory" tail.txt
+
+# A folder of runs where one run is expected lists the runs in it.
+mkdir -p runs/20261101T0100Z runs/20261102T0100Z runs/notarun
+cp "$SRC/tests/data/compare-base/summary.csv" runs/20261101T0100Z/
+cp "$SRC/tests/data/compare-new/summary.csv" runs/20261102T0100Z/
+expect_error "report of a folder of runs lists them" \
+  "'runs' is a folder of 2 runs, not one run: 'runs/20261101T0100Z', 'runs/20261102T0100Z'; give one of them" \
+  "$SIZEUP" report runs --out rep
+expect_error "compare of a folder of runs lists them" "'runs' is a folder of 2 runs" \
+  "$SIZEUP" compare runs runs/20261102T0100Z
+
+# The help lists every profile, from bench/*.ini.
+check "run --help lists every profile" \
+  sh -c "'$SIZEUP' run --help | grep -q 'full | nightly | quick | standard'"
+
 # None of the failed runs left a results directory behind.
-for d in e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12; do
+for d in e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12 e13 e14 e15 e16 e17; do
   check "no directory '$d' after an error" test ! -e "$d"
 done
 

@@ -16,6 +16,8 @@ check "samples.csv exists" test -s run1/samples.csv
 check "system.json exists" test -s run1/system.json
 check "run.args exists" test -s run1/run.args
 check "no .part file left" test -z "$(ls run1/*.part 2>/dev/null)"
+check "run ends with the next commands" sh -c "tail -4 run1.log | grep -q '^next:' && \
+  grep -q '^  sizeup report run1 ' run1.log && grep -q '^  sizeup compare EARLIER_RUN run1 ' run1.log"
 
 # The header is exactly the documented columns, in order.
 doc_cols() {
