@@ -18,6 +18,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/mix.h"
 #include "sizeup/samples.h"
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -54,13 +55,23 @@ static void usage(FILE *fp)
           "                       predictions.csv beside fits.csv\n"
           "      --boot N         bootstrap replicates (default 400)\n"
           "      --seed N         the bootstrap's seed (default 1)\n"
+          "      --workload-out FILE  infer an application's workload from its times and\n"
+          "                       the kernels' (stream_triad, gemm or fma_peak,\n"
+          "                       latency_chase) measured at the same thread counts,\n"
+          "                       and write it as a workload file for recommend\n"
+          "      --app NAME       the application (default: the only one in DIR)\n"
+          "      --target KEY=VALUE  the workload's target, e.g.\n"
+          "                       throughput_jobs_per_day=20 (default: a commented example)\n"
+          "      --reference NAME the catalog entry of the machine DIR was measured on\n"
           "  -h, --help           this text\n"
           "\n"
           "examples:\n"
           "  sizeup fit results/20261124T101530Z-node17-3f2a\n"
           "  sizeup fit results/latest --kernel stream_triad --out triad-fits.csv\n"
           "  sizeup fit results/latest --kernel solver --predict 64,128\n"
-          "  sizeup fit timings.csv --predict 32\n");
+          "  sizeup fit timings.csv --predict 32\n"
+          "  sizeup fit results/node --app cfd --workload-out cfd.ini \\\n"
+          "      --target throughput_jobs_per_day=20\n");
 }
 
 /* Untrusted text on a terminal: control characters become '?'. */
@@ -184,6 +195,35 @@ static void print_choices(const su_fit_set_t *set, int predicted)
   }
 }
 
+/* Infers the application's mix and writes it as a workload file. */
+static int write_workload(const su_results_t *r, const char *app, const char *target,
+                          const char *reference, const char *path)
+{
+  su_mix_t m;
+  FILE *fp;
+  int err;
+
+  if ((err = su_mix_infer(r, app, &m)))
+    return su_cli_fail(err);
+  printf("workload of ");
+  put_safe(m.app, 0);
+  printf(" from %zu thread counts (R^2 %.4f, largest error %.1f%%): at %.0f threads ",
+         m.npoints, m.r2, 100 * m.max_rel_err, m.nmax);
+  printf("%.0f%% serial", 100 * m.serial_share);
+  for (size_t k = 0; k < m.nk; k++)
+    printf(", %.0f%% %s", 100 * m.share[k], m.kernel[k]);
+  printf("\n");
+  if (!(fp = fopen(path, "w")))
+    return su_cli_fail(su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno)));
+  err = su_mix_write_workload(&m, r, target, reference, fp);
+  if (fclose(fp) != 0 && !err)
+    err = su_errorf(SU_EIO, "cannot write '%s'", path);
+  if (err)
+    return su_cli_fail(err);
+  printf("wrote %s\n", path);
+  return 0;
+}
+
 /* Parses "64,128" into counts >= 1. */
 static int parse_counts(const char *spec, double *out, size_t cap, size_t *n)
 {
@@ -244,10 +284,15 @@ int cmd_fit(int argc, char **argv)
     {"predict", required_argument, NULL, 'p'},
     {"boot", required_argument, NULL, 'B'},
     {"seed", required_argument, NULL, 'S'},
+    {"workload-out", required_argument, NULL, 'W'},
+    {"app", required_argument, NULL, 'A'},
+    {"target", required_argument, NULL, 'T'},
+    {"reference", required_argument, NULL, 'R'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
   const char *kernel = NULL, *outp = NULL, *dir, *run_id = "";
+  const char *wl_out = NULL, *app = NULL, *target = NULL, *reference = NULL;
   char path[4096], ppath[4096];
   su_results_t r;
   su_fit_set_t set = {NULL, 0, NULL};
@@ -266,6 +311,15 @@ int cmd_fit(int argc, char **argv)
     switch (c) {
     case 'k': kernel = optarg; break;
     case 'o': outp = optarg; break;
+    case 'W': wl_out = optarg; break;
+    case 'A': app = optarg; break;
+    case 'R': reference = optarg; break;
+    case 'T':
+      if (!strchr(optarg, '=') || optarg[0] == '=')
+        return su_cli_usage_error("fit", "invalid --target '%s' (expected KEY=VALUE, e.g. "
+                                         "throughput_jobs_per_day=20)", optarg);
+      target = optarg;
+      break;
     case 'p':
       if ((rc = parse_counts(optarg, at, 64, &nat)))
         return rc;
@@ -311,6 +365,13 @@ int cmd_fit(int argc, char **argv)
       goto out;
     }
   }
+  if (wl_out && table) {
+    rc = su_cli_usage_error("fit", "--workload-out needs a results directory with the "
+                                   "kernels, not a table");
+    goto out;
+  }
+  if (wl_out && (rc = write_workload(&r, app, target, reference, wl_out)))
+    goto out;
   if (nat && (err = su_fit_predict_set(&set, &smp, at, nat, (unsigned)boot,
                                        (unsigned long long)seed)) != SU_OK) {
     rc = su_cli_fail(err);

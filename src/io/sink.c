@@ -289,7 +289,7 @@ static int scan_summary(su_sink_t *r, const char *path, int is_part, unsigned ro
 {
   su_table_reader_t t;
   int rc, err;
-  size_t pt, last = SIZE_MAX;
+  size_t pt = 0, last = SIZE_MAX;
 
   if ((err = open_own(&t, &su_schema_summary, path, is_part)))
     return err;
@@ -361,7 +361,7 @@ static int sample_kept(const su_sink_t *r, const su_table_reader_t *t, size_t pt
  * partial points. */
 static int scan_samples(su_sink_t *r, const char *path, int is_part, unsigned long *cut)
 {
-  size_t *cap = calloc(r->nplan ? r->nplan : 1, sizeof(*cap)), pt;
+  size_t *cap = calloc(r->nplan ? r->nplan : 1, sizeof(*cap)), pt = 0;
   su_table_reader_t t;
   int rc = 0, err;
 
@@ -398,7 +398,7 @@ static int copy_rows(su_sink_t *r, const su_schema_t *s, const char *src, int is
   su_table_reader_t t;
   su_csv_writer_t w;
   FILE *out;
-  size_t row = 0, pt;
+  size_t row = 0, pt = 0;
   int rc, err, pc = kind ? SU_SMP_POINT : SU_SUM_POINT;
 
   snprintf(tmp, sizeof(tmp), "%s.tmp", dst);

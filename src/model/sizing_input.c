@@ -349,7 +349,7 @@ static char *wl_reader(char *str, int num, void *stream)
 
 static int wl_num(wl_parse_t *ps, const char *name, const char *value, double lo, double *out)
 {
-  double d;
+  double d = 0;
 
   if (su_parse_real(value, -DBL_MAX, DBL_MAX, &d) != 0)
     return wl_fail(ps, "field '%s': invalid number '%s'", name, value);
@@ -381,14 +381,14 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       return 1;
     }
     if (strcmp(name, "memory_gib") == 0) {
-      double d;
+      double d = 0;
       if (su_parse_real(value, 0, DBL_MAX, &d) != 0)
         return wl_fail(ps, "field 'memory_gib': invalid number '%s'", value);
       w->memory_gib = d;
       return 1;
     }
     if (strcmp(name, "cores_per_job") == 0) {
-      double d;
+      double d = 0;
       if (!wl_num(ps, name, value, 0, &d))
         return 0;
       if (d != floor(d) || d > 1e7)

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * mix.h: the workload of an application, inferred from its times.
+ *
+ * With an application (`sizeup app`, metric time) and the kernels measured
+ * on one node at the same thread counts, the application's time is
+ * modelled as
+ *
+ *   T(N) = a0 + sum_k w_k t_k(N),      a0, w_k >= 0
+ *
+ * where t_k(N) is kernel k's time per unit of work at N threads (1 / GB/s
+ * for stream_triad, 1 / GFLOP/s for gemm or fma_peak, latency / N for
+ * latency_chase: N chains chased side by side), w_k the job's work of that
+ * kind (GB, GFLOP, dependent loads) and a0 a serial part that no thread
+ * count shortens.  The weights are a non-negative least-squares fit over
+ * the ladder (every subset of the unknowns solved, the best feasible kept:
+ * exact for these few unknowns).  The time fractions at the largest count,
+ * sum_k w_k t_k(N) / T(N), are the [mix] of a workload file.
+ */
+#ifndef SIZEUP_MIX_H
+#define SIZEUP_MIX_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sizeup/results.h"
+
+#define SU_MIX_MAX 3
+
+typedef struct su_mix {
+  char app[64], placement[64];
+  size_t nk;
+  char kernel[SU_MIX_MAX][32];
+  char work_unit[SU_MIX_MAX][16];   /* "GB", "GFLOP", "loads" */
+  double work[SU_MIX_MAX];          /* w_k */
+  double serial_s;                  /* a0 */
+  double share[SU_MIX_MAX];         /* time fractions at nmax (with serial_share: 1) */
+  double serial_share;
+  double nmax;                      /* largest thread count of the fit */
+  double time_at_nmax;              /* the application's measured median there, s */
+  double r2, max_rel_err;           /* fit quality over the ladder */
+  size_t npoints;
+} su_mix_t;
+
+/*
+ * Infers the mix of application `app` (NULL: the only one) from results r,
+ * which must hold its `time` rows and ok rows of stream_triad and of gemm or
+ * fma_peak (latency_chase is used when present) at the same thread counts
+ * and placement.  SU_EINVAL with context saying what to measure when that
+ * is not so (fewer counts than unknowns + 1), SU_ENOMEM.
+ */
+int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out);
+
+/*
+ * Writes the mix as a workload file sizeup recommend reads (docs/sizing.md):
+ * [workload] with the measured reference time, [mix] (the serial share is
+ * spread over the kernels in proportion, as the comments say), and
+ * [target] `target` ("throughput_jobs_per_day=20") when given, else a
+ * commented example to change; `reference` (may be NULL) names the
+ * catalog entry of the measured machine.  SU_OK, SU_EIO.
+ */
+int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *target,
+                          const char *reference, FILE *fp);
+
+#endif /* SIZEUP_MIX_H */

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * mix.c: an application's workload from its times and the kernels' (mix.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sizeup/error.h"
+#include "sizeup/mix.h"
+
+#define MAXPTS 64
+
+/* The kernels a mix is made of, in the order tried; gemm and fma_peak are
+ * one slot (dense compute), gemm first. */
+static const struct {
+  const char *name, *metric, *work_unit;
+  int slot;
+} cands[] = {
+  {"stream_triad", "bandwidth", "GB", 0},
+  {"gemm", "flops", "GFLOP", 1},
+  {"fma_peak", "flops", "GFLOP", 1},
+  {"latency_chase", "latency", "loads", 2},
+};
+
+/* Kernel `name`'s time per unit of work at n threads (placement pl, fp64
+ * preferred, the largest size): NaN when not measured. */
+static double unit_time(const su_results_t *r, const char *name, const char *metric,
+                        const char *pl, unsigned n)
+{
+  const su_result_row_t *best = NULL;
+
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (!su_results_row_ok(w) || w->threads != n || strcmp(w->kernel, name) != 0 ||
+        strcmp(w->metric, metric) != 0 || strcmp(w->placement, pl) != 0 || !(w->median > 0))
+      continue;
+    if (!best || (strcmp(w->precision, "fp64") == 0 && strcmp(best->precision, "fp64") != 0) ||
+        (strcmp(w->precision, best->precision) == 0 && w->size_bytes > best->size_bytes))
+      best = w;
+  }
+  if (!best)
+    return NAN;
+  if (strcmp(metric, "latency") == 0)
+    return best->median * 1e-9 / n;   /* n chains side by side */
+  return 1 / best->median;            /* s per GB, s per GFLOP */
+}
+
+/* Least squares of y on the columns of X selected by mask; b gets the
+ * coefficients (0 outside the mask).  -1 when singular. */
+static int ls_subset(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsigned nv,
+                     unsigned mask, double *b, double *sse)
+{
+  double A[1 + SU_MIX_MAX][1 + SU_MIX_MAX + 1];
+  unsigned idx[1 + SU_MIX_MAX], k = 0;
+
+  for (unsigned j = 0; j < nv; j++) {
+    b[j] = 0;
+    if (mask & (1u << j))
+      idx[k++] = j;
+  }
+  for (unsigned a = 0; a < k; a++) {
+    for (unsigned c = 0; c < k; c++) {
+      A[a][c] = 0;
+      for (size_t i = 0; i < n; i++)
+        A[a][c] += X[i][idx[a]] * X[i][idx[c]];
+    }
+    A[a][k] = 0;
+    for (size_t i = 0; i < n; i++)
+      A[a][k] += X[i][idx[a]] * y[i];
+  }
+  for (unsigned c = 0; c < k; c++) {          /* Gauss-Jordan with pivoting */
+    unsigned p = c;
+    for (unsigned r = c + 1; r < k; r++)
+      if (fabs(A[r][c]) > fabs(A[p][c]))
+        p = r;
+    if (!(fabs(A[p][c]) > 1e-300))
+      return -1;
+    for (unsigned j = 0; j <= k; j++) {
+      double t = A[c][j];
+      A[c][j] = A[p][j];
+      A[p][j] = t;
+    }
+    for (unsigned r = 0; r < k; r++) {
+      if (r == c)
+        continue;
+      double f = A[r][c] / A[c][c];
+      for (unsigned j = c; j <= k; j++)
+        A[r][j] -= f * A[c][j];
+    }
+  }
+  for (unsigned a = 0; a < k; a++)
+    b[idx[a]] = A[a][k] / A[a][a];
+  *sse = 0;
+  for (size_t i = 0; i < n; i++) {
+    double f = 0;
+    for (unsigned j = 0; j < nv; j++)
+      f += X[i][j] * b[j];
+    *sse += (f - y[i]) * (f - y[i]);
+  }
+  return 0;
+}
+
+int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
+{
+  double X[MAXPTS][1 + SU_MIX_MAX], y[MAXPTS], n[MAXPTS], b[1 + SU_MIX_MAX];
+  double best_b[1 + SU_MIX_MAX], best_sse = INFINITY, mean = 0, sst = 0;
+  const char *name = app, *pl = NULL;
+  int cand_of[SU_MIX_MAX];
+  size_t np = 0;
+  su_mix_t m;
+
+  memset(&m, 0, sizeof(m));
+  /* The application: the one named, or the only one. */
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (strcmp(w->backend, "app") != 0 || strcmp(w->metric, "time") != 0)
+      continue;
+    if (!name)
+      name = w->kernel;
+    else if (!app && strcmp(name, w->kernel) != 0)
+      return su_errorf(SU_EINVAL, "'%s' holds several applications ('%s', '%s'): name one "
+                                  "with --app", r->dir, name, w->kernel);
+  }
+  if (!name)
+    return su_errorf(SU_EINVAL, "'%s' has no application timed (metric time): measure it "
+                                "with 'sizeup app'", r->dir);
+  snprintf(m.app, sizeof(m.app), "%s", name);
+  for (int c = 0; c < SU_MIX_MAX; c++)
+    cand_of[c] = -1;
+  /* Its points, with the placement of its first ok row. */
+  for (size_t i = 0; i < r->nrows && np < MAXPTS; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (!su_results_row_ok(w) || strcmp(w->backend, "app") != 0 ||
+        strcmp(w->kernel, name) != 0 || strcmp(w->metric, "time") != 0)
+      continue;
+    if (!pl)
+      pl = w->placement;
+    if (strcmp(w->placement, pl) != 0)
+      continue;
+    n[np] = w->threads;
+    y[np++] = w->median;
+  }
+  if (!pl)
+    return su_errorf(SU_EINVAL, "'%s': application '%s' has no ok time rows", r->dir, name);
+  snprintf(m.placement, sizeof(m.placement), "%s", pl);
+  /* The kernels measured at every one of its counts. */
+  for (size_t c = 0; c < sizeof(cands) / sizeof(cands[0]); c++) {
+    int all = 1, slot = cands[c].slot;
+    if (cand_of[slot] >= 0)
+      continue;
+    for (size_t i = 0; i < np && all; i++)
+      all = isfinite(unit_time(r, cands[c].name, cands[c].metric, pl, (unsigned)n[i]));
+    if (all)
+      cand_of[slot] = (int)c;
+  }
+  if (cand_of[0] < 0 || cand_of[1] < 0)
+    return su_errorf(SU_EINVAL, "'%s': stream_triad and gemm (or fma_peak) must be measured "
+                                "at every thread count of '%s' with placement '%s' (e.g. "
+                                "sizeup run -k stream_triad,gemm,latency_chase -t ... -P %s)",
+                     r->dir, name, pl, pl);
+  for (int s = 0; s < SU_MIX_MAX; s++) {
+    if (cand_of[s] < 0)
+      continue;
+    snprintf(m.kernel[m.nk], sizeof(m.kernel[0]), "%s", cands[cand_of[s]].name);
+    snprintf(m.work_unit[m.nk], sizeof(m.work_unit[0]), "%s", cands[cand_of[s]].work_unit);
+    for (size_t i = 0; i < np; i++)
+      X[i][1 + m.nk] = unit_time(r, cands[cand_of[s]].name, cands[cand_of[s]].metric, pl,
+                                 (unsigned)n[i]);
+    m.nk++;
+  }
+  for (size_t i = 0; i < np; i++)
+    X[i][0] = 1;               /* the serial part */
+  if (np < m.nk + 2)
+    return su_errorf(SU_EINVAL, "'%s': %zu thread counts of '%s' for %zu unknowns (a serial "
+                                "part and %zu kernels): measure at least %zu counts", r->dir, np,
+                     name, m.nk + 1, m.nk, m.nk + 2);
+  /* Non-negative least squares: every subset, the best feasible. */
+  for (unsigned mask = 1; mask < (1u << (1 + m.nk)); mask++) {
+    double sse;
+    int ok = ls_subset(X, y, np, (unsigned)(1 + m.nk), mask, b, &sse) == 0;
+    for (unsigned j = 0; ok && j <= m.nk; j++)
+      ok = b[j] >= 0;
+    if (ok && sse < best_sse) {
+      best_sse = sse;
+      memcpy(best_b, b, sizeof(b));
+    }
+  }
+  if (!isfinite(best_sse))
+    return su_errorf(SU_EINVAL, "'%s': no non-negative mix explains the times of '%s'", r->dir,
+                     name);
+  m.serial_s = best_b[0];
+  for (size_t k = 0; k < m.nk; k++)
+    m.work[k] = best_b[1 + k];
+  {
+    double any = 0;
+    for (size_t k = 0; k < m.nk; k++)
+      any += m.work[k];
+    if (!(any > 0))
+      return su_errorf(SU_EINVAL, "'%s': the times of '%s' do not change with the threads: "
+                                  "all serial, no kernel mix to infer", r->dir, name);
+  }
+  /* Quality, and the shares at the largest count. */
+  size_t at = 0;
+  for (size_t i = 0; i < np; i++) {
+    double f = 0;
+    for (size_t j = 0; j <= m.nk; j++)
+      f += X[i][j] * best_b[j];
+    m.max_rel_err = fmax(m.max_rel_err, fabs(f - y[i]) / y[i]);
+    mean += y[i] / (double)np;
+    if (n[i] > n[at])
+      at = i;
+  }
+  for (size_t i = 0; i < np; i++)
+    sst += (y[i] - mean) * (y[i] - mean);
+  m.r2 = sst > 0 ? 1 - best_sse / sst : NAN;
+  m.npoints = np;
+  m.nmax = n[at];
+  m.time_at_nmax = y[at];
+  {
+    double tot = m.serial_s;
+    for (size_t k = 0; k < m.nk; k++)
+      tot += m.work[k] * X[at][1 + k];
+    m.serial_share = m.serial_s / tot;
+    for (size_t k = 0; k < m.nk; k++)
+      m.share[k] = m.work[k] * X[at][1 + k] / tot;
+  }
+  *out = m;
+  return SU_OK;
+}
+
+int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *target,
+                          const char *reference, FILE *fp)
+{
+  const char *eq = target ? strchr(target, '=') : NULL;
+  double ksum = 0, left = 1;
+  int last = -1;
+
+  for (size_t k = 0; k < m->nk; k++) {
+    ksum += m->share[k];
+    if (m->share[k] > 0)
+      last = (int)k;
+  }
+  fprintf(fp, "; The workload of '%s', inferred by sizeup from its times and the kernels'\n"
+              "; on one node (results %s, run %s), placement %s, %zu thread counts:\n"
+              ";   T(N) = %.4g s", m->app, r->dir, r->run_id, m->placement, m->npoints,
+          m->serial_s);
+  for (size_t k = 0; k < m->nk; k++)
+    fprintf(fp, " + %.4g %s of %s", m->work[k], m->work_unit[k], m->kernel[k]);
+  fprintf(fp, "\n; fit quality: R^2 %.4f, largest error %.1f%% of a measured time.\n"
+              "; At %.0f threads the time goes %.0f%% to a serial part", m->r2,
+          100 * m->max_rel_err, m->nmax, 100 * m->serial_share);
+  for (size_t k = 0; k < m->nk; k++)
+    fprintf(fp, ", %.0f%% to %s", 100 * m->share[k], m->kernel[k]);
+  fprintf(fp, ".\n; A workload's [mix] has kernels only: the serial part is spread over them in\n"
+              "; proportion (a faster node speeds it up as it speeds them up).  Change the\n"
+              "; fractions if you know better; they must add up to 1.\n"
+              "[workload]\nname = %s\n"
+              "; the catalog entry of the machine these results come from\n"
+              "%sreference = %s\n"
+              "; seconds one job takes on one node: the measured median at %.0f threads\n"
+              "reference_time_s = %.6g\n", m->app, reference ? "" : "; ",
+          reference ? reference : "", m->nmax, m->time_at_nmax);
+  fprintf(fp, "\n[mix]\n");
+  for (size_t k = 0; k < m->nk; k++) {
+    double v;
+    if (m->share[k] <= 0)
+      continue;
+    /* Rounded to 4 decimals; the last takes the rest so the sum is 1. */
+    v = (int)k == last ? left : floor(1e4 * m->share[k] / ksum + 0.5) / 1e4;
+    left -= v;
+    fprintf(fp, "%s = %.4f\n", m->kernel[k], v);
+  }
+  fprintf(fp, "\n[target]\n");
+  if (eq && eq != target)
+    fprintf(fp, "%.*s = %s\n", (int)(eq - target), target, eq + 1);
+  else
+    fprintf(fp, "; give one: throughput_jobs_per_day, throughput_jobs_per_hour,\n"
+                "; time_to_solution_s, budget_per_hour, budget_per_job\n"
+                "; throughput_jobs_per_day = 20\n");
+  if (fflush(fp) != 0 || ferror(fp))
+    return su_errorf(SU_EIO, "cannot write the workload file");
+  return SU_OK;
+}
