@@ -81,13 +81,16 @@ static void usage(FILE *fp)
     "      --rounds N         measure the whole plan N times, interleaved, and pool\n"
     "                         the samples: slow drifts of the machine show in the\n"
     "                         spread instead of in one run's level (default 1)\n"
-    "      --backend LIST     cpu, opencl or all (default: the suite's groups)\n"
+    "      --backend LIST     cpu, opencl or all (default: the suite's groups); null\n"
+    "                         models every CPU kernel instead of running it: for\n"
+    "                         tests, its numbers are not measurements\n"
     "      --device SEL       OpenCL device: P:D id or a name substring\n"
     "  -o, --out DIR          results directory (default results/<run-id>)\n"
     "  -l, --label KEY=VALUE  recorded in system.json (repeatable), e.g.\n"
     "                         --label instance=c7i.8xlarge --label price_per_hour=1.43\n"
     "      --topology SPEC    plan for an hwloc XML file or a synthetic topology\n"
-    "                         (\"pack:2 numa:2 core:16 pu:2\"); implies --dry-run\n"
+    "                         (\"pack:2 numa:2 core:16 pu:2\"); implies --dry-run,\n"
+    "                         except with --backend null, which binds nothing\n"
     "  -n, --dry-run          print the plan (every point with its cpuset), run nothing\n"
     "      --resume DIR       complete an interrupted run in DIR\n"
     "  -q, --quiet            no progress line\n"
@@ -102,6 +105,7 @@ static void usage(FILE *fp)
     "  sizeup run -k stream_triad,latency_chase --memory each\n"
     "  sizeup run --topology \"pack:2 numa:2 core:16 pu:2\" -k stream_triad -t pow2 -P scatter\n"
     "  sizeup run --resume results/20261124T101530Z-node17-3f2a\n"
+    "  sizeup run --backend null --topology \"pack:2 numa:2 core:8 pu:2\" -k stream_triad -S 1M -o /tmp/n\n"
     "  mpirun -n 4 sizeup run --mpi -k mpi_latency,mpi_stencil --backend mpi -S 8,64K\n",
     profiles);
 }

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * core_int.h: internal to src/core: the multi-device adapter the runner
- * uses for points with several devices (multidev.c), and the core-to-core
- * latency probe of a thread team (c2c.c), and the placement pairs of the
- * planner (memplan.c).
+ * uses for points with several devices (multidev.c), the core-to-core
+ * latency probe of a thread team (c2c.c), the placement pairs of the
+ * planner (memplan.c), and the parts of the runner.
  */
 #ifndef SIZEUP_CORE_INT_H
 #define SIZEUP_CORE_INT_H
 
+#include <signal.h>
+#include <stdint.h>
+
 #include "sizeup/kernel.h"
+#include "sizeup/run.h"
 #include "sizeup/topo.h"
 
 /* What the adapter's setup finds in su_params_t.backend_ctx. */
@@ -52,5 +56,62 @@ typedef struct su__place_pair {
 int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
                     const su_kernel_ops_t *ops, int auto_size, su__place_pair_t **out,
                     unsigned *n);
+
+/*
+ * The parts of su_point_measure (runner.c), each testable alone.
+ *
+ * A sampler times samples of one set-up kernel: `inner` repetitions of
+ * ops->run on `state`, on clock_ns (the host's monotonic clock, or a
+ * virtual backend's), with device time when dev_timer.  With coll, every
+ * rank samples at once and the times are the maxima over the ranks.  stop
+ * (may be NULL) non-zero asks to stop after the current sample.
+ */
+typedef struct su__sampler {
+  const su_kernel_ops_t *ops;
+  void *state;
+  int dev_timer;
+  const su_collective_t *coll;
+  volatile sig_atomic_t *stop;
+  uint64_t (*clock_ns)(void);
+} su__sampler_t;
+
+/* Times one sample; *own is the value the kernel measured itself, NaN
+ * when none; *stopped when stop was raised (on any rank).  Returns the
+ * (agreed) error of run(), with its message in why. */
+int su__sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns, uint64_t *dev_ns,
+               double *own, int *stopped, char *why, size_t len);
+
+/*
+ * Warm-up and calibration: samples (discarded) with `inner` growing until
+ * one lasts at least target_ns, then more of them until warmup_ns have
+ * passed on the sampler's clock.  *inner is the calibrated count.  SU_OK,
+ * SU_EINTR when stopped, or run()'s error (message in why).
+ */
+int su__calibrate(const su__sampler_t *s, double target_ns, uint64_t warmup_ns, uint64_t *inner,
+                  char *why, size_t len);
+
+/* Why sampling stops (su__stop_rule). */
+typedef enum su__stop_e {
+  SU__GO,              /* take another sample */
+  SU__STOP_MAX_REPS,   /* mo->max_reps samples */
+  SU__STOP_BUDGET,     /* min_reps done and the budget spent */
+  SU__STOP_CI,         /* min_reps done and the CI95 of the median within +-ci_target */
+  SU__STOP_SLOW        /* fewer than min_reps, but 3 and 20 budgets spent */
+} su__stop_t;
+
+/* The stop rule (Hoefler & Belli): decides from the n values so far and
+ * the time spent sampling.  Pure: same inputs, same answer. */
+su__stop_t su__stop_rule(const double *values, size_t n, double elapsed_ns, double budget_ns,
+                         const su_measure_opts_t *mo);
+
+/*
+ * Timed samples of `inner` repetitions appended to out (values from
+ * out->work and d's metric, per-sample arrays grown as needed) until the
+ * stop rule says stop.  SU_OK, SU_EINTR, SU_ENOMEM, or run()'s error
+ * (message in why).
+ */
+int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t inner,
+                    double budget_ns, const su_measure_opts_t *mo, su_point_result_t *out,
+                    char *why, size_t len);
 
 #endif /* SIZEUP_CORE_INT_H */

@@ -11,6 +11,7 @@
 
 extern const su_backend_t su_backend_cpu;
 extern const su_backend_t su_backend_app;
+extern const su_backend_t su_backend_null;   /* modelled: always built (house rule 8) */
 #if SU_HAVE_OPENCL
 extern const su_backend_t su_backend_opencl;
 #endif
@@ -28,6 +29,7 @@ static const su_backend_t *const su_backend_table[] = {
   &su_backend_mpi,
 #endif
   &su_backend_app,
+  &su_backend_null,
   NULL
 };
 

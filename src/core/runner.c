@@ -174,18 +174,18 @@ int su_point_result_reserve(su_point_result_t *out, size_t cap)
   return SU_OK;
 }
 
-/* Times one sample of `inner` repetitions; *ns is the time the value uses.
- * *own is the value the kernel measured itself (su_timing_t.has_value), NaN
- * when it did not. */
-static int time_sample(const su_kernel_ops_t *ops, void *state, uint64_t inner, int dev_timer,
-                       uint64_t *host_ns, uint64_t *dev_ns, double *own)
+/* Times one sample of `inner` repetitions on the sampler's clock.  *own is
+ * the value the kernel measured itself (su_timing_t.has_value), NaN when it
+ * did not. */
+static int time_sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns,
+                       uint64_t *dev_ns, double *own)
 {
   su_timing_t tm = {0};
-  uint64_t t0 = su_time_ns();
-  int err = ops->run(state, inner, &tm);
+  uint64_t t0 = s->clock_ns();
+  int err = s->ops->run(s->state, inner, &tm);
 
-  *host_ns = su_time_ns() - t0;
-  *dev_ns = dev_timer ? tm.device_ns : 0;
+  *host_ns = s->clock_ns() - t0;
+  *dev_ns = s->dev_timer ? tm.device_ns : 0;
   *own = tm.has_value ? tm.value : NAN;
   return err;
 }
@@ -203,31 +203,24 @@ static int agree(const su_collective_t *c, int err, char *why, size_t len)
   return c->agree(c, err, why, len);
 }
 
-/*
- * Times one sample on every rank: a barrier, the sample, then the maximum
- * of the times (and of the stop flag) over the ranks.  *stopped is set when
- * any rank was asked to stop.  Returns the agreed error (why holds its
- * message).
- */
-static int sample_all(const su_collective_t *c, const su_kernel_ops_t *ops, void *state,
-                      uint64_t inner, int dev_timer, volatile sig_atomic_t *stop,
-                      uint64_t *host_ns, uint64_t *dev_ns, double *own, int *stopped, char *why,
-                      size_t len)
+int su__sample(const su__sampler_t *s, uint64_t inner, uint64_t *host_ns, uint64_t *dev_ns,
+               double *own, int *stopped, char *why, size_t len)
 {
+  const su_collective_t *c = s->coll;
   uint64_t v[4];
   int err;
 
   if (!c) {
-    err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns, own);
-    *stopped = *stop != 0;
+    err = time_sample(s, inner, host_ns, dev_ns, own);
+    *stopped = s->stop && *s->stop != 0;
     return agree(NULL, err, why, len);
   }
   if ((err = c->barrier(c)))
     return agree(NULL, err, why, len);
-  err = time_sample(ops, state, inner, dev_timer, host_ns, dev_ns, own);
+  err = time_sample(s, inner, host_ns, dev_ns, own);
   v[0] = *host_ns;
   v[1] = *dev_ns;
-  v[2] = *stop != 0;
+  v[2] = s->stop && *s->stop != 0;
   v[3] = err != SU_OK;
   if (c->max_u64(c, v, 4))
     return agree(NULL, SU_EBACKEND, why, len);
@@ -237,6 +230,102 @@ static int sample_all(const su_collective_t *c, const su_kernel_ops_t *ops, void
   if (!v[3])
     return SU_OK;
   return agree(c, err, why, len);
+}
+
+int su__calibrate(const su__sampler_t *s, double target_ns, uint64_t warmup_ns, uint64_t *inner,
+                  char *why, size_t len)
+{
+  const su_collective_t *c = s->coll;
+  uint64_t host_ns, dev_ns, n = 1, start = s->clock_ns();
+  double own;
+  int err, stopped;
+
+  for (;;) {
+    uint64_t warm_done;
+    if ((err = su__sample(s, n, &host_ns, &dev_ns, &own, &stopped, why, len)))
+      return err;
+    if (stopped)
+      return SU_EINTR;
+    if (n >= (1ull << 40))
+      break;
+    warm_done = s->clock_ns() - start >= warmup_ns;
+    if (c && host_ns >= target_ns && (err = c->bcast(c, &warm_done, sizeof(warm_done)))) {
+      snprintf(why, len, "%s", su_errmsg());
+      return err;
+    }
+    if (host_ns >= target_ns) {
+      if (warm_done)
+        break;
+      continue;
+    }
+    /* Aim 20% above the target; at least double, to converge fast. */
+    double f = host_ns ? 1.2 * target_ns / (double)host_ns : 1024.0;
+    n = (uint64_t)((double)n * (f > 2.0 ? f : 2.0));
+  }
+  *inner = n;
+  return SU_OK;
+}
+
+su__stop_t su__stop_rule(const double *values, size_t n, double elapsed_ns, double budget_ns,
+                         const su_measure_opts_t *mo)
+{
+  su_stats_t st;
+
+  if (n >= mo->max_reps)
+    return SU__STOP_MAX_REPS;
+  if (n >= mo->min_reps) {
+    if (elapsed_ns >= budget_ns)
+      return SU__STOP_BUDGET;
+    if (su_stats_compute(values, n, &st) == SU_OK && su_stats_ci_rel(&st) <= mo->ci_target)
+      return SU__STOP_CI;
+  } else if (elapsed_ns >= 20 * budget_ns && n >= 3) {
+    return SU__STOP_SLOW; /* a very slow point: 3 samples beat a run that never ends */
+  }
+  return SU__GO;
+}
+
+int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t inner,
+                    double budget_ns, const su_measure_opts_t *mo, su_point_result_t *out,
+                    char *why, size_t len)
+{
+  const su_collective_t *c = s->coll;
+  uint64_t host_ns, dev_ns, start = s->clock_ns();
+  size_t cap = out->nsamples;
+  double own;
+  int err, stopped;
+
+  for (;;) {
+    if (out->nsamples == cap) {
+      cap = cap ? cap * 2 : 64;
+      /* An allocation failure on one rank must stop all of them. */
+      err = su_point_result_reserve(out, cap) ? su_errorf(SU_ENOMEM, "out of memory for samples")
+                                              : SU_OK;
+      if ((err = agree(c, err, why, len)))
+        return err;
+    }
+    if ((err = su__sample(s, inner, &host_ns, &dev_ns, &own, &stopped, why, len)))
+      return err;
+    if (stopped)
+      return SU_EINTR;
+    out->time_ns[out->nsamples] = host_ns;
+    out->device_ns[out->nsamples] = dev_ns;
+    out->inners[out->nsamples] = inner;
+    out->round[out->nsamples] = 0;
+    out->c2c[out->nsamples] = NAN;
+    out->values[out->nsamples] = isfinite(own) ? own
+                                 : sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
+    out->nsamples++;
+
+    /* Rank 0's clock decides for everyone (a broadcast), so that all ranks
+     * stop after the same sample. */
+    uint64_t elapsed_ns = s->clock_ns() - start;
+    if (c && (err = c->bcast(c, &elapsed_ns, sizeof(elapsed_ns)))) {
+      snprintf(why, len, "%s", su_errmsg());
+      return err;
+    }
+    if (su__stop_rule(out->values, out->nsamples, (double)elapsed_ns, budget_ns, mo) != SU__GO)
+      return SU_OK;
+  }
 }
 
 /* Sums flops and bytes over the ranks; items is the maximum. */
@@ -294,6 +383,21 @@ static void add_derived(su_point_result_t *out, const su_point_t *pt, void *stat
   }
 }
 
+/* The clock of a backend's samples: its own (virtual) or the host's. */
+static uint64_t (*clock_of(const su_backend_t *b))(void)
+{
+  return b->clock_ns ? b->clock_ns : su_time_ns;
+}
+
+/* A failure becomes the point's only row; the point itself is done. */
+static int point_fail(su_point_result_t *out, const su_point_t *pt, int err, const char *why)
+{
+  if (err == SU_EINTR)
+    return SU_EINTR;
+  result_fail(out, pt, status_of(err), why);
+  return SU_OK;
+}
+
 int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
                      const su_measure_opts_t *mo, volatile sig_atomic_t *stop,
                      su_point_result_t *out)
@@ -303,13 +407,14 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   su_kernel_ops_t multi_ops;
   su__multidev_t multi;
   const su_collective_t *c = mo->coll;
+  const int virt = (pt->backend->flags & SU_BACKEND_VIRTUAL) != 0;
+  su__sampler_t smp;
   su_params_t p;
   su_verify_t v = {0, 0};
   void *state = NULL;
-  uint64_t host_ns, dev_ns, inner = 1, start;
-  double own, target_ns = mo->min_sample_s * 1e9, budget_ns;
-  size_t cap = 0;
-  int err, bound = 0, slot = 0, stopped = 0, probe_c2c;
+  uint64_t inner = 1;
+  double target_ns = mo->min_sample_s * 1e9, budget_ns;
+  int err, bound = 0, slot = 0, probe_c2c;
   char why[256];
 
   memset(out, 0, sizeof(*out));
@@ -349,9 +454,13 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     p.backend_ctx = &multi;
   }
 
+  /* 1-2. Bind, then set up. */
   su_errclear();
-  err = pt->ops->flags & SU_KERNEL_OWN_BINDING ? SU_OK : bind_team(t, pt);
-  bound = err == SU_OK && !(pt->ops->flags & SU_KERNEL_OWN_BINDING);
+  /* A modelled backend runs nowhere, and a kernel that binds its own
+   * processes (app) needs no team: neither is bound here. */
+  const int nobind = virt || (pt->ops->flags & SU_KERNEL_OWN_BINDING);
+  err = nobind ? SU_OK : bind_team(t, pt);
+  bound = !nobind && err == SU_OK;
   if ((err = agree(c, err, why, sizeof(why)))) {
     result_fail(out, pt, SU_STATUS_ERROR, why);
     err = SU_OK;
@@ -361,48 +470,21 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     state = NULL;
   if ((err = agree(c, err, why, sizeof(why))) ||
       (err = agree(c, reduce_work(c, &out->work), why, sizeof(why)))) {
-    result_fail(out, pt, status_of(err), why);
-    err = SU_OK;
+    err = point_fail(out, pt, err, why);
     goto out;
   }
   if (!out->work.variant[0])
     snprintf(out->work.variant, sizeof(out->work.variant), "%s", pt->variant);
+  smp = (su__sampler_t){ops, state, out->device_timer, c, stop, clock_of(pt->backend)};
 
-  /* Warm-up and calibration of `inner` (discarded).  The warm-up lasts at
-   * least SU_WARMUP_NS: the first samples after setup run at a lower clock
-   * (frequency ramp, AVX-512 licences) and with cold TLBs; fma_peak's first
-   * 1-ms sample reads ~25% low on the development VM without it.  In a
-   * distributed run every rank reaches the same `inner`: it is computed from
-   * the reduced time, and the warm-up clock is rank 0's (broadcast). */
-  start = su_time_ns();
-  for (;;) {
-    uint64_t warm_done;
-    if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
-                          &own, &stopped, why, sizeof(why))))
-      break;
-    if (stopped) {
-      err = SU_EINTR;
-      goto out;
-    }
-    if (inner >= (1ull << 40))
-      break;
-    warm_done = su_time_ns() - start >= SU_WARMUP_NS;
-    if (c && host_ns >= target_ns && (err = c->bcast(c, &warm_done, sizeof(warm_done)))) {
-      snprintf(why, sizeof(why), "%s", su_errmsg());
-      break;
-    }
-    if (host_ns >= target_ns) {
-      if (warm_done)
-        break;
-      continue;
-    }
-    /* Aim 20% above the target; at least double, to converge fast. */
-    double f = host_ns ? 1.2 * target_ns / (double)host_ns : 1024.0;
-    inner = (uint64_t)((double)inner * (f > 2.0 ? f : 2.0));
-  }
-  if (err) {
-    result_fail(out, pt, status_of(err), why);
-    err = SU_OK;
+  /* 3. Warm-up and calibration of `inner` (discarded).  The warm-up lasts
+   * at least SU_WARMUP_NS: the first samples after setup run at a lower
+   * clock (frequency ramp, AVX-512 licences) and with cold TLBs; fma_peak's
+   * first 1-ms sample reads ~25% low on the development VM without it.  In
+   * a distributed run every rank reaches the same `inner`: it is computed
+   * from the reduced time, and the warm-up clock is rank 0's (broadcast). */
+  if ((err = su__calibrate(&smp, target_ns, SU_WARMUP_NS, &inner, why, sizeof(why)))) {
+    err = point_fail(out, pt, err, why);
     goto out;
   }
   out->inner = inner;
@@ -414,71 +496,22 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   if (probe_c2c)
     out->c2c_ns = su__team_c2c_ns(pt->threads);
 
-  /* Timed samples. */
+  /* 4. Timed samples until the stop rule says enough. */
   budget_ns = (pt->budget_s > 0 ? pt->budget_s : mo->budget_s) * 1e9;
-  start = su_time_ns();
-  for (;;) {
-    if (out->nsamples == cap) {
-      cap = cap ? cap * 2 : 64;
-      /* An allocation failure on one rank must stop all of them. */
-      if ((err = agree(c, su_point_result_reserve(out, cap) ? su_errorf(SU_ENOMEM, "out of memory for samples")
-                                         : SU_OK, why, sizeof(why)))) {
-        result_fail(out, pt, SU_STATUS_ERROR, why);
-        err = SU_OK;
-        goto out;
-      }
-    }
-    if ((err = sample_all(c, ops, state, inner, out->device_timer, stop, &host_ns, &dev_ns,
-                          &own, &stopped, why, sizeof(why)))) {
-      result_fail(out, pt, status_of(err), why);
-      err = SU_OK;
-      goto out;
-    }
-    if (stopped) {
-      err = SU_EINTR;
-      goto out;
-    }
-    out->time_ns[out->nsamples] = host_ns;
-    out->device_ns[out->nsamples] = dev_ns;
-    out->inners[out->nsamples] = inner;
-    out->round[out->nsamples] = 0;
-    out->values[out->nsamples] = isfinite(own) ? own
-                                 : sample_value(d, &out->work, inner, dev_ns ? dev_ns : host_ns);
-    out->nsamples++;
-
-    /* Rank 0's clock decides for everyone (a broadcast), so that all ranks
-     * stop after the same sample. */
-    uint64_t elapsed_ns = su_time_ns() - start;
-    if (c && (err = c->bcast(c, &elapsed_ns, sizeof(elapsed_ns)))) {
-      result_fail(out, pt, SU_STATUS_ERROR, su_errmsg());
-      err = SU_OK;
-      goto out;
-    }
-    double elapsed = (double)elapsed_ns;
-    if (out->nsamples >= mo->max_reps)
-      break;
-    if (out->nsamples >= mo->min_reps) {
-      su_stats_t s;
-      if (elapsed >= budget_ns)
-        break;
-      if (su_stats_compute(out->values, out->nsamples, &s) == SU_OK &&
-          su_stats_ci_rel(&s) <= mo->ci_target)
-        break;
-    } else if (elapsed >= 20 * budget_ns && out->nsamples >= 3) {
-      break; /* a very slow point: 3 samples beat a run that never ends */
-    }
+  if ((err = su__sample_loop(&smp, d, inner, budget_ns, mo, out, why, sizeof(why)))) {
+    /* No memory for more samples is an error of the run, not of the point. */
+    err = err == SU_ENOMEM ? point_fail(out, pt, SU_EBACKEND, why) : point_fail(out, pt, err, why);
+    goto out;
   }
-
   if (probe_c2c)
     out->c2c_ns = fmax(out->c2c_ns, su__team_c2c_ns(pt->threads));
   for (size_t i = 0; i < out->nsamples; i++)
     out->c2c[i] = out->c2c_ns;
 
-  /* Verify after timing, against the kernel's independent reference. */
+  /* 5. Verify after timing, against the kernel's independent reference. */
   err = ops->verify(state, &v);
   if ((err = agree(c, err, why, sizeof(why)))) {
-    result_fail(out, pt, status_of(err == SU_EVERIFY ? SU_EVERIFY : err), why);
-    err = SU_OK;
+    err = point_fail(out, pt, err, why);
     goto out;
   }
 
@@ -493,8 +526,9 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   }
   out->rows[0].noisy = out->rows[0].stats.cv > mo->noise_cv;
   out->nrows = 1;
-  /* Derived figures (a theoretical peak, an efficiency) are one process's:
-   * over several ranks they would mix one rank's peak with the aggregate. */
+  /* 6. Derived figures (a theoretical peak, an efficiency) are one
+   * process's: over several ranks they would mix one rank's peak with the
+   * aggregate. */
   if (!c || c->ranks == 1)
     add_derived(out, pt, state);
 

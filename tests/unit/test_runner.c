@@ -117,8 +117,10 @@ static void test_c2c(void)
   }
   ns = su__team_c2c_ns(2);
   printf("# core-to-core latency of a 2-thread team: %.1f ns\n", ns);
-  /* a cache-line transfer takes tens to hundreds of ns */
-  CHECK(ns > 1 && ns < 1e5);
+  /* A cache-line transfer takes tens to hundreds of ns, but on a loaded
+   * machine a partner may be descheduled: the probe's contract is a time
+   * under its 20 ms timeout, or NaN (no timed assertion here). */
+  CHECK(isnan(ns) || (ns > 1 && ns < 2e7));
 #pragma omp parallel num_threads(2)
   {
     cpu_set_t set;
