@@ -32,6 +32,7 @@ typedef struct su_result_row {
   double median, min, max, mean, stddev, cv, ci95_lo, ci95_hi;
   double flops, bytes;     /* per kernel repetition; NaN when absent */
   int noisy;               /* 0 when absent */
+  int cpu_numa, mem_numa;  /* the threads' and the memory's NUMA node; -1 when empty */
 } su_result_row_t;
 
 typedef struct su_cache_info {

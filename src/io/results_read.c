@@ -99,6 +99,9 @@ static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
   w->size_bytes = su_table_u64(t, SU_SUM_SIZE_BYTES);
   w->reps = (unsigned)su_table_u64(t, SU_SUM_REPS);
   w->noisy = su_table_u64(t, SU_SUM_NOISY) != 0;
+  /* Schema version 2; empty (or absent, in version 1) is -1. */
+  w->cpu_numa = *su_table_str(t, SU_SUM_CPU_NUMA) ? (int)su_table_u64(t, SU_SUM_CPU_NUMA) : -1;
+  w->mem_numa = *su_table_str(t, SU_SUM_MEM_NUMA) ? (int)su_table_u64(t, SU_SUM_MEM_NUMA) : -1;
   return SU_OK;
 }
 
