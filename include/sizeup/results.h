@@ -32,6 +32,7 @@ typedef struct su_result_row {
   double median, min, max, mean, stddev, cv, ci95_lo, ci95_hi;
   double flops, bytes;     /* per kernel repetition; NaN when absent */
   int noisy;               /* 0 when absent */
+  int cpu_numa, mem_numa;  /* the threads' and the memory's NUMA node; -1 when empty */
 } su_result_row_t;
 
 typedef struct su_cache_info {
@@ -57,6 +58,8 @@ typedef struct su_fingerprint {
   char **label_keys, **label_vals;              /* user labels, nlabels each */
   size_t nlabels;
   char **device_names;                          /* "devices"[i].name */
+  char **device_types;                          /* "gpu", "accelerator", "cpu" (the cpu
+                                                   backend's and PoCL's), "" unknown */
   size_t ndevices;
 } su_fingerprint_t;
 
@@ -79,6 +82,12 @@ typedef struct su_results {
  */
 int su_results_load(const char *dir, su_results_t *out);
 void su_results_fini(su_results_t *r);   /* NULL-safe, idempotent */
+
+/* "gpu" for a row measured on a GPU or accelerator (an OpenCL device that
+ * system.json does not call a CPU), else "cpu". */
+const char *su_results_row_device_kind(const su_results_t *r, const su_result_row_t *row);
+/* GPUs and accelerators in system.json's devices. */
+size_t su_results_gpu_count(const su_results_t *r);
 
 /* 1 when the row's status is "ok" and its median is a finite number. */
 int su_results_row_ok(const su_result_row_t *row);

@@ -26,7 +26,7 @@
 
 /* Bumped on any change of a column's name, order, meaning or unit; readers
  * accept every version from 1 to this one. */
-#define SU_CSV_SCHEMA_VERSION 1
+#define SU_CSV_SCHEMA_VERSION 2
 
 typedef enum su_col_type_e { SU_COL_TEXT, SU_COL_UINT, SU_COL_REAL } su_col_type_t;
 
@@ -55,7 +55,8 @@ enum { SU_COL_REQ = 1, SU_COL_EMPTY = 2 };
   XX(P, CPUSET, "cpuset", TEXT, SU_COL_REQ, 0, 0)                                    \
   XX(P, SIZE_BYTES, "size_bytes", UINT, SU_COL_REQ, 0, SU__U63)
 
-/* summary.csv: the 26 contract columns are REQ; later ones were appended. */
+/* summary.csv: the 26 contract columns are REQ; later ones were appended
+ * (cpu_numa and mem_numa in version 2). */
 #define SU_SUMMARY_COLUMNS(XX)                                                       \
   SU_KEY_COLUMNS(XX, SUM)                                                            \
   XX(SUM, METRIC, "metric", TEXT, SU_COL_REQ, 0, 0)                                  \
@@ -79,7 +80,9 @@ enum { SU_COL_REQ = 1, SU_COL_EMPTY = 2 };
   XX(SUM, NOISY, "noisy", UINT, 0, 0, 1)                                             \
   XX(SUM, SCALING, "scaling", TEXT, 0, 0, 0)                                         \
   XX(SUM, ROUNDS, "rounds", UINT, 0, 0, 65536)                                       \
-  XX(SUM, C2C_NS, "c2c_ns", REAL, SU_COL_EMPTY, 0, 1e9)
+  XX(SUM, C2C_NS, "c2c_ns", REAL, SU_COL_EMPTY, 0, 1e9)                          \
+  XX(SUM, CPU_NUMA, "cpu_numa", UINT, SU_COL_EMPTY, 0, 1048576)                      \
+  XX(SUM, MEM_NUMA, "mem_numa", UINT, SU_COL_EMPTY, 0, 1048576)
 
 /* samples.csv: the key columns, the headline metric, one row per sample. */
 #define SU_SAMPLES_COLUMNS(XX)                                                       \

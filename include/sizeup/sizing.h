@@ -29,7 +29,7 @@
 #include "sizeup/fit.h"
 
 /* recommend.csv schema version (docs/sizing.md). */
-#define SU_SIZING_CSV_SCHEMA_VERSION 2
+#define SU_SIZING_CSV_SCHEMA_VERSION 3
 #define SU_SIZING_MAX_KERNELS 12
 /* A year of 365 days and its twelfth: what "per month" and "per year" mean
  * in targets and costs (a system that runs around the clock). */
@@ -88,7 +88,16 @@ typedef enum su_sizing_target_e {
 typedef struct su_sizing_workload {
   char path[1024];
   char name[64];
-  char precision[8];           /* "fp64" (default) or "fp32" */
+  char precision[8];           /* "fp64" (default), "fp32", "fp16" or "bf16" */
+  /* Where a job runs: "cpu" (default: the CPU backend's rows, and CPU OpenCL
+   * devices'), "gpu" (GPU and accelerator rows only; a candidate without
+   * them is no_data) or "auto" (gpu on candidates whose catalog row has
+   * gpus > 0, cpu on the others). */
+  char device[8];
+  unsigned gpus_per_job;       /* GPUs one job uses (device gpu): default 1 */
+  double host_device_bytes;    /* per job, copied host -> device: a phase at the
+                                  measured transfer_h2d rate (GPU candidates) */
+  char compute[16];            /* roofline compute ceiling: "fma_peak" (default) or "gemm" */
   /* Mix mode (nmix > 0): kernel k takes weight[k] of the job's time on one
    * node of the reference candidate, whose job takes reference_time_s. */
   size_t nmix;
@@ -121,6 +130,10 @@ typedef struct su_sizing_rate {
   int lower_better;            /* 1 for latency */
   double median, lo, hi;       /* lo/hi: the CI95 of the median (= median for estimates) */
   int estimate;                /* 1 when from datasheet peaks */
+  int none;                    /* the phase does not apply (host copies on a CPU node) */
+  char backend[16];            /* the row behind the figure: backend and device */
+  char device[96];
+  unsigned scaled;             /* k > 0: a per-GPU figure x k (no "k x" row measured) */
   /* Scaling over nodes: an Amdahl fit of the rows with nodes > 1, when the
    * results hold at least SU_FIT_MIN_POINTS node counts. */
   int have_fit;
@@ -131,6 +144,8 @@ typedef struct su_sizing_result {
   const su_sizing_candidate_t *cand;
   int estimate;                /* 1 when any figure comes from a datasheet */
   char status[16];             /* ok, unreachable, over_budget, no_data */
+  char device[8];              /* "cpu" or "gpu": the rows the job was rated on */
+  unsigned gpus_per_job;       /* 0 on the CPU */
   char reason[256];
   /* "" or a sentence naming what the catalog says (cores, memory, GPUs)
    * and what the results it points to were measured on, when they differ. */
@@ -190,6 +205,12 @@ typedef struct su_sizing {
 int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
                        su_sizing_t *out);
 void su_sizing_fini(su_sizing_t *s);   /* NULL-safe */
+
+/* The backend and device behind each of r's figures, one phrase per
+ * kernel: "gemm: opencl 8 x NAME [...] (measured); stream_triad: opencl NAME
+ * [0:0] x 8 (per-GPU figure x 8, ...)"; "datasheet" for estimates.  SU_OK,
+ * or SU_EINVAL when buf is too short (then truncated). */
+int su_sizing_figures(const su_sizing_result_t *r, char *buf, size_t len);
 
 /* "throughput", "time_to_solution", "budget_per_hour", "budget_per_job". */
 const char *su_sizing_target_name(su_sizing_target_t t);

@@ -43,17 +43,19 @@ typedef struct su__place_pair {
   uint64_t size_bytes;     /* > 0: the NUMA matrix's size (sizes = auto) */
   unsigned limit;          /* > 0 (kind:N): the kind's PUs, the most threads it places */
   unsigned kind_cores;     /* > 0 (kind:N): the kind's cores, a rung of its ladder */
+  char why[160];           /* non-empty: the pair's points are `unsupported`, for this reason */
 } su__place_pair_t;
 
 /*
  * Crosses placement tokens ltok[0..nl-1] (`kinds` expands to kind:0..K-1
  * on a hybrid CPU, to nothing elsewhere) with the memory placements of
  * `memory` ("local", "mem:J", "each", a comma list; NULL or "" = local) for
- * kernel ops; auto_size says the group's sizes are "auto".  *out is
+ * kernel ops; auto_size says the group's sizes are "auto"; no_each drops
+ * `each` (first touch instead, when nothing else is left).  *out is
  * malloc'ed.  SU_EINVAL naming a bad memory placement or a node that does
  * not exist, SU_ENOMEM.
  */
-int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
+int su__place_pairs(su_topo_t *t, const char *memory, int no_each, char **ltok, unsigned nl,
                     const su_kernel_ops_t *ops, int auto_size, su__place_pair_t **out,
                     unsigned *n);
 

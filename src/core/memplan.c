@@ -22,6 +22,10 @@
  *           nearly every access reaches memory (`sweep` is taken
  *           as `auto` here: the matrix measures memory, not caches).
  *
+ * -t or -P on the command line (without --memory) turn a group's `each`
+ * into first touch: they say where the threads go, and an old command line
+ * plans what it planned before.
+ *
  * The result is a list of pairs that plan.c turns into points, one pair at
  * a time, as it did with the placement list alone.
  */
@@ -91,9 +95,25 @@ static int matrix_pairs(const su_numa_node_t *nodes, unsigned nn, const su_kerne
       p.mem_bytes = nodes[j].memory_bytes;
       p.threads = latency ? 1 : nodes[i].cores;
       if (auto_size && ops->size_rule != SU_SIZE_NONE) {
+        /* The working set must be well beyond the caches to measure the
+         * memory; a small node (HBM, a die's slice) gets what fits in 80%
+         * of it, and one that cannot hold twice the caches is no cell. */
+        uint64_t room = nodes[j].memory_bytes / 5 * 4 / 4096 * 4096;
+        uint64_t least = latency ? 2 * llc1 : ns * llc;
         p.size_bytes = latency ? 8 * llc1 : 4 * llc * ns;
         if (latency && p.size_bytes < (64ull << 20))
           p.size_bytes = 64ull << 20;
+        if (room && p.size_bytes > room)
+          p.size_bytes = room > least ? room : least;
+        if (room && room <= least) {
+          char a[32], b[32];
+          su_format_size(nodes[j].memory_bytes, a, sizeof(a));
+          su_format_size(least, b, sizeof(b));
+          snprintf(p.why, sizeof(p.why), "NUMA node %u's memory (%s) cannot hold a working "
+                   "set beyond the caches (%s)", nodes[j].index, a, b);
+          p.size_bytes = least;
+          p.mem_bytes = 0;  /* not measured: the plan's memory check does not apply */
+        }
       }
       if ((err = pair_push(v, n, cap, &p)))
         return err;
@@ -102,7 +122,7 @@ static int matrix_pairs(const su_numa_node_t *nodes, unsigned nn, const su_kerne
   return SU_OK;
 }
 
-int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
+int su__place_pairs(su_topo_t *t, const char *memory, int no_each, char **ltok, unsigned nl,
                     const su_kernel_ops_t *ops, int auto_size, su__place_pair_t **out,
                     unsigned *nout)
 {
@@ -125,7 +145,7 @@ int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
        tok = strtok_r(NULL, ", ", &save)) {
     int j = -1;
     if (strcmp(tok, "each") == 0) {
-      each = 1;
+      each = !no_each;
       continue;
     }
     if (strcmp(tok, "local") != 0 && (err = parse_mem(tok, nn, &j)))
@@ -137,6 +157,8 @@ int su__place_pairs(su_topo_t *t, const char *memory, char **ltok, unsigned nl,
     }
     mems[nm++] = j;
   }
+  if (nm == 0 && !each)
+    mems[nm++] = -1;   /* `each` given way: first touch */
   for (unsigned il = 0; il < nl; il++)
     for (unsigned im = 0; im < nm; im++) {
       su__place_pair_t p;

@@ -629,7 +629,10 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 
   /* Placements crossed with memory placements (memplan.c); a device
    * kernel's memory is the device's. */
-  if ((err = su__place_pairs(t, host ? mem : NULL, ltok, nl, ops,
+  /* -t or -P on the command line say where the threads go: a group's NUMA
+   * matrix (which has its own) gives way, unless --memory asks for it. */
+  if ((err = su__place_pairs(t, host ? mem : NULL, !f->memory && (f->threads || f->placement),
+                             ltok, nl, ops,
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
     return err;
@@ -684,7 +687,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       if (dev_default)
         pt.size_bytes = ops->accel_size_bytes;
       pt.budget_s = budget;
-      snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why);
+      snprintf(pt.unsupported, sizeof(pt.unsupported), "%s", why[0] ? why : pp->why);
       if ((err = su_place_parse(pp->place, &place)))
         goto out;
       snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);

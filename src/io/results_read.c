@@ -99,6 +99,9 @@ static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
   w->size_bytes = su_table_u64(t, SU_SUM_SIZE_BYTES);
   w->reps = (unsigned)su_table_u64(t, SU_SUM_REPS);
   w->noisy = su_table_u64(t, SU_SUM_NOISY) != 0;
+  /* Schema version 2; empty (or absent, in version 1) is -1. */
+  w->cpu_numa = *su_table_str(t, SU_SUM_CPU_NUMA) ? (int)su_table_u64(t, SU_SUM_CPU_NUMA) : -1;
+  w->mem_numa = *su_table_str(t, SU_SUM_MEM_NUMA) ? (int)su_table_u64(t, SU_SUM_MEM_NUMA) : -1;
   return SU_OK;
 }
 
@@ -203,6 +206,9 @@ static void fp_free(su_fingerprint_t *p)
   for (size_t i = 0; i < p->ndevices; i++)
     free(p->device_names[i]);
   free(p->device_names);
+  for (size_t i = 0; p->device_types && i < p->ndevices; i++)
+    free(p->device_types[i]);
+  free(p->device_types);
   memset(p, 0, sizeof(*p));
 }
 
@@ -329,12 +335,18 @@ static int load_system(const char *dir, su_fingerprint_t *p)
   if (json_is_array(v) && json_array_size(v)) {
     json_t *d;
     p->device_names = calloc(json_array_size(v), sizeof(char *));
-    if (!p->device_names) {
+    p->device_types = calloc(json_array_size(v), sizeof(char *));
+    if (!p->device_names || !p->device_types) {
       err = su_errorf(SU_ENOMEM, "cannot load '%s'", path);
       goto out;
     }
     json_array_foreach(v, i, d) {
-      char *name = jstr(d, "name", NULL);
+      char *name = jstr(d, "name", NULL), *type = jstr(d, "facts", "type");
+      char *backend = jstr(d, "backend", NULL);
+      if (!type && backend && strcmp(backend, "cpu") == 0)
+        type = xstrdup("cpu");
+      free(backend);
+      p->device_types[p->ndevices] = type ? type : xstrdup("");
       p->device_names[p->ndevices++] = name ? name : xstrdup("");
     }
   }
@@ -466,4 +478,25 @@ void su_results_fini(su_results_t *r)
   free(r->run_id);
   fp_free(&r->fp);
   memset(r, 0, sizeof(*r));
+}
+
+const char *su_results_row_device_kind(const su_results_t *r, const su_result_row_t *row)
+{
+  if (strcmp(row->backend, "opencl") != 0)
+    return "cpu";
+  /* "NAME [P:D]" or "k x NAME [P:D,...]": the device whose name it holds */
+  for (size_t i = 0; i < r->fp.ndevices; i++)
+    if (r->fp.device_names[i][0] && strstr(row->device, r->fp.device_names[i]))
+      return strcmp(r->fp.device_types[i], "cpu") == 0 ? "cpu" : "gpu";
+  return "gpu";
+}
+
+size_t su_results_gpu_count(const su_results_t *r)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < r->fp.ndevices; i++)
+    n += strcmp(r->fp.device_types[i], "gpu") == 0 ||
+         strcmp(r->fp.device_types[i], "accelerator") == 0;
+  return n;
 }

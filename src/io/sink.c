@@ -249,6 +249,25 @@ static int pick_source(const char *dir, const char *name, char *out, size_t len,
   return SU_OK;
 }
 
+/*
+ * Where the threads and the memory of a point were: the CPU NUMA node
+ * holding every thread, and the node its memory was bound to, or with first
+ * touch the threads' own node (each page lands next to the thread that
+ * touches it first).  Empty when the threads span several nodes, and for
+ * kernels whose memory is a device's.
+ */
+static void put_numa(su_table_row_t *row, const su_point_t *pt)
+{
+  if (!(pt->backend->flags & SU_BACKEND_HOST_THREADS))
+    return;
+  if (pt->cpu_numa >= 0)
+    su_table_set_u64(row, SU_SUM_CPU_NUMA, (uint64_t)pt->cpu_numa);
+  if (pt->mem_bound)
+    su_table_set_u64(row, SU_SUM_MEM_NUMA, pt->mem_numa);
+  else if (pt->cpu_numa >= 0)
+    su_table_set_u64(row, SU_SUM_MEM_NUMA, (uint64_t)pt->cpu_numa);
+}
+
 /* Opens a file of the run for reading back: it must have this version's
  * columns, in order (the rows are copied as they are). */
 static int open_own(su_table_reader_t *t, const su_schema_t *s, const char *path, int is_part)
@@ -674,6 +693,7 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
                      strcmp(pt->ops->desc->family, "dist") == 0 ? pt->variant : "");
     su_table_set_u64(&row, SU_SUM_ROUNDS, res->rounds ? res->rounds : 1);
     su_table_set_real(&row, SU_SUM_C2C_NS, ok ? res->c2c_ns : NAN);
+    put_numa(&row, pt);
     su_table_write_row(&w, &row);
   }
   if (w.err || sync_file(r->summary) != 0)

@@ -65,11 +65,14 @@ static int same_config(const su_result_row_t *a, const su_result_row_t *b)
  * would flatter the node (on the development machine L1 reads run ~5x
  * faster than DRAM, docs/models.md).
  */
-static int eligible(const su_results_t *r, size_t i, const char *kernel, const char *prec)
+static int eligible(const su_results_t *r, size_t i, const char *kernel, const char *prec,
+                    const char *kind)
 {
   const su_result_row_t *w = &r->rows[i];
 
   if (strcmp(w->kernel, kernel) != 0 || !su_results_row_ok(w) || !headline(w->metric))
+    return 0;
+  if (strcmp(su_results_row_device_kind(r, w), kind) != 0)
     return 0;
   if (strcmp(w->precision, prec) != 0 && strcmp(w->precision, "none") != 0)
     return 0;
@@ -95,31 +98,67 @@ static void ci_of(const su_result_row_t *w, double *lo, double *hi)
   *hi = isfinite(w->ci95_hi) ? w->ci95_hi : w->median;
 }
 
+/* The number k of a "k x NAME [...]" device (several devices at once), 1
+ * for one device. */
+static unsigned device_count(const char *device)
+{
+  char *end;
+  unsigned long k = strtoul(device, &end, 10);
+
+  return end != device && strncmp(end, " x ", 3) == 0 && k > 1 ? (unsigned)k : 1;
+}
+
 /*
- * The node's rate on `kernel`: its best eligible single-node row (the
- * node's best configuration: threads, placement, variant, backend; with
- * max_threads > 0, among the rows with at most that many threads), and an
- * Amdahl fit of the best rows per node count when there are at least
- * SU_FIT_MIN_POINTS node counts.  Returns 1 when found, 0 when not.
+ * The node's rate on `kernel`: its best eligible single-node row of device
+ * kind `kind` (the node's best configuration: threads, placement, variant,
+ * backend; with max_threads > 0, among the rows with at most that many
+ * threads), and an Amdahl fit of the best rows per node count when there
+ * are at least SU_FIT_MIN_POINTS node counts.  On GPUs (`gpus` > 0) the
+ * row of `gpus` devices at once ("k x NAME") where it was measured, else
+ * the best one-device row times `gpus` (out->scaled says so; a latency is
+ * one device's).  Returns 1 when found, 0 when not.
  */
 static int measured_rate(const su_results_t *r, const char *kernel, const char *prec,
-                         unsigned max_threads, su_sizing_rate_t *out)
+                         unsigned max_threads, const char *kind, unsigned gpus,
+                         su_sizing_rate_t *out)
 {
-  const su_result_row_t *best = NULL;
-  double n[64], x[64];
+  const su_result_row_t *best = NULL, *one = NULL;
+  double n[64], x[64], f = 1;
   size_t np = 0;
 
-  for (size_t i = 0; i < r->nrows; i++)
-    if (r->rows[i].nodes == 1 && eligible(r, i, kernel, prec) &&
-        (!max_threads || r->rows[i].threads <= max_threads) && better(&r->rows[i], best))
-      best = &r->rows[i];
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (w->nodes != 1 || !eligible(r, i, kernel, prec, kind) ||
+        (max_threads && w->threads > max_threads))
+      continue;
+    if (!gpus) {
+      if (better(w, best))
+        best = w;
+    } else if (device_count(w->device) == gpus && better(w, best)) {
+      best = w;
+    } else if (device_count(w->device) == 1 && better(w, one)) {
+      one = w;
+    }
+  }
+  memset(out, 0, sizeof(*out));
+  if (!best && one) {
+    best = one;
+    if (strcmp(one->metric, "latency") != 0 && gpus > 1) {
+      f = gpus;
+      out->scaled = gpus;
+    }
+  }
   if (!best)
     return 0;
   snprintf(out->kernel, sizeof(out->kernel), "%s", kernel);
   snprintf(out->unit, sizeof(out->unit), "%s", best->unit);
+  snprintf(out->backend, sizeof(out->backend), "%s", best->backend);
+  snprintf(out->device, sizeof(out->device), "%s", best->device);
   out->lower_better = strcmp(best->metric, "latency") == 0;
-  out->median = best->median;
+  out->median = best->median * f;
   ci_of(best, &out->lo, &out->hi);
+  out->lo *= f;
+  out->hi *= f;
   out->estimate = 0;
   out->have_fit = 0;
   if (out->lower_better)
@@ -128,7 +167,8 @@ static int measured_rate(const su_results_t *r, const char *kernel, const char *
   for (size_t i = 0; i < r->nrows; i++) {
     const su_result_row_t *w = &r->rows[i];
     size_t j;
-    if (!eligible(r, i, kernel, prec) || strcmp(w->metric, best->metric) != 0 || w->nodes == 0)
+    if (!eligible(r, i, kernel, prec, kind) || strcmp(w->metric, best->metric) != 0 ||
+        w->nodes == 0 || strcmp(w->device, best->device) != 0)
       continue;
     for (j = 0; j < np && n[j] != (double)w->nodes; j++)
       ;
@@ -136,9 +176,9 @@ static int measured_rate(const su_results_t *r, const char *kernel, const char *
       if (np == 64)
         continue;
       n[np] = w->nodes;
-      x[np++] = w->median;
-    } else if (w->median > x[j]) {
-      x[j] = w->median;
+      x[np++] = w->median * f;
+    } else if (w->median * f > x[j]) {
+      x[j] = w->median * f;
     }
   }
   if (np >= SU_FIT_MIN_POINTS &&
@@ -157,7 +197,9 @@ static int measured_rate(const su_results_t *r, const char *kernel, const char *
 static int datasheet_rate(const su_sizing_candidate_t *c, const char *kernel, const char *prec,
                           su_sizing_rate_t *out)
 {
-  double peak = strcmp(prec, "fp32") == 0 ? c->peak_gflops_fp32 : c->peak_gflops_fp64;
+  double peak = strcmp(prec, "fp32") == 0   ? c->peak_gflops_fp32
+                : strcmp(prec, "fp64") == 0 ? c->peak_gflops_fp64
+                                            : NAN; /* no fp16/bf16 datasheet figure */
   double v = NAN;
   const char *unit = "GFLOP/s";
 
@@ -177,8 +219,10 @@ static int datasheet_rate(const su_sizing_candidate_t *c, const char *kernel, co
   }
   if (!(v > 0))
     return 0;
+  memset(out, 0, sizeof(*out));
   snprintf(out->kernel, sizeof(out->kernel), "%s", kernel);
   snprintf(out->unit, sizeof(out->unit), "%s", unit);
+  snprintf(out->backend, sizeof(out->backend), "datasheet");
   out->lower_better = strcmp(unit, "ns") == 0;
   out->median = out->lo = out->hi = v;
   out->estimate = 1;
@@ -211,16 +255,55 @@ static double phase_eff(const su_sizing_rate_t *r, unsigned n)
   return xn / (n * x1);
 }
 
-/* Time of one job on n nodes, in seconds. */
+/* A copy between host and device: a phase of its own, never overlapped. */
+static int is_copy(const su_sizing_rate_t *r)
+{
+  return strcmp(r->kernel, "transfer_h2d") == 0;
+}
+
+/* Time of one job on n nodes, in seconds: the phases one after another
+ * (mix), or the slower of compute and memory (roofline); host copies on
+ * top in both. */
 static double job_time(const su_sizing_result_t *res, int roofline, unsigned n, int which)
 {
-  double t = 0;
+  double t = 0, copy = 0;
 
   for (size_t k = 0; k < res->nrates; k++) {
-    double tk = res->work[k] / (per_second(&res->rate[k], which) * n * phase_eff(&res->rate[k], n));
-    t = roofline ? fmax(t, tk) : t + tk;
+    double tk;
+    if (res->rate[k].none)
+      continue;
+    tk = res->work[k] / (per_second(&res->rate[k], which) * n * phase_eff(&res->rate[k], n));
+    if (is_copy(&res->rate[k]))
+      copy += tk;
+    else
+      t = roofline ? fmax(t, tk) : t + tk;
   }
-  return t;
+  return t + copy;
+}
+
+int su_sizing_figures(const su_sizing_result_t *r, char *buf, size_t len)
+{
+  size_t pos = 0;
+
+  buf[0] = '\0';
+  for (size_t k = 0; k < r->nrates && pos < len; k++) {
+    const su_sizing_rate_t *q = &r->rate[k];
+    int n;
+    if (q->none)
+      n = snprintf(buf + pos, len - pos, "%s%s: not applicable (%s node)", pos ? "; " : "",
+                   q->kernel, r->device);
+    else if (q->estimate)
+      n = snprintf(buf + pos, len - pos, "%s%s: datasheet", pos ? "; " : "", q->kernel);
+    else if (q->scaled)
+      n = snprintf(buf + pos, len - pos, "%s%s: %s %s x %u (per-GPU figure x %u, no %u-GPU "
+                   "row measured)", pos ? "; " : "", q->kernel, q->backend, q->device, q->scaled,
+                   q->scaled, q->scaled);
+    else
+      n = snprintf(buf + pos, len - pos, "%s%s: %s %s (measured)", pos ? "; " : "", q->kernel,
+                   q->backend, q->device);
+    pos += n > 0 ? (size_t)n : 0;
+  }
+  return pos < len ? SU_OK : su_errorf(SU_EINVAL, "figure list longer than %zu bytes", len);
 }
 
 /* --- one candidate ------------------------------------------------------------- */
@@ -241,14 +324,30 @@ static void set_status(su_sizing_result_t *res, const char *status, const char *
  * (measured the way docs/models.md measures them). */
 static size_t workload_kernels(const su_sizing_workload_t *w, const char **names)
 {
+  size_t n;
+
   if (w->nmix == 0) {
-    names[0] = "fma_peak";
+    names[0] = w->compute;     /* fma_peak, or gemm where that is what the job does */
     names[1] = "stream_triad";
-    return 2;
+    n = 2;
+  } else {
+    for (n = 0; n < w->nmix && n < SU_SIZING_MAX_KERNELS - 1; n++)
+      names[n] = w->kernel[n];
   }
-  for (size_t k = 0; k < w->nmix; k++)
-    names[k] = w->kernel[k];
-  return w->nmix;
+  if (w->host_device_bytes > 0)
+    names[n++] = "transfer_h2d";
+  return n;
+}
+
+/* The work of phase k of a job: from the reference's rate (mix), or as the
+ * workload gives it (roofline: GFLOP and GB; host copies: GB). */
+static double phase_work(const su_sizing_workload_t *w, const su_sizing_rate_t *ref, size_t k)
+{
+  if (is_copy(ref))
+    return w->host_device_bytes / 1e9;
+  if (w->nmix)
+    return w->weight[k] * w->reference_time_s * per_second(ref, 0);
+  return (k == 0 ? w->flops : w->bytes) / 1e9;
 }
 
 /*
@@ -321,9 +420,10 @@ static void check_catalog(const su_sizing_candidate_t *c, const su_results_t *r,
                            c->memory_gib);
     lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%s%.3g GiB", lm ? ", " : "", gib);
   }
-  if (c->gpus && !f->ndevices && ls < sizeof(said) && lm < sizeof(meas)) {
+  if (c->gpus != su_results_gpu_count(r) && ls < sizeof(said) && lm < sizeof(meas)) {
     ls += (size_t)snprintf(said + ls, sizeof(said) - ls, "%s%u GPU(s)", ls ? ", " : "", c->gpus);
-    lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%sno accelerator", lm ? ", " : "");
+    lm += (size_t)snprintf(meas + lm, sizeof(meas) - lm, "%s%zu GPU(s)", lm ? ", " : "",
+                           su_results_gpu_count(r));
   }
   if (ls)
     snprintf(res->warning, sizeof(res->warning), "candidate '%s' (catalog line %u): the "
@@ -340,8 +440,10 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
 {
   const char *names[SU_SIZING_MAX_KERNELS];
   size_t nk = workload_kernels(w, names);
-  unsigned k = jobs_per_node(c, w);
-  double frac = w->cores_per_job && w->cores_per_job < c->cores
+  const int gpu = strcmp(w->device, "gpu") == 0 || (strcmp(w->device, "auto") == 0 && c->gpus);
+  const unsigned g = gpu ? w->gpus_per_job : 0;
+  unsigned k = gpu ? (c->gpus >= g ? c->gpus / g : 1) : jobs_per_node(c, w);
+  double frac = !gpu && w->cores_per_job && w->cores_per_job < c->cores
                     ? (double)w->cores_per_job / c->cores : 1;
   su_results_t r;
   int err, missing = -1;
@@ -349,6 +451,8 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
   memset(res, 0, sizeof(*res));
   res->cand = c;
   res->jobs_per_node = k;
+  res->gpus_per_job = g;
+  snprintf(res->device, sizeof(res->device), "%s", gpu ? "gpu" : "cpu");
   snprintf(res->status, sizeof(res->status), "ok");
   memset(&r, 0, sizeof(r));
   if (c->results_dir[0] && (err = su_results_load(c->results_dir, &r)) != SU_OK) {
@@ -360,26 +464,42 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
     check_catalog(c, &r, res);
   for (size_t j = 0; j < nk; j++) {
     su_sizing_rate_t job;
-    int ok = c->results_dir[0] ? measured_rate(&r, names[j], w->precision, 0, &res->rate[j])
-                               : datasheet_rate(c, names[j], w->precision, &res->rate[j]);
+    int ok;
+    if (!gpu && strcmp(names[j], "transfer_h2d") == 0) {
+      /* a CPU node's data is in host memory already: no copy */
+      memset(&res->rate[j], 0, sizeof(res->rate[j]));
+      snprintf(res->rate[j].kernel, sizeof(res->rate[j].kernel), "%s", names[j]);
+      res->rate[j].none = 1;
+      continue;
+    }
+    ok = c->results_dir[0] ? measured_rate(&r, names[j], w->precision, 0, res->device, g,
+                                           &res->rate[j])
+         : !gpu            ? datasheet_rate(c, names[j], w->precision, &res->rate[j])
+                           : 0;
     if (!ok && missing < 0)
       missing = (int)j;
     if (res->rate[j].estimate)
       res->estimate = 1;
     if (ok && frac < 1)
       share_rate(&res->rate[j], &job,
-                 c->results_dir[0] &&
-                     measured_rate(&r, names[j], w->precision, w->cores_per_job, &job),
+                 c->results_dir[0] && measured_rate(&r, names[j], w->precision,
+                                                    w->cores_per_job, "cpu", 0, &job),
                  frac, k, &res->cores_scaled);
   }
   res->nrates = nk;
   if (missing >= 0) {
-    if (c->results_dir[0])
-      set_status(res, "no_data", "no ok %s measurement of '%s' in '%s'", w->precision,
-                 names[missing], c->results_dir);
+    if (gpu && !c->results_dir[0])
+      set_status(res, "no_data", "device = gpu: the datasheet has no GPU figures; measure the "
+                 "node with 'sizeup run'");
+    else if (c->results_dir[0])
+      set_status(res, "no_data", "no ok %s measurement of '%s' on a %s in '%s'%s", w->precision,
+                 names[missing], gpu ? "GPU" : "CPU", c->results_dir,
+                 gpu && !c->gpus ? " (device = gpu, and the catalog lists no GPUs)" : "");
     else
       set_status(res, "no_data", "the datasheet has no figure for '%s' (see docs/sizing.md)",
                  names[missing]);
+  } else if (gpu && c->gpus && g > c->gpus) {
+    set_status(res, "unreachable", "a job uses %u GPUs, a node has %u", g, c->gpus);
   }
   su_results_fini(&r);
   return missing >= 0 ? -1 : 0;
@@ -784,8 +904,7 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
     /* The job's work per phase: the reference's rates fix it (mix), or the
      * workload gives it (roofline: GFLOP and GB). */
     for (size_t k = 0; k < res->nrates; k++)
-      res->work[k] = w->nmix ? w->weight[k] * w->reference_time_s * per_second(&ref.rate[k], 0)
-                             : (k == 0 ? w->flops : w->bytes) / 1e9;
+      res->work[k] = phase_work(w, &ref.rate[k], k);
     if (rc == -1)
       continue;
     size_candidate(res, w);
@@ -795,9 +914,13 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
      * reference node, and that times the node count for the system. */
     {
       double lg = 0;
+      size_t np = 0;
       for (size_t k = 0; k < res->nrates; k++)
-        lg += log(per_second(&res->rate[k], 0) / per_second(&ref.rate[k], 0));
-      res->score_node = exp(lg / (double)res->nrates);
+        if (!res->rate[k].none && !ref.rate[k].none) {
+          lg += log(per_second(&res->rate[k], 0) / per_second(&ref.rate[k], 0));
+          np++;
+        }
+      res->score_node = np ? exp(lg / (double)np) : NAN;
       res->score_system = res->score_node * res->nodes;
     }
     res->speedup_vs_reference = NAN;

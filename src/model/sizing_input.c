@@ -375,11 +375,36 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       return 1;
     }
     if (strcmp(name, "precision") == 0) {
-      if (strcmp(value, "fp64") != 0 && strcmp(value, "fp32") != 0)
-        return wl_fail(ps, "field 'precision': invalid value '%s' (fp64 or fp32)", value);
+      if (strcmp(value, "fp64") != 0 && strcmp(value, "fp32") != 0 &&
+          strcmp(value, "fp16") != 0 && strcmp(value, "bf16") != 0)
+        return wl_fail(ps, "field 'precision': invalid value '%s' (fp64, fp32, fp16 or bf16)",
+                       value);
       snprintf(w->precision, sizeof(w->precision), "%s", value);
       return 1;
     }
+    if (strcmp(name, "device") == 0) {
+      if (strcmp(value, "cpu") != 0 && strcmp(value, "gpu") != 0 && strcmp(value, "auto") != 0)
+        return wl_fail(ps, "field 'device': invalid value '%s' (cpu, gpu or auto)", value);
+      snprintf(w->device, sizeof(w->device), "%s", value);
+      return 1;
+    }
+    if (strcmp(name, "compute") == 0) {
+      if (strcmp(value, "fma_peak") != 0 && strcmp(value, "gemm") != 0)
+        return wl_fail(ps, "field 'compute': invalid value '%s' (fma_peak or gemm)", value);
+      snprintf(w->compute, sizeof(w->compute), "%s", value);
+      return 1;
+    }
+    if (strcmp(name, "gpus_per_job") == 0) {
+      double d;
+      if (!wl_num(ps, name, value, 0, &d))
+        return 0;
+      if (d != floor(d) || d > 1024)
+        return wl_fail(ps, "field 'gpus_per_job': not a whole number up to 1024 '%s'", value);
+      w->gpus_per_job = (unsigned)d;
+      return 1;
+    }
+    if (strcmp(name, "host_device_bytes") == 0)
+      return wl_num(ps, name, value, -1e-300, &w->host_device_bytes);
     if (strcmp(name, "memory_gib") == 0) {
       double d = 0;
       if (su_parse_real(value, 0, DBL_MAX, &d) != 0)
@@ -477,6 +502,9 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
   memset(&w, 0, sizeof(w));
   memset(&ps, 0, sizeof(ps));
   snprintf(w.precision, sizeof(w.precision), "fp64");
+  snprintf(w.device, sizeof(w.device), "cpu");
+  snprintf(w.compute, sizeof(w.compute), "fma_peak");
+  w.gpus_per_job = 1;
   if (strlen(path) >= sizeof(w.path))
     return su_errorf(SU_EINVAL, "workload path too long '%.64s...'", path);
   snprintf(w.path, sizeof(w.path), "%s", path);
@@ -519,6 +547,12 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
       return su_errorf(SU_EINVAL, "%s: field 'reference_time_s': only meaningful with a [mix]",
                        path);
   }
+  if (strcmp(w.device, "cpu") == 0 && w.host_device_bytes > 0)
+    return su_errorf(SU_EINVAL, "%s: field 'host_device_bytes': only meaningful with device = "
+                     "gpu or auto", path);
+  if (w.nmix > 0 && strcmp(w.compute, "fma_peak") != 0)
+    return su_errorf(SU_EINVAL, "%s: field 'compute': only meaningful without a [mix] (the "
+                     "roofline's compute ceiling)", path);
   *out = w;
   return SU_OK;
 }

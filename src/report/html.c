@@ -376,6 +376,60 @@ static void doc_cache(doc_t *d, const su__report_t *rp)
   doc_table_end(d);
 }
 
+/* The NUMA matrices (numa_report.c) as tables: one per directory and
+ * metric, CPU nodes down, memory nodes across; nothing without one. */
+static int doc_numa(doc_t *d, const su__report_t *rp)
+{
+  static const char *const what[] = {"bandwidth [GB/s], stream_triad",
+                                     "latency [ns], latency_chase, 1 thread"};
+  int titled = 0;
+
+  for (size_t k = 0; k < rp->ndirs; k++) {
+    su__numa_matrix_t m;
+    int err = su__numa_matrix_build(rp->dirs[k].r, &m);
+    if (err)
+      return err;
+    for (int x = 0; x < 2; x++) {
+      char head[192];
+      if (!m.n[x])
+        continue;
+      if (!titled++) {
+        doc_h2(d, "numa-matrix", "NUMA matrix");
+        doc_para(d, d->md ? "From the cores of NUMA node i (rows) to the memory of node j "
+                            "(columns): `sizeup run --memory each`, memory bound with hwloc; "
+                            "empty cells were not measured."
+                          : "From the cores of NUMA node i (rows) to the memory of node j "
+                            "(columns): <code>sizeup run --memory each</code>, memory bound "
+                            "with hwloc; empty cells were not measured.");
+      }
+      snprintf(head, sizeof(head), "%.80s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
+               rp->ndirs > 1 ? ": " : "", what[x]);
+      doc_table(d);
+      doc_head(d, head, 0);
+      for (int j = 0; j < m.nmem; j++) {
+        snprintf(head, sizeof(head), "memory %d", m.mem[j]);
+        doc_head(d, head, 1);
+      }
+      doc_head_end(d);
+      for (int i = 0; i < m.ncpu; i++) {
+        doc_row(d);
+        doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
+        for (int j = 0; j < m.nmem; j++) {
+          double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
+          if (isnan(v))
+            doc_cell(d, "", 1);
+          else
+            doc_cellf(d, 1, "%.4g", v);
+        }
+        doc_row_end(d);
+      }
+      doc_table_end(d);
+    }
+    su__numa_matrix_fini(&m);
+  }
+  return SU_OK;
+}
+
 /* Every summary row with its CI and status (HTML only: long). */
 static void doc_rows(doc_t *d, const su__report_t *rp)
 {
@@ -508,6 +562,7 @@ int su__report_html(su__report_t *rp)
 {
   char path[4096], title[512];
   FILE *fp;
+  int err;
 
   snprintf(path, sizeof(path), "%s/report.html", rp->o->out_dir);
   if (!(fp = fopen(path, "w")))
@@ -547,6 +602,10 @@ int su__report_html(su__report_t *rp)
   }
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
+  if ((err = doc_numa(&doc, rp))) {
+    fclose(fp);
+    return err;
+  }
   doc_rows(&doc, rp);
   doc_h2(&doc, "methodology", "Methodology");
   doc_para(&doc, methodology);
@@ -559,7 +618,7 @@ int su__report_markdown(su__report_t *rp)
 {
   char path[4096], v[64], title[512];
   FILE *fp;
-  int bad;
+  int bad, err;
 
   snprintf(path, sizeof(path), "%s/report.md", rp->o->out_dir);
   if (!(fp = fopen(path, "w")))
@@ -601,6 +660,10 @@ int su__report_markdown(su__report_t *rp)
   }
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
+  if ((err = doc_numa(&doc, rp))) {
+    fclose(fp);
+    return err;
+  }
   fprintf(fp, "Every row with its confidence interval and status: report.html.\n\n");
   doc_h2(&doc, "methodology", "Methodology");
   doc_para(&doc, methodology);

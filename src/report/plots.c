@@ -583,9 +583,31 @@ int su__report_plots(su__report_t *rp)
   int err;
 
   if ((err = plot_scaling(rp)) || (err = plot_cache(rp)) || (err = plot_latency(rp)) ||
-      (err = plot_roofline(rp)) || (err = plot_compare(rp)))
+      (err = plot_roofline(rp)) || (err = plot_compare(rp)) || (err = su__report_numa(rp)))
     return err;
   return SU_OK;
+}
+
+/* The plot helpers, for plots written outside this file (numa_report.c). */
+su__plot_t *su__plot_add(su__report_t *rp, const char *section, const char *name)
+{
+  return plot_new(rp, section, "%s", name);
+}
+
+int su__plot_open(su__report_t *rp, const char *name, FILE **gp, FILE **dat)
+{
+  return open_pair(rp, name, gp, dat);
+}
+
+void su__plot_head(FILE *gp, const char *name, const char *title, const char *xlabel,
+                   const char *ylabel)
+{
+  gp_head(gp, name, title, xlabel, ylabel);
+}
+
+int su__plot_close(FILE *gp, FILE *dat, const char *name)
+{
+  return close_pair(gp, dat, name);
 }
 
 /* --- running gnuplot --------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #ifndef SIZEUP_REPORT_INT_H
 #define SIZEUP_REPORT_INT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sizeup/fit.h"
@@ -78,6 +79,35 @@ int su__report_markdown(su__report_t *rp);
  * <body> with an <h1> of the same title.  su__page_end closes the page and
  * the file: SU_OK, or SU_EIO naming `path` when anything failed to write.
  */
+/* Plot files for code outside plots.c: a new plot of the report, its
+ * NAME.gp and NAME.dat, the scripts' common head (title and labels
+ * sanitized) and the end (SVG pass, both files closed). */
+su__plot_t *su__plot_add(su__report_t *rp, const char *section, const char *name);
+int su__plot_open(su__report_t *rp, const char *name, FILE **gp, FILE **dat);
+void su__plot_head(FILE *gp, const char *name, const char *title, const char *xlabel,
+                   const char *ylabel);
+int su__plot_close(FILE *gp, FILE *dat, const char *name);
+
+/*
+ * The NUMA matrix of one results directory (numa_report.c): rows are the
+ * CPU NUMA nodes cpu[0..ncpu-1], columns the memory nodes mem[0..nmem-1];
+ * val[0] is bandwidth (GB/s), val[1] latency (ns), ncpu x nmem row-major,
+ * NaN where nothing was measured; n[k] counts the rows behind val[k].
+ */
+typedef struct su__numa_matrix {
+  int ncpu, nmem;
+  int *cpu, *mem;
+  double *val[2];
+  uint64_t *size[2];       /* the working set of each cell's figure */
+  unsigned *threads;       /* the threads of each bandwidth figure */
+  size_t n[2];
+} su__numa_matrix_t;
+
+int su__numa_matrix_build(const su_results_t *r, su__numa_matrix_t *m);
+void su__numa_matrix_fini(su__numa_matrix_t *m);
+/* The heat maps of every directory that has a NUMA matrix. */
+int su__report_numa(su__report_t *rp);
+
 void su__page_begin(FILE *fp, const char *title);
 int su__page_end(FILE *fp, const char *path);
 /* <img> of dir/NAME.png embedded as a data: URI (alt text is ours). */

@@ -47,7 +47,8 @@ static const char *const csv_cols[] = {
   "energy_per_job_kwh", "jobs_per_currency_unit", "jobs_per_kwh", "score_node",
   "score_system", "pareto", "power_watts", "price_date", "target_as_given", "jobs_per_day",
   "jobs_per_month", "cost_per_month_system", "cost_per_year_system", "cores_per_job",
-  "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning",
+  "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning", "device",
+  "gpus_per_job", "figures",
 };
 
 int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
@@ -114,6 +115,14 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
     NUM(r->node_cost_per_hour);
     NUM(r->licence_per_hour_system);
     su_csv_put_str(&w, r->warning);
+    su_csv_put_str(&w, r->device);
+    su_csv_put_u64(&w, r->gpus_per_job);
+    {
+      char fig[1024];
+      su_sizing_figures(r, fig, sizeof(fig));
+      su_errclear();
+      su_csv_put_str(&w, fig);
+    }
 #undef NUM
     su_csv_end_row(&w);
   }
@@ -159,6 +168,15 @@ void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
             is_ok(r) ? "" : ": ");
     if (!is_ok(r))
       fprintf(fp, "     %s\n", r->reason);
+    {
+      char fig[1024];
+      su_sizing_figures(r, fig, sizeof(fig));
+      su_errclear();
+      if (r->gpus_per_job)
+        fprintf(fp, "     on %u GPU(s) per job: %s\n", r->gpus_per_job, fig);
+      else
+        fprintf(fp, "     on the CPU: %s\n", fig);
+    }
   }
   fprintf(fp, "\n");
   for (size_t i = 0; i < s->nsentences; i++)
@@ -347,6 +365,14 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
       fprintf(fp, "</td><td colspan=\"12\"></td><td>");
     su_report_html_escape(fp, r->cand->price_date);
     fprintf(fp, "</td></tr>\n");
+    if (rated(r)) {
+      char fig[1024];
+      su_sizing_figures(r, fig, sizeof(fig));
+      su_errclear();
+      fprintf(fp, "<tr><td></td><td colspan=\"16\">figures (%s): ", r->device);
+      su_report_html_escape(fp, fig);
+      fprintf(fp, "</td></tr>\n");
+    }
   }
   fprintf(fp, "</table>\n<h2>Cost against time per job</h2>\n");
   if (rendered) {

@@ -38,7 +38,7 @@ expect_error "mistyped option with a value" "option '--treshold=3' (did you mean
   "$SIZEUP" compare --treshold=3 a b
 expect_error "mistyped kernel" "unknown kernel 'stream_triade' (did you mean 'stream_triad'?" \
   run -k stream_triade --out e13
-expect_error "mistyped profile" "unknown profile 'nightley' (did you mean 'nightly'? profiles: full, nightly, quick, standard" \
+expect_error "mistyped profile" "unknown profile 'nightley' (did you mean 'nightly'? profiles: full, nightly, numa, quick, standard" \
   "$SIZEUP" run --profile nightley --out e14
 expect_error "mistyped placement" "unknown placement 'scater' (did you mean 'scatter'?" \
   run -k stream_triad -P scater --out e15
@@ -67,7 +67,7 @@ expect_error "compare of a folder of runs lists them" "'runs' is a folder of 2 r
 
 # The help lists every profile, from bench/*.ini.
 check "run --help lists every profile" \
-  sh -c "'$SIZEUP' run --help | grep -q 'full | nightly | quick | standard'"
+  sh -c "'$SIZEUP' run --help | grep -q 'full | nightly | numa | quick | standard'"
 
 # None of the failed runs left a results directory behind.
 for d in e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12 e13 e14 e15 e16 e17; do

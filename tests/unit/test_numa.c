@@ -152,6 +152,38 @@ static void test_snc_latency_matrix(void)
   su_topo_destroy(t);
 }
 
+/* -t or -P on the command line: a group's matrix gives way to them, unless
+ * --memory asks for it. */
+static void test_matrix_gives_way(void)
+{
+  su_topo_t *t = load("intel-2s-4numa-40c-80pu-memsidecache.xml");
+  su_group_t g;
+  su_plan_filter_t f;
+  su_measure_opts_t mo;
+  su_plan_t plan;
+
+  if (!t)
+    return;
+  memset(&g, 0, sizeof(g));
+  memset(&f, 0, sizeof(f));
+  su_measure_opts_default(&mo);
+  snprintf(g.kernels, sizeof(g.kernels), "stream_triad");
+  snprintf(g.precision, sizeof(g.precision), "fp64");
+  snprintf(g.variants, sizeof(g.variants), "omp");
+  snprintf(g.memory, sizeof(g.memory), "each");
+  f.threads = "1";
+  memset(&plan, 0, sizeof(plan));
+  CHECK_EQ_INT(su_plan_build(&plan, t, &g, 1, &f, &mo), SU_OK);
+  CHECK_EQ_INT(plan.n, 1);
+  CHECK_EQ_STR(plan.n ? plan.points[0].placement : "", "compact");
+  su_plan_fini(&plan);
+  f.memory = "each";
+  CHECK_EQ_INT(su_plan_build(&plan, t, &g, 1, &f, &mo), SU_OK);
+  CHECK_EQ_INT(plan.n, 16);
+  su_plan_fini(&plan);
+  su_topo_destroy(t);
+}
+
 /* A big machine: every CPU node to every node. */
 static void test_big_matrix(void)
 {
@@ -325,6 +357,7 @@ int main(void)
 {
   SU_TEST_RUN(test_gpu_memory_nodes);
   SU_TEST_RUN(test_snc_latency_matrix);
+  SU_TEST_RUN(test_matrix_gives_way);
   SU_TEST_RUN(test_big_matrix);
   SU_TEST_RUN(test_bad_memory);
   SU_TEST_RUN(test_hybrid);
