@@ -107,7 +107,7 @@ int cmd_recommend(int argc, char **argv)
     goto out;
   }
   snprintf(path, sizeof(path), "%s/recommend.csv", out);
-  if (!(fp = fopen(path, "w"))) {
+  if (!(fp = su_fs_fopen_w(path))) {
     rc = su_cli_fail(su_errorf(SU_EIO, "cannot write '%s'", path));
     goto out;
   }
