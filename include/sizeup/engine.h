@@ -74,7 +74,8 @@ typedef struct su_engine_opts {
 /* The best figure per (kernel, variant, precision, backend): the largest
  * size measured, and at it the best rate (the lowest latency). */
 typedef struct su_engine_headline {
-  const char *kernel, *backend, *unit;
+  char kernel[64], unit[32];   /* copies: an app's name and unit die with the plan */
+  const char *backend;
   char variant[24];
   char placement[64];
   su_precision_t prec;

@@ -396,9 +396,9 @@ static void note_headline(su_engine_summary_t *s, const su_point_t *pt,
         (lower ? row->stats.median >= h->value : row->stats.median <= h->value))
       return;
   }
-  h->kernel = pt->ops->desc->name;
+  snprintf(h->kernel, sizeof(h->kernel), "%s", pt->ops->desc->name);
   h->backend = pt->backend->name;
-  h->unit = row->unit;
+  snprintf(h->unit, sizeof(h->unit), "%s", row->unit ? row->unit : "");
   snprintf(h->variant, sizeof(h->variant), "%s", var);
   snprintf(h->placement, sizeof(h->placement), "%s", pt->placement);
   h->prec = pt->prec;

@@ -104,8 +104,11 @@ int su_report_cmp_junit(const su_cmp_t *c, const char *suite, FILE *fp)
   fprintf(fp, "\"/>\n      <property name=\"new\" value=\"");
   xml_put(fp, c->new_label);
   fprintf(fp, "\"/>\n      <property name=\"threshold\" value=\"%g\"/>\n"
-          "      <property name=\"alpha\" value=\"%g\"/>\n    </properties>\n",
-          c->opts.threshold, c->opts.alpha);
+          "      <property name=\"alpha\" value=\"%g\"/>\n"
+          "      <property name=\"detectable_change\" value=\"%g\"/>\n"
+          "      <property name=\"too_noisy\" value=\"%zu of %zu\"/>\n    </properties>\n",
+          c->opts.threshold, c->opts.alpha, su_cmp_detectable(c), c->count[SU_CMP_NOISY],
+          su_cmp_checks(c));
   for (size_t i = 0; i < c->nrows; i++) {
     const su_cmp_row_t *w = &c->rows[i];
     su_cmp_key_name(w->key, name, sizeof(name));

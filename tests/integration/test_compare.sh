@@ -30,6 +30,9 @@ import sys, xml.dom.minidom
 d = xml.dom.minidom.parse("j.xml")
 assert len(d.getElementsByTagName("testcase")) == 6
 assert len(d.getElementsByTagName("failure")) == 1
+props = {p.getAttribute("name"): p.getAttribute("value") for p in d.getElementsByTagName("property")}
+assert props["detectable_change"] == "0.05", props
+assert props["too_noisy"] == "0 of 6", props
 '
 fi
 

@@ -388,11 +388,18 @@ static void test_noise_floor(void)
   for (size_t i = 0; i < c.nrows; i++)
     if (c.rows[i].cls == SU_CMP_NOISY && strstr(c.rows[i].note, "run-to-run noise"))
       CHECK(fabs(log(c.rows[i].ratio)) <= 3 * c.noise);
+  /* what this gate can see: 3 x the noise, well above the 5% threshold */
+  CHECK_NEAR(su_cmp_detectable(&c), exp(3 * c.noise) - 1, 1e-12);
+  CHECK(su_cmp_detectable(&c) > 0.12);
+  CHECK_EQ_INT(su_cmp_checks(&c), NC);
+  CHECK_NEAR(su_cmp_blind(&c), (double)c.count[SU_CMP_NOISY] / NC, 1e-12);
   su_cmp_fini(&c);
   /* the machine got 10% slower: the median moves, the spread stays small */
   CHECK_EQ_INT(su_cmp_run(&b, &q, &o, &c), SU_OK);
   CHECK_EQ_INT(c.count[SU_CMP_REGRESSED], NC);
   CHECK(c.noise < 0.01);
+  CHECK_NEAR(su_cmp_detectable(&c), 0.05, 1e-12);  /* a quiet machine: the threshold */
+  CHECK_NEAR(su_cmp_blind(&c), 0, 1e-12);
   su_cmp_fini(&c);
   su_cmp_side_fini(&b);
   su_cmp_side_fini(&n);
