@@ -135,6 +135,14 @@ check "null matrix: remote bandwidth below local" awk '
   rz1/numa_bandwidth_1.dat
 check "null matrix: said to be a model" grep -q "MODELLED by the null backend" rz1/report.md
 
+# A node too small for a working set beyond the caches: unsupported cells, said why.
+"$SIZEUP" run --backend null --topology "pack:2 numa:1(memory=64MB) core:2 pu:1" \
+  -k stream_triad --precision fp64 --variants omp --memory each -o z2 -q >z2.log 2>&1
+check "small nodes: the run completes" test $? -eq 0
+check "small nodes: 4 unsupported cells with the reason" test "$(grep -c \
+  ",unsupported,NUMA node [01]'s memory (61 MiB) cannot hold a working set beyond the caches" \
+  z2/summary.csv)" -eq 4
+
 # Hybrid CPUs: kinds in `sizeup topo`, a ladder per kind.
 check "topo lists two CPU kinds" grep -q "^CPU kinds:  2" gb10.txt
 check "kind 0 is the big cores" grep -q "kind 0:   10 cores, PUs 5-9,15-19" gb10.txt
