@@ -147,6 +147,32 @@ mkdir rep && ln -s "$PWD/victim" rep/report.md && echo keep >victim
 "$SIZEUP" report good --out rep >/dev/null 2>&1
 check "report does not write through a link" test "$(cat victim)" = keep
 
+# 8. A crafted history database (a recursive view named like a table) is
+# refused at once, not run.
+if "$SIZEUP" history list --db none.db 2>&1 | grep -q "built without"; then
+  echo "history: built without SQLite, skipped"
+else
+  python3 - <<'PY'
+import sqlite3
+c = sqlite3.connect("view.db")
+c.executescript("""
+PRAGMA application_id = 1936292469; PRAGMA user_version = 2;
+CREATE TABLE configs(id INTEGER PRIMARY KEY, run INTEGER);
+CREATE TABLE samples(config INTEGER, value REAL, round INTEGER, c2c REAL);
+CREATE VIEW runs(id, run_id, fingerprint, hostname, cpu_model, added_unix, source_dir) AS
+  WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)
+  SELECT n, 'x' || n, 'f', 'h', 'c', 0, 'd' FROM r;
+""")
+c.commit()
+PY
+  for sub in list "plot --out vplot"; do
+    # shellcheck disable=SC2086
+    expect_error "history $sub: a recursive view is refused" "not a sizeup history database" \
+      timeout 60 "$SIZEUP" history $sub --db view.db
+    check "history $sub: refused with exit 2 (rc=$rc)" test "$rc" -eq 2
+  done
+fi
+
 # 7. A full disk: a small tmpfs where the machine allows mounting (root),
 # else a file-size limit; the run fails, keeps what it wrote as .part, and a
 # resume with room completes it.
