@@ -173,6 +173,27 @@ PY
   done
 fi
 
+# 9. Other edges: INI files with a key or a section given twice, a fractional
+# --rounds, escape sequences in a catalog name, a huge number in system.json.
+printf '[run]\nbudget = 0.01\nbudget = 0.02\n[g]\nkernels = stream_triad\n' >dupkey.ini
+expect_error "a suite key given twice" "dupkey.ini:3: key 'budget' given twice in \\[run\\]" \
+  "$SIZEUP" run --suite dupkey.ini -n
+printf '[g]\nkernels = stream_triad\n[h]\nkernels = stream_copy\n[g]\nthreads = 1\n' >dupsec.ini
+expect_error "a suite section given twice" "section \\[g\\] given twice" \
+  "$SIZEUP" run --suite dupsec.ini -n
+expect_error "--rounds 1.5 is refused" "invalid value '1.5' for --rounds" \
+  "$SIZEUP" "${RUN[@]}" --rounds 1.5 -n
+D=$SRC/tests/data/sizing
+cp -r "$D" sz
+sed -i "2s/^alpha,/alpha$(printf '\033')[2J,/" sz/catalog.csv
+expect_error "a catalog name with an escape sequence is refused" "control character" \
+  "$SIZEUP" recommend --catalog sz/catalog.csv --workload sz/throughput.ini --out rec --no-render
+check "no escape sequence reached the terminal" sh -c "! grep -q \"$(printf '\033')\" err.txt out.txt"
+cp -r good huge
+sed -i 's/"pus": [0-9]*/"pus": 1e300/; s/"memory_bytes": [0-9]*/"memory_bytes": -1e300/' \
+  huge/system.json
+check "system.json with 1e300 still reads" quiet "$SIZEUP" report huge --out rhuge
+
 # 7. A full disk: a small tmpfs where the machine allows mounting (root),
 # else a file-size limit; the run fails, keeps what it wrote as .part, and a
 # resume with room completes it.
