@@ -72,6 +72,7 @@ static int write_trend(const char *out_dir, const char *name, const su_history_t
           "set timefmt '%%s'\n"
           "set format x '%%Y-%%m-%%d %%H:%%M'\n"
           "set xtics rotate by -30\n"
+          "set rmargin 10\n"
           "set xlabel 'date of the run (UTC)'\n"
           "set ylabel '%s (%s)'\n"
           "set yrange [0:*]\n"
