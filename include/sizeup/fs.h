@@ -24,6 +24,11 @@ int su_fs_mkdir_p(const char *path);
  * link).  SU_OK with *out open, or SU_EIO naming the file. */
 int su_fs_create(const char *path, FILE **out);
 
+/* fopen(path, "w") that never follows a symbolic link: a link planted where
+ * a report or a table goes makes it fail (ELOOP), instead of overwriting
+ * the file it points to.  NULL with errno set on failure. */
+FILE *su_fs_fopen_w(const char *path);
+
 /* Flushes, checks the stream's error flag, fsyncs and closes fp (always
  * closed).  SU_OK, or SU_EIO naming `path` (a full disk shows here). */
 int su_fs_finish(FILE *fp, const char *path);

@@ -93,7 +93,7 @@ typedef struct su_point {
   char variant[24];
   unsigned threads;
   char placement[64];
-  char cpuset[256];
+  char *cpuset;           /* the team's PUs as a list string ("0-3,8"), owned */
   unsigned *pus;          /* PU OS index per thread, owned */
   uint64_t size_bytes;    /* requested; 0 when the kernel has no size */
   double budget_s;
@@ -134,8 +134,9 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
                   const su_plan_filter_t *f, const su_measure_opts_t *mo);
 void su_plan_fini(su_plan_t *plan);
 
-/* Parses "1,2,4", "1..max", "1..8", "pow2", "max"; max = cores.  Sorted, unique. */
-int su_parse_threads(const char *spec, unsigned max, unsigned *out, unsigned cap, unsigned *n);
+/* Parses "1,2,4", "1..max", "1..8", "pow2", "max"; max = cores.  Sorted,
+ * unique, of any length: *out is malloc'ed (the caller frees it). */
+int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n);
 /* Parses a size "64K", "1.5M", "2G", "4096" (binary multiples) into bytes. */
 int su_parse_size(const char *s, uint64_t *out);
 /* Formats bytes as "64 KiB", "1.5 MiB". */

@@ -52,18 +52,24 @@ typedef struct su_topo_summary {
   uint64_t llc_bytes;      /* total last-level cache over the machine */
   uint64_t llc_instance_bytes;
   int this_system;         /* 1 when loaded from the running machine */
-  char source[256];        /* "this system", "xml:FILE" or "synthetic:DESC" */
+  /* "this system", "xml:FILE" or "synthetic:DESC": the topology's own
+   * string, valid while the topology is loaded */
+  const char *source;
 } su_topo_summary_t;
 
 /*
  * Loads a topology.  `spec` NULL or "" means this machine (hwloc itself
  * honours HWLOC_XMLFILE); an existing file path is read as hwloc XML; any
  * other string is an hwloc synthetic description ("pack:2 numa:2 core:16
- * pu:2").  Returns SU_OK, SU_EINVAL (bad synthetic string or XML, with
- * context naming it), SU_EIO, SU_ENOMEM.
+ * pu:2").  Returns SU_OK, SU_EINVAL (with context naming the cause: a file
+ * that is not hwloc XML, an XML format this hwloc cannot read, a bad
+ * synthetic string, one that would build more than 65536 objects), SU_EIO,
+ * SU_ENOMEM.
  */
 int su_topo_load(const char *spec, su_topo_t **out);
 void su_topo_destroy(su_topo_t *t); /* NULL-safe */
+/* The version of hwloc sizeup runs with ("2.9.0"). */
+const char *su_topo_hwloc_version(void);
 
 /* The underlying hwloc_topology_t, as void * to keep hwloc out of this header. */
 void *su_topo_hwloc(const su_topo_t *t);
@@ -141,13 +147,19 @@ void su_place_fini(su_place_t *p);
 
 /*
  * Chooses the PUs (OS indexes) for `nthreads` threads under policy `p`:
- * pus_os[i] is the PU of OpenMP thread i.  Writes the cpuset as a sorted
- * list string ("0-3,8") into cpuset (cpuset_len bytes).  Returns SU_EINVAL
- * with context when the policy cannot place that many threads ("8 threads
- * but numa:1 has 4 PUs"), or names a PU/NUMA node that does not exist.
+ * pus_os[i] is the PU of OpenMP thread i.  *cpuset becomes the cpuset as a
+ * sorted list string ("0-3,8"), malloc'ed (the caller frees it), of any
+ * length.  Returns SU_EINVAL with context when the policy cannot place that
+ * many threads ("cannot place 49 threads with 'numa:0': it has 48 PUs"), or
+ * names a PU/NUMA node that does not exist; SU_ENOMEM.  Outputs are left
+ * untouched on failure.
  */
 int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
-                  unsigned *pus_os, char *cpuset, size_t cpuset_len);
+                  unsigned *pus_os, char **cpuset);
+
+/* The set of n PU OS indexes as a sorted, range-collapsed list string
+ * ("0-3,8"; duplicates once), malloc'ed into *out.  SU_OK or SU_ENOMEM. */
+int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out);
 
 /*
  * Binds the calling thread to one PU (OS index) with hwloc_set_cpubind
@@ -172,7 +184,8 @@ int su_place_membind_self(const su_topo_t *t, unsigned numa);
 int su_place_bind_pid(const su_topo_t *t, int pid, const unsigned *pus_os, unsigned n);
 /* Undoes su_place_bind_self: the calling thread may run on every PU again. */
 int su_place_unbind_self(const su_topo_t *t);
-/* Writes the calling thread's current binding as a list string. */
-int su_place_get_self(const su_topo_t *t, char *cpuset, size_t cpuset_len);
+/* The calling thread's current binding as a list string, malloc'ed into
+ * *cpuset (the caller frees it). */
+int su_place_get_self(const su_topo_t *t, char **cpuset);
 
 #endif /* SIZEUP_TOPO_H */

@@ -43,7 +43,6 @@
 
 extern char **environ;
 
-#define APP_MAX_RANKS 64
 
 /* One registered application: its spec and the kernel that measures it. */
 typedef struct app_entry {
@@ -288,9 +287,10 @@ int su_app_spec_check(const su_app_spec_t *s)
     return su_errorf(SU_EINVAL, "--fom needs --fom-unit (the figure's unit, e.g. "
                                 "'cells/s' or 'iter/s')");
   if (s->ranks[0]) {
-    unsigned r[APP_MAX_RANKS], nr;
-    if ((err = su_parse_threads(s->ranks, 1u << 20, r, APP_MAX_RANKS, &nr)))
+    unsigned *r = NULL, nr;
+    if ((err = su_parse_threads(s->ranks, 1u << 20, &r, &nr)))
       return err;
+    free(r);
     if ((err = resolve(launcher_of(s), &path)))
       return err;
     free(path);

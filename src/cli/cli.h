@@ -47,6 +47,10 @@ int cmd_topo(int argc, char **argv);
  * SU_EINTR, SU_EXIT_ERROR otherwise.
  */
 int su_cli_fail(int err);
+/* The same for a failure to read input (results, a database): SU_EIO and
+ * SU_EINVAL are both SU_EXIT_USAGE (docs/nightly.md: unreadable input is
+ * exit 2 in every command). */
+int su_cli_fail_input(int err);
 /* Prints "sizeup: error: <printf>" plus a hint to --help; returns SU_EXIT_USAGE. */
 int su_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* getopt_long's unknown option / missing argument, reported git-style, with

@@ -151,7 +151,7 @@ int su_cli_gate_option(const char *cmd, int c, const char *arg, su_cli_gate_t *g
 
 static int write_file(const char *path, const su_cmp_t *c, const char *suite, int junit)
 {
-  FILE *fp = fopen(path, "w");
+  FILE *fp = su_fs_fopen_w(path);
   int err;
 
   if (!fp) {
@@ -232,8 +232,7 @@ static int load_side(const char *dir, su_cmp_side_t *s)
     return SU_EXIT_USAGE;
   }
   if ((err = su_cmp_side_load(dir, s)) != SU_OK) {
-    su_cli_fail(err);
-    return SU_EXIT_USAGE;   /* unreadable or malformed input */
+    return su_cli_fail_input(err);   /* unreadable or malformed input */
   }
   return SU_EXIT_OK;
 }

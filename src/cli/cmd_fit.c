@@ -18,6 +18,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/results.h"
+#include "sizeup/fs.h"
 #include "sizeup/mix.h"
 #include "sizeup/samples.h"
 #include <stdlib.h>
@@ -213,7 +214,7 @@ static int write_workload(const su_results_t *r, const char *app, const char *ta
   for (size_t k = 0; k < m.nk; k++)
     printf(", %.0f%% %s", 100 * m.share[k], m.kernel[k]);
   printf("\n");
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_cli_fail(su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno)));
   err = su_mix_write_workload(&m, r, target, reference, fp);
   if (fclose(fp) != 0 && !err)
@@ -274,6 +275,16 @@ static void print_sweeps(const su_results_t *r)
     }
   }
   su_fit_sweeps_free(sw, n);
+}
+
+/* 1 when DIR/samples.csv exists (readable or not). */
+static int samples_present(const char *dir)
+{
+  char path[4096];
+  struct stat st;
+
+  snprintf(path, sizeof(path), "%s/samples.csv", dir);
+  return lstat(path, &st) == 0;
 }
 
 int cmd_fit(int argc, char **argv)
@@ -349,19 +360,21 @@ int cmd_fit(int argc, char **argv)
   table = stat(dir, &st) == 0 && S_ISREG(st.st_mode);
   if (table) {
     if ((err = su_fit_table_load(dir, &set, &smp)) != SU_OK)
-      return su_cli_fail(err);
+      return su_cli_fail_input(err);
   } else {
     if ((err = su_results_load(dir, &r)) != SU_OK)
-      return su_cli_fail(err);
+      return su_cli_fail_input(err);
     have_r = 1;
     run_id = r.run_id;
     if ((err = su_fit_results(&r, kernel, &set)) != SU_OK) {
       rc = su_cli_fail(err);
       goto out;
     }
-    /* The samples feed the bootstrap; without samples.csv it draws residuals. */
-    if (nat && (err = su_samples_load(dir, &smp)) != SU_OK && err != SU_EIO) {
-      rc = su_cli_fail(err);
+    /* The samples feed the bootstrap; without samples.csv it draws
+     * residuals, but one that is there and unreadable is an error. */
+    if (nat && (err = su_samples_load(dir, &smp)) != SU_OK &&
+        (err != SU_EIO || samples_present(dir))) {
+      rc = su_cli_fail_input(err);
       goto out;
     }
   }
@@ -402,7 +415,7 @@ int cmd_fit(int argc, char **argv)
       }
       outp = path;
     }
-    if (!(fp = fopen(outp, "w"))) {
+    if (!(fp = su_fs_fopen_w(outp))) {
       fprintf(stderr, "sizeup: error: cannot write '%s'\n", outp);
       rc = SU_EXIT_ERROR;
       goto out;
@@ -416,7 +429,7 @@ int cmd_fit(int argc, char **argv)
       /* predictions.csv beside fits.csv */
       const char *sl = strrchr(outp, '/');
       snprintf(ppath, sizeof(ppath), "%.*spredictions.csv", sl ? (int)(sl - outp + 1) : 0, outp);
-      if (!(fp = fopen(ppath, "w"))) {
+      if (!(fp = su_fs_fopen_w(ppath))) {
         err = su_errorf(SU_EIO, "cannot write '%s': %s", ppath, strerror(errno));
       } else {
         err = su_fit_write_predictions(&set, run_id, fp);

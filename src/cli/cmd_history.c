@@ -72,8 +72,7 @@ static void usage(FILE *fp)
 
 static int fail_db(int err)
 {
-  su_cli_fail(err);
-  return err == SU_EINVAL || err == SU_EIO ? SU_EXIT_USAGE : SU_EXIT_ERROR;
+  return su_cli_fail_input(err);
 }
 
 static int is_dir(const char *dir)

@@ -26,11 +26,15 @@ static void usage(FILE *fp)
           "                        [--gnuplot PROG | --no-render]\n"
           "\n"
           "Ranks candidate systems for a workload: per candidate the nodes needed for\n"
-          "the target, parallel efficiency, time, cost and energy per job (with 95%%\n"
-          "ranges from the measurements), jobs per money unit and per kWh, the\n"
-          "cost/time Pareto front and a composite score; then says in plain words why\n"
-          "the first choice wins and what would change the ranking.  Candidates with\n"
-          "datasheet peaks instead of measurements are marked ESTIMATE.\n"
+          "the target (jobs per hour, day or month; a deadline; a budget), the jobs\n"
+          "side by side on a node (cores_per_job), parallel efficiency, time, cost and\n"
+          "energy per job (with 95%% ranges from the measurements), what the system\n"
+          "costs per hour, month and year (licences per core or node included), jobs\n"
+          "per money unit and per kWh, the cost/time Pareto front and a composite\n"
+          "score; then says in plain words why the first choice wins and what would\n"
+          "change the ranking.  Candidates with datasheet peaks instead of\n"
+          "measurements are marked ESTIMATE; a catalog line whose cores, memory or\n"
+          "GPUs differ from what its results were measured on gets a warning.\n"
           "Writes DIR/recommend.csv, recommend.gp/.dat (+ .png/.svg with gnuplot) and\n"
           "recommend.html.  Formats: docs/sizing.md.\n"
           "\n"
@@ -107,7 +111,7 @@ int cmd_recommend(int argc, char **argv)
     goto out;
   }
   snprintf(path, sizeof(path), "%s/recommend.csv", out);
-  if (!(fp = fopen(path, "w"))) {
+  if (!(fp = su_fs_fopen_w(path))) {
     rc = su_cli_fail(su_errorf(SU_EIO, "cannot write '%s'", path));
     goto out;
   }

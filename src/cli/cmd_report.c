@@ -94,7 +94,7 @@ int cmd_report(int argc, char **argv)
     return su_cli_fail(su_errorf(SU_ENOMEM, "cannot load results"));
   for (int i = optind; i < argc; i++) {
     if ((err = su_results_load(argv[i], &dirs[ndirs])) != SU_OK) {
-      rc = su_cli_fail(err);
+      rc = su_cli_fail_input(err);
       goto out;
     }
     ndirs++;

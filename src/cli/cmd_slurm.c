@@ -117,7 +117,7 @@ static int write_script(const slurm_args_t *a, const unsigned *counts, unsigned 
                         const char *out_abs, const char *sizeup_abs, const char *path)
 {
   unsigned max = 0;
-  FILE *fp = fopen(path, "w");
+  FILE *fp = su_fs_fopen_w(path);
 
   if (!fp)
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));

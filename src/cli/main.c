@@ -72,6 +72,13 @@ int su_cli_fail(int err)
   return SU_EXIT_ERROR;
 }
 
+int su_cli_fail_input(int err)
+{
+  int rc = su_cli_fail(err);
+
+  return err == SU_EIO ? SU_EXIT_USAGE : rc;
+}
+
 int su_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
   va_list ap;

@@ -112,41 +112,84 @@ static int parse_count(const char *s, unsigned max, unsigned *out)
   return SU_OK;
 }
 
-int su_parse_threads(const char *spec, unsigned max, unsigned *out, unsigned cap, unsigned *n)
+/* Makes room for one more element in a growable array of *n elements. */
+static int grow(void **v, size_t *cap, size_t n, size_t elem)
 {
-  char buf[256], *save = NULL, *tok;
-  unsigned m = 0;
-  int err;
+  void *p;
+  size_t c;
 
-  if (strlen(spec) >= sizeof(buf) || !spec[0])
-    return su_errorf(SU_EINVAL, "invalid thread list '%s'", spec);
-  strcpy(buf, spec);
-  for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+  if (n < *cap)
+    return SU_OK;
+  c = *cap ? *cap * 2 : 16;
+  if (!(p = realloc(*v, c * elem)))
+    return su_errorf(SU_ENOMEM, "out of memory while planning");
+  *v = p;
+  *cap = c;
+  return SU_OK;
+}
+
+/* Appends x to a growable array {v, n, cap}; SU_OK or SU_ENOMEM (with context). */
+#define VEC_PUSH(u, x)                                                          \
+  (grow((void **)&(u)->v, &(u)->cap, (u)->n, sizeof(*(u)->v)) ? SU_ENOMEM       \
+                                                                : ((u)->v[(u)->n++] = (x), SU_OK))
+
+typedef struct uvec {
+  unsigned *v;
+  size_t n, cap;
+} uvec_t;
+
+typedef struct u64vec {
+  uint64_t *v;
+  size_t n, cap;
+} u64vec_t;
+
+int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n)
+{
+  char *buf, *save = NULL, *tok;
+  uvec_t u = {0};
+  int err = SU_OK;
+
+  if (!spec || !spec[0])
+    return su_errorf(SU_EINVAL, "invalid thread list '%s'", spec ? spec : "");
+  if (!(buf = strdup(spec)))
+    return su_errorf(SU_ENOMEM, "out of memory while planning");
+  for (tok = strtok_r(buf, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
     char *dots = strstr(tok, "..");
     if (strcmp(tok, "pow2") == 0) {
-      for (unsigned v = 1; v < max && m < cap; v *= 2)
-        out[m++] = v;
-      if (m < cap)
-        out[m++] = max;
+      for (unsigned v = 1; v < max && !err; v *= 2)
+        err = VEC_PUSH(&u, v);
+      if (!err)
+        err = VEC_PUSH(&u, max);
     } else if (dots) {
       unsigned lo = 0, hi = 0;
       *dots = '\0';
-      if ((err = parse_count(tok, max, &lo)) || (err = parse_count(dots + 2, max, &hi)))
-        return su_errorf(err, "invalid thread range '%s' in '%s'", tok, spec);
-      if (lo > hi)
-        return su_errorf(SU_EINVAL, "invalid thread range in '%s': %u > %u", spec, lo, hi);
-      for (unsigned v = lo; v <= hi && m < cap; v++)
-        out[m++] = v;
+      if ((err = parse_count(tok, max, &lo)) || (err = parse_count(dots + 2, max, &hi))) {
+        err = su_errorf(err, "invalid thread range '%s' in '%s'", tok, spec);
+        break;
+      }
+      if (lo > hi) {
+        err = su_errorf(SU_EINVAL, "invalid thread range in '%s': %u > %u", spec, lo, hi);
+        break;
+      }
+      for (unsigned v = lo; v <= hi && !err; v++)
+        err = VEC_PUSH(&u, v);
     } else {
-      if ((err = parse_count(tok, max, &out[m < cap ? m : cap - 1])))
-        return su_errorf(err, "invalid thread count '%s' in '%s'", tok, spec);
-      if (m < cap)
-        m++;
+      unsigned v;
+      if ((err = parse_count(tok, max, &v)))
+        err = su_errorf(err, "invalid thread count '%s' in '%s'", tok, spec);
+      else
+        err = VEC_PUSH(&u, v);
     }
   }
-  if (m == 0)
-    return su_errorf(SU_EINVAL, "invalid thread list '%s'", spec);
-  *n = sort_unique(out, m);
+  free(buf);
+  if (!err && u.n == 0)
+    err = su_errorf(SU_EINVAL, "invalid thread list '%s'", spec);
+  if (err) {
+    free(u.v);
+    return err;
+  }
+  *n = sort_unique(u.v, (unsigned)u.n);
+  *out = u.v;
   return SU_OK;
 }
 
@@ -167,21 +210,22 @@ static unsigned split_list(char *s, char **tok, unsigned cap)
   return n;
 }
 
-/* Geometric sizes from lo to hi, `per_doubling` points per factor of two. */
-static unsigned size_range(uint64_t lo, uint64_t hi, unsigned per_doubling, uint64_t *out,
-                           unsigned cap)
+/* Appends geometric sizes from lo to hi, `per_doubling` points per factor
+ * of two, in whole pages. */
+static int size_range(uint64_t lo, uint64_t hi, unsigned per_doubling, u64vec_t *out)
 {
-  unsigned n = 0;
   double f = pow(2.0, 1.0 / per_doubling);
+  size_t first = out->n;
+  int err = SU_OK;
 
-  for (double v = (double)lo; v <= (double)hi * 1.0001 && n < cap; v *= f) {
+  for (double v = (double)lo; v <= (double)hi * 1.0001 && !err; v *= f) {
     uint64_t s = (uint64_t)(v / 4096 + 0.5) * 4096; /* whole pages */
     if (s == 0)
       s = (uint64_t)v;
-    if (n == 0 || out[n - 1] != s)
-      out[n++] = s;
+    if (out->n == first || out->v[out->n - 1] != s)
+      err = VEC_PUSH(out, s);
   }
-  return n;
+  return err;
 }
 
 typedef struct plan_env {
@@ -196,8 +240,8 @@ static uint64_t llc_or_default(const plan_env_t *e)
 }
 
 /* The default sizes of a kernel on this topology (its size rule). */
-static unsigned default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, int sweep,
-                              uint64_t *out, unsigned cap)
+static int default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, int sweep,
+                         u64vec_t *out)
 {
   uint64_t llc = llc_or_default(e);
   su_size_rule_t rule = ops->size_rule;
@@ -206,76 +250,79 @@ static unsigned default_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, i
     rule = SU_SIZE_SWEEP_CACHE;
   switch (rule) {
   case SU_SIZE_NONE:
-    out[0] = 0;
-    return 1;
+    return VEC_PUSH(out, 0);
   case SU_SIZE_FIXED:
-    out[0] = ops->default_size_bytes;
-    return 1;
+    return VEC_PUSH(out, ops->default_size_bytes);
   case SU_SIZE_4X_LLC: {
     /* STREAM's rule: each array at least 4x the last-level cache. */
     unsigned ns = ops->desc->nstreams ? ops->desc->nstreams : 1;
-    out[0] = 4 * llc * ns;
-    return 1;
+    return VEC_PUSH(out, 4 * llc * ns);
   }
   case SU_SIZE_SWEEP_CACHE:
-    return size_range(16ull << 10, 8 * llc, 1, out, cap);
+    return size_range(16ull << 10, 8 * llc, 1, out);
   case SU_SIZE_SWEEP_LAT:
-    return size_range(4ull << 10, 8 * llc, 1, out, cap);
+    return size_range(4ull << 10, 8 * llc, 1, out);
   case SU_SIZE_SWEEP_XFER:
-    return size_range(64ull << 10, 256ull << 20, 1, out, cap);
+    return size_range(64ull << 10, 256ull << 20, 1, out);
   }
-  return 0;
+  return SU_OK;
 }
 
 static int parse_sizes(const plan_env_t *e, const su_kernel_ops_t *ops, const char *spec,
-                       uint64_t *out, unsigned cap, unsigned *n)
+                       u64vec_t *out)
 {
-  char buf[256], *tok[SU_MAX_LIST];
-  unsigned ntok, m = 0;
-  int err;
+  char *buf, *tok, *save = NULL;
+  int err = SU_OK;
 
-  if (!spec || !spec[0] || strcmp(spec, "auto") == 0 || ops->size_rule == SU_SIZE_NONE) {
-    *n = default_sizes(e, ops, 0, out, cap);
-    return SU_OK;
-  }
-  if (strcmp(spec, "sweep") == 0) {
-    *n = default_sizes(e, ops, 1, out, cap);
-    return SU_OK;
-  }
-  if (strlen(spec) >= sizeof(buf))
-    return su_errorf(SU_EINVAL, "size list too long '%.40s...'", spec);
-  strcpy(buf, spec);
-  ntok = split_list(buf, tok, SU_MAX_LIST);
-  for (unsigned i = 0; i < ntok && m < cap; i++) {
-    char *dots = strstr(tok[i], "..");
-    if (dots) {
+  if (!spec || !spec[0] || strcmp(spec, "auto") == 0 || ops->size_rule == SU_SIZE_NONE)
+    return default_sizes(e, ops, 0, out);
+  if (strcmp(spec, "sweep") == 0)
+    return default_sizes(e, ops, 1, out);
+  if (!(buf = strdup(spec)))
+    return su_errorf(SU_ENOMEM, "out of memory while planning");
+  for (tok = strtok_r(buf, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+    char *dots;
+    while (isspace((unsigned char)*tok))
+      tok++;
+    for (char *end = tok + strlen(tok); end > tok && isspace((unsigned char)end[-1]);)
+      *--end = '\0';
+    if (!*tok)
+      continue;
+    if ((dots = strstr(tok, ".."))) {
       uint64_t lo = 0, hi = 0;
       unsigned per = 1;
       char *colon = strchr(dots, ':');
       if (colon) {
         per = (unsigned)atoi(colon + 1);
         *colon = '\0';
-        if (per < 1 || per > 16)
-          return su_errorf(SU_EINVAL, "invalid points per doubling in '%s'", spec);
+        if (per < 1 || per > 16) {
+          err = su_errorf(SU_EINVAL, "invalid points per doubling in '%s'", spec);
+          break;
+        }
       }
       *dots = '\0';
-      if ((err = su_parse_size(tok[i], &lo)) || (err = su_parse_size(dots + 2, &hi)))
-        return err;
-      if (lo == 0 || lo > hi)
-        return su_errorf(SU_EINVAL, "invalid size range in '%s'", spec);
-      m += size_range(lo, hi, per, out + m, cap - m);
+      if ((err = su_parse_size(tok, &lo)) || (err = su_parse_size(dots + 2, &hi)))
+        break;
+      if (lo == 0 || lo > hi) {
+        err = su_errorf(SU_EINVAL, "invalid size range in '%s'", spec);
+        break;
+      }
+      err = size_range(lo, hi, per, out);
     } else {
-      if ((err = su_parse_size(tok[i], &out[m])))
-        return err;
-      if (out[m] == 0)
-        return su_errorf(SU_EINVAL, "invalid size '%s': must be positive", tok[i]);
-      m++;
+      uint64_t v;
+      if ((err = su_parse_size(tok, &v)))
+        break;
+      if (v == 0) {
+        err = su_errorf(SU_EINVAL, "invalid size '%s': must be positive", tok);
+        break;
+      }
+      err = VEC_PUSH(out, v);
     }
   }
-  if (m == 0)
-    return su_errorf(SU_EINVAL, "invalid size list '%s'", spec);
-  *n = m;
-  return SU_OK;
+  free(buf);
+  if (!err && out->n == 0)
+    err = su_errorf(SU_EINVAL, "invalid size list '%s'", spec);
+  return err;
 }
 
 static int has_token(const char *list, const char *name)
@@ -332,8 +379,10 @@ static int plan_keep(su_plan_t *plan, su_point_t *pt, int err)
 
   if (!err)
     err = plan_push(plan, pt, &added);
-  if (err || !added)
+  if (err || !added) {
     free(pt->pus);
+    free(pt->cpuset);
+  }
   return err;
 }
 
@@ -487,23 +536,23 @@ static int pick_pu(const char *list, const int *taken, unsigned ntaken)
  * PUs, not one).  Without a locality for every device the planned
  * (compact) PUs stay.
  */
-static void place_near_devices(su_point_t *pt, char cpusets[][256], unsigned k)
+static int place_near_devices(su_point_t *pt, char cpusets[][256], unsigned k)
 {
   int near[16];
-  size_t len = 0;
+  char *cs;
+  int err;
 
   for (unsigned i = 0; i < k && i < 16; i++)
     if ((near[i] = pick_pu(cpusets[i], near, i)) < 0)
-      return;
-  pt->cpuset[0] = '\0';
-  for (unsigned i = 0; i < k; i++) {
+      return SU_OK;
+  for (unsigned i = 0; i < k; i++)
     pt->pus[i] = (unsigned)near[i];
-    len += (size_t)snprintf(pt->cpuset + len, sizeof(pt->cpuset) - len, "%s%d", i ? "," : "",
-                            near[i]);
-    if (len >= sizeof(pt->cpuset))
-      break;
-  }
+  if ((err = su_place_cpuset_string(pt->pus, k, &cs)))
+    return err;
+  free(pt->cpuset);
+  pt->cpuset = cs;
   snprintf(pt->placement, sizeof(pt->placement), "near_device");
+  return SU_OK;
 }
 
 /* mem_bytes: the memory of the NUMA node the point is bound to; 0 for the
@@ -552,8 +601,9 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
 {
   char pbuf[64], vbuf[128], lbuf[256], *ptok[8], *vtok[16], *ltok[16];
   unsigned np, nv, nl, nthreads = 0, nsizes = 0, ndev = 1, devs[16] = {0};
-  unsigned threads[SU_MAX_LIST];
-  uint64_t sizes[SU_MAX_LIST];
+  unsigned *threads = NULL;
+  u64vec_t sv = {0};
+  const uint64_t *sizes;
   char devnames[16][128], cpusets[16][256], aggnames[16][128], aggsets[16][256];
   int accel[16] = {0};
   unsigned agg[16], nagg = 0;
@@ -568,7 +618,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   void *ctx = NULL;
   su__place_pair_t *pairs = NULL;
   unsigned npairs = 0;
-  int err;
+  int err = SU_OK;
 
   /* Precisions: "auto" = every one the implementation has, widest first. */
   if (!prec[0] || strcmp(prec, "auto") == 0)
@@ -581,30 +631,32 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   nv = split_list(vbuf, vtok, 16);
   snprintf(lbuf, sizeof(lbuf), "%s", host && plc[0] ? plc : "compact");
   nl = split_list(lbuf, ltok, 16);
-  if ((err = parse_sizes(e, ops, siz, sizes, SU_MAX_LIST, &nsizes)))
-    return err;
+  if ((err = parse_sizes(e, ops, siz, &sv)))
+    goto out;
+  sizes = sv.v;
+  nsizes = (unsigned)sv.n;
   if (host) {
     unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
-    if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, threads, SU_MAX_LIST, &nthreads)))
-      return err;
+    if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, &threads, &nthreads)))
+      goto out;
     snprintf(devnames[0], 128, "%s", e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
   } else {
-    threads[0] = 1; /* a device kernel is driven by one bound host thread */
+    /* a device kernel is driven by one bound host thread */
     nthreads = 1;
     if (plan_backend(plan, b, &ctx) != SU_OK) {
       if (!asked) {
         plan_note(plan, "%s: no accelerator measured: %s", b->name, plan_backend_why(plan, b));
-        return SU_OK;
+        goto out;
       }
       snprintf(why, sizeof(why), "%s", plan_backend_why(plan, b));
       snprintf(devnames[0], 128, "none");
     } else if ((err = select_devices(b, ctx, f->device, asked, devs, devnames, cpusets, accel, 16,
                                      &ndev))) {
-      return err;
+      goto out;
     } else if (ndev == 0 && !asked) {
       plan_note(plan, "%s: no GPU or accelerator found, nothing measured (CPU devices: "
                 "--backend %s or --device)", b->name, b->name);
-      return SU_OK;
+      goto out;
     } else if (ndev == 0) {
       snprintf(why, sizeof(why), "no %s device found", b->name);
       snprintf(devnames[0], 128, "none");
@@ -635,7 +687,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
                              ltok, nl, ops,
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
-    return err;
+    goto out;
 
   for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned ip = 0; ip < np; ip++) {
@@ -655,7 +707,8 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     for (unsigned il = 0; il < npairs; il++)
     for (unsigned is = 0; is < nsizes; is++) {
       const su__place_pair_t *pp = &pairs[il];
-      unsigned nthr = it < nthreads ? threads[it] : it == nthreads ? pp->kind_cores : pp->limit;
+      unsigned nthr = it < nthreads ? (threads ? threads[it] : 1)
+                      : it == nthreads ? pp->kind_cores : pp->limit;
       uint64_t size = pp->size_bytes ? pp->size_bytes : sizes[is];
       su_point_t pt;
       su_place_t place;
@@ -708,16 +761,17 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         err = su_errorf(SU_ENOMEM, "cannot allocate the plan");
         goto out;
       }
-      err = su_place_plan(t, &place, pt.threads, pt.pus, pt.cpuset, sizeof(pt.cpuset));
+      err = su_place_plan(t, &place, pt.threads, pt.pus, &pt.cpuset);
       su_place_fini(&place);
       if (err && k > 1) {
         /* More devices than PUs to drive them: no aggregate point. */
         free(pt.pus);
         su_errclear();
+        err = SU_OK;
         continue;
       }
       if (!err && !host)
-        place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
+        err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err)
         pt.cpu_numa = su_topo_numa_of_pus(t, pt.pus, pt.threads);
       if (!err && !dev_default)
@@ -727,6 +781,8 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     }
   }
 out:
+  free(threads);
+  free(sv.v);
   free(pairs);
   return err;
 }
@@ -743,7 +799,7 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
   const su_kernel_ops_t *ops;
   const char *thr = f->threads ? f->threads : g->threads;
   const char *plc = f->placement ? f->placement : g->placement;
-  unsigned threads[SU_MAX_LIST], ranks[SU_MAX_LIST], nthreads, nranks = 1, nl;
+  unsigned *threads = NULL, *ranks = NULL, zero = 0, nthreads, nranks = 1, nl;
   unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
   char lbuf[256], *ltok[16];
   void *ctx;
@@ -753,12 +809,12 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
     return su_errorf(err, "%s", plan_backend_why(plan, b));
   if ((err = su_app_register(ctx, &g->app, &ops)))
     return err;
-  if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, threads, SU_MAX_LIST, &nthreads)))
+  if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, &threads, &nthreads)))
     return err;
-  ranks[0] = 0;
-  if (g->app.ranks[0] &&
-      (err = su_parse_threads(g->app.ranks, e->sum.pus, ranks, SU_MAX_LIST, &nranks)))
-    return err;
+  if (g->app.ranks[0] && (err = su_parse_threads(g->app.ranks, e->sum.pus, &ranks, &nranks)))
+    goto out;
+  if (!ranks)
+    ranks = &zero;
   snprintf(lbuf, sizeof(lbuf), "%s", plc[0] ? plc : "compact");
   nl = split_list(lbuf, ltok, 16);
   for (unsigned ir = 0; ir < nranks; ir++)
@@ -778,23 +834,28 @@ static int plan_app(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const su
     snprintf(pt.device_name, sizeof(pt.device_name), "%s",
              e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
     if ((err = su_place_parse(ltok[il], &place)))
-      return err;
+      goto out;
     snprintf(pt.placement, sizeof(pt.placement), "%s", place.spec);
     if (!(pt.pus = calloc(npus, sizeof(unsigned)))) {
       su_place_fini(&place);
-      return su_errorf(SU_ENOMEM, "cannot allocate the plan");
+      err = su_errorf(SU_ENOMEM, "cannot allocate the plan");
+      goto out;
     }
     /* More threads than PUs: an application may oversubscribe them (its
      * threads share the machine's PUs, listed once in the cpuset). */
     unsigned have = npus > e->sum.pus && e->sum.pus ? e->sum.pus : npus;
-    err = su_place_plan(t, &place, have, pt.pus, pt.cpuset, sizeof(pt.cpuset));
+    err = su_place_plan(t, &place, have, pt.pus, &pt.cpuset);
     su_place_fini(&place);
     for (unsigned i = have; i < npus && !err; i++)
       pt.pus[i] = pt.pus[i % have];
     if ((err = plan_keep(plan, &pt, err)))
-      return err;
+      goto out;
   }
-  return SU_OK;
+out:
+  free(threads);
+  if (ranks != &zero)
+    free(ranks);
+  return err;
 }
 
 /* A group runs on its own backends ("cpu" when it names none), narrowed by
@@ -951,8 +1012,10 @@ void su_plan_fini(su_plan_t *plan)
 {
   int slot = 0;
 
-  for (size_t i = 0; i < plan->n; i++)
+  for (size_t i = 0; i < plan->n; i++) {
     free(plan->points[i].pus);
+    free(plan->points[i].cpuset);
+  }
   free(plan->points);
   for (const su_backend_t *const *b = su_backends(); *b && slot < 8; b++, slot++)
     if (plan->backend_ctx[slot])

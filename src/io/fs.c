@@ -55,6 +55,21 @@ int su_fs_create(const char *path, FILE **out)
   return SU_OK;
 }
 
+FILE *su_fs_fopen_w(const char *path)
+{
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644), e;
+  FILE *fp;
+
+  if (fd < 0)
+    return NULL;
+  if (!(fp = fdopen(fd, "w"))) {
+    e = errno;
+    close(fd);
+    errno = e;
+  }
+  return fp;
+}
+
 int su_fs_finish(FILE *fp, const char *path)
 {
   int bad = fflush(fp) != 0 || ferror(fp), e = errno;

@@ -380,11 +380,9 @@ int su_history_add(su_history_t *h, const char *dir, int *added)
   *added = 0;
   if ((err = su_results_load(dir, &r)) != SU_OK)
     return err;
-  if ((err = su_samples_load(dir, &smp)) == SU_EIO) {
-    su_errclear();          /* no samples.csv: the summary alone is kept */
-    err = SU_OK;
-  }
-  if (err || (err = su_history_fingerprint(&r, &fp)))
+  /* An unreadable samples.csv is an error: storing the run without its
+   * samples would make every later check against it untestable. */
+  if ((err = su_samples_load(dir, &smp)) || (err = su_history_fingerprint(&r, &fp)))
     goto out;
   snprintf(path, sizeof(path), "%s/system.json", dir);
   if (su_fs_read_text(path, SU_HISTORY_MAX_SYSTEM, &sys) != SU_OK)

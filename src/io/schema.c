@@ -82,6 +82,17 @@ void su_table_close(su_table_reader_t *r)
   r->fp = NULL;
 }
 
+/* Puts the file's name before the CSV reader's "line N: ..." context. */
+static int name_file(const su_table_reader_t *r, int err)
+{
+  char msg[512];
+
+  snprintf(msg, sizeof(msg), "%s", su_errmsg());
+  if (strncmp(msg, "line ", 5) == 0)
+    return su_errorf(err, "'%s' %s", r->path, msg);
+  return su_errorf(err, "'%s': %s", r->path, msg);
+}
+
 int su_table_open(su_table_reader_t *r, const su_schema_t *s, const char *path)
 {
   char **f;
@@ -95,7 +106,7 @@ int su_table_open(su_table_reader_t *r, const su_schema_t *s, const char *path)
     return su_errorf(SU_EIO, "cannot open '%s': %s", path, strerror(errno));
   su_csv_reader_init(&r->csv, r->fp);
   if ((rc = su_csv_read(&r->csv, &f, &n)) <= 0) {
-    err = rc < 0 ? rc : su_errorf(SU_EINVAL, "'%s' is empty (no header line)", path);
+    err = rc < 0 ? name_file(r, rc) : su_errorf(SU_EINVAL, "'%s' is empty (no header line)", path);
     goto out;
   }
   r->nfields = n;
@@ -152,17 +163,6 @@ static int check_cell(const su_table_reader_t *r, size_t c)
                      r->path, r->csv.line, col->name, v,
                      col->type == SU_COL_UINT ? "an integer" : "a number", col->lo, col->hi);
   return SU_OK;
-}
-
-/* Puts the file's name before the CSV reader's "line N: ..." context. */
-static int name_file(const su_table_reader_t *r, int err)
-{
-  char msg[512];
-
-  if (strncmp(su_errmsg(), "line ", 5) != 0)
-    return err;
-  snprintf(msg, sizeof(msg), "%s", su_errmsg());
-  return su_errorf(err, "'%s' %s", r->path, msg);
 }
 
 static int next_row(su_table_reader_t *r, size_t *nf)

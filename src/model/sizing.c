@@ -781,6 +781,13 @@ static int explain(su_sizing_t *s)
   }
   if (err)
     return err;
+  if (a->licence_per_hour_system > 0 &&
+      (err = say(s, "Software licences are %s %.2f of that %s %.2f per hour (%.0f%%): %u "
+                 "core(s) per job, %u job(s) per node.", cur, a->licence_per_hour_system, cur,
+                 a->cost_per_hour_system,
+                 100 * a->licence_per_hour_system / a->cost_per_hour_system,
+                 a->cores_per_job, a->jobs_per_node)))
+    return err;
   for (size_t i = 1; i < s->n && said < 3; i++) {
     const su_sizing_result_t *b = &s->res[i];
     double p;
@@ -834,6 +841,15 @@ static int explain(su_sizing_t *s)
         (err = say(s, "%s is an ESTIMATE from datasheet peaks, not a measurement: real codes "
                    "rarely reach peak, so it looks better than it will be; measure it with "
                    "'sizeup run' before buying.", r->cand->name)))
+      return err;
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    if (r->cores_scaled && !r->estimate && strcmp(r->status, "no_data") != 0 &&
+        (err = say(s, "%s: a job's rate on %u core(s) was not measured for every kernel; it "
+                   "was taken as the node's rate x %u / %u cores (measure with -t %u to know).",
+                   r->cand->name, w->cores_per_job, w->cores_per_job, r->cand->cores,
+                   w->cores_per_job)))
       return err;
   }
   for (size_t i = 0; i < s->n; i++) {

@@ -395,7 +395,7 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       return 1;
     }
     if (strcmp(name, "gpus_per_job") == 0) {
-      double d;
+      double d = 0;
       if (!wl_num(ps, name, value, 0, &d))
         return 0;
       if (d != floor(d) || d > 1024)

@@ -98,12 +98,6 @@ static int d_agree(const su_collective_t *c, int err, char *msg, size_t len)
   return out.err;
 }
 
-static int cmp_unsigned(const void *a, const void *b)
-{
-  unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-  return (x > y) - (x < y);
-}
-
 /*
  * This rank's share of the placement: the placement's PUs for threads x
  * local_ranks threads, block l for local rank l.  When the node has fewer
@@ -114,7 +108,7 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
 {
   su_place_t place;
   unsigned want = pt->threads * c->local_ranks, n, *all = NULL, *mine = NULL;
-  char cpuset[256];
+  char *cpuset = NULL;
   int err;
 
   if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0])
@@ -125,9 +119,11 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
     err = su_errorf(SU_ENOMEM, "out of memory");
     goto out;
   }
-  for (n = want; n >= 1; n--)
-    if (su_place_plan(t, &place, n, all, cpuset, sizeof(cpuset)) == SU_OK)
+  for (n = want; n >= 1; n--) {
+    if (su_place_plan(t, &place, n, all, &cpuset) == SU_OK)
       break;
+  }
+  free(cpuset);
   if (n == 0) {
     err = su_errorf(SU_EINVAL, "placement '%s' has no PU", pt->placement);
     goto out;
@@ -136,22 +132,10 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
     mine[i] = all[(c->local_rank * pt->threads + i) % n];
   memcpy(pt->pus, mine, pt->threads * sizeof(*mine)); /* thread i -> mine[i] */
   /* The cpuset column: this rank's PUs, sorted and unique, as ranges. */
-  qsort(mine, pt->threads, sizeof(*mine), cmp_unsigned);
-  {
-    size_t off = 0;
-    cpuset[0] = '\0';
-    for (unsigned i = 0; i < pt->threads && off < sizeof(cpuset); i++) {
-      unsigned j = i;
-      if (i > 0 && mine[i] == mine[i - 1])
-        continue;
-      while (j + 1 < pt->threads && (mine[j + 1] == mine[j] + 1 || mine[j + 1] == mine[j]))
-        j++;
-      off += (size_t)snprintf(cpuset + off, sizeof(cpuset) - off, mine[j] > mine[i] ? "%s%u-%u"
-                              : "%s%u", off ? "," : "", mine[i], mine[j]);
-      i = j;
-    }
-    snprintf(pt->cpuset, sizeof(pt->cpuset), "%s", cpuset);
-  }
+  if ((err = su_place_cpuset_string(mine, pt->threads, &cpuset)))
+    goto out;
+  free(pt->cpuset);
+  pt->cpuset = cpuset;
   err = SU_OK;
 out:
   su_place_fini(&place);

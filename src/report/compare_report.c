@@ -19,6 +19,7 @@
 #include "sizeup/error.h"
 #include "sizeup/report.h"
 #include "sizeup/results.h"
+#include "sizeup/fs.h"
 
 /* --- table ------------------------------------------------------------------- */
 
@@ -256,7 +257,7 @@ int su_report_cmp_plot(const su_cmp_t *c, const char *out_dir, const char *gnupl
 
   *rendered = 0;
   snprintf(path, sizeof(path), "%s/compare.dat", out_dir);
-  if (!(dat = fopen(path, "w")))
+  if (!(dat = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   fprintf(dat, "# index  relative_performance(new/base, >1 better)  rgb\n");
   for (size_t i = 0; i < c->nrows; i++) {
@@ -270,7 +271,7 @@ int su_report_cmp_plot(const su_cmp_t *c, const char *out_dir, const char *gnupl
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   }
   snprintf(path, sizeof(path), "%s/compare.gp", out_dir);
-  if (!(gp = fopen(path, "w")))
+  if (!(gp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   width = 300 + 16 * (int)n;
   width = width < 960 ? 960 : width > 4000 ? 4000 : width;

@@ -17,6 +17,7 @@
 
 #include "report/report_int.h"
 #include "sizeup/error.h"
+#include "sizeup/fs.h"
 
 static void fmt_date(char *buf, size_t len, int64_t t)
 {
@@ -36,7 +37,7 @@ static int write_trend(const char *out_dir, const char *name, const su_history_t
   FILE *fp;
 
   snprintf(path, sizeof(path), "%s/%s.dat", out_dir, name);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   fprintf(fp, "# run_index date_unix value regressed_value ('?' = missing)\n");
   for (size_t i = 0; i < t->n; i++) {
@@ -53,7 +54,7 @@ static int write_trend(const char *out_dir, const char *name, const su_history_t
   if (ferror(fp) | (fclose(fp) != 0))
     return su_errorf(SU_EIO, "cannot write '%s'", path);
   snprintf(path, sizeof(path), "%s/%s.gp", out_dir, name);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   snprintf(raw, sizeof(raw), "%s: %s", t->machine, su_results_head_name(t->head));
   su_report_gp_sanitize(raw, title, sizeof(title));
@@ -71,6 +72,7 @@ static int write_trend(const char *out_dir, const char *name, const su_history_t
           "set timefmt '%%s'\n"
           "set format x '%%Y-%%m-%%d %%H:%%M'\n"
           "set xtics rotate by -30\n"
+          "set rmargin 10\n"
           "set xlabel 'date of the run (UTC)'\n"
           "set ylabel '%s (%s)'\n"
           "set yrange [0:*]\n"
@@ -149,7 +151,7 @@ int su_report_trends(const su_history_trend_t *t, size_t n, const su_report_opts
   if ((err = su__report_render(&rp)))
     goto out;
   snprintf(path, sizeof(path), "%s/index.html", o->out_dir);
-  if (!(fp = fopen(path, "w"))) {
+  if (!(fp = su_fs_fopen_w(path))) {
     err = su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
     goto out;
   }

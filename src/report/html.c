@@ -565,7 +565,7 @@ int su__report_html(su__report_t *rp)
   int err;
 
   snprintf(path, sizeof(path), "%s/report.html", rp->o->out_dir);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   report_title(rp, title, sizeof(title));
   su__page_begin(fp, title);
@@ -621,7 +621,7 @@ int su__report_markdown(su__report_t *rp)
   int bad, err;
 
   snprintf(path, sizeof(path), "%s/report.md", rp->o->out_dir);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   doc_t doc = {fp, 1, 0, {0}};
   report_title(rp, title, sizeof(title));

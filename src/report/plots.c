@@ -78,7 +78,7 @@ static FILE *open_out(su__report_t *rp, const char *name, const char *ext)
   char path[4096];
 
   snprintf(path, sizeof(path), "%s/%s.%s", rp->o->out_dir, name, ext);
-  return fopen(path, "w");
+  return su_fs_fopen_w(path);
 }
 
 /* Opens NAME.gp and NAME.dat for writing, or neither. */

@@ -25,6 +25,7 @@
 #include "sizeup/error.h"
 #include "sizeup/report.h"
 #include "sizeup/sizing.h"
+#include "sizeup/fs.h"
 
 static int is_ok(const su_sizing_result_t *r)
 {
@@ -200,7 +201,7 @@ static int write_plot(const su_sizing_t *s, const char *dir)
   int nmeas = 0, nest = 0, nfront = 0, err = SU_OK;
 
   snprintf(path, sizeof(path), "%s/recommend.dat", dir);
-  if (!(dat = fopen(path, "w"))) {
+  if (!(dat = su_fs_fopen_w(path))) {
     err = su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
     goto out;
   }
@@ -242,7 +243,7 @@ static int write_plot(const su_sizing_t *s, const char *dir)
     fprintf(dat, "\n\n");
   }
   snprintf(path, sizeof(path), "%s/recommend.gp", dir);
-  if (!(gp = fopen(path, "w"))) {
+  if (!(gp = su_fs_fopen_w(path))) {
     err = su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
     goto out;
   }
@@ -310,7 +311,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
   FILE *fp;
 
   snprintf(path, sizeof(path), "%s/recommend.html", dir);
-  if (!(fp = fopen(path, "w")))
+  if (!(fp = su_fs_fopen_w(path)))
     return su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno));
   su__page_begin(fp, "Sizing");
   fprintf(fp, "<p>Workload <b>");

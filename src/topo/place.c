@@ -451,23 +451,23 @@ static int order_scatter(const core_map_t *m, unsigned *order, unsigned n, unsig
   return SU_OK;
 }
 
-/* Writes a set of PU OS indexes as a sorted, range-collapsed list string. */
-static int write_cpuset(const unsigned *pus, unsigned n, char *cpuset, size_t len)
+int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out)
 {
   hwloc_bitmap_t set = hwloc_bitmap_alloc();
+  char *s = NULL;
   int w;
 
   if (!set)
     return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
   for (unsigned i = 0; i < n; i++)
     hwloc_bitmap_set(set, pus[i]);
-  /* measure first: the caller's buffer stays untouched on failure */
-  w = hwloc_bitmap_list_snprintf(NULL, 0, set);
-  if (w >= 0 && (size_t)w < len)
-    hwloc_bitmap_list_snprintf(cpuset, len, set);
+  w = hwloc_bitmap_list_asprintf(&s, set);
   hwloc_bitmap_free(set);
-  if (w < 0 || (size_t)w >= len)
-    return su_errorf(SU_EINVAL, "the cpuset of %u threads does not fit in %zu bytes", n, len);
+  if (w < 0 || !s) {
+    free(s);
+    return su_errorf(SU_ENOMEM, "cannot allocate the cpuset of %u threads", n);
+  }
+  *out = s;
   return SU_OK;
 }
 
@@ -495,7 +495,7 @@ static int kind_cpuset(hwloc_topology_t topo, const su_place_t *p, hwloc_bitmap_
 }
 
 int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
-                  unsigned *pus_os, char *cpuset, size_t cpuset_len)
+                  unsigned *pus_os, char **cpuset)
 {
   hwloc_topology_t topo;
   core_map_t m;
@@ -504,7 +504,7 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
   unsigned *order = NULL, got = 0;
   int err;
 
-  if (!t || !p || !pus_os || !cpuset || cpuset_len == 0)
+  if (!t || !p || !pus_os || !cpuset)
     return su_errorf(SU_EINVAL, "cannot plan a placement: missing argument");
   if (nthreads == 0)
     return su_errorf(SU_EINVAL, "cannot place 0 threads with '%s'", p->spec);
@@ -565,12 +565,13 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
     }
     for (unsigned i = 0; i < p->nlist; i++)
       if (!hwloc_get_pu_obj_by_os_index(topo, p->list[i])) {
-        char all[256];
-        hwloc_bitmap_list_snprintf(all, sizeof(all), hwloc_topology_get_topology_cpuset(topo));
+        char *all = NULL;
+        hwloc_bitmap_list_asprintf(&all, hwloc_topology_get_topology_cpuset(topo));
         err = su_errorf(SU_EINVAL,
                         "cannot place threads with '%s': PU %u does not exist (the topology "
                         "has PUs %s)",
-                        p->spec, p->list[i], all);
+                        p->spec, p->list[i], all ? all : "?");
+        free(all);
         goto out;
       }
     /* Threads take the list in its order; a shorter team uses its head. */
@@ -582,7 +583,7 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
     goto out;
   }
   SU_ASSERT(got == nthreads);
-  if ((err = write_cpuset(order, nthreads, cpuset, cpuset_len)))
+  if ((err = su_place_cpuset_string(order, nthreads, cpuset)))
     goto out;
   memcpy(pus_os, order, (size_t)nthreads * sizeof(*order));
 out:
@@ -680,13 +681,14 @@ int su_place_unbind_self(const su_topo_t *t)
   return SU_OK;
 }
 
-int su_place_get_self(const su_topo_t *t, char *cpuset, size_t cpuset_len)
+int su_place_get_self(const su_topo_t *t, char **cpuset)
 {
   hwloc_topology_t topo;
   hwloc_bitmap_t set;
-  int w, err = SU_OK;
+  char *s = NULL;
+  int err = SU_OK;
 
-  if (!t || !cpuset || cpuset_len == 0)
+  if (!t || !cpuset)
     return su_errorf(SU_EINVAL, "cannot read the binding: missing argument");
   if (!su_topo_is_this_system(t))
     return su_errorf(SU_ENOTSUP, "cannot read the binding: the topology is not this system");
@@ -699,9 +701,12 @@ int su_place_get_self(const su_topo_t *t, char *cpuset, size_t cpuset_len)
     err = su_errorf(bind_errno(e), "cannot read the thread's binding: %s", strerror(e));
     goto out;
   }
-  w = hwloc_bitmap_list_snprintf(cpuset, cpuset_len, set);
-  if (w < 0 || (size_t)w >= cpuset_len)
-    err = su_errorf(SU_EINVAL, "the thread's cpuset does not fit in %zu bytes", cpuset_len);
+  if (hwloc_bitmap_list_asprintf(&s, set) < 0 || !s) {
+    free(s);
+    err = su_errorf(SU_ENOMEM, "cannot allocate the thread's cpuset");
+    goto out;
+  }
+  *cpuset = s;
 out:
   hwloc_bitmap_free(set);
   return err;

@@ -9,9 +9,11 @@
  * what the planner and system.json consume; the text and JSON reports are
  * what `sizeup topo` prints.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <hwloc.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,8 +26,14 @@
 struct su_topo {
   hwloc_topology_t topo;
   int this_system;
-  char source[256];
+  char *source;            /* "this system", "xml:FILE", "synthetic:DESC"; owned */
 };
+
+/* Synthetic descriptions that would build more objects than this are
+ * refused before hwloc sees them: hwloc's synthetic backend takes seconds
+ * for ten thousand PUs and minutes for a hundred thousand (2-core VM), and
+ * no machine Linux runs on has more than 8192 PUs. */
+#define SU_SYNTHETIC_MAX_OBJECTS 65536
 
 /* hwloc's cache object types, data/unified only, by level (L1 = index 0). */
 static const hwloc_obj_type_t cache_types[] = {
@@ -50,11 +58,113 @@ static int looks_like_path(const char *spec)
   return strchr(spec, '/') != NULL || (n > 4 && strcmp(spec + n - 4, ".xml") == 0);
 }
 
+/*
+ * How many objects an hwloc synthetic description builds: the sum over its
+ * levels of the product of the arities so far ("pack:2 numa:4 core:24 pu:2"
+ * is 2 + 8 + 192 + 384).  Memory children in brackets and attributes in
+ * parentheses add nothing.  0 when the string does not look like one (hwloc
+ * then says what is wrong with it).
+ */
+static double synthetic_objects(const char *d)
+{
+  double prod = 1, total = 0;
+  int levels = 0;
+
+  while (*d) {
+    const char *tok, *num = NULL;
+    int paren = 0;
+    char *end;
+    double a;
+
+    while (isspace((unsigned char)*d))
+      d++;
+    if (!*d)
+      break;
+    if (*d == '[') {               /* memory children: [numa(memory=...)] */
+      const char *close = strchr(d, ']');
+      if (!close)
+        return 0;
+      d = close + 1;
+      continue;
+    }
+    tok = d;
+    for (; *d && (paren || !isspace((unsigned char)*d)); d++) {
+      if (*d == '(')
+        paren++;
+      else if (*d == ')' && paren)
+        paren--;
+      else if (!paren && *d == ':' && !num)
+        num = d + 1;
+    }
+    if (!num)
+      num = tok;                   /* a bare arity ("2 2 4") */
+    a = strtod(num, &end);
+    if (end == num || !(a >= 1))
+      return 0;
+    prod *= a;
+    total += prod;
+    levels++;
+  }
+  return levels ? total : 0;
+}
+
+/*
+ * Checks that a file is an hwloc XML export that this hwloc can read, with
+ * the reason when it is not: hwloc itself says only "invalid argument".
+ * The version is the <topology version="X.Y"> attribute (absent in 1.x).
+ */
+static int check_xml(const char *path)
+{
+  char head[8192], *p, *tag, *ver;
+  size_t n;
+  FILE *fp = fopen(path, "rb");
+
+  if (!fp)
+    return su_errorf(SU_EIO, "cannot open topology '%s': %s", path, strerror(errno));
+  n = fread(head, 1, sizeof(head) - 1, fp);
+  fclose(fp);
+  head[n] = '\0';
+  p = head;
+  if (n >= 3 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+      (unsigned char)p[2] == 0xbf)
+    p += 3;                        /* UTF-8 byte order mark */
+  while (isspace((unsigned char)*p))
+    p++;
+  if (*p != '<' || !(tag = strstr(p, "<topology")))
+    return su_errorf(SU_EINVAL,
+                     "cannot load topology '%s': not an hwloc XML file (export one with "
+                     "'lstopo --of xml FILE', or pass a synthetic description such as "
+                     "\"pack:2 numa:2 core:16 pu:2\")",
+                     path);
+  if ((ver = strstr(tag, "version=\"")) && ver < strchr(tag, '>')) {
+    unsigned major = 0, minor = 0;
+    if (sscanf(ver + 9, "%u.%u", &major, &minor) >= 1 && major > 2)
+      return su_errorf(SU_EINVAL,
+                       "cannot load topology '%s': hwloc XML format %u.%u is newer than "
+                       "hwloc %s reads (formats 1.x and 2.x): export it again with "
+                       "hwloc 2 (lstopo --of xml), or build sizeup with hwloc %u",
+                       path, major, minor, su_topo_hwloc_version(), major);
+  }
+  return SU_OK;
+}
+
+const char *su_topo_hwloc_version(void)
+{
+#ifdef HWLOC_VERSION
+  return HWLOC_VERSION;
+#else
+  static char v[16];
+  unsigned a = hwloc_get_api_version();
+  snprintf(v, sizeof(v), "%u.%u", a >> 16, (a >> 8) & 0xff);
+  return v;
+#endif
+}
+
 int su_topo_load(const char *spec, su_topo_t **out)
 {
   su_topo_t *t;
   const char *env;
-  int err = SU_OK, is_xml = 0, is_this = 0;
+  int err = SU_OK, is_xml = 0, is_this = 0, n;
 
   if (!out)
     return su_errorf(SU_EINVAL, "cannot load topology: no output given");
@@ -71,14 +181,27 @@ int su_topo_load(const char *spec, su_topo_t **out)
      * the source string says so, since such a topology is not this system. */
     is_this = 1;
     if ((env = getenv("HWLOC_XMLFILE")) && env[0])
-      snprintf(t->source, sizeof(t->source), "xml:%s", env);
+      n = asprintf(&t->source, "xml:%s", env);
     else if ((env = getenv("HWLOC_SYNTHETIC")) && env[0])
-      snprintf(t->source, sizeof(t->source), "synthetic:%s", env);
+      n = asprintf(&t->source, "synthetic:%s", env);
     else
-      snprintf(t->source, sizeof(t->source), "this system");
+      n = asprintf(&t->source, "this system");
   } else if (file_exists(spec)) {
     is_xml = 1;
-    snprintf(t->source, sizeof(t->source), "xml:%s", spec);
+    n = asprintf(&t->source, "xml:%s", spec);
+  } else {
+    n = asprintf(&t->source, "synthetic:%s", spec);
+  }
+  if (n < 0) {
+    t->source = NULL;
+    err = su_errorf(SU_ENOMEM, "cannot allocate a topology");
+    goto out;
+  }
+  if (!spec || !spec[0]) {
+    /* this machine */
+  } else if (is_xml) {
+    if ((err = check_xml(spec)))
+      goto out;
     if (hwloc_topology_set_xml(t->topo, spec) != 0) {
       err = su_errorf(SU_EINVAL, "cannot load topology '%s': not a readable hwloc XML file",
                       spec);
@@ -88,7 +211,14 @@ int su_topo_load(const char *spec, su_topo_t **out)
     err = su_errorf(SU_EINVAL, "cannot load topology '%s': no such file", spec);
     goto out;
   } else {
-    snprintf(t->source, sizeof(t->source), "synthetic:%s", spec);
+    double nobj = synthetic_objects(spec);
+    if (nobj > SU_SYNTHETIC_MAX_OBJECTS) {
+      err = su_errorf(SU_EINVAL,
+                      "cannot load topology '%s': it would build %.0f objects (at most %d: "
+                      "no machine has that many; check the arities)",
+                      spec, nobj, SU_SYNTHETIC_MAX_OBJECTS);
+      goto out;
+    }
     if (hwloc_topology_set_synthetic(t->topo, spec) != 0) {
       err = su_errorf(SU_EINVAL,
                       "cannot load topology '%s': neither a file nor a valid hwloc synthetic "
@@ -114,9 +244,13 @@ int su_topo_load(const char *spec, su_topo_t **out)
     int e = errno;
     if (is_this)
       err = su_errorf(SU_EIO, "cannot load topology '%s': %s", t->source, strerror(e));
+    else if (is_xml)
+      err = su_errorf(SU_EINVAL,
+                      "cannot load topology '%s': not a valid hwloc XML file (run "
+                      "'HWLOC_XML_VERBOSE=1 lstopo -i %s' to see why)",
+                      spec, spec);
     else
-      err = su_errorf(SU_EINVAL, "cannot load topology '%s': %s", spec,
-                      is_xml ? "not a valid hwloc XML file" : strerror(e));
+      err = su_errorf(SU_EINVAL, "cannot load topology '%s': %s", spec, strerror(e));
     goto out;
   }
   /* hwloc decides: an XML or synthetic topology is not this system unless
@@ -128,6 +262,7 @@ int su_topo_load(const char *spec, su_topo_t **out)
   return SU_OK;
 out:
   hwloc_topology_destroy(t->topo);
+  free(t->source);
   free(t);
   return err;
 }
@@ -137,6 +272,7 @@ void su_topo_destroy(su_topo_t *t)
   if (!t)
     return;
   hwloc_topology_destroy(t->topo);
+  free(t->source);
   free(t);
 }
 
@@ -282,7 +418,7 @@ int su_topo_summarize(const su_topo_t *t, su_topo_summary_t *out)
     s.llc_instance_bytes = s.caches[s.ncaches - 1].size_bytes;
   }
   s.this_system = t->this_system;
-  snprintf(s.source, sizeof(s.source), "%s", t->source);
+  s.source = t->source;
   *out = s;
   return SU_OK;
 }
@@ -347,21 +483,34 @@ static void shared_by(hwloc_topology_t topo, hwloc_const_cpuset_t set, char *buf
     snprintf(buf, len, "%d PUs", hwloc_bitmap_weight(set));
 }
 
-/* The logical indexes of the packages a cpuset touches, as a list string. */
-static void packages_of(hwloc_topology_t topo, hwloc_const_cpuset_t set, char *buf, size_t len)
+/* A bitmap as a list string ("0-3,8"), malloc'ed; NULL when out of memory. */
+static char *list_string(hwloc_const_bitmap_t set)
+{
+  char *s = NULL;
+
+  if (hwloc_bitmap_list_asprintf(&s, set) < 0) {
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+/* The logical indexes of the packages a cpuset touches, as a list string
+ * (malloc'ed, "" when none; NULL when out of memory). */
+static char *packages_of(hwloc_topology_t topo, hwloc_const_cpuset_t set)
 {
   hwloc_bitmap_t pk = hwloc_bitmap_alloc();
   hwloc_obj_t o = NULL;
+  char *s;
 
-  buf[0] = '\0';
   if (!pk)
-    return;
+    return NULL;
   while ((o = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PACKAGE, o)) != NULL)
     if (hwloc_bitmap_intersects(o->cpuset, set))
       hwloc_bitmap_set(pk, o->logical_index);
-  if (!hwloc_bitmap_iszero(pk))
-    hwloc_bitmap_list_snprintf(buf, len, pk);
+  s = hwloc_bitmap_iszero(pk) ? strdup("") : list_string(pk);
   hwloc_bitmap_free(pk);
+  return s;
 }
 
 /* What both printers start with: an output stream and the summary. */
@@ -388,7 +537,7 @@ static void cache_shared_by(const su_topo_t *t, const su_cache_level_t *c, const
 int su_topo_print_text(const su_topo_t *t, FILE *fp)
 {
   su_topo_summary_t s;
-  char b1[32], b2[32], list[256], pk[64], by[32];
+  char b1[32], b2[32], by[32];
   hwloc_obj_t o = NULL;
   int err;
 
@@ -406,13 +555,19 @@ int su_topo_print_text(const su_topo_t *t, FILE *fp)
   fprintf(fp, "memory:     %s\n", b1);
   fprintf(fp, "NUMA nodes: %u\n", s.numa_nodes);
   while ((o = hwloc_get_next_obj_by_type(t->topo, HWLOC_OBJ_NUMANODE, o)) != NULL) {
+    char *list = list_string(o->cpuset), *pk = packages_of(t->topo, o->cpuset);
+    if (!list || !pk) {
+      free(list);
+      free(pk);
+      return su_errorf(SU_ENOMEM, "cannot print the topology: out of memory");
+    }
     fmt_bytes(o->attr->numanode.local_memory, b1, sizeof(b1));
-    hwloc_bitmap_list_snprintf(list, sizeof(list), o->cpuset);
-    packages_of(t->topo, o->cpuset, pk, sizeof(pk));
     fprintf(fp, "  node %u:   %s, PUs %s%s%s%s%s%s%s\n", o->logical_index, b1,
             hwloc_bitmap_iszero(o->cpuset) ? "(none)" : list, pk[0] ? " (package " : "", pk,
             pk[0] ? ")" : "", o->subtype ? ", " : "", o->subtype ? o->subtype : "",
             su__numa_is_cpu_node(t->topo, o) ? "" : ", no CPUs of its own");
+    free(list);
+    free(pk);
   }
   for (unsigned i = 0; i < s.ncaches; i++) {
     const su_cache_level_t *c = &s.caches[i];
@@ -447,7 +602,7 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
 {
   su_topo_summary_t s;
   su_json_t j;
-  char list[1024], by[32];
+  char *list, by[32];
   hwloc_obj_t o = NULL;
   int err;
 
@@ -466,8 +621,11 @@ int su_topo_print_json(const su_topo_t *t, FILE *fp)
     su_json_u64(&j, "memory_bytes", o->attr->numanode.local_memory);
     su_json_str(&j, "subtype", o->subtype ? o->subtype : "");
     su_json_bool(&j, "has_cpus", su__numa_is_cpu_node(t->topo, o));
-    hwloc_bitmap_list_snprintf(list, sizeof(list), o->cpuset);
-    su_json_str(&j, "cpuset", hwloc_bitmap_iszero(o->cpuset) ? "" : list);
+    list = hwloc_bitmap_iszero(o->cpuset) ? strdup("") : list_string(o->cpuset);
+    if (!list)
+      return su_errorf(SU_ENOMEM, "cannot print the topology: out of memory");
+    su_json_str(&j, "cpuset", list);
+    free(list);
     su_json_begin_array(&j, "packages");
     for (hwloc_obj_t p = NULL;
          (p = hwloc_get_next_obj_by_type(t->topo, HWLOC_OBJ_PACKAGE, p)) != NULL;)

@@ -67,6 +67,8 @@ check "history add new" "$SIZEUP" history add "$NEW" --db h.db
 check "history plot" "$SIZEUP" history plot --db h.db --out trends
 check "trend scripts written" test -s trends/trend_1.gp
 check "trend index page" grep -q "memory bandwidth" trends/index.html
+check "trend by the run's date (from its run id)" grep -q '^0 1795140000 ' trends/trend_1.dat
+check "trend marks the regressed run" grep -Eq '^1 [0-9]+ ([0-9.]+) \1$' trends/trend_1.dat
 echo "hello" >text.db
 expect_error "foreign database" "'text.db' is not a sizeup history database" \
   "$SIZEUP" history list --db text.db

@@ -48,6 +48,13 @@ cp -r "$SRC/tests/data/results-quick" walk/results/type-b
 check "walkthrough: exits 0" test $? -eq 0
 check "walkthrough: first choice" grep -q 'is the first choice: .* per month, USD .* per year' walk/table.txt
 check "walkthrough: page written" test -s walk/reports/choose/recommend.html
+cp "$SRC/bench/catalogs/licensed.csv" walk/bench/catalogs/
+cp "$SRC/bench/workloads/cfd-licensed.ini" walk/bench/workloads/
+(cd walk && "$SIZEUP" recommend --catalog bench/catalogs/licensed.csv \
+                 --workload bench/workloads/cfd-licensed.ini --out reports/licensed >lic.txt 2>&1)
+check "licensed example: exits 0" test $? -eq 0
+check "licensed example: per day, jobs per node" grep -q 'target of 1000 jobs per day' walk/lic.txt
+check "licensed example: the licences' share" grep -q '^Software licences are USD 7.00 of that USD 7.49 per hour (93%): 1 core(s) per job, 2 job(s) per node.$' walk/lic.txt
 (cd walk && "$SIZEUP" report results/type-a results/type-b --out reports/a-vs-b --no-render \
    >/dev/null 2>&1)
 check "walkthrough: report side by side" grep -q 'no clear winner' walk/reports/a-vs-b/report.md

@@ -8,6 +8,7 @@
  * every expected value below can be read back from the file with
  * `lstopo -i FILE`.  The reports are checked for the facts they must carry.
  */
+#include <hwloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,8 +281,80 @@ static void test_errors(void)
   CHECK_EQ_INT(su_topo_load(SU_TEST_DATA_DIR "/tiny.ini", &t), SU_EINVAL);
   CHECK(strstr(su_errmsg(), "tiny.ini") != NULL);
   CHECK(t == before);
+  CHECK(strstr(su_errmsg(), "not an hwloc XML file") != NULL);
+  CHECK(t == before);
+  /* hwloc 3's XML format: the version hwloc cannot read, named */
+  CHECK_EQ_INT(su_topo_load(SU_TEST_DATA_DIR "/hwloc3-format-192em64t.v3.xml", &t),
+               SU_EINVAL);
+  CHECK(strstr(su_errmsg(), "hwloc XML format 3.0 is newer than hwloc") != NULL);
+  CHECK(t == before);
+  /* a synthetic machine of millions of objects is refused before hwloc
+   * builds it (that would take hours) */
+  CHECK_EQ_INT(su_topo_load("pack:64 numa:8 core:1024 pu:8", &t), SU_EINVAL);
+  CHECK(strstr(su_errmsg(), "it would build 4719168 objects (at most 65536") != NULL);
+  CHECK(t == before);
+  CHECK_EQ_INT(su_topo_load("pack:2 [numa(memory=1GiB)] core:4 pu:2", &t), SU_OK);
+  su_topo_destroy(t == before ? NULL : t);
   su_topo_destroy(NULL);
   CHECK_EQ_INT(su_topo_is_this_system(NULL), 0);
+}
+
+/* hwloc MemCache objects (a memory-side cache in front of NUMA nodes, KNL's
+ * MCDRAM in cache mode) are not the last-level cache: STREAM would size its
+ * arrays from gigabytes of "cache". */
+static void test_memory_side_caches(void)
+{
+  static const struct {
+    const char *file;
+    uint64_t llc_instance;
+  } cases[] = {
+    {"intel-2s-4numa-40c-80pu-memsidecache.xml", 28835840},  /* the L3, 27.5 MiB */
+    {"knl-a2a-mcdram-rootnuma-4c-8pu.xml", 1 << 20},          /* the L2, 1 MiB */
+  };
+
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char path[512];
+    su_topo_summary_t s;
+    su_topo_t *t;
+    snprintf(path, sizeof(path), "%s/%s", SU_TEST_DATA_DIR, cases[i].file);
+    if (!(t = load(path)))
+      continue;
+    CHECK_EQ_INT(su_topo_summarize(t, &s), SU_OK);
+    CHECK_EQ_INT(s.llc_instance_bytes, cases[i].llc_instance);
+    CHECK(s.llc_bytes < (1ull << 30));
+    su_topo_destroy(t);
+  }
+}
+
+/* Cpusets of any length are printed whole, in text and JSON. */
+static void test_long_cpusets(void)
+{
+  /* Intel-style numbering: a NUMA node's PUs are 30 separate numbers. */
+  su_topo_t *t = load("pack:2 numa:4 core:24 pu:2(indexes=numa:core)");
+  char *txt, *json;
+  int err;
+
+  if (!t)
+    return;
+  txt = report(t, su_topo_print_text, &err);
+  CHECK_EQ_INT(err, SU_OK);
+  json = report(t, su_topo_print_json, &err);
+  CHECK_EQ_INT(err, SU_OK);
+  if (txt && json) {
+    hwloc_topology_t h = su_topo_hwloc(t);
+    hwloc_obj_t n0 = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, 7);
+    char *list = NULL, *want = NULL;
+    CHECK(hwloc_bitmap_list_asprintf(&list, n0->cpuset) > 0);
+    CHECK(list && strlen(list) > 150);
+    CHECK(asprintf(&want, "\"cpuset\": \"%s\"", list) > 0);
+    CHECK(want && strstr(json, want) != NULL);
+    free(want);
+    CHECK(strstr(txt, list) != NULL);
+    free(list);
+  }
+  free(txt);
+  free(json);
+  su_topo_destroy(t);
 }
 
 int main(void)
@@ -291,5 +364,7 @@ int main(void)
   SU_TEST_RUN(test_xml_big);
   SU_TEST_RUN(test_synthetic);
   SU_TEST_RUN(test_errors);
+  SU_TEST_RUN(test_memory_side_caches);
+  SU_TEST_RUN(test_long_cpusets);
   return SU_TEST_REPORT();
 }
