@@ -49,7 +49,7 @@ static const char *const csv_cols[] = {
   "score_system", "pareto", "power_watts", "price_date", "target_as_given", "jobs_per_day",
   "jobs_per_month", "cost_per_month_system", "cost_per_year_system", "cores_per_job",
   "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning", "device",
-  "gpus_per_job", "figures",
+  "gpus_per_job", "figures", "energy_source",
 };
 
 int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
@@ -124,6 +124,7 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
       su_errclear();
       su_csv_put_str(&w, fig);
     }
+    su_csv_put_str(&w, !ok ? "" : r->energy_measured ? "measured" : "catalog");
 #undef NUM
     su_csv_end_row(&w);
   }
