@@ -392,7 +392,6 @@ int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char
 {
   const char *prog = gnuplot ? gnuplot : "gnuplot";
   char png[4096];
-  struct stat st;
   int err;
 
   *rendered = 0;
@@ -401,6 +400,7 @@ int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char
   snprintf(png, sizeof(png), "%s/recommend.png", out_dir);
   unlink(png);                  /* a stale image must not pass for a new one */
   if (*prog && su_report_gnuplot_found(prog))
-    *rendered = su_report_run_gnuplot(prog, out_dir, "recommend") == 0 && stat(png, &st) == 0 && st.st_size > 0;
+    *rendered = su_report_run_gnuplot(prog, out_dir, "recommend") == 0 &&
+                su_report_png_complete(png);
   return write_html(s, out_dir, *rendered);
 }
