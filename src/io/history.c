@@ -919,6 +919,19 @@ static int side_headlines(const su_cmp_side_t *s, su_headline_t head[SU_HEAD_N])
   return SU_OK;
 }
 
+/* What the user called a machine: its `instance` label (in the fingerprint
+ * key: "...;labels=k=v,k=v"), else its host name, else its CPU model. */
+static char *machine_name(const su_history_run_t *r)
+{
+  const char *l = strstr(r->fingerprint, ";labels="), *v;
+
+  for (v = l ? l + 8 : NULL; v && *v; v += strcspn(v, ",") + (v[strcspn(v, ",")] == ',')) {
+    if (strncmp(v, "instance=", 9) == 0 && v[9] && v[9] != ',')
+      return strndup(v + 9, strcspn(v + 9, ","));
+  }
+  return strdup(r->hostname[0] ? r->hostname : r->cpu_model);
+}
+
 /* The trends of the runs ids[0..n) (one fingerprint, in order added) into
  * t[0..SU_HEAD_N). */
 static int trends_of(su_history_t *h, const su_history_run_t *const *runs, size_t n,
@@ -932,7 +945,7 @@ static int trends_of(su_history_t *h, const su_history_run_t *const *runs, size_
   for (int f = 0; f < SU_HEAD_N; f++) {
     t[f].head = (su_head_t)f;
     t[f].n = n;
-    t[f].machine = strdup(runs[0]->hostname[0] ? runs[0]->hostname : runs[0]->cpu_model);
+    t[f].machine = machine_name(runs[0]);
     t[f].when_unix = calloc(n, sizeof(*t[f].when_unix));
     t[f].value = calloc(n, sizeof(*t[f].value));
     t[f].regressed = calloc(n, 1);
@@ -985,6 +998,41 @@ out:
   return err;
 }
 
+/* Never two machines with one name: the trends t[at..at+SU_HEAD_N) of a
+ * machine named like an earlier one get its host name (or CPU model), then a
+ * number. */
+static int distinct_machine(su_history_trend_t *t, size_t at, const su_history_run_t *r)
+{
+  char *name = NULL;
+
+  for (unsigned k = 1;; k++) {
+    const char *now = name ? name : t[at].machine;
+    int taken = 0;
+    for (size_t j = 0; j < at && !taken; j += SU_HEAD_N)
+      taken = strcmp(t[j].machine, now) == 0;
+    if (!taken)
+      break;
+    free(name);
+    if (!(name = malloc(strlen(t[at].machine) + strlen(r->hostname) + strlen(r->cpu_model) + 16)))
+      return su_errorf(SU_ENOMEM, "cannot read the history");
+    if (k == 1)
+      sprintf(name, "%s (%s)", t[at].machine, r->hostname[0] ? r->hostname : r->cpu_model);
+    else
+      sprintf(name, "%s #%u", t[at].machine, k);
+  }
+  for (size_t f = 0; name && f < SU_HEAD_N; f++) {
+    char *c = strdup(name);
+    if (!c) {
+      free(name);
+      return su_errorf(SU_ENOMEM, "cannot read the history");
+    }
+    free(t[at + f].machine);
+    t[at + f].machine = c;
+  }
+  free(name);
+  return SU_OK;
+}
+
 int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
                       su_history_trend_t **out, size_t *nout)
 {
@@ -1018,7 +1066,7 @@ int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
       }
     err = trends_of(h, group, n, window, o, &t[nt]);
     nt += SU_HEAD_N;
-    if (err)
+    if (err || (err = distinct_machine(t, nt - SU_HEAD_N, group[0])))
       goto out;
   }
   /* keep the figures some run of the machine has */

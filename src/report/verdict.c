@@ -246,7 +246,7 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
 {
   int lower = h == SU_HEAD_LATENCY;
   const su__dir_t *best = NULL, *second = NULL;
-  char list[512];
+  char list[512] = "";
   size_t len = 0;
 
   for (size_t i = 0; i < rp->ndirs; i++) {
@@ -260,11 +260,10 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
                (lower ? d->head[h] < second->head[h] : d->head[h] > second->head[h])) {
       second = d;
     }
-    len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
-                            "%s%s %.4g", len ? ", " : "", d->name, d->head[h]);
+    if (len < sizeof(list))
+      len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %.4g", len ? ", " : "",
+                              d->name, d->head[h]);
   }
-  if (len >= sizeof(list))
-    list[sizeof(list) - 1] = '\0';
   if (!best)
     return say(rp, lead, "(%s): no machine measured %s.", gloss, what);
   if (!second)
