@@ -117,6 +117,24 @@ expect_error "an unknown memory placement" "unknown memory placement 'far'" \
   "$SIZEUP" run -k stream_triad --memory far -n
 check "nothing written for bad input" test -z "$(ls results 2>/dev/null)"
 
+# The whole matrix of a machine we do not have, through the null backend
+# (a model from hwloc's NUMA distances: nothing is measured), to the heat map.
+"$SIZEUP" run --backend null --topology "$DATA/intel-2s-4numa-40c-80pu-memsidecache.xml" \
+  --profile numa -o z1 -q >z1.log 2>&1
+check "null matrix run exits 0" test $? -eq 0
+# (the device name holds commas: count ok rows that end with both nodes)
+check "null matrix: 16 cells x 2 kernels, all ok" \
+  test "$(grep -c ',ok,.*,[0-9][0-9]*,[0-9][0-9]*$' z1/summary.csv)" -eq 32
+"$SIZEUP" report z1 --out rz1 --no-render >/dev/null 2>&1
+check "null matrix: 4 x 4 latency cells" test "$(grep -vc '^#\|^$' rz1/numa_latency_1.dat)" -eq 16
+check "null matrix: remote latency above local" awk '
+  /^[0-9]/ { v[$1, $2] = $3 } END { exit !(v[2, 0] > v[0, 0] && v[0, 2] > v[2, 2]) }' \
+  rz1/numa_latency_1.dat
+check "null matrix: remote bandwidth below local" awk '
+  /^[0-9]/ { v[$1, $2] = $3 } END { exit !(v[2, 0] < v[0, 0] && v[0, 3] < v[3, 3]) }' \
+  rz1/numa_bandwidth_1.dat
+check "null matrix: said to be a model" grep -q "MODELLED by the null backend" rz1/report.md
+
 # Hybrid CPUs: kinds in `sizeup topo`, a ladder per kind.
 check "topo lists two CPU kinds" grep -q "^CPU kinds:  2" gb10.txt
 check "kind 0 is the big cores" grep -q "kind 0:   10 cores, PUs 5-9,15-19" gb10.txt
