@@ -31,6 +31,7 @@ typedef struct su_result_row {
   uint64_t size_bytes;
   double median, min, max, mean, stddev, cv, ci95_lo, ci95_hi;
   double flops, bytes;     /* per kernel repetition; NaN when absent */
+  double energy_j, power_w; /* measured energy and mean power (schema 3); NaN when not */
   int noisy;               /* 0 when absent */
   int cpu_numa, mem_numa;  /* the threads' and the memory's NUMA node; -1 when empty */
 } su_result_row_t;

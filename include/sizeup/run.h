@@ -116,6 +116,8 @@ typedef struct su_plan {
   char out_dir[1024];     /* the results directory once known ("" before) */
   char notes[4][200];     /* why a group measured nothing (no GPU found), for system.json */
   unsigned nnotes;
+  struct su_energy *energy; /* the energy counters, opened by the first point (energy.h) */
+  int energy_tried;
 } su_plan_t;
 
 typedef struct su_plan_filter {
@@ -172,6 +174,9 @@ typedef struct su_point_result {
    * over several rounds the median of the rounds'.  NaN when not measured:
    * one thread, or a distributed run. */
   double c2c_ns;
+  /* Measured energy of the timed samples (all rounds) and the time it was
+   * measured over: NaN / 0 where the machine has no counter (energy.h). */
+  double energy_j, energy_s;
 } su_point_result_t;
 
 void su_point_result_fini(su_point_result_t *r);

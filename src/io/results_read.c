@@ -70,6 +70,7 @@ static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
 #define D(c, f) {SU_SUM_##c, offsetof(su_result_row_t, f)}
     D(MEDIAN, median), D(MIN, min), D(MAX, max), D(MEAN, mean), D(STDDEV, stddev), D(CV, cv),
     D(CI95_LO, ci95_lo), D(CI95_HI, ci95_hi), D(FLOPS, flops), D(BYTES, bytes),
+    D(ENERGY_J, energy_j), D(POWER_W, power_w),
 #undef D
   };
   const char *st = su_table_str(t, SU_SUM_STATUS);

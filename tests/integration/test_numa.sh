@@ -35,7 +35,7 @@ col() { head -n 1 m1/summary.csv | tr , '\n' | grep -nx "$1" | cut -d: -f1; }
 cn=$(col cpu_numa)
 mn=$(col mem_numa)
 check "summary.csv has cpu_numa and mem_numa" test -n "$cn" -a -n "$mn"
-check "schema version 2" awk -F, 'NR > 1 && $1 != 2 { exit 1 }' m1/summary.csv
+check "schema version 3" awk -F, 'NR > 1 && $1 != 3 { exit 1 }' m1/summary.csv
 for k in stream_triad latency_chase; do
   check "$k: one cell numa:0+mem:0, ok or unsupported with a reason" awk -F, -v k=$k \
     -v cn="$cn" -v mn="$mn" '
