@@ -124,7 +124,7 @@ check "nothing written for bad input" test -z "$(ls results 2>/dev/null)"
 check "null matrix run exits 0" test $? -eq 0
 # (the device name holds commas: count ok rows that end with both nodes)
 check "null matrix: 16 cells x 2 kernels, all ok" \
-  test "$(grep -c ',ok,.*,[0-9][0-9]*,[0-9][0-9]*$' z1/summary.csv)" -eq 32
+  test "$(grep -c ',ok,.*,[0-9][0-9]*,[0-9][0-9]*,[^,]*,[^,]*$' z1/summary.csv)" -eq 32
 "$SIZEUP" report z1 --out rz1 --no-render >/dev/null 2>&1
 check "null matrix: 4 x 4 latency cells" test "$(grep -vc '^#\|^$' rz1/numa_latency_1.dat)" -eq 16
 check "null matrix: remote latency above local" awk '
