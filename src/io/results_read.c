@@ -405,7 +405,9 @@ static su_headline_t head_best(const su_result_row_t *rows, size_t n, const char
 
 void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N])
 {
-  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
+  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", "fp64", 0);
+  if (isnan(out[SU_HEAD_MEM_BW].value))
+    out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
   if (isnan(out[SU_HEAD_MEM_BW].value))
     out[SU_HEAD_MEM_BW] = head_best(rows, n, NULL, "bandwidth", NULL, 0);
   out[SU_HEAD_PEAK64] = head_best(rows, n, "fma_peak", "flops", "fp64", 0);
