@@ -48,9 +48,9 @@ enum { SU_COL_REQ = 1, SU_COL_EMPTY = 2 };
   XX(P, BACKEND, "backend", TEXT, SU_COL_REQ, 0, 0)                                  \
   XX(P, DEVICE, "device", TEXT, SU_COL_REQ, 0, 0)                                    \
   XX(P, PRECISION, "precision", TEXT, SU_COL_REQ, 0, 0)                              \
-  XX(P, THREADS, "threads", UINT, SU_COL_REQ, 0, 16777216)                           \
-  XX(P, RANKS, "ranks", UINT, SU_COL_REQ, 0, 16777216)                               \
-  XX(P, NODES, "nodes", UINT, SU_COL_REQ, 0, 16777216)                               \
+  XX(P, THREADS, "threads", UINT, SU_COL_REQ, 1, 16777216)                           \
+  XX(P, RANKS, "ranks", UINT, SU_COL_REQ, 1, 16777216)                               \
+  XX(P, NODES, "nodes", UINT, SU_COL_REQ, 1, 16777216)                               \
   XX(P, PLACEMENT, "placement", TEXT, SU_COL_REQ, 0, 0)                              \
   XX(P, CPUSET, "cpuset", TEXT, SU_COL_REQ, 0, 0)                                    \
   XX(P, SIZE_BYTES, "size_bytes", UINT, SU_COL_REQ, 0, SU__U63)
