@@ -253,6 +253,26 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
   doc_table_end(d);
 }
 
+/* Each series' chosen model and where it goes past the measured counts,
+ * in words (the band of the scaling plots). */
+static void doc_predictions(doc_t *d, const su__report_t *rp)
+{
+  char text[1024], w[256], nst[256];
+
+  for (size_t k = 0; k < rp->ndirs; k++)
+    for (size_t s = 0; s < rp->dirs[k].fits.nseries; s++) {
+      const su_fit_series_t *se = &rp->dirs[k].fits.series[s];
+      if (se->chosen < 0 || !se->npred)
+        continue;
+      su_report_prediction_words(se, &se->pred[se->npred - 1], w, sizeof(w));
+      su_report_nstar_words(se, nst, sizeof(nst));
+      snprintf(text, sizeof(text), "%s, %s %s %s: chosen %s. %c%s%s%s.", rp->dirs[k].name,
+               se->kernel, se->placement, se->metric, se->why, w[0] - 32, w + 1,
+               nst[0] ? "; " : "", nst);
+      doc_para(d, text);
+    }
+}
+
 static void doc_fits(doc_t *d, const su__report_t *rp)
 {
   static const char *const head[] = {"machine", "kernel", "variant", "precision",
@@ -335,6 +355,7 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
       }
     }
   doc_table_end(d);
+  doc_predictions(d, rp);
 }
 
 static void doc_cache(doc_t *d, const su__report_t *rp)
@@ -402,28 +423,34 @@ static int doc_numa(doc_t *d, const su__report_t *rp)
                             "(columns): <code>sizeup run --memory each</code>, memory bound "
                             "with hwloc; empty cells were not measured.");
       }
-      snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
-               rp->ndirs > 1 ? ": " : "", what[x], m.modelled ? " (null backend: a model)" : "");
-      doc_table(d);
-      doc_head(d, head, 0);
-      for (int j = 0; j < m.nmem; j++) {
-        snprintf(head, sizeof(head), "memory %d", m.mem[j]);
-        doc_head(d, head, 1);
-      }
-      doc_head_end(d);
-      for (int i = 0; i < m.ncpu; i++) {
-        doc_row(d);
-        doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
-        for (int j = 0; j < m.nmem; j++) {
-          double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
-          if (isnan(v))
-            doc_cell(d, "", 1);
-          else
-            doc_cellf(d, 1, "%.4g", v);
+      /* At most 16 memory nodes per table: a 64-node machine stays readable
+       * (and within the table writer's columns). */
+      for (int j0 = 0; j0 < m.nmem; j0 += 16) {
+        const int j1 = j0 + 16 < m.nmem ? j0 + 16 : m.nmem;
+        snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
+                 rp->ndirs > 1 ? ": " : "", what[x],
+                 m.modelled ? " (null backend: a model)" : "");
+        doc_table(d);
+        doc_head(d, head, 0);
+        for (int j = j0; j < j1; j++) {
+          snprintf(head, sizeof(head), "memory %d", m.mem[j]);
+          doc_head(d, head, 1);
         }
-        doc_row_end(d);
+        doc_head_end(d);
+        for (int i = 0; i < m.ncpu; i++) {
+          doc_row(d);
+          doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
+          for (int j = j0; j < j1; j++) {
+            double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
+            if (isnan(v))
+              doc_cell(d, "", 1);
+            else
+              doc_cellf(d, 1, "%.4g", v);
+          }
+          doc_row_end(d);
+        }
+        doc_table_end(d);
       }
-      doc_table_end(d);
     }
     su__numa_matrix_fini(&m);
   }
@@ -772,6 +799,8 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
   for (size_t d = 0; d < ndirs; d++)
     su_report_gp_sanitize(rp.dirs[d].name, rp.dirs[d].label, sizeof(rp.dirs[d].label));
   if ((err = su__report_verdict(&rp)) != SU_OK)
+    goto out;
+  if (SU_HAVE_GSL && (err = su__report_predict(&rp)) != SU_OK)
     goto out;
   if ((err = su__report_plots(&rp)) != SU_OK)
     goto out;
