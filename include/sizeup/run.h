@@ -98,6 +98,8 @@ typedef struct su_point {
   uint64_t size_bytes;    /* requested; 0 when the kernel has no size */
   double budget_s;
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
+  int has_peer;           /* a pair kernel (SU_KERNEL_PAIRS): from `device` to `peer` */
+  unsigned peer;
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
   unsigned devices[16];
   int cpu_numa;           /* the CPU NUMA node holding every thread; -1: several */
