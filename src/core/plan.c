@@ -345,7 +345,7 @@ static int same_point(const su_point_t *a, const su_point_t *b)
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
          a->has_peer == b->has_peer && a->peer == b->peer &&
          a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
-         a->ndevices == b->ndevices &&
+         a->ndevices == b->ndevices && a->ranks == b->ranks &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
 }
@@ -692,6 +692,12 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
     goto out;
+  if (host && npairs == 0 && f->placement) {
+    /* Only `kinds` expands to nothing: on a machine of one CPU kind. */
+    err = su_errorf(SU_EINVAL, "placement '%s' plans nothing here: the machine has one CPU "
+                    "kind ('kinds' is for hybrid CPUs; use compact or scatter)", f->placement);
+    goto out;
+  }
 
   for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned q = 0; q < (devpairs ? ndev : 1); q++) /* pair kernels: to device q */
