@@ -111,7 +111,7 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
   char *cpuset = NULL;
   int err;
 
-  if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0])
+  if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0] || pt->skipped[0])
     return SU_OK;
   if (su_place_parse(pt->placement, &place) != SU_OK)
     return SU_OK; /* near_device and other fixed placements stay as planned */
