@@ -33,6 +33,7 @@ typedef struct su_device_info {
   char version[128];       /* driver / runtime version */
   char json[4096];         /* a complete JSON object with every device fact */
   char local_cpuset[256];  /* PUs next to the device ("0-15"), "" when unknown */
+  char pci[32];            /* PCI bus id "0000:65:00.0", "" when unknown (NVML's key) */
   char type[16];           /* "cpu", "gpu", "accelerator" or "other" (OpenCL's
                             * CL_DEVICE_TYPE): the plan measures GPUs and
                             * accelerators by default, CPU devices when asked */

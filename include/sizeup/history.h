@@ -94,7 +94,8 @@ int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nst
  * its runs, oldest first.  Drawn by su_report_trends (report.h).
  */
 typedef struct su_history_trend {
-  char *machine;           /* host name, else CPU model (from results files: untrusted) */
+  char *machine;           /* its `instance` label, else host name, else CPU model
+                              (from results files: untrusted) */
   su_head_t head;          /* which figure; unit: su_results_head_unit */
   size_t n;                /* runs of the machine */
   int64_t *when_unix;      /* the run's date: its run id's UTC timestamp, else when added */

@@ -77,6 +77,11 @@ int su_report_gnuplot_found(const char *prog);
  * status (0 = rendered), 126/127 when it could not start, -1 when fork failed.
  */
 int su_report_run_gnuplot(const char *prog, const char *dir, const char *name);
+
+/* 1 when `path` is a whole PNG: its signature first and its IEND chunk last.
+ * gnuplot may exit 0 after a write failed (a full disk): an image cut short
+ * is not "rendered". */
+int su_report_png_complete(const char *path);
 /* Writes the file at `path` to `out` as base64 (RFC 4648); -1 if unreadable. */
 int su_report_base64_file(FILE *out, const char *path);
 

@@ -31,6 +31,7 @@ typedef struct su_result_row {
   uint64_t size_bytes;
   double median, min, max, mean, stddev, cv, ci95_lo, ci95_hi;
   double flops, bytes;     /* per kernel repetition; NaN when absent */
+  double energy_j, power_w; /* measured energy and mean power (schema 3); NaN when not */
   int noisy;               /* 0 when absent */
   int cpu_numa, mem_numa;  /* the threads' and the memory's NUMA node; -1 when empty */
 } su_result_row_t;
@@ -118,9 +119,10 @@ void su_results_sysdiff_free(su_sysdiff_t *d, size_t n);
 /*
  * The headline figures of a set of rows, the same everywhere they are shown
  * (the report's first table, its verdict, the history's trend plots):
- *   SU_HEAD_MEM_BW   memory bandwidth: the best stream_triad median at its
- *                    largest working set (any bandwidth kernel when no
- *                    triad), so a cache-sized point never passes for memory
+ *   SU_HEAD_MEM_BW   memory bandwidth: the best FP64 stream_triad median at
+ *                    its largest working set (any precision when no FP64,
+ *                    any bandwidth kernel when no triad), so a cache-sized
+ *                    point never passes for memory
  *   SU_HEAD_PEAK64,  the best fma_peak median, FP64 and FP32
  *   SU_HEAD_PEAK32
  *   SU_HEAD_LATENCY  memory latency: the latency at the largest working set

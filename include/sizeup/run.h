@@ -130,6 +130,8 @@ typedef struct su_plan {
   double est_timed_s, est_warm_s, est_setup_s; /* its parts: samples, warm-up, the rest */
   unsigned rounds;        /* the rounds the estimate counts */
   char fit[320];          /* what --time-limit dropped, "" when nothing */
+  struct su_energy *energy; /* the energy counters, opened by the first point (energy.h) */
+  int energy_tried;
 } su_plan_t;
 
 typedef struct su_plan_filter {
@@ -194,6 +196,9 @@ typedef struct su_point_result {
    * over several rounds the median of the rounds'.  NaN when not measured:
    * one thread, or a distributed run. */
   double c2c_ns;
+  /* Measured energy of the timed samples (all rounds) and the time it was
+   * measured over: NaN / 0 where the machine has no counter (energy.h). */
+  double energy_j, energy_s;
 } su_point_result_t;
 
 void su_point_result_fini(su_point_result_t *r);

@@ -26,7 +26,7 @@
 
 /* Bumped on any change of a column's name, order, meaning or unit; readers
  * accept every version from 1 to this one. */
-#define SU_CSV_SCHEMA_VERSION 2
+#define SU_CSV_SCHEMA_VERSION 3
 
 typedef enum su_col_type_e { SU_COL_TEXT, SU_COL_UINT, SU_COL_REAL } su_col_type_t;
 
@@ -48,15 +48,15 @@ enum { SU_COL_REQ = 1, SU_COL_EMPTY = 2 };
   XX(P, BACKEND, "backend", TEXT, SU_COL_REQ, 0, 0)                                  \
   XX(P, DEVICE, "device", TEXT, SU_COL_REQ, 0, 0)                                    \
   XX(P, PRECISION, "precision", TEXT, SU_COL_REQ, 0, 0)                              \
-  XX(P, THREADS, "threads", UINT, SU_COL_REQ, 0, 16777216)                           \
-  XX(P, RANKS, "ranks", UINT, SU_COL_REQ, 0, 16777216)                               \
-  XX(P, NODES, "nodes", UINT, SU_COL_REQ, 0, 16777216)                               \
+  XX(P, THREADS, "threads", UINT, SU_COL_REQ, 1, 16777216)                           \
+  XX(P, RANKS, "ranks", UINT, SU_COL_REQ, 1, 16777216)                               \
+  XX(P, NODES, "nodes", UINT, SU_COL_REQ, 1, 16777216)                               \
   XX(P, PLACEMENT, "placement", TEXT, SU_COL_REQ, 0, 0)                              \
   XX(P, CPUSET, "cpuset", TEXT, SU_COL_REQ, 0, 0)                                    \
   XX(P, SIZE_BYTES, "size_bytes", UINT, SU_COL_REQ, 0, SU__U63)
 
 /* summary.csv: the 26 contract columns are REQ; later ones were appended
- * (cpu_numa and mem_numa in version 2). */
+ * (cpu_numa and mem_numa in version 2, energy_j and power_w in version 3). */
 #define SU_SUMMARY_COLUMNS(XX)                                                       \
   SU_KEY_COLUMNS(XX, SUM)                                                            \
   XX(SUM, METRIC, "metric", TEXT, SU_COL_REQ, 0, 0)                                  \
@@ -82,7 +82,9 @@ enum { SU_COL_REQ = 1, SU_COL_EMPTY = 2 };
   XX(SUM, ROUNDS, "rounds", UINT, 0, 0, 65536)                                       \
   XX(SUM, C2C_NS, "c2c_ns", REAL, SU_COL_EMPTY, 0, 1e9)                          \
   XX(SUM, CPU_NUMA, "cpu_numa", UINT, SU_COL_EMPTY, 0, 1048576)                      \
-  XX(SUM, MEM_NUMA, "mem_numa", UINT, SU_COL_EMPTY, 0, 1048576)
+  XX(SUM, MEM_NUMA, "mem_numa", UINT, SU_COL_EMPTY, 0, 1048576)                      \
+  XX(SUM, ENERGY_J, "energy_j", REAL, SU_COL_EMPTY, 0, SU__BIG)                      \
+  XX(SUM, POWER_W, "power_w", REAL, SU_COL_EMPTY, 0, SU__BIG)
 
 /* samples.csv: the key columns, the headline metric, one row per sample. */
 #define SU_SAMPLES_COLUMNS(XX)                                                       \

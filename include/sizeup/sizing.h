@@ -134,6 +134,7 @@ typedef struct su_sizing_rate {
   char backend[16];            /* the row behind the figure: backend and device */
   char device[96];
   unsigned scaled;             /* k > 0: a per-GPU figure x k (no "k x" row measured) */
+  double power_w;              /* measured mean power of the row (x k when scaled); NaN */
   /* Scaling over nodes: an Amdahl fit of the rows with nodes > 1, when the
    * results hold at least SU_FIT_MIN_POINTS node counts. */
   int have_fit;
@@ -174,6 +175,8 @@ typedef struct su_sizing_result {
   double cost_per_month_system, cost_per_year_system;   /* running around the clock */
   double cost_per_job, cost_per_job_lo, cost_per_job_hi;
   double energy_per_job_kwh;
+  int energy_measured;         /* 1: from the rows' measured power (RAPL, NVML: the CPU
+                                  packages or GPU boards only), 0: the catalog's power_watts */
   double jobs_per_dollar, jobs_per_kwh;      /* "dollar": the catalog's currency */
   double score_node, score_system;
   int pareto;                  /* on the time/cost-per-job Pareto front */

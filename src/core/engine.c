@@ -425,7 +425,7 @@ static void report(su_engine_t *e, su_engine_event_t ev, size_t i, unsigned r,
   p.npoints = e->plan.n;
   p.steps = e->steps;
   p.elapsed_s = (double)(su_time_ns() - e->t0) * 1e-9;
-  left = (size_t)(e->mo.rounds - r) * e->plan.n - i;
+  left = r < e->mo.rounds ? (size_t)(e->mo.rounds - r) * e->plan.n - i : 0;
   p.eta_s = e->steps ? p.elapsed_s / (double)e->steps * (double)left : 0;
   e->o.progress(&p, e->o.progress_arg);
 }

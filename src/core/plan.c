@@ -19,6 +19,7 @@
 
 #include "core/core_int.h"
 #include "sizeup/app.h"
+#include "sizeup/energy.h"
 #include "sizeup/error.h"
 #include "sizeup/parse.h"
 #include "sizeup/run.h"
@@ -1225,5 +1226,6 @@ void su_plan_fini(su_plan_t *plan)
   for (const su_backend_t *const *b = su_backends(); *b && slot < 8; b++, slot++)
     if (plan->backend_ctx[slot])
       (*b)->fini(plan->backend_ctx[slot]);
+  su_energy_close(plan->energy);
   memset(plan, 0, sizeof(*plan));
 }

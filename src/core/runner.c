@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "core/core_int.h"
+#include "sizeup/energy.h"
 #include "sizeup/error.h"
 #include "sizeup/run.h"
 #include "sizeup/stats.h"
@@ -398,6 +399,44 @@ static int point_fail(su_point_result_t *out, const su_point_t *pt, int err, con
   return SU_OK;
 }
 
+/*
+ * The cumulative energy counter behind a point, in joules: RAPL's CPU
+ * packages for the CPU backend, NVML's GPUs (summed over the point's
+ * devices, found by PCI bus id) for a device backend.  SU_ENOTSUP where the
+ * machine has none; never an error of the point.
+ */
+static int point_energy(su_plan_t *plan, const su_point_t *pt, int slot, double *j)
+{
+  void *ctx = slot < 8 ? plan->backend_ctx[slot] : NULL;
+  unsigned n = pt->ndevices > 1 ? pt->ndevices : 1;
+  double sum = 0;
+
+  if (!plan->energy_tried) {
+    plan->energy_tried = 1;
+    if (su_energy_open(&plan->energy) != SU_OK)
+      plan->energy = NULL;
+  }
+  if (!plan->energy)
+    return SU_ENOTSUP;
+  if (strcmp(pt->backend->name, "cpu") == 0)
+    return su_energy_read(plan->energy, NULL, j) == SU_OK ? SU_OK : (su_errclear(), SU_ENOTSUP);
+  if (su_energy_why(plan->energy, 1)[0] || !pt->backend->device_info)
+    return SU_ENOTSUP;
+  for (unsigned i = 0; i < n; i++) {
+    su_device_info_t info;
+    double v;
+    memset(&info, 0, sizeof(info));
+    if (pt->backend->device_info(ctx, n > 1 ? pt->devices[i] : pt->device, &info) != SU_OK ||
+        !info.pci[0] || su_energy_read(plan->energy, info.pci, &v) != SU_OK) {
+      su_errclear();
+      return SU_ENOTSUP;
+    }
+    sum += v;
+  }
+  *j = sum;
+  return SU_OK;
+}
+
 int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
                      const su_measure_opts_t *mo, volatile sig_atomic_t *stop,
                      su_point_result_t *out)
@@ -422,6 +461,7 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   out->nodes = c ? c->nodes : 1;
   out->rounds = 1;
   out->c2c_ns = NAN;
+  out->energy_j = NAN;
   if (pt->unsupported[0]) {
     result_fail(out, pt, SU_STATUS_UNSUPPORTED, pt->unsupported);
     return SU_OK;
@@ -500,9 +540,21 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
   if (probe_c2c)
     out->c2c_ns = su__team_c2c_ns(pt->threads);
 
-  /* 4. Timed samples until the stop rule says enough. */
+  /* 4. Timed samples until the stop rule says enough, their energy read
+   * around them where the machine has a counter. */
   budget_ns = (pt->budget_s > 0 ? pt->budget_s : mo->budget_s) * 1e9;
-  if ((err = su__sample_loop(&smp, d, inner, budget_ns, mo, out, why, sizeof(why)))) {
+  {
+    double e0 = NAN, e1 = NAN;
+    uint64_t t0;
+    point_energy(plan, pt, slot, &e0);
+    t0 = su_time_ns();
+    err = su__sample_loop(&smp, d, inner, budget_ns, mo, out, why, sizeof(why));
+    if (!err && !isnan(e0) && point_energy(plan, pt, slot, &e1) == SU_OK && e1 >= e0) {
+      out->energy_j = e1 - e0;
+      out->energy_s = (double)(su_time_ns() - t0) / 1e9;
+    }
+  }
+  if (err) {
     /* No memory for more samples is an error of the run, not of the point. */
     err = err == SU_ENOMEM ? point_fail(out, pt, SU_EBACKEND, why) : point_fail(out, pt, err, why);
     goto out;
@@ -579,6 +631,7 @@ int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned
     acc->device_timer = r->device_timer;
     acc->ranks = r->ranks;
     acc->nodes = r->nodes;
+    acc->energy_j = NAN;    /* the earlier rounds' energy was not kept */
   }
   if (r->rows[0].status != SU_STATUS_OK || acc->rows[0].status != SU_STATUS_OK) {
     if (r->rows[0].status != SU_STATUS_OK) {
@@ -612,6 +665,8 @@ int su_point_result_merge(su_point_result_t *acc, su_point_result_t *r, unsigned
   acc->inner = r->inner;
   acc->rounds++;
   acc->c2c_ns = rounds_c2c(acc);
+  acc->energy_j += r->energy_j;   /* NaN when a round had no counter */
+  acc->energy_s += r->energy_s;
   old = acc->rows[0].stats;
   acc->rows[0].stats = now;
   acc->rows[0].noisy = now.cv > noise_cv;

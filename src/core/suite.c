@@ -45,6 +45,7 @@
 #include "sizeup/app.h"
 #include "sizeup/config.h"
 #include "sizeup/error.h"
+#include "sizeup/ini.h"
 #include "sizeup/parse.h"
 #include "sizeup/run.h"
 #include "sizeup/suggest.h"
@@ -53,6 +54,7 @@ typedef struct suite_parse {
   su_suite_t *s;
   int err;
   char why[256];
+  su_ini_seen_t seen;      /* keys and sections given so far */
 } suite_parse_t;
 
 static int set_str(char *dst, size_t len, const char *v)
@@ -164,6 +166,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     snprintf(ps->why, sizeof(ps->why), "key '%s' outside a section", name);
     return 0;
   }
+  if (su_ini_seen_add(&ps->seen, section, name, ps->why, sizeof(ps->why)))
+    return 0;
   if (strcmp(section, "run") == 0) {
     rc = run_key(&ps->s->mo, name, value);
   } else {
@@ -198,6 +202,7 @@ int su_suite_load(const char *path, su_suite_t *out)
     return su_errorf(SU_EINVAL, "cannot open suite '%s': %s", path, strerror(errno));
   line = ini_parse_file(fp, on_entry, &ps);
   fclose(fp);
+  su_ini_seen_fini(&ps.seen);
   if (line != 0) {
     int err = ps.err ? ps.err : SU_EINVAL;
     su_suite_fini(out);

@@ -101,6 +101,24 @@ int su_history_explain(su_history_t *h, const char *dir, char **why, size_t *nst
 struct su_history {
   sqlite3 *db;
   char *path;
+  uint64_t ticks;          /* progress-handler calls so far (see on_progress) */
+};
+
+/*
+ * A bound on the work of one opened database: the progress handler runs
+ * every SU_HISTORY_TICK virtual-machine instructions and interrupts the
+ * statement after SU_HISTORY_MAX_TICKS calls (1e9 instructions: seconds of
+ * work, far more than a history of thousands of runs needs), so that a
+ * crafted file cannot make a command run forever.
+ */
+#define SU_HISTORY_TICK 1000
+#define SU_HISTORY_MAX_TICKS 1000000u
+
+/* The objects a sizeup history holds, and their types: anything else (a
+ * view or a trigger above all) makes the file foreign. */
+static const struct { const char *type, *name; } su_history_objects[] = {
+  {"table", "runs"}, {"table", "configs"}, {"table", "samples"}, {"table", "systems"},
+  {"index", "runs_fingerprint"}, {"index", "configs_run"}, {"index", "samples_config"},
 };
 
 /* Rounds per run kept apart when runs are pooled (sizeup run allows 100). */
@@ -143,6 +161,10 @@ static int db_err(su_history_t *h, const char *what)
 {
   int code = sqlite3_errcode(h->db);
 
+  if (code == SQLITE_INTERRUPT)
+    return su_errorf(SU_EINVAL, "history '%s': %s: the query ran past its bound (%u million "
+                     "steps): not a database sizeup made", h->path, what,
+                     SU_HISTORY_MAX_TICKS * SU_HISTORY_TICK / 1000000u);
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
     return su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (%s)", h->path,
                      sqlite3_errmsg(h->db));
@@ -189,6 +211,52 @@ static int query_int(su_history_t *h, const char *sql, int64_t *out)
   if (rc != SQLITE_ROW)
     return db_err(h, "cannot read");
   return SU_OK;
+}
+
+static int on_progress(void *arg)
+{
+  su_history_t *h = arg;
+
+  return ++h->ticks > SU_HISTORY_MAX_TICKS;
+}
+
+/*
+ * Checks that every object of the file is one sizeup makes, of its type
+ * (per sqlite_master: `runs` must be a table, not a view named like one),
+ * and that the three tables sizeup reads are there.  SU_EINVAL naming the
+ * first object that is not.
+ */
+static int check_objects(su_history_t *h)
+{
+  sqlite3_stmt *st = NULL;
+  size_t nobj = sizeof(su_history_objects) / sizeof(su_history_objects[0]);
+  unsigned found = 0;
+  int rc, err = SU_OK;
+
+  if (sqlite3_prepare_v2(h->db, "SELECT type, name FROM sqlite_master", -1, &st, NULL))
+    return db_err(h, "cannot read");
+  while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *type = (const char *)sqlite3_column_text(st, 0);
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    size_t i;
+    type = type ? type : "";
+    name = name ? name : "";
+    for (i = 0; i < nobj; i++)
+      if (strcmp(name, su_history_objects[i].name) == 0)
+        break;
+    if (i < nobj && strcmp(type, su_history_objects[i].type) == 0)
+      found |= 1u << i;
+    else if (!(strcmp(type, "index") == 0 && strncmp(name, "sqlite_autoindex_", 17) == 0))
+      err = su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (it holds the %.20s "
+                      "'%.60s', which sizeup does not make)", h->path, type, name);
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = db_err(h, "cannot read");
+  sqlite3_finalize(st);
+  if (!err && (found & 7u) != 7u)
+    err = su_errorf(SU_EINVAL, "'%s' is not a sizeup history database (its tables runs, "
+                    "configs and samples are not all there)", h->path);
+  return err;
 }
 
 /* Checks the identity of the file; creates the schema in an empty one when
@@ -252,6 +320,13 @@ int su_history_open(const char *path, int create, su_history_t **out)
   }
   sqlite3_busy_timeout(h->db, SU_HISTORY_BUSY_MS);
   sqlite3_extended_result_codes(h->db, 0);
+  /* The file is untrusted (copied between machines): no functions with side
+   * effects from its schema, no writes to its schema by SQL, and a bound on
+   * the work of every query. */
+  sqlite3_progress_handler(h->db, SU_HISTORY_TICK, on_progress, h);
+  sqlite3_db_config(h->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+  if ((err = exec(h, "PRAGMA trusted_schema=OFF")))
+    goto fail;
   /* Identify the file before changing anything in it: under the write lock
    * when we may create the schema, so that of two processes creating the
    * same file one creates it and the other sees it complete. */
@@ -273,7 +348,8 @@ int su_history_open(const char *path, int create, su_history_t **out)
     if ((err = exec(h, "COMMIT")))
       goto fail;
   }
-  if ((err = exec_wal(h)) || (err = exec(h, "PRAGMA foreign_keys=ON")))
+  if ((err = check_objects(h)) || (err = exec_wal(h)) ||
+      (err = exec(h, "PRAGMA foreign_keys=ON")))
     goto fail;
   *out = h;
   return SU_OK;
@@ -919,6 +995,19 @@ static int side_headlines(const su_cmp_side_t *s, su_headline_t head[SU_HEAD_N])
   return SU_OK;
 }
 
+/* What the user called a machine: its `instance` label (in the fingerprint
+ * key: "...;labels=k=v,k=v"), else its host name, else its CPU model. */
+static char *machine_name(const su_history_run_t *r)
+{
+  const char *l = strstr(r->fingerprint, ";labels="), *v;
+
+  for (v = l ? l + 8 : NULL; v && *v; v += strcspn(v, ",") + (v[strcspn(v, ",")] == ',')) {
+    if (strncmp(v, "instance=", 9) == 0 && v[9] && v[9] != ',')
+      return strndup(v + 9, strcspn(v + 9, ","));
+  }
+  return strdup(r->hostname[0] ? r->hostname : r->cpu_model);
+}
+
 /* The trends of the runs ids[0..n) (one fingerprint, in order added) into
  * t[0..SU_HEAD_N). */
 static int trends_of(su_history_t *h, const su_history_run_t *const *runs, size_t n,
@@ -932,7 +1021,7 @@ static int trends_of(su_history_t *h, const su_history_run_t *const *runs, size_
   for (int f = 0; f < SU_HEAD_N; f++) {
     t[f].head = (su_head_t)f;
     t[f].n = n;
-    t[f].machine = strdup(runs[0]->hostname[0] ? runs[0]->hostname : runs[0]->cpu_model);
+    t[f].machine = machine_name(runs[0]);
     t[f].when_unix = calloc(n, sizeof(*t[f].when_unix));
     t[f].value = calloc(n, sizeof(*t[f].value));
     t[f].regressed = calloc(n, 1);
@@ -985,6 +1074,41 @@ out:
   return err;
 }
 
+/* Never two machines with one name: the trends t[at..at+SU_HEAD_N) of a
+ * machine named like an earlier one get its host name (or CPU model), then a
+ * number. */
+static int distinct_machine(su_history_trend_t *t, size_t at, const su_history_run_t *r)
+{
+  char *name = NULL;
+
+  for (unsigned k = 1;; k++) {
+    const char *now = name ? name : t[at].machine;
+    int taken = 0;
+    for (size_t j = 0; j < at && !taken; j += SU_HEAD_N)
+      taken = strcmp(t[j].machine, now) == 0;
+    if (!taken)
+      break;
+    free(name);
+    if (!(name = malloc(strlen(t[at].machine) + strlen(r->hostname) + strlen(r->cpu_model) + 16)))
+      return su_errorf(SU_ENOMEM, "cannot read the history");
+    if (k == 1)
+      sprintf(name, "%s (%s)", t[at].machine, r->hostname[0] ? r->hostname : r->cpu_model);
+    else
+      sprintf(name, "%s #%u", t[at].machine, k);
+  }
+  for (size_t f = 0; name && f < SU_HEAD_N; f++) {
+    char *c = strdup(name);
+    if (!c) {
+      free(name);
+      return su_errorf(SU_ENOMEM, "cannot read the history");
+    }
+    free(t[at + f].machine);
+    t[at + f].machine = c;
+  }
+  free(name);
+  return SU_OK;
+}
+
 int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
                       su_history_trend_t **out, size_t *nout)
 {
@@ -1018,7 +1142,7 @@ int su_history_trends(su_history_t *h, unsigned window, const su_cmp_opts_t *o,
       }
     err = trends_of(h, group, n, window, o, &t[nt]);
     nt += SU_HEAD_N;
-    if (err)
+    if (err || (err = distinct_machine(t, nt - SU_HEAD_N, group[0])))
       goto out;
   }
   /* keep the figures some run of the machine has */

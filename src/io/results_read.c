@@ -70,6 +70,7 @@ static int row_fill(su_result_row_t *w, const su_table_reader_t *t)
 #define D(c, f) {SU_SUM_##c, offsetof(su_result_row_t, f)}
     D(MEDIAN, median), D(MIN, min), D(MAX, max), D(MEAN, mean), D(STDDEV, stddev), D(CV, cv),
     D(CI95_LO, ci95_lo), D(CI95_HI, ci95_hi), D(FLOPS, flops), D(BYTES, bytes),
+    D(ENERGY_J, energy_j), D(POWER_W, power_w),
 #undef D
   };
   const char *st = su_table_str(t, SU_SUM_STATUS);
@@ -222,16 +223,21 @@ static char *jstr(json_t *obj, const char *a, const char *b)
   return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
-static uint64_t jint(json_t *obj, const char *a, const char *b)
+/* A non-negative integer of the file, or 0 when absent, not a number, or
+ * above `max` (a 1e300 must not reach a float-to-integer cast). */
+static uint64_t jint(json_t *obj, const char *a, const char *b, uint64_t max)
 {
   json_t *v = json_object_get(obj, a);
+  double d;
 
   if (b)
     v = json_object_get(v, b);
-  if (json_is_integer(v) && json_integer_value(v) >= 0)
+  if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+      (uint64_t)json_integer_value(v) <= max)
     return (uint64_t)json_integer_value(v);
-  if (json_is_real(v) && json_real_value(v) >= 0)
-    return (uint64_t)json_real_value(v);
+  d = json_is_real(v) ? json_real_value(v) : -1;
+  if (d >= 0 && d <= 9e18 && d <= (double)max)
+    return (uint64_t)d;
   return 0;
 }
 
@@ -293,21 +299,21 @@ static int load_system(const char *dir, su_fingerprint_t *p)
   p->compiler_flags = jstr(root, "compiler", "flags");
   p->command_line = jjoin(json_object_get(root, "command_line"), " ");
   topo = json_object_get(root, "topology");
-  p->packages = (unsigned)jint(topo, "packages", NULL);
-  p->numa_nodes = (unsigned)jint(topo, "numa_nodes", NULL);
-  p->cores = (unsigned)jint(topo, "cores", NULL);
-  p->pus = (unsigned)jint(topo, "pus", NULL);
-  p->memory_bytes = jint(topo, "memory_bytes", NULL);
-  p->llc_bytes = jint(topo, "llc_bytes", NULL);
+  p->packages = (unsigned)jint(topo, "packages", NULL, UINT32_MAX);
+  p->numa_nodes = (unsigned)jint(topo, "numa_nodes", NULL, UINT32_MAX);
+  p->cores = (unsigned)jint(topo, "cores", NULL, UINT32_MAX);
+  p->pus = (unsigned)jint(topo, "pus", NULL, UINT32_MAX);
+  p->memory_bytes = jint(topo, "memory_bytes", NULL, UINT64_MAX);
+  p->llc_bytes = jint(topo, "llc_bytes", NULL, UINT64_MAX);
   json_array_foreach(json_object_get(topo, "caches"), i, v) {
     su_cache_info_t *c;
     if (!json_is_object(v) || p->ncaches == SU_RESULTS_MAX_CACHES)
       continue;
     c = &p->caches[p->ncaches++];
-    c->level = (unsigned)jint(v, "level", NULL);
-    c->size_bytes = jint(v, "size_bytes", NULL);
-    c->count = (unsigned)jint(v, "count", NULL);
-    c->pus_per_instance = (unsigned)jint(v, "pus_per_instance", NULL);
+    c->level = (unsigned)jint(v, "level", NULL, UINT32_MAX);
+    c->size_bytes = jint(v, "size_bytes", NULL, UINT64_MAX);
+    c->count = (unsigned)jint(v, "count", NULL, UINT32_MAX);
+    c->pus_per_instance = (unsigned)jint(v, "pus_per_instance", NULL, UINT32_MAX);
   }
   v = json_object_get(root, "labels");
   if (json_is_object(v) && json_object_size(v)) {
@@ -404,7 +410,9 @@ static su_headline_t head_best(const su_result_row_t *rows, size_t n, const char
 
 void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N])
 {
-  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
+  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", "fp64", 0);
+  if (isnan(out[SU_HEAD_MEM_BW].value))
+    out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
   if (isnan(out[SU_HEAD_MEM_BW].value))
     out[SU_HEAD_MEM_BW] = head_best(rows, n, NULL, "bandwidth", NULL, 0);
   out[SU_HEAD_PEAK64] = head_best(rows, n, "fma_peak", "flops", "fp64", 0);

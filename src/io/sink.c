@@ -693,6 +693,11 @@ int su_sink_append(su_sink_t *r, const char *run_id, const su_point_t *pt,
                      strcmp(pt->ops->desc->family, "dist") == 0 ? pt->variant : "");
     su_table_set_u64(&row, SU_SUM_ROUNDS, res->rounds ? res->rounds : 1);
     su_table_set_real(&row, SU_SUM_C2C_NS, ok ? res->c2c_ns : NAN);
+    /* measured energy of the point's timed samples (energy.h); empty where
+     * the machine has no counter, system.json's "energy" says why */
+    su_table_set_real(&row, SU_SUM_ENERGY_J, ok ? res->energy_j : NAN);
+    su_table_set_real(&row, SU_SUM_POWER_W,
+                      ok && res->energy_s > 0 ? res->energy_j / res->energy_s : NAN);
     put_numa(&row, pt);
     su_table_write_row(&w, &row);
   }

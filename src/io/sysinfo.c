@@ -22,6 +22,7 @@
 
 #include "cpu/cpu.h"
 #include "sizeup/config.h"
+#include "sizeup/energy.h"
 #include "sizeup/error.h"
 #include "sizeup/fs.h"
 #include "sizeup/json.h"
@@ -258,6 +259,19 @@ int su_sink_write_system(su_sink_t *r, su_topo_t *t, su_plan_t *plan,
   put_environment(&j);
   put_labels(&j, m, su_machine_get(mc, "product_name"));
   put_devices(&j, plan);
+  {
+    /* where energy is measured, and why not where it is not */
+    su_energy_t *e = NULL;
+    if (su_energy_open(&e) == SU_OK) {
+      su_json_begin_object(&j, "energy");
+      su_json_str(&j, "cpu", su_energy_why(e, 0)[0] ? su_energy_why(e, 0)
+                                                     : "measured: RAPL package counters");
+      su_json_str(&j, "gpu", su_energy_why(e, 1)[0] ? su_energy_why(e, 1)
+                                                     : "measured: NVML board energy");
+      su_json_end_object(&j);
+      su_energy_close(e);
+    }
+  }
   if (plan->nnotes) {
     /* why a group measured nothing: "opencl: no GPU or accelerator found" */
     su_json_begin_array(&j, "notes");

@@ -156,6 +156,7 @@ static int measured_rate(const su_results_t *r, const char *kernel, const char *
   snprintf(out->device, sizeof(out->device), "%s", best->device);
   out->lower_better = strcmp(best->metric, "latency") == 0;
   out->median = best->median * f;
+  out->power_w = best->power_w * f;
   ci_of(best, &out->lo, &out->hi);
   out->lo *= f;
   out->hi *= f;
@@ -225,6 +226,7 @@ static int datasheet_rate(const su_sizing_candidate_t *c, const char *kernel, co
   snprintf(out->backend, sizeof(out->backend), "datasheet");
   out->lower_better = strcmp(unit, "ns") == 0;
   out->median = out->lo = out->hi = v;
+  out->power_w = NAN;
   out->estimate = 1;
   out->have_fit = 0;
   return 1;
@@ -279,6 +281,38 @@ static double job_time(const su_sizing_result_t *res, int roofline, unsigned n, 
       t = roofline ? fmax(t, tk) : t + tk;
   }
   return t + copy;
+}
+
+/*
+ * Energy of one job on n nodes from the measured power of its phases, in
+ * kWh, or NaN when a phase that takes time has no measured power.  Mix: each
+ * phase at its own power for its time; roofline: the slower of compute and
+ * memory at its power for the whole overlap; host copies on top.
+ */
+static double job_energy_kwh(const su_sizing_result_t *res, int roofline, unsigned n)
+{
+  double e = 0, tmax = -1, pmax = NAN;
+
+  for (size_t k = 0; k < res->nrates; k++) {
+    const su_sizing_rate_t *q = &res->rate[k];
+    double tk;
+    if (q->none)
+      continue;
+    tk = res->work[k] / (per_second(q, 0) * n * phase_eff(q, n));
+    if (!(q->power_w > 0) && tk > 0)
+      return NAN;
+    if (roofline && !is_copy(q)) {
+      if (tk > tmax) {
+        tmax = tk;
+        pmax = q->power_w;
+      }
+    } else {
+      e += tk * q->power_w * n;
+    }
+  }
+  if (tmax > 0)
+    e += tmax * pmax * n;
+  return e / 3.6e6;
 }
 
 int su_sizing_figures(const su_sizing_result_t *r, char *buf, size_t len)
@@ -607,7 +641,13 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
     res->cost_per_job = share * res->node_cost_per_hour * res->time_s / 3600;
     res->cost_per_job_lo = share * res->node_cost_per_hour * res->time_lo_s / 3600;
     res->cost_per_job_hi = share * res->node_cost_per_hour * res->time_hi_s / 3600;
-    res->energy_per_job_kwh = share * c->power_watts * res->time_s / 3600 / 1000;
+    double measured = job_energy_kwh(res, roof, res->nodes_per_job);
+    res->energy_measured = isfinite(measured);
+    /* measured: a GPU job's rows are its own GPUs' power; a CPU row is the
+     * packages', shared by the k jobs on the node */
+    res->energy_per_job_kwh = res->energy_measured
+                                  ? measured / (strcmp(res->device, "gpu") == 0 ? 1 : k)
+                                  : share * c->power_watts * res->time_s / 3600 / 1000;
   }
   res->jobs_per_dollar = 1 / res->cost_per_job;
   res->jobs_per_kwh = 1 / res->energy_per_job_kwh;
@@ -850,6 +890,16 @@ static int explain(su_sizing_t *s)
                    "was taken as the node's rate x %u / %u cores (measure with -t %u to know).",
                    r->cand->name, w->cores_per_job, w->cores_per_job, r->cand->cores,
                    w->cores_per_job)))
+      return err;
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    const su_sizing_result_t *r = &s->res[i];
+    if (strcmp(r->status, "no_data") != 0 && r->energy_measured &&
+        (err = say(s, "%s's energy per job comes from MEASURED power (%s counters: the %s "
+                   "only, not the whole node); candidates without it use the catalog's "
+                   "power_watts (a datasheet figure).", r->cand->name,
+                   strcmp(r->device, "gpu") == 0 ? "NVML" : "RAPL",
+                   strcmp(r->device, "gpu") == 0 ? "GPU boards" : "CPU packages")))
       return err;
   }
   for (size_t i = 0; i < s->n; i++) {

@@ -17,6 +17,7 @@
 
 #include "sizeup/csv.h"
 #include "sizeup/error.h"
+#include "sizeup/ini.h"
 #include "sizeup/parse.h"
 #include "sizeup/kernel.h"
 #include "sizeup/sizing.h"
@@ -112,7 +113,7 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
   su_csv_reader_t rd;
   FILE *fp;
   char **f;
-  size_t nf;
+  size_t nf, nhead = 0;
   int col[C_NCOLS], err = SU_OK, rc;
   unsigned long line = 1;
   size_t k;
@@ -137,6 +138,7 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
   }
   for (k = 0; k < C_NCOLS; k++)
     col[k] = -1;
+  nhead = nf;
   for (size_t i = 0; i < nf; i++) {
     int found = 0;
     for (k = 0; k < C_NCOLS; k++) {
@@ -173,9 +175,18 @@ int su_sizing_catalog_load(const char *path, su_sizing_catalog_t *out)
     line = rd.line;
     if (nf == 1 && !f[0][0])
       continue;                       /* a blank line */
+    if (nf != nhead) {
+      err = su_errorf(SU_EINVAL, "%s:%lu: %zu fields where the header has %zu (a row cut short "
+                      "or a stray comma)", path, line, nf, nhead);
+      goto out;
+    }
     for (k = 0; k < C_NCOLS; k++) {
       v[k] = col[k] >= 0 && (size_t)col[k] < nf ? f[col[k]] : "";
       num[k] = NAN;
+      /* Names reach the terminal and reports: no escape sequences. */
+      for (const char *ch = v[k]; *ch; ch++)
+        if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
+          FIELD_ERR("%s", "a control character (names are plain text)");
     }
     for (k = 0; k < C_NCOLS; k++) {
       if (k == C_NAME || k == C_KIND || k == C_RESULTS || k == C_DATE || k == C_NOTES ||
@@ -315,6 +326,7 @@ typedef struct wl_parse {
   unsigned first_line;     /* line of the first error, 0 when none */
   char why[384];
   unsigned line;           /* current line, counted by on_line */
+  su_ini_seen_t seen;      /* keys and sections given so far */
 } wl_parse_t;
 
 static int wl_fail(wl_parse_t *ps, const char *fmt, ...) SU_PRINTF(2, 3);
@@ -365,6 +377,8 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
   su_sizing_workload_t *w = ps->w;
 
   if (ps->why[0])
+    return 0;
+  if (su_ini_seen_add(&ps->seen, section, name, ps->why, sizeof(ps->why)))
     return 0;
   if (strcmp(section, "workload") == 0) {
     if (strcmp(name, "name") == 0) {
@@ -514,6 +528,7 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
     return su_errorf(SU_EIO, "cannot open workload '%s': %s", path, strerror(errno));
   line = ini_parse_stream(wl_reader, &st, wl_entry, &ps);
   fclose(st.fp);
+  su_ini_seen_fini(&ps.seen);
   if (line < 0)
     return su_errorf(SU_EIO, "cannot read workload '%s'", path);
   if (line > 0)

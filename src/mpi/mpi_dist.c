@@ -108,12 +108,14 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
 {
   su_place_t place;
   unsigned want = pt->threads * c->local_ranks, n, *all = NULL, *mine = NULL;
-  char *cpuset = NULL;
+  char *cpuset = NULL, spec[sizeof(pt->placement)];
   int err;
 
   if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0] || pt->skipped[0])
     return SU_OK;
-  if (su_place_parse(pt->placement, &place) != SU_OK)
+  /* The threads' placement, without the memory's ("numa:0+mem:1"). */
+  snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(pt->placement, "+"), pt->placement);
+  if (su_place_parse(spec, &place) != SU_OK)
     return SU_OK; /* near_device and other fixed placements stay as planned */
   if (!(all = calloc(want, sizeof(*all))) || !(mine = calloc(pt->threads, sizeof(*mine)))) {
     err = su_errorf(SU_ENOMEM, "out of memory");
@@ -136,6 +138,7 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
     goto out;
   free(pt->cpuset);
   pt->cpuset = cpuset;
+  pt->cpu_numa = su_topo_numa_of_pus(t, pt->pus, pt->threads);
   err = SU_OK;
 out:
   su_place_fini(&place);

@@ -20,6 +20,10 @@
  *     the machine streams at SU_NULL_CACHE_GBS per core instead;
  *   - latency: SU_NULL_LAT_CACHE_NS per load when each thread's set fits in
  *     one last-level cache, SU_NULL_LAT_DRAM_NS otherwise;
+ *   - memory bound to another NUMA node (`--memory`, the NUMA matrix):
+ *     DRAM bandwidth divided and DRAM latency multiplied by the ratio of
+ *     hwloc's NUMA latency distances d(i, j) / d(i, i) when the topology
+ *     has them, by SU_NULL_REMOTE otherwise;
  *   - a repetition lasts the longer of its bytes and its flops at those
  *     rates, times a deterministic jitter of +-0.4% (so that statistics see
  *     a spread), seeded by the point.
@@ -49,6 +53,7 @@
 #define SU_NULL_LAT_CACHE_NS 12.0
 #define SU_NULL_LAT_DRAM_NS 90.0
 #define SU_NULL_JITTER 0.004
+#define SU_NULL_REMOTE 2.0         /* remote / local, without hwloc distances */
 
 /* The virtual clock, ns; only ever advanced by run(). */
 static _Atomic uint64_t su_null_now_ns = 1;
@@ -146,6 +151,33 @@ static void shape_of(const su_params_t *p, null_shape_t *s)
   free(per_numa);
 }
 
+/* How much farther the point's bound memory is than its threads' own: 1
+ * for first touch or the threads' own node. */
+static double remote_factor(const su_params_t *p)
+{
+  hwloc_topology_t h = p->topo ? su_topo_hwloc(p->topo) : NULL;
+  const su_point_t *pt = p->point;
+  struct hwloc_distances_s *dist = NULL;
+  unsigned nr = 1;
+  hwloc_obj_t from, to;
+  double f = SU_NULL_REMOTE;
+
+  if (!h || !pt || !pt->mem_bound || pt->cpu_numa < 0 || (unsigned)pt->cpu_numa == pt->mem_numa)
+    return 1;
+  from = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, (unsigned)pt->cpu_numa);
+  to = hwloc_get_obj_by_type(h, HWLOC_OBJ_NUMANODE, pt->mem_numa);
+  if (from && to &&
+      hwloc_distances_get_by_type(h, HWLOC_OBJ_NUMANODE, &nr, &dist,
+                                  HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) == 0 && nr == 1) {
+    hwloc_uint64_t ii = 0, ij = 0, ji = 0;
+    if (hwloc_distances_obj_pair_values(dist, from, from, &ii, &ji) == 0 &&
+        hwloc_distances_obj_pair_values(dist, from, to, &ij, &ji) == 0 && ii > 0 && ij > 0)
+      f = (double)ij / (double)ii;
+    hwloc_distances_release(h, dist);
+  }
+  return f;
+}
+
 /* FNV-1a of the point, to seed its jitter. */
 static uint64_t seed_of(const su_kernel_desc_t *d, const su_params_t *p)
 {
@@ -167,7 +199,7 @@ static int null_setup(const su_kernel_desc_t *d, const su_params_t *p, void **st
   size_t esize = su_precision_size(p->prec) ? su_precision_size(p->prec) : 8;
   null_shape_t s;
   null_state_t *st;
-  double n, bw, flops_rate, t_bytes, t_flops;
+  double n, bw, flops_rate, t_bytes, t_flops, far;
 
   if (fail == NULL_FAIL_NONE)
     fail = parse_fail(getenv("SIZEUP_NULL_FAIL"), p->nthreads);
@@ -191,14 +223,16 @@ static int null_setup(const su_kernel_desc_t *d, const su_params_t *p, void **st
   work->size_bytes = p->size_bytes;
 
   /* Its modelled time. */
-  bw = s.llc_bytes && p->size_bytes <= s.llc_bytes ? s.cores * SU_NULL_CACHE_GBS : s.mem_gbs;
+  far = remote_factor(p);
+  bw = s.llc_bytes && p->size_bytes <= s.llc_bytes ? s.cores * SU_NULL_CACHE_GBS
+                                                   : s.mem_gbs / far;
   flops_rate = s.cores * SU_NULL_CORE_GFLOPS * (p->prec == SU_PREC_FP32 ? 2 : 1);
   t_bytes = work->bytes / fmax(bw, 1e-3);
   t_flops = work->flops / fmax(flops_rate, 1e-3);
   if (d->metric == SU_METRIC_LATENCY) {
     uint64_t per_thread = p->size_bytes;   /* each thread chases its own set */
     st->rep_ns = work->items * (s.llc_instance_bytes && per_thread <= s.llc_instance_bytes
-                                    ? SU_NULL_LAT_CACHE_NS : SU_NULL_LAT_DRAM_NS);
+                                    ? SU_NULL_LAT_CACHE_NS : SU_NULL_LAT_DRAM_NS * far);
   } else {
     st->rep_ns = fmax(t_bytes, t_flops);
   }

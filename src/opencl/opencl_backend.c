@@ -490,8 +490,10 @@ static int ocl_device_info(void *ctx, unsigned dev, su_device_info_t *out)
           (unsigned long long)d->global_mem_bytes, (unsigned long long)d->local_mem_bytes,
           (unsigned long long)d->max_alloc_bytes, d->max_wg_size,
           d->has_fp64 ? "true" : "false", d->has_fp16 ? "true" : "false");
-  if (pci_bus_id(d->id, pci, sizeof(pci)))
+  if (pci_bus_id(d->id, pci, sizeof(pci))) {
     append_str(info.json, sizeof(info.json), &pos, "pci_bus_id", pci);
+    snprintf(info.pci, sizeof(info.pci), "%s", pci);
+  }
   append_locality(info.json, sizeof(info.json), &pos, d->id, info.local_cpuset,
                   sizeof(info.local_cpuset));
   appendf(info.json, sizeof(info.json), &pos, "\"timer\": \"opencl profiling events\"}");

@@ -402,8 +402,8 @@ static int doc_numa(doc_t *d, const su__report_t *rp)
                             "(columns): <code>sizeup run --memory each</code>, memory bound "
                             "with hwloc; empty cells were not measured.");
       }
-      snprintf(head, sizeof(head), "%.80s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
-               rp->ndirs > 1 ? ": " : "", what[x]);
+      snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
+               rp->ndirs > 1 ? ": " : "", what[x], m.modelled ? " (null backend: a model)" : "");
       doc_table(d);
       doc_head(d, head, 0);
       for (int j = 0; j < m.nmem; j++) {

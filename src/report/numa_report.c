@@ -121,6 +121,7 @@ int su__numa_matrix_build(const su_results_t *r, su__numa_matrix_t *m)
         m->threads[c] = w->threads;
     }
     m->n[k]++;
+    m->modelled |= strcmp(w->backend, "null") == 0;
   }
   return SU_OK;
 nomem:
@@ -145,11 +146,14 @@ static int heat_map(su__report_t *rp, size_t d, const su__numa_matrix_t *m, int 
            "NUMA matrix, %s [%s]: the cores of NUMA node i (rows) to the memory of node j "
            "(columns), %s", what[k], unit[k],
            k == 0 ? "stream_triad, all cores of the node" : "latency_chase, one thread");
+  if (m->modelled)
+    snprintf(p->caption + strlen(p->caption), sizeof(p->caption) - strlen(p->caption),
+             "; MODELLED by the null backend, not measured");
   if ((err = su__plot_open(rp, p->name, &gp, &dat)))
     return err;
-  snprintf(title, sizeof(title), "%.60s%sNUMA matrix: %s [%s], %s",
+  snprintf(title, sizeof(title), "%.60s%sNUMA matrix: %s [%s], %s%s",
            rp->ndirs > 1 ? rp->dirs[d].label : "", rp->ndirs > 1 ? ": " : "", what[k], unit[k],
-           k == 0 ? "stream_triad" : "latency_chase");
+           k == 0 ? "stream_triad" : "latency_chase", m->modelled ? " (null backend: a model)" : "");
   su__plot_head(gp, p->name, title, "memory NUMA node", "CPU NUMA node");
   fprintf(dat, "# memory_pos cpu_pos %s_%s (NaN: not measured)\n", what[k],
           k == 0 ? "GBps" : "ns");

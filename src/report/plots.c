@@ -98,9 +98,10 @@ static int open_pair(su__report_t *rp, const char *name, FILE **gp, FILE **dat)
 static void dat_sweep(FILE *dat, const su_fit_sweep_t *sw)
 {
   for (size_t i = 0; i < sw->npoints; i++)
-    fprintf(dat, "%.9g %.9g %.9g %.9g\n", sw->size_bytes[i] / 1024.0, sw->y[i],
-            isfinite(sw->ci_lo[i]) ? sw->ci_lo[i] : sw->y[i],
-            isfinite(sw->ci_hi[i]) ? sw->ci_hi[i] : sw->y[i]);
+    if (isfinite(sw->y[i]))
+      fprintf(dat, "%.9g %.9g %.9g %.9g\n", sw->size_bytes[i] / 1024.0, sw->y[i],
+              isfinite(sw->ci_lo[i]) ? sw->ci_lo[i] : sw->y[i],
+              isfinite(sw->ci_hi[i]) ? sw->ci_hi[i] : sw->y[i]);
 }
 
 static int close_out(FILE *fp, const char *name)
@@ -230,11 +231,18 @@ static int plot_scaling(su__report_t *rp)
             continue;
           if (block)
             fprintf(dat, "\n\n");
-          for (size_t i = 0; i < se->npoints; i++)
-            fprintf(dat, "%.9g %.9g %.9g %.9g %.9g\n", se->n[i], se->x[i],
+          for (size_t i = 0; i < se->npoints; i++) {
+            double ideal = se->x[0] * se->n[i] / se->n[0];
+            if (!isfinite(se->n[i]) || !isfinite(se->x[i]))
+              continue;     /* gnuplot must never see an infinite coordinate */
+            fprintf(dat, "%.9g %.9g %.9g %.9g ", se->n[i], se->x[i],
                     isfinite(se->ci_lo[i]) ? se->ci_lo[i] : se->x[i],
-                    isfinite(se->ci_hi[i]) ? se->ci_hi[i] : se->x[i],
-                    se->x[0] * se->n[i] / se->n[0]);
+                    isfinite(se->ci_hi[i]) ? se->ci_hi[i] : se->x[i]);
+            if (isfinite(ideal))
+              fprintf(dat, "%.9g\n", ideal);
+            else
+              fprintf(dat, "NaN\n");
+          }
           series_title(rp, &rp->dirs[d], se->placement, se->variant, se->precision, title,
                        sizeof(title));
           fprintf(gp, "%s '%s.dat' index %zu using 1:2:3:4 with yerrorlines lw 2 "
@@ -242,6 +250,9 @@ static int plot_scaling(su__report_t *rp)
           fprintf(gp, ", \\\n    '%s.dat' index %zu using 1:5 with lines dt 2 lc 'gray' %s",
                   p->name, block, block ? "notitle" : "title 'ideal (linear from the smallest N)'");
           bf = su__best_fit(se);
+          if (bf && !(isfinite(bf->param[0]) && isfinite(bf->param[1]) &&
+                      isfinite(bf->param[2]) && isfinite(bf->nmax)))
+            bf = NULL;      /* no curve rather than one gnuplot cannot draw */
           if (bf) {
             double a = bf->param[0], b = bf->param[1], c = bf->param[2];
             fprintf(gp, ", \\\n    [1:%.9g] ", bf->nmax);
@@ -302,6 +313,8 @@ static int plot_cache(su__report_t *rp)
       fprintf(dat, "\n\n# index 1: plateaus (size_KiB ceiling), one segment each\n");
       for (size_t k = 0; k < sw->nplateaus; k++) {
         const su_plateau_t *pl = &sw->plateau[k];
+        if (!isfinite(pl->bw))
+          continue;
         fprintf(dat, "%.9g %.9g\n%.9g %.9g\n\n", pl->size_lo_bytes / 1024.0, pl->bw,
                 pl->size_hi_bytes / 1024.0, pl->bw);
         /* level names are ours ("L1", "DRAM", "P3"); the unit is sanitized */
@@ -679,11 +692,26 @@ int su_report_run_gnuplot(const char *prog, const char *dir, const char *name)
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+int su_report_png_complete(const char *path)
+{
+  static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+  unsigned char head[8], tail[12];
+  FILE *fp = fopen(path, "rb");
+  int ok;
+
+  if (!fp)
+    return 0;
+  ok = fread(head, 1, 8, fp) == 8 && memcmp(head, sig, 8) == 0 && fseek(fp, -12, SEEK_END) == 0 &&
+       fread(tail, 1, 12, fp) == 12 && memcmp(tail, iend, 12) == 0;
+  fclose(fp);
+  return ok;
+}
+
 int su__report_render(su__report_t *rp)
 {
   const char *prog = rp->o->gnuplot ? rp->o->gnuplot : "gnuplot";
   char png[4096];
-  struct stat st;
 
   if (!*prog)
     return SU_OK;
@@ -697,7 +725,7 @@ int su__report_render(su__report_t *rp)
     snprintf(png, sizeof(png), "%s/%s.png", rp->o->out_dir, p->name);
     unlink(png);            /* a stale image must not pass for a new one */
     rc = su_report_run_gnuplot(prog, rp->o->out_dir, p->name);
-    p->rendered = rc == 0 && stat(png, &st) == 0 && st.st_size > 0;
+    p->rendered = rc == 0 && su_report_png_complete(png);
     if (p->rendered)
       rp->info->nrendered++;
     else if (!rp->info->render_error[0])

@@ -101,6 +101,7 @@ typedef struct su__numa_matrix {
   uint64_t *size[2];       /* the working set of each cell's figure */
   unsigned *threads;       /* the threads of each bandwidth figure */
   size_t n[2];
+  int modelled;            /* some rows are the null backend's: a model, not a measurement */
 } su__numa_matrix_t;
 
 int su__numa_matrix_build(const su_results_t *r, su__numa_matrix_t *m);

@@ -49,7 +49,7 @@ static const char *const csv_cols[] = {
   "score_system", "pareto", "power_watts", "price_date", "target_as_given", "jobs_per_day",
   "jobs_per_month", "cost_per_month_system", "cost_per_year_system", "cores_per_job",
   "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning", "device",
-  "gpus_per_job", "figures",
+  "gpus_per_job", "figures", "energy_source",
 };
 
 int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
@@ -124,6 +124,7 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
       su_errclear();
       su_csv_put_str(&w, fig);
     }
+    su_csv_put_str(&w, !ok ? "" : r->energy_measured ? "measured" : "catalog");
 #undef NUM
     su_csv_end_row(&w);
   }
@@ -391,7 +392,6 @@ int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char
 {
   const char *prog = gnuplot ? gnuplot : "gnuplot";
   char png[4096];
-  struct stat st;
   int err;
 
   *rendered = 0;
@@ -400,6 +400,7 @@ int su_report_sizing_files(const su_sizing_t *s, const char *out_dir, const char
   snprintf(png, sizeof(png), "%s/recommend.png", out_dir);
   unlink(png);                  /* a stale image must not pass for a new one */
   if (*prog && su_report_gnuplot_found(prog))
-    *rendered = su_report_run_gnuplot(prog, out_dir, "recommend") == 0 && stat(png, &st) == 0 && st.st_size > 0;
+    *rendered = su_report_run_gnuplot(prog, out_dir, "recommend") == 0 &&
+                su_report_png_complete(png);
   return write_html(s, out_dir, *rendered);
 }

@@ -60,6 +60,17 @@ static double derived(const su__dir_t *d, const char *metric)
   return any ? any->median : NAN;
 }
 
+/*
+ * Whether a theoretical peak can stand as the ceiling of a measured rate:
+ * NaN (none recorded) is fine; a peak below the measurement is not (the
+ * runner derives it from the clock it measured, which a busy machine gets
+ * wrong).  2% of slack for the rate's own noise.
+ */
+static int ceiling_ok(double measured, double theo)
+{
+  return !isfinite(theo) || !(theo > 0) || measured <= 1.02 * theo;
+}
+
 /* The bandwidth of the first sweep's first plateau when it is a cache level
  * (L1, L2 ...), and its name. */
 static double fastest_cache(const su__dir_t *d, const char **level)
@@ -157,7 +168,15 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
       snprintf(extra, sizeof(extra), " (%.4g in FP32, single precision)", p32);
     else
       extra[0] = '\0';
-    if (isfinite(theo) && theo > 0)
+    if (!ceiling_ok(p64, theo)) {
+      err = say(rp, "Compute-bound work",
+                "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
+                "calculate): up to %.4g GFLOP/s in FP64, double precision%s. The theoretical "
+                "peak recorded with it, %.4g GFLOP/s, is below that: the clock measured during "
+                "the run was wrong (a busy or throttled machine?), so there is no ceiling to "
+                "compare with; measure again on a quiet machine.", p64, extra, theo);
+      ghz = NAN;            /* the same clock: no cycles from it either */
+    } else if (isfinite(theo) && theo > 0)
       err = say(rp, "Compute-bound work",
                 "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
                 "calculate): up to %.4g GFLOP/s in FP64, double precision%s. That is %.0f%% "
@@ -246,7 +265,7 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
 {
   int lower = h == SU_HEAD_LATENCY;
   const su__dir_t *best = NULL, *second = NULL;
-  char list[512];
+  char list[512] = "";
   size_t len = 0;
 
   for (size_t i = 0; i < rp->ndirs; i++) {
@@ -260,11 +279,10 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
                (lower ? d->head[h] < second->head[h] : d->head[h] > second->head[h])) {
       second = d;
     }
-    len += (size_t)snprintf(list + len, len < sizeof(list) ? sizeof(list) - len : 0,
-                            "%s%s %.4g", len ? ", " : "", d->name, d->head[h]);
+    if (len < sizeof(list))
+      len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %.4g", len ? ", " : "",
+                              d->name, d->head[h]);
   }
-  if (len >= sizeof(list))
-    list[sizeof(list) - 1] = '\0';
   if (!best)
     return say(rp, lead, "(%s): no machine measured %s.", gloss, what);
   if (!second)
@@ -361,9 +379,14 @@ static int verdict_many(su__report_t *rp)
     double theo = derived(d, "peak_theoretical");
     char lead[128];
     if (isfinite(theo) && theo > 0 && isfinite(d->head[SU_HEAD_PEAK64]) &&
-        (err = say(rp, d->name, "reaches %.0f%% of its theoretical FP64 peak (%.4g of %.4g "
-                   "GFLOP/s).", 100 * d->head[SU_HEAD_PEAK64] / theo, d->head[SU_HEAD_PEAK64],
-                   theo)))
+        (err = ceiling_ok(d->head[SU_HEAD_PEAK64], theo)
+                   ? say(rp, d->name, "reaches %.0f%% of its theoretical FP64 peak (%.4g of "
+                         "%.4g GFLOP/s).", 100 * d->head[SU_HEAD_PEAK64] / theo,
+                         d->head[SU_HEAD_PEAK64], theo)
+                   : say(rp, d->name, "its recorded theoretical FP64 peak (%.4g GFLOP/s) is "
+                         "below its measured %.4g: the clock measured during the run was "
+                         "wrong, so there is no ceiling to compare with.", theo,
+                         d->head[SU_HEAD_PEAK64])))
       return err;
     snprintf(lead, sizeof(lead), "%s, adding cores", d->name);
     if ((err = say_scaling(rp, d, lead)))

@@ -65,4 +65,17 @@ if [ "$gpus" -eq 0 ]; then
   check "no GPU: system.json says why" grep -q '"opencl: no GPU or accelerator found' c/system.json
 fi
 
+# Energy: columns energy_j and power_w; empty with the reason in system.json
+# where the machine has no readable counter (no powercap, no NVIDIA driver).
+check "energy columns in the header" grep -q ',energy_j,power_w$' q/summary.csv
+check "system.json says where energy is measured" grep -q '"energy": {' q/system.json
+if ! cat /sys/class/powercap/intel-rapl:0/energy_uj >/dev/null 2>&1; then
+  check "no RAPL: the reason" grep -q '"cpu": "rapl: ' q/system.json
+fi
+if ! ldconfig -p 2>/dev/null | grep -q libnvidia-ml.so.1; then
+  check "no NVML: the reason" grep -q '"gpu": "nvml: libnvidia-ml.so.1 not found' q/system.json
+  check "no NVML: the OpenCL rows' energy is empty" \
+    test "$(awk -F, 'NR > 1 && $5 == "opencl" && $(NF - 1) != "" {n++} END {print n + 0}' q/summary.csv)" -eq 0
+fi
+
 finish

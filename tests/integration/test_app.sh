@@ -18,7 +18,7 @@ check "app exits 0 (rc=$rc)" test "$rc" -eq 0
 rows=$(awk -F, '$3=="standin" && $5=="app" && $14=="time" && $15=="s" && $16=="ok"' \
   ok1/summary.csv | wc -l)
 check "two ok time rows, backend app, kernel standin ($rows)" test "$rows" -eq 2
-check "samples.csv has app samples" grep -q '^2,[^,]*,standin,,app,' ok1/samples.csv
+check "samples.csv has app samples" grep -q '^3,[^,]*,standin,,app,' ok1/samples.csv
 check "run.args starts with app" test "$(head -n 1 ok1/run.args)" = app
 check "output kept per run" test -s ok1/app-output/standin/t1-compact/run0.out
 check "stderr kept per run" test -e ok1/app-output/standin/t1-compact/run0.err

@@ -43,8 +43,15 @@ check "example: the CPU node's figures and no copy" \
   grep -q ',cpu,0,"\?gemm: cpu Fixture CPU (measured); stream_triad: cpu Fixture CPU (measured); transfer_h2d: not applicable' ai/recommend.csv
 check "example: figures named in the table" grep -q 'on 1 GPU(s) per job: gemm: opencl Fixture GPU' ai.txt
 check "example: figures named in the page" grep -q 'figures (gpu): gemm: opencl Fixture GPU' ai/recommend.html
-check "example: energy per job from the catalog's power (6000 W / 8 x 308 s)" \
-  grep -q '^3,1,gpu8-node,.*,0.0641666[0-9]*,' ai/recommend.csv
+# Energy: the 8-GPU node's rows carry measured power (gemm 700 W, copies 100 W
+# per GPU): (300 s x 700 W + 8 s x 100 W) / 3.6e6 = 0.058556 kWh per job; the
+# 1-GPU node's have none: the catalog's 900 W x 308 s = 0.077 kWh.
+check "example: measured energy per job where the rows have power" \
+  grep -q '^3,1,gpu8-node,.*,0.0585555[0-9]*,.*,measured$' ai/recommend.csv
+check "example: the catalog's power elsewhere" \
+  grep -q '^3,2,gpu1-node,.*,0.077,.*,catalog$' ai/recommend.csv
+check "example: says which energy is measured" \
+  grep -q "gpu8-node's energy per job comes from MEASURED power (NVML counters: the GPU boards only" ai.txt
 
 # Two GPUs per job: the measured "2 x" GEMM, per-GPU figures x 2 for the rest.
 "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/ai-2gpus.ini" -o two --no-render >two.txt 2>&1

@@ -64,7 +64,7 @@ for n in 2 4; do
       # 8 bytes is too small a problem: a skipped row; 64 KiB runs.
       check "$n ranks: $k $v skipped at 8 bytes" test "$(row $s $k $v status)" = skipped
       check "$n ranks: $k $v ok at 64K" \
-        test "$(grep -c ",$k,$v,.*,ok,,.*,$v,[0-9]*,[^,]*,[^,]*,[^,]*\$" $s)" -eq 1
+        test "$(grep -c ",$k,$v,.*,ok,,.*,$v,[0-9]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*\$" $s)" -eq 1
       check "$n ranks: $k $v scaling column" test "$(row $s $k $v scaling)" = $v
     done
   done

@@ -20,7 +20,7 @@ check "two-device run exits 0 (rc=$rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat d1.log >&2
 check "each device alone" test "$(grep -c ' \[0:[01]\],fp32,1,1,1,.*,ok,' d1/summary.csv)" -eq 4
 check "both at once, one host thread each" grep -q '"2 x [^"]*\[0:0,0:1\]",fp32,2,1,1,[^,]*,"\?0-1"\?,[0-9]*,bandwidth,GB/s,ok,' d1/summary.csv
-check "fma_peak on both at once" grep -q '^2,[^,]*,fma_peak,v4,opencl,"2 x [^"]*",fp32,2,.*,flops,GFLOP/s,ok,' d1/summary.csv
+check "fma_peak on both at once" grep -q '^3,[^,]*,fma_peak,v4,opencl,"2 x [^"]*",fp32,2,.*,flops,GFLOP/s,ok,' d1/summary.csv
 # The aggregate working set is the sum of the devices'.
 one=$(awk -F, '$3 == "stream_triad" && $8 == 1 {print $13; exit}' d1/summary.csv)
 both=$(grep '"2 x' d1/summary.csv | grep stream_triad | sed 's/"[^"]*"/X/g' | cut -d, -f13)

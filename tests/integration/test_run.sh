@@ -42,7 +42,7 @@ for k in stream_copy stream_scale stream_add stream_triad stream_dot stream_read
   done
 done
 for k in fma_peak latency_chase gemm stencil_7pt; do
-  check "$k has an ok row" grep -q "^2,[^,]*,$k,.*,ok," run1/summary.csv
+  check "$k has an ok row" grep -q "^3,[^,]*,$k,.*,ok," run1/summary.csv
 done
 check "fma_peak reports its theoretical peak" grep -q ",fma_peak,.*,peak_theoretical,GFLOP/s,ok," run1/summary.csv
 check "fma_peak reports its efficiency" grep -q ",fma_peak,.*,efficiency,%,ok," run1/summary.csv
@@ -57,7 +57,7 @@ check "rows are well formed" awk -F, '
   $16 == "ok" && ($18 == "" || $19 == "" || $20 == "" || $24 == "" || $25 == "") { print "missing stats " NR; exit 1 }
   $16 == "ok" && !($19 <= $18 && $18 <= $20 && $24 <= $18 && $18 <= $25) { print "inconsistent stats line " NR; exit 1 }
   $16 == "ok" && $17 != "" { print "reason on an ok row " NR; exit 1 }
-  $1 != 2 { print "schema_version " NR; exit 1 }
+  $1 != 3 { print "schema_version " NR; exit 1 }
 ' run1/summary.csv
 
 # Labels land in system.json, quoted safely.

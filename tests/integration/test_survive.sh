@@ -147,6 +147,53 @@ mkdir rep && ln -s "$PWD/victim" rep/report.md && echo keep >victim
 "$SIZEUP" report good --out rep >/dev/null 2>&1
 check "report does not write through a link" test "$(cat victim)" = keep
 
+# 8. A crafted history database (a recursive view named like a table) is
+# refused at once, not run.
+if "$SIZEUP" history list --db none.db 2>&1 | grep -q "built without"; then
+  echo "history: built without SQLite, skipped"
+else
+  python3 - <<'PY'
+import sqlite3
+c = sqlite3.connect("view.db")
+c.executescript("""
+PRAGMA application_id = 1936292469; PRAGMA user_version = 2;
+CREATE TABLE configs(id INTEGER PRIMARY KEY, run INTEGER);
+CREATE TABLE samples(config INTEGER, value REAL, round INTEGER, c2c REAL);
+CREATE VIEW runs(id, run_id, fingerprint, hostname, cpu_model, added_unix, source_dir) AS
+  WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r)
+  SELECT n, 'x' || n, 'f', 'h', 'c', 0, 'd' FROM r;
+""")
+c.commit()
+PY
+  for sub in list "plot --out vplot"; do
+    # shellcheck disable=SC2086
+    expect_error "history $sub: a recursive view is refused" "not a sizeup history database" \
+      timeout 60 "$SIZEUP" history $sub --db view.db
+    check "history $sub: refused with exit 2 (rc=$rc)" test "$rc" -eq 2
+  done
+fi
+
+# 9. Other edges: INI files with a key or a section given twice, a fractional
+# --rounds, escape sequences in a catalog name, a huge number in system.json.
+printf '[run]\nbudget = 0.01\nbudget = 0.02\n[g]\nkernels = stream_triad\n' >dupkey.ini
+expect_error "a suite key given twice" "dupkey.ini:3: key 'budget' given twice in \\[run\\]" \
+  "$SIZEUP" run --suite dupkey.ini -n
+printf '[g]\nkernels = stream_triad\n[h]\nkernels = stream_copy\n[g]\nthreads = 1\n' >dupsec.ini
+expect_error "a suite section given twice" "section \\[g\\] given twice" \
+  "$SIZEUP" run --suite dupsec.ini -n
+expect_error "--rounds 1.5 is refused" "invalid value '1.5' for --rounds" \
+  "$SIZEUP" "${RUN[@]}" --rounds 1.5 -n
+D=$SRC/tests/data/sizing
+cp -r "$D" sz
+sed -i "2s/^alpha,/alpha$(printf '\033')[2J,/" sz/catalog.csv
+expect_error "a catalog name with an escape sequence is refused" "control character" \
+  "$SIZEUP" recommend --catalog sz/catalog.csv --workload sz/throughput.ini --out rec --no-render
+check "no escape sequence reached the terminal" sh -c "! grep -q \"$(printf '\033')\" err.txt out.txt"
+cp -r good huge
+sed -i 's/"pus": [0-9]*/"pus": 1e300/; s/"memory_bytes": [0-9]*/"memory_bytes": -1e300/' \
+  huge/system.json
+check "system.json with 1e300 still reads" quiet "$SIZEUP" report huge --out rhuge
+
 # 7. A full disk: a small tmpfs where the machine allows mounting (root),
 # else a file-size limit; the run fails, keeps what it wrote as .part, and a
 # resume with room completes it.

@@ -274,6 +274,32 @@ static void test_stop_flag(void)
   CHECK_EQ_INT(count_rows(o.out, "ok"), 3);
 }
 
+/* The same plan twice: the same numbers (the null backend's model and
+ * jitter depend on the point only). */
+static void test_deterministic(void)
+{
+  su_engine_opts_t o;
+  su_engine_summary_t sum;
+  su_results_t r[2];
+  seen_t seen = {0};
+
+  for (int k = 0; k < 2; k++) {
+    opts_init(&o, BIG_XML, k ? "det2" : "det1", "1,4,16", "compact,scatter");
+    o.filter.kernels = "stream_triad,fma_peak,latency_chase";
+    o.filter.sizes = "1M";
+    CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen), SU_OK);
+    CHECK_EQ_INT(su_results_load(o.out, &r[k]), SU_OK);
+  }
+  CHECK_EQ_INT(r[0].nrows, r[1].nrows);
+  for (size_t i = 0; i < r[0].nrows && i < r[1].nrows; i++) {
+    CHECK_EQ_STR(r[0].rows[i].cpuset, r[1].rows[i].cpuset);
+    CHECK_NEAR(r[0].rows[i].median, r[1].rows[i].median, 0);
+    CHECK_EQ_INT(r[0].rows[i].reps, r[1].rows[i].reps);
+  }
+  su_results_fini(&r[0]);
+  su_results_fini(&r[1]);
+}
+
 /* Failures on demand: each becomes a row with its status and reason. */
 static void test_failures(void)
 {
@@ -361,6 +387,7 @@ int main(void)
   SU_TEST_RUN(test_rounds);
   SU_TEST_RUN(test_resume);
   SU_TEST_RUN(test_stop_flag);
+  SU_TEST_RUN(test_deterministic);
   SU_TEST_RUN(test_failures);
   SU_TEST_RUN(test_failures_env);
   SU_TEST_RUN(test_foreign_topology);

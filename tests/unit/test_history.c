@@ -171,6 +171,8 @@ static void test_add_list_check_plot(void)
     CHECK_EQ_INT(trends[0].head, SU_HEAD_MEM_BW);
     CHECK_EQ_INT(trends[1].head, SU_HEAD_LATENCY);
     CHECK_EQ_INT(trends[0].n, 3);
+    CHECK_EQ_STR(trends[0].machine, "t1");          /* the instance label */
+    CHECK_EQ_STR(trends[2].machine, "t1 (node2)");  /* the same label on another host */
   }
   {
     su_report_opts_t ro = {path_of("plots"), ""};

@@ -197,6 +197,32 @@ static void test_matrix_gives_way(void)
   su_topo_destroy(t);
 }
 
+/* Small NUMA nodes: the matrix's working set shrinks to 80% of the target
+ * node, and stays beyond the caches. */
+static void test_small_nodes(void)
+{
+  su_topo_t *t = load("intel-2p-dies-16numa-64pu.xml");
+  su_numa_node_t *nodes = NULL;
+  unsigned n = 0;
+  su_plan_t plan;
+
+  if (!t)
+    return;
+  CHECK_EQ_INT(su_topo_numa_nodes(t, &nodes, &n), SU_OK);
+  CHECK_EQ_INT(plan_one(t, "stream_triad", "fp64", "omp", "", "", "", "each", &plan), SU_OK);
+  CHECK_EQ_INT(plan.n, 16 * 16);
+  for (size_t i = 0; i < plan.n && nodes; i++) {
+    const su_point_t *pt = &plan.points[i];
+    uint64_t node_bytes = nodes[pt->mem_numa].memory_bytes;
+    CHECK(pt->size_bytes <= node_bytes / 5 * 4);
+    CHECK(pt->size_bytes >= 3 * nodes[pt->cpu_numa].llc_bytes);
+    CHECK_EQ_STR(pt->unsupported, "");
+  }
+  free(nodes);
+  su_plan_fini(&plan);
+  su_topo_destroy(t);
+}
+
 /* A big machine: every CPU node to every node. */
 static void test_big_matrix(void)
 {
@@ -371,6 +397,7 @@ int main(void)
   SU_TEST_RUN(test_gpu_memory_nodes);
   SU_TEST_RUN(test_snc_latency_matrix);
   SU_TEST_RUN(test_matrix_gives_way);
+  SU_TEST_RUN(test_small_nodes);
   SU_TEST_RUN(test_big_matrix);
   SU_TEST_RUN(test_bad_memory);
   SU_TEST_RUN(test_hybrid);

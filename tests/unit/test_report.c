@@ -432,6 +432,19 @@ static void test_verdict_one(void)
   free(md);
   snprintf(out, sizeof(out), "%s/out/compare_1.gp", dir);
   CHECK(access(out, F_OK) != 0);
+  /* a recorded peak below the measured rate (a clock measured on a busy
+   * machine): no ceiling, and no clock cycles from that clock */
+  copy(SU_TEST_DATA_DIR "/results-scaling", dir, "summary.csv");
+  put(dir, "summary.csv",
+      "1,20261125T080000Z-synth16-0001,fma_peak,avx512,cpu,Synthetic 16-core CPU,fp64,16,1,1,"
+      "compact,0-15,0,peak_theoretical,GFLOP/s,ok,,500,500,500,500,0,0,500,500,1,5,1,,,"
+      "host,0,\n", 1);
+  snprintf(out, sizeof(out), "%s/out2", dir);
+  md = report_md(dirs, 1, out, &info);
+  HAS(md, "up to 816.7 GFLOP/s in FP64, double precision. The theoretical peak recorded with "
+          "it, 500 GFLOP/s, is below that: the clock measured during the run was wrong");
+  CHECK(md && strstr(md, "% of this processor's theoretical peak") == NULL);
+  free(md);
   snprintf(out, sizeof(out), "rm -rf '%s'", dir);
   CHECK(system(out) == 0);
 }

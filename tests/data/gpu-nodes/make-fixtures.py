@@ -7,7 +7,9 @@
 # device "NAME [P:D]", "k x NAME [...]" for k devices at once, threads = k)
 # with the device renamed and typed "gpu" in system.json; every number is
 # chosen by hand so that tests/integration/test_gpu_sizing.sh can check the
-# arithmetic.  Nothing here was measured on a GPU.  Rerun after editing:
+# arithmetic.  Nothing here was measured on a GPU.  gpu8-node's rows carry
+# measured power (schema 3, energy_j and power_w: one GPU 700 W in gemm,
+# 500 W in triad, 100 W copying), the others have none.  Rerun after editing:
 # python3 make-fixtures.py
 import json, os
 
@@ -17,21 +19,26 @@ COLS = ("schema_version,run_id,kernel,variant,backend,device,precision,threads,r
 GIB = 1073741824
 GPU = "Fixture GPU"
 
-def row(run, backend, device, kernel, variant, prec, threads, size, metric, unit, med):
-    lo, hi = med * 0.99, med * 1.01
-    return ",".join(str(v) for v in (
-        1, run, kernel, variant, backend, '"%s"' % device, prec, threads, 1, 1,
-        "compact" if backend == "cpu" else "near_device", '"0-%d"' % (threads - 1), size,
-        metric, unit, "ok", "", med, lo, hi, med, (hi - lo) / 4, (hi - lo) / 4 / med, lo, hi,
-        11))
+POWER = {"gemm": 700, "stream_triad": 500, "transfer_h2d": 100}
 
-def write(name, rows, devices):
+def row(run, power, backend, device, kernel, variant, prec, threads, size, metric, unit, med):
+    lo, hi = med * 0.99, med * 1.01
+    cells = [3 if power else 1, run, kernel, variant, backend, '"%s"' % device, prec, threads,
+             1, 1, "compact" if backend == "cpu" else "near_device", '"0-%d"' % (threads - 1),
+             size, metric, unit, "ok", "", med, lo, hi, med, (hi - lo) / 4, (hi - lo) / 4 / med,
+             lo, hi, 11]
+    if power:
+        w = POWER.get(kernel, 600) * threads if backend == "opencl" else 400
+        cells += [w * 10.0, w]       # 10 s of samples
+    return ",".join(str(v) for v in cells)
+
+def write(name, rows, devices, power=False):
     os.makedirs(name, exist_ok=True)
     run = "20261201T000000Z-%s-0001" % name
     with open(os.path.join(name, "summary.csv"), "w") as f:
-        f.write(COLS + "\n")
+        f.write(COLS + (",energy_j,power_w" if power else "") + "\n")
         for r in rows:
-            f.write(row(run, *r) + "\n")
+            f.write(row(run, power, *r) + "\n")
     doc = {"schema_version": 1, "run_id": run, "host": {"hostname": name},
            "labels": {"note": "hand-made test fixture, not a measurement"},
            "devices": [{"backend": b, "id": i, "name": n, "facts": {"type": t}}
@@ -71,4 +78,4 @@ cpu_dev = [("cpu", "0", "Fixture CPU", "cpu")]
 write("cpu-node", cpu_rows(), cpu_dev)
 write("gpu1-node", cpu_rows() + gpu_rows(1), cpu_dev + [("opencl", "0:0", GPU, "gpu")])
 write("gpu8-node", cpu_rows() + gpu_rows(8),
-      cpu_dev + [("opencl", "0:%d" % i, GPU, "gpu") for i in range(8)])
+      cpu_dev + [("opencl", "0:%d" % i, GPU, "gpu") for i in range(8)], power=True)
