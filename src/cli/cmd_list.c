@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "sizeup/backend.h"
 #include "sizeup/error.h"
+#include "sizeup/suggest.h"
 
 static void usage(FILE *fp)
 {
@@ -54,8 +55,19 @@ int cmd_list(int argc, char **argv)
   }
   if (optind < argc)
     return su_cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
-  if (only && !su_backend_find(only))
-    return su_cli_usage_error("list", "unknown backend '%s'", only);
+  if (only && !su_backend_find(only)) {
+    const char *names[32];
+    char hint[96], list[256] = "";
+    size_t n = 0, used = 0;
+    for (const su_backend_t *const *b = su_backends(); *b && n < 32; b++) {
+      names[n++] = (*b)->name;
+      if (used < sizeof(list))
+        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", n > 1 ? ", " : "",
+                                 (*b)->name);
+    }
+    return su_cli_usage_error("list", "unknown backend '%s' (%sbuilt in: %s)", only,
+                              su_suggest_hint(only, NULL, names, n, hint, sizeof(hint)), list);
+  }
 
   for (const su_backend_t *const *b = su_backends(); *b; b++) {
     if (only && strcmp(only, (*b)->name) != 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sizeup/error.h"
+#include "sizeup/suggest.h"
 #include "sizeup/kernel.h"
 
 const char *su_precision_name(su_precision_t p)
@@ -27,7 +28,12 @@ int su_precision_parse(const char *s, su_precision_t *out)
       return SU_OK;
     }
   }
-  return su_errorf(SU_EINVAL, "unknown precision '%s' (expected fp64, fp32 or fp16)", s);
+  {
+    static const char *const names[] = {"fp64", "fp32", "fp16"};
+    char hint[64];
+    return su_errorf(SU_EINVAL, "unknown precision '%s' (%sexpected fp64, fp32 or fp16)", s,
+                     su_suggest_hint(s, NULL, names, 3, hint, sizeof(hint)));
+  }
 }
 
 size_t su_precision_size(su_precision_t p)

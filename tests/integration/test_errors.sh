@@ -61,6 +61,10 @@ expect_error "mistyped placement" "unknown placement 'scater' (did you mean 'sca
   run -k stream_triad -P scater --out e15
 expect_error "mistyped backend" "unknown backend 'cpuu' (did you mean 'cpu'?" \
   run -k stream_triad --backend cpuu --out e16
+expect_error "mistyped precision" "unknown precision 'fp46' (did you mean 'fp64'?" \
+  run -k stream_triad --precision fp46 --out e18
+expect_error "mistyped backend in list" "unknown backend 'cpuu' (did you mean 'cpu'? built in: cpu" \
+  "$SIZEUP" list --backend cpuu
 expect_error "mistyped history subcommand" "not a history subcommand (did you mean 'check'?" \
   "$SIZEUP" history chek --db h.db
 
@@ -87,7 +91,7 @@ check "run --help lists every profile" \
   sh -c "'$SIZEUP' run --help | grep -q 'full | nightly | numa | quick | standard'"
 
 # None of the failed runs left a results directory behind.
-for d in e1 e2 e3 e5 e6 e7 e8 e9 e10 e11 e12 e13 e14 e15 e16 e17; do
+for d in e1 e2 e3 e5 e6 e7 e8 e9 e10 e11 e12 e13 e14 e15 e16 e17 e18; do
   check "no directory '$d' after an error" test ! -e "$d"
 done
 
