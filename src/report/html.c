@@ -402,28 +402,34 @@ static int doc_numa(doc_t *d, const su__report_t *rp)
                             "(columns): <code>sizeup run --memory each</code>, memory bound "
                             "with hwloc; empty cells were not measured.");
       }
-      snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
-               rp->ndirs > 1 ? ": " : "", what[x], m.modelled ? " (null backend: a model)" : "");
-      doc_table(d);
-      doc_head(d, head, 0);
-      for (int j = 0; j < m.nmem; j++) {
-        snprintf(head, sizeof(head), "memory %d", m.mem[j]);
-        doc_head(d, head, 1);
-      }
-      doc_head_end(d);
-      for (int i = 0; i < m.ncpu; i++) {
-        doc_row(d);
-        doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
-        for (int j = 0; j < m.nmem; j++) {
-          double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
-          if (isnan(v))
-            doc_cell(d, "", 1);
-          else
-            doc_cellf(d, 1, "%.4g", v);
+      /* At most 16 memory nodes per table: a 64-node machine stays readable
+       * (and within the table writer's columns). */
+      for (int j0 = 0; j0 < m.nmem; j0 += 16) {
+        const int j1 = j0 + 16 < m.nmem ? j0 + 16 : m.nmem;
+        snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
+                 rp->ndirs > 1 ? ": " : "", what[x],
+                 m.modelled ? " (null backend: a model)" : "");
+        doc_table(d);
+        doc_head(d, head, 0);
+        for (int j = j0; j < j1; j++) {
+          snprintf(head, sizeof(head), "memory %d", m.mem[j]);
+          doc_head(d, head, 1);
         }
-        doc_row_end(d);
+        doc_head_end(d);
+        for (int i = 0; i < m.ncpu; i++) {
+          doc_row(d);
+          doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
+          for (int j = j0; j < j1; j++) {
+            double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
+            if (isnan(v))
+              doc_cell(d, "", 1);
+            else
+              doc_cellf(d, 1, "%.4g", v);
+          }
+          doc_row_end(d);
+        }
+        doc_table_end(d);
       }
-      doc_table_end(d);
     }
     su__numa_matrix_fini(&m);
   }

@@ -177,9 +177,14 @@ static int heat_map(su__report_t *rp, size_t d, const su__numa_matrix_t *m, int 
    * one-NUMA machine is one cell) and cannot leave a cell empty. */
   fprintf(gp, ")\nset style fill solid 1.0 noborder\n"
               "plot '%s.dat' using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):3 "
-              "with boxxy fc palette, \\\n"
-              "     '%s.dat' using 1:2:($3 == $3 ? sprintf('%%.4g', $3) : '') with labels\n",
-          p->name, p->name);
+              "with boxxy fc palette",
+          p->name);
+  /* The numbers in the cells while they fit; beyond, the colours and the
+   * report's tables. */
+  if (m->nmem <= 12 && m->ncpu <= 24)
+    fprintf(gp, ", \\\n     '%s.dat' using 1:2:($3 == $3 ? sprintf('%%.4g', $3) : '') "
+                "with labels", p->name);
+  fprintf(gp, "\n");
   return su__plot_close(gp, dat, p->name);
 }
 

@@ -136,6 +136,16 @@ check "null matrix: remote bandwidth below local" awk '
   rz1/numa_bandwidth_1.dat
 check "null matrix: said to be a model" grep -q "MODELLED by the null backend" rz1/report.md
 
+# 24 NUMA nodes: 576 cells, tables of 16 memory nodes at most, no numbers in the map.
+"$SIZEUP" run --backend null --topology "$DATA/big-2s-24numa.xml" -k stream_triad \
+  --precision fp64 --variants omp --memory each -o z3 -q >z3.log 2>&1
+check "24 NUMA nodes: 576 cells" test "$(grep -c ',ok,' z3/summary.csv)" -eq 576
+"$SIZEUP" report z3 --out rz3 --no-render >/dev/null 2>&1
+check "24 NUMA nodes: two tables of 24 rows" test "$(grep -c '^| CPUs of node' rz3/report.md)" -eq 48
+check "24 NUMA nodes: at most 16 memory columns" test -z "$(grep '^| bandwidth' rz3/report.md |
+  awk -F'|' 'NF - 2 > 17')"
+check "24 NUMA nodes: colours only" test -z "$(grep 'with labels' rz3/numa_bandwidth_1.gp)"
+
 # A node too small for a working set beyond the caches: unsupported cells, said why.
 "$SIZEUP" run --backend null --topology "pack:2 numa:1(memory=64MB) core:2 pu:1" \
   -k stream_triad --precision fp64 --variants omp --memory each -o z2 -q >z2.log 2>&1
