@@ -72,7 +72,7 @@ extern const su_kernel_desc_t su_desc_stream_copy, su_desc_stream_scale,
     su_desc_stream_add, su_desc_stream_triad, su_desc_stream_dot,
     su_desc_stream_read, su_desc_fma_peak, su_desc_latency_chase, su_desc_gemm,
     su_desc_stencil_7pt, su_desc_transfer_h2d, su_desc_transfer_d2h,
-    su_desc_launch_latency;
+    su_desc_launch_latency, su_desc_transfer_d2d;
 
 /* What setup() is asked to build. */
 typedef struct su_params {
@@ -162,6 +162,10 @@ typedef struct su_kernel_ops {
 } su_kernel_ops_t;
 
 #define SU_KERNEL_OWN_BINDING 1u
+/* SU_KERNEL_PAIRS: the kernel runs between two devices (su_point_t.peer):
+ * the plan makes one point per ordered pair of the selected devices, the
+ * diagonal included (a copy matrix, like NVIDIA's nvbandwidth). */
+#define SU_KERNEL_PAIRS 2u
 
 /* "fp64" / "fp32" / "fp16" / "none". */
 const char *su_precision_name(su_precision_t p);

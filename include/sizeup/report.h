@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "sizeup/compare.h"
+#include "sizeup/fit.h"
 #include "sizeup/history.h"
 #include "sizeup/results.h"
 #include "sizeup/sizing.h"
@@ -57,6 +58,14 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
  * characters, non-ASCII) becomes '_'.  Empty input gives "_".
  */
 void su_report_gp_sanitize(const char *s, char *out, size_t outlen);
+
+/* A series' prediction p in words: "on 64 threads this would take about
+ * 0.41 s (95% prediction interval 0.37-0.46)". */
+void su_report_prediction_words(const su_fit_series_t *s, const su_fit_pred_t *p, char *out,
+                                size_t len);
+/* Its USL peak in words: "beyond about 90 threads more threads stop paying
+ * (USL peak N*, 95% interval 80-104)"; "" when it has none. */
+void su_report_nstar_words(const su_fit_series_t *s, char *out, size_t len);
 
 /* Writes s to fp with & < > " ' as HTML entities; NULL writes nothing. */
 void su_report_html_escape(FILE *fp, const char *s);

@@ -106,6 +106,8 @@ typedef struct su_point {
   unsigned same_as;       /* > 0: measures what point same_as - 1 measures (same kernel,
                              settings and cpuset under another placement's name: scatter
                              = compact on one NUMA node): its rows are that point's */
+  int has_peer;           /* a pair kernel (SU_KERNEL_PAIRS): from `device` to `peer` */
+  unsigned peer;
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
   unsigned devices[16];
   int cpu_numa;           /* the CPU NUMA node holding every thread; -1: several */

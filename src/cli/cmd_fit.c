@@ -20,6 +20,7 @@
 #include "sizeup/results.h"
 #include "sizeup/fs.h"
 #include "sizeup/mix.h"
+#include "sizeup/report.h"
 #include "sizeup/samples.h"
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -158,6 +159,8 @@ static void print_fits(const su_fit_set_t *set)
 /* The choice of each series, and its predictions in words. */
 static void print_choices(const su_fit_set_t *set, int predicted)
 {
+  char w[512];
+
   for (size_t j = 0; j < set->nseries; j++) {
     const su_fit_series_t *s = &set->series[j];
     if (!s->why[0])
@@ -177,22 +180,14 @@ static void print_choices(const su_fit_set_t *set, int predicted)
       putchar('\n');
     }
     for (size_t a = 0; predicted && a < s->npred; a++) {
-      const su_fit_pred_t *p = &s->pred[a];
-      printf("  on %g threads this would %s about %.4g ", p->n,
-             strcmp(s->value_unit, "s") == 0 ? "take" : "give", p->value);
-      put_safe(s->value_unit, 0);
-      if (isfinite(p->lo))
-        printf(" (95%% prediction interval %.4g-%.4g)\n", p->lo, p->hi);
-      else
-        printf(" (no interval: too few usable bootstrap fits)\n");
+      su_report_prediction_words(s, &s->pred[a], w, sizeof(w));
+      printf("  ");
+      put_safe(w, 0);
+      putchar('\n');
     }
-    if (predicted && isfinite(s->nstar.value)) {
-      printf("  beyond about %.0f threads more threads stop paying (USL peak N*", s->nstar.value);
-      if (isfinite(s->nstar.lo))
-        printf(", 95%% interval %.0f-%.0f)\n", s->nstar.lo, s->nstar.hi);
-      else
-        printf("; no interval)\n");
-    }
+    su_report_nstar_words(s, w, sizeof(w));
+    if (predicted && w[0])
+      printf("  %s\n", w);
   }
 }
 

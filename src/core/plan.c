@@ -378,6 +378,7 @@ static int has_token(const char *list, const char *name)
 static int same_point(const su_point_t *a, const su_point_t *b)
 {
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
+         a->has_peer == b->has_peer && a->peer == b->peer &&
          a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
          a->ndevices == b->ndevices &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
@@ -391,6 +392,7 @@ static int same_team(const su_point_t *a, const su_point_t *b)
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
          a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
          a->ndevices == b->ndevices && a->ranks == b->ranks && a->prec == b->prec &&
+         a->has_peer == b->has_peer && a->peer == b->peer &&
          a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && !a->skipped[0] && !b->skipped[0] &&
          !a->unsupported[0] && !b->unsupported[0] && !a->same_as && a->cpuset && b->cpuset &&
@@ -849,7 +851,9 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       memcpy(aggsets[nagg], cpusets[i], sizeof(aggsets[0]));
       nagg++;
     }
-  unsigned nmulti = !host && nagg > 1 && ops->desc->metric != SU_METRIC_LATENCY ? nagg - 1 : 0;
+  const int devpairs = !host && !why[0] && (ops->flags & SU_KERNEL_PAIRS);
+  unsigned nmulti = !devpairs && !host && nagg > 1 && ops->desc->metric != SU_METRIC_LATENCY
+                        ? nagg - 1 : 0;
 
   /* Placements crossed with memory placements (memplan.c); a device
    * kernel's memory is the device's. */
@@ -877,6 +881,7 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
     nthreads = sort_unique(threads, nthreads);
 
   for (unsigned d = 0; d < ndev + nmulti; d++)
+  for (unsigned q = 0; q < (devpairs ? ndev : 1); q++) /* pair kernels: to device q */
   for (unsigned ip = 0; ip < np; ip++) {
     const unsigned k = d < ndev ? 1 : d - ndev + 2; /* devices in this point */
     su_precision_t pr;
@@ -912,6 +917,13 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         multi_device_name(aggnames, k, pt.device_name, sizeof(pt.device_name));
         pt.ndevices = k;
         memcpy(pt.devices, agg, k * sizeof(agg[0]));
+      }
+      if (devpairs) {
+        const char *to = strrchr(devnames[q], '[');
+        pt.has_peer = 1;
+        pt.peer = devs[q];
+        snprintf(pt.device_name, sizeof(pt.device_name), "%.100s -> %.20s", devnames[d],
+                 to ? to : devnames[q]);
       }
       pt.ops = ops;
       pt.prec = pr;

@@ -106,6 +106,13 @@ const su_kernel_desc_t su_desc_transfer_d2h = {
   .work_note = "buffer bytes per copy", .verify_rel_tol = 0,
 };
 
+const su_kernel_desc_t su_desc_transfer_d2d = {
+  .name = "transfer_d2d", .family = "transfer", .metric = SU_METRIC_BANDWIDTH,
+  .desc = "device-to-device copy of one buffer, for every ordered pair of devices",
+  .bytes_written_per_elem = 1, .nstreams = 1,
+  .work_note = "buffer bytes per copy", .verify_rel_tol = 0,
+};
+
 const su_kernel_desc_t su_desc_launch_latency = {
   .name = "launch_latency", .family = "launch", .metric = SU_METRIC_LATENCY,
   .desc = "an empty kernel: dispatch time (device events) and round trip (host clock)",

@@ -208,6 +208,7 @@ extern const su_kernel_ops_t su_opencl_fma_peak_ops;
 extern const su_kernel_ops_t su_opencl_gemm_ops;
 extern const su_kernel_ops_t su_opencl_transfer_h2d_ops;
 extern const su_kernel_ops_t su_opencl_transfer_d2h_ops;
+extern const su_kernel_ops_t su_opencl_transfer_d2d_ops;
 extern const su_kernel_ops_t su_opencl_launch_latency_ops;
 
 #endif /* SIZEUP_OPENCL_H */

@@ -42,6 +42,7 @@ static const su_kernel_ops_t *const su_opencl_kernels[] = {
   &su_opencl_gemm_ops,
   &su_opencl_transfer_h2d_ops,
   &su_opencl_transfer_d2h_ops,
+  &su_opencl_transfer_d2d_ops,
   &su_opencl_launch_latency_ops,
   NULL
 };

@@ -19,15 +19,27 @@
  * clock around run().  The driver is expected to bind the host thread next
  * to the device (device_info's "local_cpuset").
  *
+ * transfer_d2d copies one buffer from a device to a device, for every
+ * ordered pair of the selected devices (SU_KERNEL_PAIRS: the plan's
+ * points form a matrix, as NVIDIA's nvbandwidth prints it):
+ *   on_device   the diagonal: clEnqueueCopyBuffer within the device, 64
+ *               copies back to back, first START to last END
+ *   via_host    two devices: a blocking read into pinned host memory on the
+ *               source's side, then a blocking write to the destination;
+ *               host clock.  Every device has its own context here, so
+ *               OpenCL cannot copy between them directly (peer copies
+ *               would need one context over both: not done yet).
+ *
  * Verification: the source holds a position-dependent byte pattern and the
  * destination starts zeroed; after timing, the destination is compared byte
- * for byte (for h2d, read back from the device).
+ * for byte (for h2d and d2d, read back from the device).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "opencl/opencl.h"
 #include "sizeup/error.h"
+#include "sizeup/run.h"
 #include "sizeup/timer.h"
 
 #define SU_XFER_BATCH 64
@@ -247,4 +259,158 @@ const su_kernel_ops_t su_opencl_transfer_d2h_ops = {
   .verify = xfer_verify,
   .teardown = xfer_teardown,
   .corrupt = xfer_corrupt,
+};
+
+/* ---- device to device ------------------------------------------------------- */
+
+typedef struct d2d_state {
+  su_cl_device_t *src, *dst;
+  size_t bytes;
+  cl_mem a, b;                /* on the source, on the destination */
+  cl_mem pinned;              /* via_host: pinned staging memory on the source's side */
+  unsigned char *host;
+  int local;                  /* the diagonal: one device */
+  uint64_t last_rep_ns;
+  int corrupt;
+} d2d_state_t;
+
+static void d2d_teardown(void *state)
+{
+  d2d_state_t *st = state;
+
+  if (!st)
+    return;
+  if (st->src && st->src->queue && st->pinned && st->host)
+    clEnqueueUnmapMemObject(st->src->queue, st->pinned, st->host, 0, NULL, NULL);
+  su__cl_release(st->src, NULL, (cl_mem[]){st->pinned, st->a}, 2);
+  su__cl_release(st->dst, NULL, &st->b, 1);
+  free(st);
+}
+
+static int d2d_setup(const su_params_t *p, void **state, su_work_t *work)
+{
+  su_cl_ctx_t *ctx = p->backend_ctx;
+  unsigned peer = p->point && p->point->has_peer ? p->point->peer : p->device;
+  unsigned char *pat = NULL, zero = 0;
+  d2d_state_t *st;
+  cl_int cst;
+  int err;
+
+  st = calloc(1, sizeof(*st));
+  if (!st)
+    return su_errorf(SU_ENOMEM, "cannot allocate 'transfer_d2d' state");
+  if ((err = su__cl_device(ctx, p->device, &st->src)) ||
+      (err = su__cl_device(ctx, peer, &st->dst)))
+    goto out;
+  st->local = st->src == st->dst;
+  st->bytes = (size_t)(p->size_bytes ? p->size_bytes : 64ull << 20);
+  if (st->bytes > st->src->max_alloc_bytes)
+    st->bytes = (size_t)st->src->max_alloc_bytes;
+  if (st->bytes > st->dst->max_alloc_bytes)
+    st->bytes = (size_t)st->dst->max_alloc_bytes;
+  if (!(pat = malloc(st->bytes))) {
+    err = su_errorf(SU_ENOMEM, "cannot allocate %zu bytes of host memory", st->bytes);
+    goto out;
+  }
+  for (size_t i = 0; i < st->bytes; i++)
+    pat[i] = pattern(i);
+  SU_CL((st->a = clCreateBuffer(st->src->context, CL_MEM_READ_WRITE, st->bytes, NULL, &cst), cst));
+  SU_CL((st->b = clCreateBuffer(st->dst->context, CL_MEM_READ_WRITE, st->bytes, NULL, &cst), cst));
+  SU_CL(clEnqueueWriteBuffer(st->src->queue, st->a, CL_TRUE, 0, st->bytes, pat, 0, NULL, NULL));
+  SU_CL(clEnqueueFillBuffer(st->dst->queue, st->b, &zero, 1, 0, st->bytes, 0, NULL, NULL));
+  SU_CL(clFinish(st->dst->queue));
+  if (!st->local) {
+    SU_CL((st->pinned = clCreateBuffer(st->src->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR,
+                                       st->bytes, NULL, &cst), cst));
+    SU_CL((st->host = clEnqueueMapBuffer(st->src->queue, st->pinned, CL_TRUE,
+                                         CL_MAP_READ | CL_MAP_WRITE, 0, st->bytes, 0, NULL, NULL,
+                                         &cst), cst));
+  }
+  memset(work, 0, sizeof(*work));
+  work->bytes = (double)st->bytes;
+  work->size_bytes = st->bytes;
+  snprintf(work->variant, sizeof(work->variant), "%s", st->local ? "on_device" : "via_host");
+  *state = st;
+  st = NULL;
+out:
+  free(pat);
+  d2d_teardown(st);
+  return err;
+}
+
+static int d2d_enqueue(void *state, cl_event *ev)
+{
+  d2d_state_t *st = state;
+  int err = SU_OK;
+
+  SU_CL(clEnqueueCopyBuffer(st->src->queue, st->a, st->b, 0, 0, st->bytes, 0, NULL, ev));
+out:
+  return err;
+}
+
+static int d2d_run(void *state, uint64_t inner, su_timing_t *t)
+{
+  d2d_state_t *st = state;
+  int err = SU_OK;
+
+  if (st->local)
+    return su__cl_run_timed(st->src, d2d_enqueue, st, inner, SU_XFER_BATCH, SU_CL_SPAN,
+                            &st->last_rep_ns, t);
+  for (uint64_t r = 0; r < inner; r++) {
+    SU_CL(clEnqueueReadBuffer(st->src->queue, st->a, CL_TRUE, 0, st->bytes, st->host, 0, NULL,
+                              NULL));
+    SU_CL(clEnqueueWriteBuffer(st->dst->queue, st->b, CL_TRUE, 0, st->bytes, st->host, 0, NULL,
+                               NULL));
+  }
+  if (t)
+    t->device_ns = 0;
+out:
+  return err;
+}
+
+static int d2d_verify(void *state, su_verify_t *v)
+{
+  d2d_state_t *st = state;
+  unsigned char *back = malloc(st->bytes);
+  int err = SU_OK;
+
+  v->tol = 0;
+  v->max_rel_err = 0;
+  if (!back)
+    return su_errorf(SU_ENOMEM, "cannot allocate %zu bytes for the read-back", st->bytes);
+  SU_CL(clEnqueueReadBuffer(st->dst->queue, st->b, CL_TRUE, 0, st->bytes, back, 0, NULL, NULL));
+  if (st->corrupt) {
+    back[st->bytes / 2] ^= 0x5a;
+    st->corrupt = 0;
+  }
+  for (size_t i = 0; i < st->bytes; i++)
+    if (back[i] != pattern(i)) {
+      v->max_rel_err = 1;
+      err = su_errorf(SU_EVERIFY, "transfer_d2d: byte %zu = 0x%02x, expected 0x%02x", i,
+                      back[i], pattern(i));
+      break;
+    }
+out:
+  free(back);
+  return err;
+}
+
+static void d2d_corrupt(void *state)
+{
+  ((d2d_state_t *)state)->corrupt = 1;
+}
+
+const su_kernel_ops_t su_opencl_transfer_d2d_ops = {
+  .desc = &su_desc_transfer_d2d,
+  .precisions = SU_PREC_NONE,
+  .variants = "copy",
+  .size_rule = SU_SIZE_FIXED,
+  .default_size_bytes = 64ull << 20,
+  .accel_size_bytes = 1ull << 30,
+  .setup = d2d_setup,
+  .run = d2d_run,
+  .verify = d2d_verify,
+  .teardown = d2d_teardown,
+  .corrupt = d2d_corrupt,
+  .flags = SU_KERNEL_PAIRS,
 };

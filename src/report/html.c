@@ -253,6 +253,26 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
   doc_table_end(d);
 }
 
+/* Each series' chosen model and where it goes past the measured counts,
+ * in words (the band of the scaling plots). */
+static void doc_predictions(doc_t *d, const su__report_t *rp)
+{
+  char text[1024], w[256], nst[256];
+
+  for (size_t k = 0; k < rp->ndirs; k++)
+    for (size_t s = 0; s < rp->dirs[k].fits.nseries; s++) {
+      const su_fit_series_t *se = &rp->dirs[k].fits.series[s];
+      if (se->chosen < 0 || !se->npred)
+        continue;
+      su_report_prediction_words(se, &se->pred[se->npred - 1], w, sizeof(w));
+      su_report_nstar_words(se, nst, sizeof(nst));
+      snprintf(text, sizeof(text), "%s, %s %s %s: chosen %s. %c%s%s%s.", rp->dirs[k].name,
+               se->kernel, se->placement, se->metric, se->why, w[0] - 32, w + 1,
+               nst[0] ? "; " : "", nst);
+      doc_para(d, text);
+    }
+}
+
 static void doc_fits(doc_t *d, const su__report_t *rp)
 {
   static const char *const head[] = {"machine", "kernel", "variant", "precision",
@@ -335,6 +355,7 @@ static void doc_fits(doc_t *d, const su__report_t *rp)
       }
     }
   doc_table_end(d);
+  doc_predictions(d, rp);
 }
 
 static void doc_cache(doc_t *d, const su__report_t *rp)
@@ -778,6 +799,8 @@ int su_report_write(const su_results_t *dirs, size_t ndirs, const su_report_opts
   for (size_t d = 0; d < ndirs; d++)
     su_report_gp_sanitize(rp.dirs[d].name, rp.dirs[d].label, sizeof(rp.dirs[d].label));
   if ((err = su__report_verdict(&rp)) != SU_OK)
+    goto out;
+  if (SU_HAVE_GSL && (err = su__report_predict(&rp)) != SU_OK)
     goto out;
   if ((err = su__report_plots(&rp)) != SU_OK)
     goto out;

@@ -177,6 +177,8 @@ const su_fit_t *su__best_fit(const su_fit_series_t *s)
 {
   const su_fit_t *best = NULL;
 
+  if (s->chosen >= 0 && s->fit[s->chosen].status == SU_FIT_OK)
+    return &s->fit[s->chosen];
   for (int m = 0; m < SU_FIT_NMODELS; m++)
     if (s->fitted[m] && s->fit[m].status == SU_FIT_OK &&
         (!best || s->fit[m].rmse < best->rmse))
@@ -250,12 +252,36 @@ static int plot_scaling(su__report_t *rp)
           fprintf(gp, ", \\\n    '%s.dat' index %zu using 1:5 with lines dt 2 lc 'gray' %s",
                   p->name, block, block ? "notitle" : "title 'ideal (linear from the smallest N)'");
           bf = su__best_fit(se);
-          if (bf && !(isfinite(bf->param[0]) && isfinite(bf->param[1]) &&
-                      isfinite(bf->param[2]) && isfinite(bf->nmax)))
-            bf = NULL;      /* no curve rather than one gnuplot cannot draw */
+          if (bf) {
+            /* no curve rather than one gnuplot cannot draw (the parameters
+             * the model has, not the unused tail, which is NaN) */
+            int finite = isfinite(bf->nmax);
+            for (unsigned k = 0; k < bf->nparams; k++)
+              finite &= isfinite(bf->param[k]) != 0;
+            if (!finite)
+              bf = NULL;
+          }
+          if (bf && se->npred && &se->fit[se->chosen] == bf) {
+            /* The band: the 95% prediction interval past the measured
+             * points, in the plot's unit (a rate for a time series). */
+            fprintf(dat, "\n\n%.9g %.9g %.9g\n", bf->nmax, su_fit_eval(bf, bf->nmax),
+                    su_fit_eval(bf, bf->nmax));
+            for (size_t i = 0; i < se->npred; i++) {
+              const su_fit_pred_t *pr = &se->pred[i];
+              if (isfinite(pr->lo))
+                fprintf(dat, "%.9g %.9g %.9g\n", pr->n, se->inverted ? 1 / pr->hi : pr->lo,
+                        se->inverted ? 1 / pr->lo : pr->hi);
+            }
+            block++;
+            fprintf(gp, ", \\\n    '%s.dat' index %zu using 1:2:3 with filledcurves "
+                    "fs transparent solid 0.2 lc 'gray' title '%s: 95%% prediction interval'",
+                    p->name, block, su_fit_model_name(bf->model));
+          }
           if (bf) {
             double a = bf->param[0], b = bf->param[1], c = bf->param[2];
-            fprintf(gp, ", \\\n    [1:%.9g] ", bf->nmax);
+            fprintf(gp, ", \\\n    [1:%.9g] ",
+                    se->npred && &se->fit[se->chosen] == bf ? se->pred[se->npred - 1].n
+                                                             : bf->nmax);
             switch (bf->model) {
             case SU_FIT_AMDAHL:
               fprintf(gp, "%.9g/((1-(%.9g))+(%.9g)/x)", a, b, b);

@@ -65,9 +65,14 @@ int su__report_begin(su__report_t *rp, const su_report_opts_t *o, su_report_info
 int su__report_plots(su__report_t *rp);
 /* The headline figures of every directory and the verdict (verdict.c). */
 int su__report_verdict(su__report_t *rp);
-/* The model to draw and quote for a series: the fit with status ok and
- * the smallest RMSE; NULL when none. */
+/* The model to draw and quote for a series: the one chosen by leave-one-out
+ * (su_fit_choose), else the fit with status ok and the smallest RMSE; NULL
+ * when none. */
 const su_fit_t *su__best_fit(const su_fit_series_t *s);
+/* Predicts every chosen model at 1.25-2x its largest count, for the band
+ * of the scaling plots and the sentences (predict_words.c). */
+#define SU__REPORT_NPRED 4
+int su__report_predict(su__report_t *rp);
 /* Renders every plot of rp (sets ->rendered and rp->info's counts). */
 int su__report_render(su__report_t *rp);
 int su__report_html(su__report_t *rp);

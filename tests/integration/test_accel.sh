@@ -31,7 +31,7 @@ check "run --backend opencl (standard) plans" grep -q ' stream_triad .* opencl '
 
 # The quick profile's accelerator figures: copy and triad, FP64/FP32/FP16
 # peak, GEMM, launch latency, host<->device copies pinned and pageable.
-for k in stream_copy stream_triad fma_peak gemm launch_latency transfer_h2d transfer_d2h; do
+for k in stream_copy stream_triad fma_peak gemm launch_latency transfer_h2d transfer_d2h transfer_d2d; do
   check "quick --backend opencl plans $k" grep -q " $k " plan_quick.txt
 done
 check "quick: fp16 peak" grep -q ' fma_peak .* fp16 ' plan_quick.txt

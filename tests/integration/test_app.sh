@@ -61,6 +61,14 @@ check "predictions.csv header" test "$(head -n 1 law1/predictions.csv)" = \
 check "the interval at 16 holds the law" awk -F, '$14=="value" && $15==16 {ok = $18 * 0.97 <= 0.009875 && 0.009875 <= $19 * 1.03} END {exit !ok}' law1/predictions.csv
 check "N* with its interval" awk -F, '$14=="nstar" && $20=="threads" && $18 <= $17 && $17 <= $19 {ok=1} END {exit !ok}' law1/predictions.csv
 
+# The report draws the chosen model past the measured points with its band,
+# and says where it goes in words.
+"$SIZEUP" report law1 --out rep1 --no-render >rep1.log 2>&1
+check "report exits 0" test $? -eq 0
+check "the report says the prediction" grep -q 'chosen usl: leave-one-out error.*this would take about' rep1/report.html
+check "the report draws the band" grep -q "filledcurves.*95% prediction interval" rep1/scaling_1.gp
+check "the model is drawn to 2x the largest count" grep -q '\[1:16\]' rep1/scaling_1.gp
+
 # Output is bounded: first and last 64 KiB.
 "$SIZEUP" app "${FAST[@]}" -t 1 -o big1 -- "$STANDIN" --big >big1.log 2>&1
 sz=$(stat -c %s big1/app-output/standin/t1-compact/run0.out)

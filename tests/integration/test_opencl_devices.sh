@@ -26,4 +26,12 @@ one=$(awk -F, '$3 == "stream_triad" && $8 == 1 {print $13; exit}' d1/summary.csv
 both=$(grep '"2 x' d1/summary.csv | grep stream_triad | sed 's/"[^"]*"/X/g' | cut -d, -f13)
 check "aggregate size is the sum ($one x 2 = $both)" test "$((one * 2))" -eq "$both"
 
+# Device-to-device copies: a 2 x 2 matrix (the diagonal on the device, the
+# rest through the host).
+"$SIZEUP" run --backend opencl -k transfer_d2d -S 1M -b 0.02 --min-reps 3 --rounds 1 -q \
+  --out d2 >d2.log 2>&1
+check "d2d: four ok pairs" test "$(grep -c ',transfer_d2d,.*,ok,' d2/summary.csv)" -eq 4
+check "d2d: the diagonal on the device" grep -q ',transfer_d2d,on_device,opencl,"\?[^,]*\[0:1\] -> \[0:1\]' d2/summary.csv
+check "d2d: across devices through the host" grep -q ',transfer_d2d,via_host,opencl,"\?[^,]*\[0:0\] -> \[0:1\]' d2/summary.csv
+
 finish

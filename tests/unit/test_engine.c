@@ -21,6 +21,7 @@
 
 #define BIG_XML SU_TEST_DATA_DIR "/big-2s-24numa.xml"
 #define SMT_2S "pack:2 numa:2 core:4 pu:2"
+#define SMT_384 "pack:2 numa:4 core:24 pu:2"
 
 static char tmpdir[256];
 static char suite_path[300];
@@ -142,11 +143,11 @@ static void test_plan_cpusets(void)
   su_engine_opts_t o;
   su_engine_t *e;
 
-  opts_init(&o, SMT_2S, "never", "1,2,4,8,16", "compact,scatter");
+  opts_init(&o, SMT_2S, "never", "2,4,8", "compact,scatter");
   o.dry_run = 1;
   CHECK_EQ_INT(su_engine_open(&o, &e, NULL), SU_OK);
   const su_plan_t *p = su_engine_plan(e);
-  CHECK_EQ_INT(p->n, 10);
+  CHECK_EQ_INT(p->n, 6);
   CHECK_EQ_INT(su_engine_dry(e), 1);
   CHECK_EQ_STR(cpuset_of(p, 2, "compact"), "0,2");
   CHECK_EQ_STR(cpuset_of(p, 4, "compact"), "0,2,4,6");
@@ -154,42 +155,105 @@ static void test_plan_cpusets(void)
   CHECK_EQ_STR(cpuset_of(p, 2, "scatter"), "0,16");                    /* both packages */
   CHECK_EQ_STR(cpuset_of(p, 4, "scatter"), "0,8,16,24");               /* every NUMA node */
   CHECK_EQ_STR(cpuset_of(p, 8, "scatter"), "0,2,8,10,16,18,24,26");
-  CHECK_EQ_STR(cpuset_of(p, 16, "compact"), "0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30");
   CHECK_EQ_INT(su_engine_close(e, NULL), SU_OK);
   CHECK(!exists(o.out));                 /* a dry run writes nothing */
 
-  /* 2 packages x 12 NUMA nodes x 8 cores, no SMT. */
-  opts_init(&o, BIG_XML, "never", "2,4,8", "compact,scatter");
+  /* 2 packages x 12 NUMA nodes x 8 cores x 2 PUs, the SMT siblings
+   * numbered 192 up (Intel's interleaving). */
+  opts_init(&o, BIG_XML, "never", "2,4,8,24", "compact,scatter");
   o.dry_run = 1;
   CHECK_EQ_INT(su_engine_open(&o, &e, NULL), SU_OK);
   p = su_engine_plan(e);
-  CHECK_EQ_INT(p->n, 6);
+  CHECK_EQ_INT(p->n, 8);
   CHECK_EQ_STR(cpuset_of(p, 4, "compact"), "0-3");
   CHECK_EQ_STR(cpuset_of(p, 2, "scatter"), "0,96");
   CHECK_EQ_STR(cpuset_of(p, 4, "scatter"), "0,8,96,104");
   CHECK_EQ_STR(cpuset_of(p, 8, "scatter"), "0,8,16,24,96,104,112,120");
+  CHECK_EQ_STR(cpuset_of(p, 24, "scatter"), "0,8,16,24,32,40,48,56,64,72,80,88,96,104,112,120,"
+                                            "128,136,144,152,160,168,176,184");  /* every node */
+  CHECK_EQ_INT(su_engine_close(e, NULL), SU_OK);
+  opts_init(&o, BIG_XML, "never", "192,384", "compact");
+  o.dry_run = 1;
+  CHECK_EQ_INT(su_engine_open(&o, &e, NULL), SU_OK);
+  p = su_engine_plan(e);
+  CHECK_EQ_STR(cpuset_of(p, 192, "compact"), "0-191");       /* every core, no sibling */
+  CHECK_EQ_STR(cpuset_of(p, 384, "compact"), "0-383");
   CHECK_EQ_INT(su_engine_close(e, NULL), SU_OK);
 }
 
-/* A whole plan of a 2 x 96-core, 24-NUMA machine, end to end. */
+/* A whole plan of a 2 x 96-core, 24-NUMA, 384-PU machine, end to end. */
 static void test_big_machine(void)
 {
   su_engine_opts_t o;
   su_engine_summary_t sum;
   seen_t seen = {0};
 
-  opts_init(&o, BIG_XML, "big", "pow2", "compact,scatter");
+  opts_init(&o, BIG_XML, "big", "2,4,8,16,32,64,128", "compact,scatter");
   o.filter.kernels = "stream_triad,fma_peak";
   o.filter.precision = "fp64";
   CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen), SU_OK);
-  /* stream_triad: 9 thread counts (1..128 and all 192 cores) x 2
-   * placements at 1 MiB; fma_peak (no size): the same 18. */
-  CHECK_EQ_INT(seen.done, 36);
-  CHECK_EQ_INT(sum.measured, 36);
-  CHECK_EQ_INT(sum.counts[SU_STATUS_OK], 36);
+  /* stream_triad: 7 thread counts x 2 placements at 1 MiB; fma_peak (no
+   * size): the same 14. */
+  CHECK_EQ_INT(seen.done, 28);
+  CHECK_EQ_INT(sum.measured, 28);
+  CHECK_EQ_INT(sum.counts[SU_STATUS_OK], 28);
   CHECK_EQ_INT(sum.interrupted, 0);
-  CHECK_EQ_INT(count_rows(o.out, "ok"), 36);
+  CHECK_EQ_INT(count_rows(o.out, "ok"), 28);
   CHECK(sum.nheads == 2);
+}
+
+/* "0,2,4,...,last": one PU of each core, in order. */
+static const char *evens(unsigned last)
+{
+  static char buf[2048];
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (unsigned pu = 0; pu <= last && len < sizeof(buf) - 8; pu += 2)
+    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u", pu ? "," : "", pu);
+  return buf;
+}
+
+/* 2 packages x 4 NUMA nodes x 24 cores x 2 PUs (384 PUs), planned, then
+ * measured end to end in two rounds with an interruption and a resume. */
+static void test_384_pus(void)
+{
+  su_engine_opts_t o;
+  su_engine_summary_t sum;
+  su_engine_t *e;
+  seen_t seen = {0}, seen2 = {0};
+
+  opts_init(&o, SMT_384, "384", "2,8,96,192", "compact,scatter");
+  o.dry_run = 1;
+  CHECK_EQ_INT(su_engine_open(&o, &e, NULL), SU_OK);
+  const su_plan_t *p = su_engine_plan(e);
+  CHECK_EQ_INT(p->n, 8);
+  /* compact: package 0 one PU per core, then package 1, SMT siblings last */
+  CHECK_EQ_STR(cpuset_of(p, 96, "compact"), evens(190));
+  CHECK_EQ_STR(cpuset_of(p, 192, "compact"), evens(382));
+  /* scatter: packages alternate, round their NUMA nodes */
+  CHECK_EQ_STR(cpuset_of(p, 2, "scatter"), "0,192");
+  CHECK_EQ_STR(cpuset_of(p, 8, "scatter"), "0,48,96,144,192,240,288,336");
+  CHECK_EQ_INT(su_engine_close(e, NULL), SU_OK);
+
+  opts_init(&o, SMT_384, "384", "384", "compact");
+  o.dry_run = 1;
+  CHECK_EQ_INT(su_engine_open(&o, &e, NULL), SU_OK);
+  CHECK_EQ_STR(cpuset_of(su_engine_plan(e), 384, "compact"), "0-383");   /* every PU */
+  CHECK_EQ_INT(su_engine_close(e, NULL), SU_OK);
+
+  opts_init(&o, SMT_384, "384", "2,8,96,192", "compact,scatter");
+  o.rounds = 2;
+  CHECK_EQ_INT(run(&o, 10, &sum, &seen), SU_OK);
+  CHECK_EQ_INT(sum.interrupted, 1);
+  CHECK_EQ_INT(count_rows(o.out, NULL), 8);
+  o.resume = 1;
+  CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen2), SU_OK);
+  /* 7 of the 8 points measured (192 scatter is 192 compact: every core,
+   * written with it), 10 of 14 steps done: 4 left */
+  CHECK_EQ_INT(seen2.starts, 4);
+  CHECK_EQ_INT(seen2.min_rounds, 2);
+  CHECK_EQ_INT(count_rows(o.out, "ok"), 8);
 }
 
 /* Three rounds: every point pooled over three, written once. */
@@ -199,11 +263,10 @@ static void test_rounds(void)
   su_engine_summary_t sum;
   seen_t seen = {0};
 
-  opts_init(&o, SMT_2S, "rounds", "1,2,4", "compact,scatter");
+  opts_init(&o, SMT_2S, "rounds", "2,4,8", "compact,scatter");
   o.rounds = 3;
   CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen), SU_OK);
-  /* 6 points, 5 measured x 3 rounds: 1 thread scatter is 1 thread compact */
-  CHECK_EQ_INT(seen.starts, 15);
+  CHECK_EQ_INT(seen.starts, 18);        /* 6 points x 3 rounds */
   CHECK_EQ_INT(seen.done, 6);
   CHECK_EQ_INT(seen.min_rounds, 3);
   CHECK_EQ_INT(seen.max_rounds, 3);
@@ -218,7 +281,7 @@ static void test_resume(void)
   su_engine_summary_t sum;
   seen_t seen = {0}, seen2 = {0};
 
-  opts_init(&o, SMT_2S, "resume", "1,2,4,8", "compact,scatter");
+  opts_init(&o, SMT_2S, "resume", "2,4,8,12", "compact,scatter");
   o.rounds = 2;
   CHECK_EQ_INT(run(&o, 11, &sum, &seen), SU_OK);
   CHECK_EQ_INT(seen.starts, 11);
@@ -229,10 +292,8 @@ static void test_resume(void)
 
   o.resume = 1;
   CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen2), SU_OK);
-  /* the second round of the 3 left (of 7 measured: 1 thread scatter is
-   * 1 thread compact, written with it) */
-  CHECK_EQ_INT(seen2.starts, 3);
-  CHECK_EQ_INT(seen2.done, 3);
+  CHECK_EQ_INT(seen2.starts, 5);      /* the second round of the 5 left */
+  CHECK_EQ_INT(seen2.done, 5);
   CHECK_EQ_INT(seen2.min_rounds, 2);
   CHECK_EQ_INT(sum.interrupted, 0);
   CHECK_EQ_INT(count_rows(o.out, NULL), 8);
@@ -284,7 +345,7 @@ static void test_deterministic(void)
   seen_t seen = {0};
 
   for (int k = 0; k < 2; k++) {
-    opts_init(&o, BIG_XML, k ? "det2" : "det1", "1,4,16", "compact,scatter");
+    opts_init(&o, BIG_XML, k ? "det2" : "det1", "2,4,16", "compact,scatter");
     o.filter.kernels = "stream_triad,fma_peak,latency_chase";
     o.filter.sizes = "1M";
     CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen), SU_OK);
@@ -384,6 +445,7 @@ int main(void)
   write_suite();
   SU_TEST_RUN(test_plan_cpusets);
   SU_TEST_RUN(test_big_machine);
+  SU_TEST_RUN(test_384_pus);
   SU_TEST_RUN(test_rounds);
   SU_TEST_RUN(test_resume);
   SU_TEST_RUN(test_stop_flag);
