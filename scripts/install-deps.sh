@@ -8,6 +8,8 @@
 #   scripts/install-deps.sh --bench    also the peers bench/peers.sh compares
 #                                      with (likwid, clpeak) and the browser of
 #                                      bench/report-screenshot.sh (chromium)
+#   scripts/install-deps.sh --fuzz     also clang, for the libFuzzer targets of
+#                                      bench/fuzz.sh
 #   scripts/install-deps.sh --minimal  only what `sizeup run` needs on a bare
 #                                      compute node (compiler, CMake, OpenMP,
 #                                      hwloc, inih)
@@ -18,13 +20,15 @@ full="$minimal ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo libclb
       libgsl-dev libsqlite3-dev libjansson-dev libopenblas-dev gnuplot-nox
       libopenmpi-dev openmpi-bin"
 bench="likwid clpeak chromium"
+fuzz="clang libomp-dev"
 
 pkgs=$full
 for arg in "$@"; do
   case $arg in
   --minimal) pkgs=$minimal ;;
   --bench) pkgs="$pkgs $bench" ;;
-  -h | --help) sed -n '4,14p' "$0"; exit 0 ;;
+  --fuzz) pkgs="$pkgs $fuzz" ;;
+  -h | --help) sed -n '4,16p' "$0"; exit 0 ;;
   *) echo "install-deps.sh: error: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done

@@ -864,6 +864,12 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
     goto out;
+  if (host && npairs == 0 && f->placement) {
+    /* Only `kinds` expands to nothing: on a machine of one CPU kind. */
+    err = su_errorf(SU_EINVAL, "placement '%s' plans nothing here: the machine has one CPU "
+                    "kind ('kinds' is for hybrid CPUs; use compact or scatter)", f->placement);
+    goto out;
+  }
   if (!(lists = calloc(npairs ? npairs : 1, sizeof(*lists)))) {
     err = su_errorf(SU_ENOMEM, "out of memory while planning");
     goto out;
