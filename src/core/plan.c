@@ -380,7 +380,7 @@ static int same_point(const su_point_t *a, const su_point_t *b)
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
          a->has_peer == b->has_peer && a->peer == b->peer &&
          a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
-         a->ndevices == b->ndevices &&
+         a->ndevices == b->ndevices && a->ranks == b->ranks &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
 }
