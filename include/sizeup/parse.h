@@ -23,4 +23,7 @@ int su_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out);
 /* A finite number (strtod syntax) in [lo, hi]. */
 int su_parse_real(const char *s, double lo, double hi, double *out);
 
+/* A duration in seconds: "90", "90s", "10m", "2h", "1h30m", "1.5h"; > 0. */
+int su_parse_duration(const char *s, double *out_s);
+
 #endif /* SIZEUP_PARSE_H */

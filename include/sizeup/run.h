@@ -75,11 +75,12 @@ typedef struct su_group {
   char backend[32];       /* "cpu" (default), "opencl", "all" */
   char precision[64];     /* comma list or "auto" */
   char variants[128];     /* comma list or "auto" */
-  char threads[128];      /* "1,2,4" | "1..max" | "pow2" | "max" */
+  char threads[128];      /* "ladder" (default) | "1,2,4" | "1..max" | "pow2" | "max" */
   char placement[256];    /* comma list of placements */
   char sizes[256];        /* "auto" | "sweep" | "16K,1M" | "16K..256M" */
   double budget_s;        /* 0 = the run's */
   char memory[128];       /* "local" (first touch, default) | "mem:J" | "each" (NUMA matrix) */
+  char fixed[64];         /* axes -t/-P/-S leave alone: "threads,placement,sizes" */
   su_app_spec_t app;      /* app.command non-empty: an application group */
 } su_group_t;
 
@@ -98,6 +99,13 @@ typedef struct su_point {
   uint64_t size_bytes;    /* requested; 0 when the kernel has no size */
   double budget_s;
   char unsupported[160];  /* non-empty: record an `unsupported` row, don't run */
+  char skipped[160];      /* non-empty: record a `skipped` row with this reason, don't run
+                             (a team the placement cannot hold, arrays larger than memory) */
+  double est_s;           /* estimated duration of one round of the point, s */
+  unsigned char rung_keep, size_keep; /* --time-limit drops level 1 first; 0 = kept */
+  unsigned same_as;       /* > 0: measures what point same_as - 1 measures (same kernel,
+                             settings and cpuset under another placement's name: scatter
+                             = compact on one NUMA node): its rows are that point's */
   int has_peer;           /* a pair kernel (SU_KERNEL_PAIRS): from `device` to `peer` */
   unsigned peer;
   unsigned ndevices;      /* > 1: the kernel runs on devices[0..ndevices-1] at once */
@@ -118,6 +126,12 @@ typedef struct su_plan {
   char out_dir[1024];     /* the results directory once known ("" before) */
   char notes[4][200];     /* why a group measured nothing (no GPU found), for system.json */
   unsigned nnotes;
+  size_t nskipped;        /* points planned as `skipped` rows */
+  size_t ndup;            /* points measured once for several placements (same_as) */
+  double est_s;           /* estimated duration of the whole plan, every round, s */
+  double est_timed_s, est_warm_s, est_setup_s; /* its parts: samples, warm-up, the rest */
+  unsigned rounds;        /* the rounds the estimate counts */
+  char fit[320];          /* what --time-limit dropped, "" when nothing */
   struct su_energy *energy; /* the energy counters, opened by the first point (energy.h) */
   int energy_tried;
 } su_plan_t;
@@ -126,13 +140,21 @@ typedef struct su_plan_filter {
   const char *kernels, *threads, *placement, *sizes, *precision, *variants;
   const char *backend, *device;
   const char *memory;     /* --memory: local | mem:J | each */
+  double time_limit_s;    /* --time-limit: > 0 fits the plan to this many seconds */
 } su_plan_filter_t;
 
 /*
  * Expands `groups` into points on topology `t`; the filter's non-NULL fields
- * override every group's.  SU_EINVAL with context for an unknown kernel,
- * placement, precision, variant or device, a threads count the placement
- * cannot satisfy, or a size larger than memory.
+ * override every group's axes, except those a group lists in `fixed`.  A
+ * team the placement cannot hold (49 threads on a 48-PU NUMA node) or arrays
+ * larger than memory become `skipped` points with the reason; a point that
+ * repeats an earlier one under another placement's name (same kernel,
+ * settings and cpuset) gets same_as, and is measured once.  The plan's
+ * duration is estimated (plan->est_s); with f->time_limit_s > 0 the finest
+ * sizes and thread rungs are dropped first until it fits (plan->fit says
+ * what went).  SU_EINVAL with context for an unknown kernel, placement,
+ * precision, variant, device or NUMA node, or a time limit shorter than one
+ * point.
  */
 int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_t ngroups,
                   const su_plan_filter_t *f, const su_measure_opts_t *mo);

@@ -157,6 +157,20 @@ void su_place_fini(su_place_t *p);
 int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
                   unsigned *pus_os, char **cpuset);
 
+/*
+ * What a placement may use, and the machine's structure inside it: the
+ * boundaries of thread ladders.  *_cores are the cores (inside the scope)
+ * of the first last-level cache instance (hwloc's deepest CPU cache; a
+ * memory-side cache never counts), NUMA node and package that the scope
+ * touches, 0 when the topology has none.  SU_EINVAL naming a NUMA node, CPU
+ * kind or PU that does not exist.
+ */
+typedef struct su_place_scope {
+  unsigned cores, pus;     /* the cores and PUs the placement may use */
+  unsigned llc_cores, numa_cores, package_cores;
+} su_place_scope_t;
+int su_place_scope(const su_topo_t *t, const su_place_t *p, su_place_scope_t *out);
+
 /* The set of n PU OS indexes as a sorted, range-collapsed list string
  * ("0-3,8"; duplicates once), malloc'ed into *out.  SU_OK or SU_ENOMEM. */
 int su_place_cpuset_string(const unsigned *pus, unsigned n, char **out);

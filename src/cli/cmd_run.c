@@ -64,7 +64,9 @@ static void usage(FILE *fp)
     "                         (bench/NAME.ini; default standard)\n"
     "  -s, --suite FILE       a suite INI file instead of a profile\n"
     "  -k, --kernels LIST     only these kernels (see 'sizeup list')\n"
-    "  -t, --threads SPEC     1,2,4 | 1..max | pow2 | max   (max = cores)\n"
+    "  -t, --threads SPEC     ladder | 1,2,4 | 1..max | pow2 | max (max = the\n"
+    "                         placement's cores; ladder: 1, 2, 4, ... and each boundary\n"
+    "                         of the machine); groups with `fixed = threads` keep theirs\n"
     "  -P, --placement LIST   compact, scatter, numa:N, kind:N, kinds, pu:0,2,4-7 (comma\n"
     "                         list; a pu: list is one placement: give it last or alone)\n"
     "  -m, --memory LIST      local (first touch, default), mem:N (memory bound to NUMA\n"
@@ -91,7 +93,10 @@ static void usage(FILE *fp)
     "      --topology SPEC    plan for an hwloc XML file or a synthetic topology\n"
     "                         (\"pack:2 numa:2 core:16 pu:2\"); implies --dry-run,\n"
     "                         except with --backend null, which binds nothing\n"
-    "  -n, --dry-run          print the plan (every point with its cpuset), run nothing\n"
+    "  -n, --dry-run          print the plan (every point with its cpuset) and its\n"
+    "                         estimated duration, run nothing\n"
+    "      --time-limit TIME  fit the plan to TIME (90s, 10m, 2h): the finest sizes and\n"
+    "                         thread counts go first; the plan says what it dropped\n"
     "      --resume DIR       complete an interrupted run in DIR\n"
     "  -q, --quiet            no progress line\n"
     "      --mpi              a distributed run: start with mpirun or srun; every rank\n"
@@ -146,7 +151,7 @@ static int parse_int(const char *opt, const char *v, unsigned lo, unsigned hi, l
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
   enum { O_PREC = 256, O_VAR, O_MINR, O_MAXR, O_CI, O_BACKEND, O_DEVICE, O_TOPO, O_RESUME,
-         O_RUNID, O_MPI, O_ROUNDS, O_NAME, O_RANKS, O_FOM, O_FOMU, O_HIB, O_TIMEOUT, O_LAUNCHER };
+         O_RUNID, O_MPI, O_ROUNDS, O_TLIMIT, O_NAME, O_RANKS, O_FOM, O_FOMU, O_HIB, O_TIMEOUT, O_LAUNCHER };
   static const struct option opts[] = {
     {"profile", required_argument, 0, 'p'},   {"suite", required_argument, 0, 's'},
     {"kernels", required_argument, 0, 'k'},   {"threads", required_argument, 0, 't'},
@@ -160,7 +165,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
     {"resume", required_argument, 0, O_RESUME}, {"run-id", required_argument, 0, O_RUNID},
     {"quiet", no_argument, 0, 'q'},           {"help", no_argument, 0, 'h'},
     {"mpi", no_argument, 0, O_MPI},           {"rounds", required_argument, 0, O_ROUNDS},
-    {"memory", required_argument, 0, 'm'},
+    {"memory", required_argument, 0, 'm'},   {"time-limit", required_argument, 0, O_TLIMIT},
     /* sizeup app only (cmd_app.c) */
     {"name", required_argument, 0, O_NAME},   {"ranks", required_argument, 0, O_RANKS},
     {"fom", required_argument, 0, O_FOM},     {"fom-unit", required_argument, 0, O_FOMU},
@@ -223,6 +228,11 @@ static int parse_args(int argc, char **argv, run_args_t *a)
       if ((rc = parse_int("--rounds", optarg, 1, 100, &a->o.rounds)))
         return rc;
       break;
+    case O_TLIMIT:
+      if (su_parse_duration(optarg, &a->o.filter.time_limit_s))
+        return su_cli_usage_error(cmd, "invalid value '%s' for --time-limit (e.g. 90s, 10m, "
+                                       "1h30m)", optarg);
+      break;
     case O_MINR:
     case O_MAXR:
       if ((rc = parse_int(c == O_MINR ? "--min-reps" : "--max-reps", optarg, 1, 10000000,
@@ -261,6 +271,41 @@ static int parse_args(int argc, char **argv, run_args_t *a)
   return 0;
 }
 
+/* "45 s", "4m 10s", "2h 05m". */
+static void fmt_duration(double s, char *buf, size_t len)
+{
+  long v = (long)(s + 0.5);
+
+  if (v < 120)
+    snprintf(buf, len, "%ld s", v);
+  else if (v < 7200)
+    snprintf(buf, len, "%ldm %02lds", v / 60, v % 60);
+  else
+    snprintf(buf, len, "%ldh %02ldm", v / 3600, (v % 3600) / 60);
+}
+
+/* What the plan holds besides its points, and how long it will take: the
+ * dry run prints it, and every run starts with it. */
+static void print_estimate(const su_plan_t *plan, FILE *fp)
+{
+  char tot[32], timed[32], warm[32], setup[32];
+
+  if (plan->nskipped)
+    fprintf(fp, "%zu points will be skipped rows (see their reasons)\n", plan->nskipped);
+  if (plan->ndup)
+    fprintf(fp, "%zu points repeat an earlier point under another placement's name (same "
+                "kernel, settings and cpuset): measured once, a row for each\n", plan->ndup);
+  if (plan->fit[0])
+    fprintf(fp, "%s\n", plan->fit);
+  fmt_duration(plan->est_s, tot, sizeof(tot));
+  fmt_duration(plan->est_timed_s, timed, sizeof(timed));
+  fmt_duration(plan->est_warm_s, warm, sizeof(warm));
+  fmt_duration(plan->est_setup_s, setup, sizeof(setup));
+  fprintf(fp, "estimated duration: %s for %u round%s (timed samples %s, warm-up %s, setup, "
+              "verification and the rest %s)\n",
+          tot, plan->rounds, plan->rounds == 1 ? "" : "s", timed, warm, setup);
+}
+
 static void print_plan(const su_plan_t *plan, FILE *fp)
 {
   char sz[32];
@@ -273,12 +318,17 @@ static void print_plan(const su_plan_t *plan, FILE *fp)
       su_format_size(p->size_bytes, sz, sizeof(sz));
     else
       snprintf(sz, sizeof(sz), "-");
-    fprintf(fp, "%-6u %-15s %-8s %-6s %-7s %-4u %-9s %-14s %s%s%s\n", p->index,
+    char same[32] = "";
+    if (p->same_as)
+      snprintf(same, sizeof(same), "  = point %u", p->same_as - 1);
+    fprintf(fp, "%-6u %-15s %-8s %-6s %-7s %-4u %-9s %-14s %s%s%s%s\n", p->index,
             p->ops->desc->name, p->variant, su_precision_name(p->prec), p->backend->name,
-            p->threads, p->placement, p->cpuset, sz, p->unsupported[0] ? "  unsupported: " : "",
-            p->unsupported);
+            p->threads, p->placement, p->cpuset[0] ? p->cpuset : "-", sz,
+            p->unsupported[0] ? "  unsupported: " : p->skipped[0] ? "  skipped: " : "",
+            p->unsupported[0] ? p->unsupported : p->skipped, same);
   }
   fprintf(fp, "%zu points\n", plan->n);
+  print_estimate(plan, fp);
 }
 
 /* The progress line, before each measurement. */
@@ -380,6 +430,10 @@ static int run_plan(run_args_t *a, int argc, char **argv)
 
   if (su_engine_note(e))
     fprintf(stderr, "sizeup: note: %s\n", su_engine_note(e));
+  if (su_engine_writer(e) && !a->quiet) {
+    fprintf(stderr, "sizeup: %zu points; ", su_engine_plan(e)->n);
+    print_estimate(su_engine_plan(e), stderr);
+  }
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);

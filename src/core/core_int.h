@@ -116,4 +116,13 @@ int su__sample_loop(const su__sampler_t *s, const su_kernel_desc_t *d, uint64_t 
                     double budget_ns, const su_measure_opts_t *mo, su_point_result_t *out,
                     char *why, size_t len);
 
+/* Estimates the plan's duration into plan->est_* and each point's est_s
+ * (estimate.c, where the model is). */
+void su__plan_estimate(su_plan_t *plan, const su_topo_t *t, const su_measure_opts_t *mo);
+/* Drops the finest sizes and thread rungs, then shortens budgets, then
+ * keeps the first points, until the estimate fits limit_s; plan->fit says
+ * what went.  SU_EINVAL when one point alone is longer than the limit. */
+int su__plan_fit(su_plan_t *plan, const su_topo_t *t, const su_measure_opts_t *mo,
+                 double limit_s);
+
 #endif /* SIZEUP_CORE_INT_H */

@@ -433,15 +433,23 @@ static void report(su_engine_t *e, su_engine_event_t ev, size_t i, unsigned r,
 /* Writes a point's pooled rows (rank 0), counts it and releases it. */
 static int finish_point(su_engine_t *e, size_t i)
 {
-  const su_point_t *pt = &e->plan.points[i];
   su_point_result_t *acc = &e->acc[i];
-  int err = e->writer ? su_sink_append(e->sink, e->run_id, pt, acc) : SU_OK;
+  int err = SU_OK;
 
-  if (!err) {
-    e->sum.counts[acc->rows[0].status]++;
-    note_headline(&e->sum, pt, acc);
-    e->sum.measured++;
-    report(e, SU_ENGINE_POINT_DONE, i, e->round, acc);
+  /* The point, then the points that repeat it under another placement's
+   * name (plan.c, same_as): one measurement, a row for each. */
+  for (size_t k = i; k < e->plan.n && !err; k++) {
+    const su_point_t *pt = &e->plan.points[k];
+    if (k != i && (pt->same_as != i + 1 || e->done[k]))
+      continue;
+    if (e->writer)
+      err = su_sink_append(e->sink, e->run_id, pt, acc);
+    if (!err) {
+      e->sum.counts[acc->rows[0].status]++;
+      note_headline(&e->sum, pt, acc);
+      e->sum.measured++;
+      report(e, SU_ENGINE_POINT_DONE, k, e->round, acc);
+    }
   }
   su_point_result_fini(acc);
   return err;
@@ -455,7 +463,7 @@ static int seek(su_engine_t *e)
     for (; e->next < e->plan.n; e->next++) {
       size_t i = e->next;
       /* Finished (resume), or not ok in an earlier round: nothing to do. */
-      if (e->done[i] || e->round < e->start[i] ||
+      if (e->done[i] || e->plan.points[i].same_as || e->round < e->start[i] ||
           (e->round > e->start[i] && e->acc[i].nrows == 0))
         continue;
       return 1;

@@ -53,3 +53,31 @@ int su_parse_real(const char *s, double lo, double hi, double *out)
   *out = v;
   return 0;
 }
+
+int su_parse_duration(const char *s, double *out_s)
+{
+  double total = 0;
+  const char *p = s;
+
+  if (!s || !*s)
+    return -1;
+  while (*p) {
+    char *end;
+    double v = strtod(p, &end), unit;
+    if (end == p || !(v >= 0) || !isfinite(v))
+      return -1;
+    switch (*end) {
+    case 'h': unit = 3600; end++; break;
+    case 'm': unit = 60; end++; break;
+    case 's': unit = 1; end++; break;
+    case '\0': unit = 1; break;
+    default: return -1;
+    }
+    total += v * unit;
+    p = end;
+  }
+  if (!(total > 0) || total > 1e7)
+    return -1;
+  *out_s = total;
+  return 0;
+}

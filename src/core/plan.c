@@ -144,8 +144,33 @@ typedef struct u64vec {
   size_t n, cap;
 } u64vec_t;
 
-int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n)
+/*
+ * The thread ladder of a scope: 1, 2, 4, ... below its cores, every boundary
+ * of the machine inside it (the cores of one last-level cache, of one NUMA
+ * node, of one package), all its cores, and all its PUs (SMT siblings) as a
+ * rung of their own.  A 2 x 96-core node gets a dozen rungs, not 192.
+ */
+static int push_ladder(uvec_t *u, const su_place_scope_t *sc, int with_pus)
 {
+  const unsigned marks[] = {sc->llc_cores, sc->numa_cores, sc->package_cores, sc->cores,
+                            with_pus ? sc->pus : 0};
+  int err = SU_OK;
+
+  for (unsigned v = 1; v < sc->cores && !err; v *= 2)
+    err = VEC_PUSH(u, v);
+  for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]) && !err; i++)
+    if (marks[i] >= 1 && marks[i] <= (with_pus ? sc->pus : sc->cores))
+      err = VEC_PUSH(u, marks[i]);
+  if (!err && sc->cores == 0)
+    err = VEC_PUSH(u, 1u);
+  return err;
+}
+
+/* su_parse_threads inside a placement's scope: `max` is its cores. */
+static int parse_threads_in(const char *spec, const su_place_scope_t *sc, unsigned **out,
+                            unsigned *n)
+{
+  const unsigned max = sc->cores ? sc->cores : 1;
   char *buf, *save = NULL, *tok;
   uvec_t u = {0};
   int err = SU_OK;
@@ -156,11 +181,13 @@ int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n
     return su_errorf(SU_ENOMEM, "out of memory while planning");
   for (tok = strtok_r(buf, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
     char *dots = strstr(tok, "..");
-    if (strcmp(tok, "pow2") == 0) {
-      for (unsigned v = 1; v < max && !err; v *= 2)
-        err = VEC_PUSH(&u, v);
-      if (!err)
-        err = VEC_PUSH(&u, max);
+    while (isspace((unsigned char)*tok))
+      tok++;
+    if (strcmp(tok, "ladder") == 0) {
+      err = push_ladder(&u, sc, 1);
+    } else if (strcmp(tok, "pow2") == 0) {
+      su_place_scope_t flat = {max, max, 0, 0, 0};
+      err = push_ladder(&u, &flat, 0);
     } else if (dots) {
       unsigned lo = 0, hi = 0;
       *dots = '\0';
@@ -177,7 +204,8 @@ int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n
     } else {
       unsigned v;
       if ((err = parse_count(tok, max, &v)))
-        err = su_errorf(err, "invalid thread count '%s' in '%s'", tok, spec);
+        err = su_errorf(err, "invalid thread count '%s' in '%s' (expected N, A..B, max, "
+                        "pow2 or ladder)", tok, spec);
       else
         err = VEC_PUSH(&u, v);
     }
@@ -192,6 +220,13 @@ int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n
   *n = sort_unique(u.v, (unsigned)u.n);
   *out = u.v;
   return SU_OK;
+}
+
+int su_parse_threads(const char *spec, unsigned max, unsigned **out, unsigned *n)
+{
+  su_place_scope_t sc = {max, max, 0, 0, 0};
+
+  return parse_threads_in(spec, &sc, out, n);
 }
 
 /* Splits a comma list into trimmed tokens (in place); returns the count. */
@@ -345,20 +380,42 @@ static int same_point(const su_point_t *a, const su_point_t *b)
   return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
          a->has_peer == b->has_peer && a->peer == b->peer &&
          a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
-         a->ndevices == b->ndevices &&
+         a->ndevices == b->ndevices && a->ranks == b->ranks &&
          a->prec == b->prec && a->threads == b->threads && a->size_bytes == b->size_bytes &&
          strcmp(a->variant, b->variant) == 0 && strcmp(a->placement, b->placement) == 0;
 }
 
+/* The same measurement under another placement's name: same kernel and
+ * settings on the same PUs (compact and scatter on one NUMA node). */
+static int same_team(const su_point_t *a, const su_point_t *b)
+{
+  return a->backend == b->backend && a->device == b->device && a->ops == b->ops &&
+         a->mem_bound == b->mem_bound && a->mem_numa == b->mem_numa &&
+         a->ndevices == b->ndevices && a->ranks == b->ranks && a->prec == b->prec &&
+         a->has_peer == b->has_peer && a->peer == b->peer &&
+         a->threads == b->threads && a->size_bytes == b->size_bytes &&
+         strcmp(a->variant, b->variant) == 0 && !a->skipped[0] && !b->skipped[0] &&
+         !a->unsupported[0] && !b->unsupported[0] && !a->same_as && a->cpuset && b->cpuset &&
+         a->cpuset[0] && strcmp(a->cpuset, b->cpuset) == 0;
+}
+
 /* Appends a point; one that is already planned (two groups naming the same
- * kernel with the same axes) is dropped: *added says which. */
+ * kernel with the same axes) is dropped: *added says which.  One that
+ * measures what a planned point measures is kept, with same_as. */
 static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
 {
+  unsigned same_as = 0;
+
   *added = 0;
-  for (size_t i = 0; i < plan->n; i++)
+  for (size_t i = 0; i < plan->n; i++) {
     if (same_point(&plan->points[i], pt))
       return SU_OK;
+    if (!same_as && same_team(&plan->points[i], pt))
+      same_as = (unsigned)i + 1;
+  }
+  plan->ndup += same_as != 0;
   *added = 1;
+  plan->nskipped += pt->skipped[0] != 0;
   if (plan->n == plan->cap) {
     size_t cap = plan->cap ? plan->cap * 2 : 64;
     su_point_t *p = realloc(plan->points, cap * sizeof(*p));
@@ -369,6 +426,7 @@ static int plan_push(su_plan_t *plan, const su_point_t *pt, int *added)
   }
   plan->points[plan->n] = *pt;
   plan->points[plan->n].index = (unsigned)plan->n;
+  plan->points[plan->n].same_as = same_as;
   plan->n++;
   return SU_OK;
 }
@@ -386,6 +444,16 @@ static int plan_keep(su_plan_t *plan, su_point_t *pt, int err)
     free(pt->cpuset);
   }
   return err;
+}
+
+/* Pushes a point that will be a `skipped` row: it has no PUs. */
+static int plan_skip(su_plan_t *plan, su_point_t *pt)
+{
+  free(pt->pus);
+  pt->pus = NULL;
+  if (!(pt->cpuset = strdup("")))
+    return su_errorf(SU_ENOMEM, "out of memory while planning");
+  return plan_keep(plan, pt, SU_OK);
 }
 
 static int backend_slot(const su_backend_t *b)
@@ -590,6 +658,112 @@ static void plan_note(su_plan_t *plan, const char *fmt, const char *a, const cha
     snprintf(plan->notes[plan->nnotes++], sizeof(plan->notes[0]), "%s", line);
 }
 
+/* A command-line axis overrides the group's, unless the group fixes it and
+ * the command line did not name kernels: `-t 1..max` scales the scaling
+ * groups and leaves a one-thread cache sweep alone, while `-k stream_read
+ * -t 4` means what it says. */
+#define AXIS(f, g, axis)                                                        \
+  ((f)->axis && (!has_token((g)->fixed, #axis) || (f)->kernels) ? (f)->axis : (g)->axis)
+
+/* One placement's thread counts, with what --time-limit may drop. */
+typedef struct pair_list {
+  unsigned *v;            /* sorted */
+  unsigned char *keep;    /* per count: 1 = always kept, 2.. = fit level + 1 */
+  size_t n, cap;
+  unsigned pus;           /* the PUs the placement may use */
+} pair_list_t;
+
+/* How long an entry of a thinned axis survives --time-limit: the first and
+ * last never drop (0); of the others every second one goes first (level 1),
+ * then every fourth (2), and so on. */
+static unsigned fine_level(unsigned i, unsigned n)
+{
+  unsigned lvl = 1;
+
+  if (i == 0 || i + 1 >= n)
+    return 0;
+  while (!(i & 1) && lvl < 250) {
+    i >>= 1;
+    lvl++;
+  }
+  return lvl;
+}
+
+/* 0 when count is not in the list, else 1 + its fit level. */
+static int list_keep(const pair_list_t *l, unsigned count)
+{
+  for (size_t i = 0; i < l->n; i++)
+    if (l->v[i] == count)
+      return 1 + l->keep[i];
+  return 0;
+}
+
+/*
+ * The thread counts of one placement: spec inside the placement's scope
+ * (`max` is its cores, `ladder` its boundaries), or the NUMA matrix's own
+ * count, or one host thread for a device kernel (spec NULL).  A CPU kind's
+ * cores and PUs are rungs of its ladder whatever the spec.  Rungs that are
+ * boundaries of the machine (1, one cache, node or package, all cores and
+ * PUs) always survive --time-limit; the others get fit levels.  Every count
+ * is also appended to *all.
+ */
+static int pair_threads(su_topo_t *t, const char *spec, const su__place_pair_t *pp,
+                        pair_list_t *l, uvec_t *all)
+{
+  su_place_scope_t sc;
+  su_place_t place;
+  unsigned *v = NULL, n = 0, nfine = 0;
+  int err;
+
+  if ((err = su_place_parse(pp->place, &place)))
+    return err;
+  err = su_place_scope(t, &place, &sc);
+  su_place_fini(&place);
+  if (err)
+    return err;
+  l->pus = sc.pus;
+  if (pp->threads || !spec) {
+    unsigned one = pp->threads ? pp->threads : 1;
+    v = malloc(sizeof(*v));
+    if (!v)
+      return su_errorf(SU_ENOMEM, "out of memory while planning");
+    v[0] = one;
+    n = 1;
+  } else {
+    uvec_t u = {0};
+    if ((err = parse_threads_in(spec[0] ? spec : "ladder", &sc, &u.v, &n)))
+      return err;
+    u.n = u.cap = n;
+    if (pp->limit) {
+      /* kind:N: its ladder stops at the kind's PUs and has its cores and PUs. */
+      size_t m = 0;
+      for (size_t i = 0; i < u.n; i++)
+        if (u.v[i] <= pp->limit)
+          u.v[m++] = u.v[i];
+      u.n = m;
+      if ((err = VEC_PUSH(&u, pp->kind_cores ? pp->kind_cores : 1)) ||
+          (err = VEC_PUSH(&u, pp->limit))) {
+        free(u.v);
+        return err;
+      }
+      n = sort_unique(u.v, (unsigned)u.n);
+    }
+    v = u.v;
+  }
+  l->v = v;
+  l->n = n;
+  if (!(l->keep = calloc(n ? n : 1, 1)))
+    return su_errorf(SU_ENOMEM, "out of memory while planning");
+  for (unsigned i = 0; i < n; i++) {
+    int mark = v[i] == 1 || v[i] == sc.llc_cores || v[i] == sc.numa_cores ||
+               v[i] == sc.package_cores || v[i] == sc.cores || v[i] == sc.pus || i + 1 == n;
+    l->keep[i] = mark ? 0 : (unsigned char)fine_level(++nfine, 1u << 30);
+    if ((err = VEC_PUSH(all, v[i])))
+      return err;
+  }
+  return SU_OK;
+}
+
 /*
  * The points of one (backend, kernel) pair in one group.  `asked`: the user
  * named this backend (--backend, --device, or -k of a kernel only it has);
@@ -611,15 +785,16 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   unsigned agg[16], nagg = 0;
   const char *prec = f->precision ? f->precision : g->precision;
   const char *var = f->variants ? f->variants : g->variants;
-  const char *thr = f->threads ? f->threads : g->threads;
-  const char *plc = f->placement ? f->placement : g->placement;
-  const char *siz = f->sizes ? f->sizes : g->sizes;
+  const char *thr = AXIS(f, g, threads), *plc = AXIS(f, g, placement);
+  const char *siz = AXIS(f, g, sizes);
   const char *mem = f->memory ? f->memory : g->memory;
   const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
   void *ctx = NULL;
   su__place_pair_t *pairs = NULL;
   unsigned npairs = 0;
+  pair_list_t *lists = NULL;
+  uvec_t all = {0};
   int err = SU_OK;
 
   /* Precisions: "auto" = every one the implementation has, widest first. */
@@ -638,9 +813,6 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   sizes = sv.v;
   nsizes = (unsigned)sv.n;
   if (host) {
-    unsigned maxt = e->sum.cores ? e->sum.cores : e->sum.pus;
-    if ((err = su_parse_threads(thr[0] ? thr : "1..max", maxt, &threads, &nthreads)))
-      goto out;
     snprintf(devnames[0], 128, "%s", e->sum.cpu_model[0] ? e->sum.cpu_model : "cpu");
   } else {
     /* a device kernel is driven by one bound host thread */
@@ -692,6 +864,27 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
                              !siz[0] || strcmp(siz, "auto") == 0 || strcmp(siz, "sweep") == 0,
                              &pairs, &npairs)))
     goto out;
+  if (host && npairs == 0 && f->placement) {
+    /* Only `kinds` expands to nothing: on a machine of one CPU kind. */
+    err = su_errorf(SU_EINVAL, "placement '%s' plans nothing here: the machine has one CPU "
+                    "kind ('kinds' is for hybrid CPUs; use compact or scatter)", f->placement);
+    goto out;
+  }
+  if (!(lists = calloc(npairs ? npairs : 1, sizeof(*lists)))) {
+    err = su_errorf(SU_ENOMEM, "out of memory while planning");
+    goto out;
+  }
+  /* Each placement has its own thread list (numa:N's ladder stops at its
+   * node); the points go thread count by thread count, placement by
+   * placement, as they always did. */
+  for (unsigned il = 0; il < npairs && !err; il++)
+    err = pair_threads(t, host ? thr : NULL, &pairs[il], &lists[il], &all);
+  if (err)
+    goto out;
+  threads = all.v;
+  nthreads = (unsigned)all.n;
+  if (nthreads)
+    nthreads = sort_unique(threads, nthreads);
 
   for (unsigned d = 0; d < ndev + nmulti; d++)
   for (unsigned q = 0; q < (devpairs ? ndev : 1); q++) /* pair kernels: to device q */
@@ -708,23 +901,21 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
       goto out;
     }
     for (unsigned iv = 0; iv < nv; iv++)
-    for (unsigned it = 0; it < nthreads + 2; it++)  /* + a CPU kind's cores and PUs */
+    for (unsigned it = 0; it < nthreads; it++)
     for (unsigned il = 0; il < npairs; il++)
     for (unsigned is = 0; is < nsizes; is++) {
       const su__place_pair_t *pp = &pairs[il];
-      unsigned nthr = it < nthreads ? (threads ? threads[it] : 1)
-                      : it == nthreads ? pp->kind_cores : pp->limit;
+      const unsigned nthr = threads[it];
       uint64_t size = pp->size_bytes ? pp->size_bytes : sizes[is];
+      int keep;
       su_point_t pt;
       su_place_t place;
-      /* The NUMA matrix has its own thread count and size; a CPU kind's
-       * ladder stops at the kind's PUs. */
-      if ((pp->threads && it > 0) || (pp->size_bytes && is > 0) || nthr == 0 ||
-          (pp->limit && nthr > pp->limit))
+      /* The NUMA matrix has its own size. */
+      if ((pp->size_bytes && is > 0) || !(keep = list_keep(&lists[il], nthr)))
         continue;
-      if (pp->threads)
-        nthr = pp->threads;
       memset(&pt, 0, sizeof(pt));
+      pt.rung_keep = (unsigned char)(keep - 1);
+      pt.size_keep = pp->size_bytes ? 0 : (unsigned char)fine_level(is, nsizes);
       pt.backend = b;
       pt.device = k > 1 ? agg[0] : devs[d];
       snprintf(pt.device_name, sizeof(pt.device_name), "%.127s", k > 1 ? aggnames[0] : devnames[d]);
@@ -773,6 +964,17 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         err = su_errorf(SU_ENOMEM, "cannot allocate the plan");
         goto out;
       }
+      if (host && pt.threads > lists[il].pus) {
+        /* A team the placement cannot hold is a row that says so. */
+        snprintf(pt.skipped, sizeof(pt.skipped), "cannot place %u threads with '%s': %s %u PUs",
+                 pt.threads, place.spec, place.kind == SU_PLACE_COMPACT ||
+                 place.kind == SU_PLACE_SCATTER ? "the topology has" : "it has", lists[il].pus);
+        su_place_fini(&place);
+        err = plan_skip(plan, &pt);
+        if (err)
+          goto out;
+        continue;
+      }
       err = su_place_plan(t, &place, pt.threads, pt.pus, &pt.cpuset);
       su_place_fini(&place);
       if (err && k > 1) {
@@ -786,13 +988,22 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err)
         pt.cpu_numa = su_topo_numa_of_pus(t, pt.pus, pt.threads);
-      if (!err && !dev_default)
-        err = check_memory(e, ops, pt.size_bytes, pt.threads, pp->mem_bytes);
+      if (!err && !dev_default &&
+          check_memory(e, ops, pt.size_bytes, pt.threads, pp->mem_bytes) != SU_OK) {
+        /* Arrays larger than memory: skipped, with the sizes in the reason. */
+        snprintf(pt.skipped, sizeof(pt.skipped), "%s", su_errmsg());
+        su_errclear();
+      }
       if ((err = plan_keep(plan, &pt, err)))
         goto out;
     }
   }
 out:
+  for (unsigned il = 0; lists && il < npairs; il++) {
+    free(lists[il].v);
+    free(lists[il].keep);
+  }
+  free(lists);
   free(threads);
   free(sv.v);
   free(pairs);
@@ -1017,7 +1228,8 @@ int su_plan_build(su_plan_t *plan, su_topo_t *t, const su_group_t *groups, size_
     return su_errorf(SU_EINVAL, "the plan is empty: %s", plan->notes[0]);
   if (plan->n == 0)
     return su_errorf(SU_EINVAL, "the plan is empty: no kernel matches the selected backend");
-  return SU_OK;
+  su__plan_estimate(plan, t, mo);
+  return su__plan_fit(plan, t, mo, f->time_limit_s);
 }
 
 void su_plan_fini(su_plan_t *plan)

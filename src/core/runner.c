@@ -466,6 +466,10 @@ int su_point_measure(su_plan_t *plan, su_topo_t *t, const su_point_t *pt,
     result_fail(out, pt, SU_STATUS_UNSUPPORTED, pt->unsupported);
     return SU_OK;
   }
+  if (pt->skipped[0]) {
+    result_fail(out, pt, SU_STATUS_SKIPPED, pt->skipped);
+    return SU_OK;
+  }
   for (const su_backend_t *const *b = su_backends(); *b && *b != pt->backend; b++)
     slot++;
   memset(&p, 0, sizeof(p));

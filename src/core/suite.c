@@ -16,7 +16,9 @@
  *   backend = cpu          cpu | opencl | all
  *   precision = fp64,fp32  or auto
  *   variants = auto        or e.g. omp,nt
- *   threads = 1..max       1,2,4 | 1..max | pow2 | max
+ *   threads = ladder       ladder (the default) | 1,2,4 | 1..max | pow2 | max
+ *   fixed = threads        axes -t, -P and -S leave alone (threads,
+ *                          placement, sizes): a cache sweep stays 1 thread
  *   placement = compact,scatter
  *   sizes = auto           auto | sweep | 16K,1M | 16K..256M[:per-doubling]
  *   memory = local         local (first touch) | mem:J | each (the NUMA matrix)
@@ -102,6 +104,16 @@ static int group_key(su_group_t *g, const char *k, const char *v)
     return set_str(g->memory, sizeof(g->memory), v);
   if (strcmp(k, "budget") == 0)
     return su_parse_real(v, 1e-3, 3600, &g->budget_s);
+  if (strcmp(k, "fixed") == 0) {
+    /* Only the axes a command-line option could override. */
+    char buf[64], *save = NULL;
+    if (set_str(buf, sizeof(buf), v))
+      return -1;
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+      if (strcmp(t, "threads") != 0 && strcmp(t, "placement") != 0 && strcmp(t, "sizes") != 0)
+        return -1;
+    return set_str(g->fixed, sizeof(g->fixed), v);
+  }
   /* An application (include/sizeup/app.h). */
   if (strcmp(k, "command") == 0)
     return set_str(g->app.command, sizeof(g->app.command), v);

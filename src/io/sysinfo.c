@@ -148,7 +148,7 @@ static void put_devices(su_json_t *j, su_plan_t *plan)
     su_device_info_t info;
     for (size_t k = 0; k < i && !seen; k++)
       seen = plan->points[k].backend == pt->backend && plan->points[k].device == pt->device;
-    if (seen || pt->unsupported[0])
+    if (seen || pt->unsupported[0] || pt->skipped[0])
       continue;
     for (const su_backend_t *const *b = su_backends(); *b && *b != pt->backend; b++)
       slot++;

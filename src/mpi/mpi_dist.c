@@ -111,7 +111,7 @@ static int d_localize(const su_collective_t *c, su_topo_t *t, su_point_t *pt)
   char *cpuset = NULL, spec[sizeof(pt->placement)];
   int err;
 
-  if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0])
+  if (c->local_ranks <= 1 || !pt->pus || pt->unsupported[0] || pt->skipped[0])
     return SU_OK;
   /* The threads' placement, without the memory's ("numa:0+mem:1"). */
   snprintf(spec, sizeof(spec), "%.*s", (int)strcspn(pt->placement, "+"), pt->placement);

@@ -494,12 +494,129 @@ static int kind_cpuset(hwloc_topology_t topo, const su_place_t *p, hwloc_bitmap_
   return SU_OK;
 }
 
+/*
+ * The PUs placement p may use, as a bitmap into *within (allocated; NULL
+ * for the whole machine): a NUMA node's, a CPU kind's, or a PU list's.
+ * SU_EINVAL naming a NUMA node, kind or PU that does not exist.
+ */
+static int scope_set(hwloc_topology_t topo, const su_place_t *p, hwloc_bitmap_t *within)
+{
+  *within = NULL;
+  switch (p->kind) {
+  case SU_PLACE_NUMA: {
+    hwloc_obj_t node = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, p->numa);
+    unsigned nn = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+    if (!node)
+      return su_errorf(SU_EINVAL,
+                       "cannot place threads with '%s': NUMA node %u does not exist "
+                       "(the topology has %u, numbered from 0)",
+                       p->spec, p->numa, nn);
+    if (!(*within = hwloc_bitmap_dup(node->cpuset)))
+      return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
+    return SU_OK;
+  }
+  case SU_PLACE_KIND:
+    return kind_cpuset(topo, p, within);
+  case SU_PLACE_LIST:
+    if (!p->list || p->nlist == 0)
+      return su_errorf(SU_EINVAL, "cannot place threads with '%s': the PU list is empty",
+                       p->spec);
+    for (unsigned i = 0; i < p->nlist; i++)
+      if (!hwloc_get_pu_obj_by_os_index(topo, p->list[i])) {
+        char *all = NULL;
+        int err;
+        hwloc_bitmap_list_asprintf(&all, hwloc_topology_get_topology_cpuset(topo));
+        err = su_errorf(SU_EINVAL,
+                        "cannot place threads with '%s': PU %u does not exist (the topology "
+                        "has PUs %s)",
+                        p->spec, p->list[i], all ? all : "?");
+        free(all);
+        return err;
+      }
+    if (!(*within = hwloc_bitmap_alloc()))
+      return su_errorf(SU_ENOMEM, "cannot allocate a cpuset");
+    for (unsigned i = 0; i < p->nlist; i++)
+      hwloc_bitmap_set(*within, p->list[i]);
+    return SU_OK;
+  default:
+    return SU_OK;
+  }
+}
+
+/* The cores (a PU without a core is one) of `set` inside `within` (NULL:
+ * anywhere); 0 when out of memory. */
+static unsigned cores_in(hwloc_topology_t topo, hwloc_const_cpuset_t set,
+                         hwloc_const_cpuset_t within)
+{
+  hwloc_bitmap_t both = hwloc_bitmap_dup(set);
+  core_map_t m;
+  unsigned n = 0;
+
+  if (!both)
+    return 0;
+  if (within)
+    hwloc_bitmap_and(both, both, within);
+  if (core_map_build(topo, both, &m) == SU_OK) {
+    n = m.ncores;
+    core_map_fini(&m);
+  }
+  hwloc_bitmap_free(both);
+  return n;
+}
+
+/* The cores inside `within` of the first object of `type` (in logical
+ * order) that has any; 0 when there is none. */
+static unsigned first_cores(hwloc_topology_t topo, hwloc_obj_type_t type,
+                            hwloc_const_cpuset_t within)
+{
+  for (hwloc_obj_t o = NULL; (o = hwloc_get_next_obj_by_type(topo, type, o)) != NULL;)
+    if (o->cpuset && (!within || hwloc_bitmap_intersects(o->cpuset, within)))
+      return cores_in(topo, o->cpuset, within);
+  return 0;
+}
+
+int su_place_scope(const su_topo_t *t, const su_place_t *p, su_place_scope_t *out)
+{
+  static const hwloc_obj_type_t caches[] = {HWLOC_OBJ_L5CACHE, HWLOC_OBJ_L4CACHE,
+                                            HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE};
+  hwloc_topology_t topo;
+  hwloc_bitmap_t within = NULL;
+  su_place_scope_t s;
+  core_map_t m;
+  int err;
+
+  if (!t || !p || !out)
+    return su_errorf(SU_EINVAL, "cannot read a placement's scope: missing argument");
+  topo = su_topo_hwloc(t);
+  if ((err = scope_set(topo, p, &within)))
+    return err;
+  memset(&s, 0, sizeof(s));
+  if ((err = core_map_build(topo, within, &m)))
+    goto out;
+  s.cores = m.ncores;
+  s.pus = m.npus;
+  core_map_fini(&m);
+  /* The last-level cache is the deepest data or unified CPU cache; hwloc's
+   * memory-side caches (MemCache) are another object type, never taken. */
+  for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
+    if (hwloc_get_type_depth(topo, caches[i]) != HWLOC_TYPE_DEPTH_UNKNOWN) {
+      s.llc_cores = first_cores(topo, caches[i], within);
+      break;
+    }
+  s.numa_cores = first_cores(topo, HWLOC_OBJ_NUMANODE, within);
+  s.package_cores = first_cores(topo, HWLOC_OBJ_PACKAGE, within);
+  *out = s;
+out:
+  if (within)
+    hwloc_bitmap_free(within);
+  return err;
+}
+
 int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
                   unsigned *pus_os, char **cpuset)
 {
   hwloc_topology_t topo;
   core_map_t m;
-  hwloc_obj_t node = NULL;
   hwloc_bitmap_t within = NULL;
   unsigned *order = NULL, got = 0;
   int err;
@@ -509,18 +626,9 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
   if (nthreads == 0)
     return su_errorf(SU_EINVAL, "cannot place 0 threads with '%s'", p->spec);
   topo = su_topo_hwloc(t);
-  if (p->kind == SU_PLACE_NUMA) {
-    unsigned nn = (unsigned)hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
-    node = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, p->numa);
-    if (!node)
-      return su_errorf(SU_EINVAL,
-                       "cannot place threads with '%s': NUMA node %u does not exist "
-                       "(the topology has %u, numbered from 0)",
-                       p->spec, p->numa, nn);
-  }
-  if (p->kind == SU_PLACE_KIND && (err = kind_cpuset(topo, p, &within)))
+  if ((err = scope_set(topo, p, &within)))
     return err;
-  err = core_map_build(topo, node ? node->cpuset : within, &m);
+  err = core_map_build(topo, p->kind == SU_PLACE_LIST ? NULL : within, &m);
   if (within)
     hwloc_bitmap_free(within);
   if (err)
@@ -553,27 +661,11 @@ int su_place_plan(const su_topo_t *t, const su_place_t *p, unsigned nthreads,
       goto out;
     break;
   case SU_PLACE_LIST:
-    if (!p->list || p->nlist == 0) {
-      err = su_errorf(SU_EINVAL, "cannot place threads with '%s': the PU list is empty",
-                      p->spec);
-      goto out;
-    }
     if (nthreads > p->nlist) {
       err = su_errorf(SU_EINVAL, "cannot place %u threads with '%s': it has %u PUs", nthreads,
                       p->spec, p->nlist);
       goto out;
     }
-    for (unsigned i = 0; i < p->nlist; i++)
-      if (!hwloc_get_pu_obj_by_os_index(topo, p->list[i])) {
-        char *all = NULL;
-        hwloc_bitmap_list_asprintf(&all, hwloc_topology_get_topology_cpuset(topo));
-        err = su_errorf(SU_EINVAL,
-                        "cannot place threads with '%s': PU %u does not exist (the topology "
-                        "has PUs %s)",
-                        p->spec, p->list[i], all ? all : "?");
-        free(all);
-        goto out;
-      }
     /* Threads take the list in its order; a shorter team uses its head. */
     memcpy(order, p->list, (size_t)nthreads * sizeof(*order));
     got = nthreads;

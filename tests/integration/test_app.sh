@@ -69,6 +69,17 @@ check "the report says the prediction" grep -q 'chosen usl: leave-one-out error.
 check "the report draws the band" grep -q "filledcurves.*95% prediction interval" rep1/scaling_1.gp
 check "the model is drawn to 2x the largest count" grep -q '\[1:16\]' rep1/scaling_1.gp
 
+# MPI ranks through the launcher: one row per rank count, each run's ranks
+# inside the point's cpuset.
+if command -v mpirun >/dev/null; then
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$SIZEUP" app "${FAST[@]}" \
+    --ranks 1,2 -t 1 -o mpi1 -- "$STANDIN" --serial 0.002 --parallel 0.004 >mpi1.log 2>&1
+  check "app --ranks exits 0" test $? -eq 0
+  check "a row per rank count" \
+    test "$(awk -F, '$5=="app" && $16=="ok" {print $9}' mpi1/summary.csv | sort -u | paste -sd,)" = "1,2"
+  check "two ranks ran" test "$(grep -c '^threads: 1' mpi1/app-output/standin/t1-compact-r2/run0.out)" -eq 2
+fi
+
 # Output is bounded: first and last 64 KiB.
 "$SIZEUP" app "${FAST[@]}" -t 1 -o big1 -- "$STANDIN" --big >big1.log 2>&1
 sz=$(stat -c %s big1/app-output/standin/t1-compact/run0.out)

@@ -32,6 +32,15 @@ cp -r "$D/alpha" "$D/beta" "$D/delta" .
   echo "our-node,cloud,16,1,0,64,1.60,,,,350,results/cfd-node,,,,2026-12,the measured node"
 } >catalog.csv
 
+# The page's first example, before the walkthrough.
+awk '/^## Walkthrough/ {exit} /^```sh/ {on=1; next} /^```/ {on=0} on' "$DOC" >intro.txt
+check "the page opens with one example" test "$(grep -c '^sizeup app ' intro.txt)" -eq 1
+eval "\"\$SIZEUP\" $(sed 's/^sizeup //' intro.txt)" >intro.log 2>&1
+check "the first example exits 0" test $? -eq 0
+check "the first example measured 4 thread counts" \
+  test "$(cat results/*/summary.csv | awk -F, '$5=="app" && $16=="ok"' | wc -l)" -eq 4
+rm -rf results
+
 step=0
 while IFS= read -r line; do
   step=$((step + 1))

@@ -115,6 +115,8 @@ expect_error "a memory node that does not exist" "NUMA node 3 does not exist" \
   "$SIZEUP" run -k stream_triad --memory mem:3 -n
 expect_error "an unknown memory placement" "unknown memory placement 'far'" \
   "$SIZEUP" run -k stream_triad --memory far -n
+expect_error "kinds on a machine of one kind" "placement 'kinds' plans nothing here" \
+  "$SIZEUP" run -k stream_triad -P kinds -n
 check "nothing written for bad input" test -z "$(ls results 2>/dev/null)"
 
 # The whole matrix of a machine we do not have, through the null backend

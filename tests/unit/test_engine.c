@@ -249,7 +249,9 @@ static void test_384_pus(void)
   CHECK_EQ_INT(count_rows(o.out, NULL), 8);
   o.resume = 1;
   CHECK_EQ_INT(run(&o, (size_t)-1, &sum, &seen2), SU_OK);
-  CHECK_EQ_INT(seen2.starts, 6);
+  /* 7 of the 8 points measured (192 scatter is 192 compact: every core,
+   * written with it), 10 of 14 steps done: 4 left */
+  CHECK_EQ_INT(seen2.starts, 4);
   CHECK_EQ_INT(seen2.min_rounds, 2);
   CHECK_EQ_INT(count_rows(o.out, "ok"), 8);
 }

@@ -14,6 +14,7 @@
 #include "sizeup/run.h"
 #include "sizeup/topo.h"
 #include "test.h"
+#include "test_plan_group.h"
 
 /* su_place_plan into a caller's buffer (the cpuset string is malloc'ed). */
 static int place_cs(su_topo_t *t, const su_place_t *p, unsigned n, unsigned *pus, char *cs,
@@ -49,23 +50,8 @@ static int plan_one(su_topo_t *t, const char *kernels, const char *prec, const c
                     const char *threads, const char *placement, const char *sizes,
                     const char *memory, su_plan_t *plan)
 {
-  su_group_t g;
-  su_plan_filter_t f;
-  su_measure_opts_t mo;
-
-  memset(&g, 0, sizeof(g));
-  memset(&f, 0, sizeof(f));
-  memset(plan, 0, sizeof(*plan));
-  su_measure_opts_default(&mo);
-  snprintf(g.name, sizeof(g.name), "g");
-  snprintf(g.kernels, sizeof(g.kernels), "%s", kernels);
-  snprintf(g.precision, sizeof(g.precision), "%s", prec);
-  snprintf(g.variants, sizeof(g.variants), "%s", variants);
-  snprintf(g.threads, sizeof(g.threads), "%s", threads);
-  snprintf(g.placement, sizeof(g.placement), "%s", placement);
-  snprintf(g.sizes, sizeof(g.sizes), "%s", sizes);
-  snprintf(g.memory, sizeof(g.memory), "%s", memory);
-  return su_plan_build(plan, t, &g, 1, &f, &mo);
+  return su_test_plan_group(t, kernels, prec, variants, threads, placement, sizes, memory, 0,
+                            plan);
 }
 
 static const su_point_t *find(const su_plan_t *p, const char *kernel, const char *placement)
