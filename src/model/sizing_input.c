@@ -435,6 +435,13 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       w->cores_per_job = (unsigned)d;
       return 1;
     }
+    if (strcmp(name, "app") == 0) {
+      if (!*value || strlen(value) >= sizeof(w->app))
+        return wl_fail(ps, "field 'app': empty or longer than %zu characters",
+                       sizeof(w->app) - 1);
+      snprintf(w->app, sizeof(w->app), "%s", value);
+      return 1;
+    }
     if (strcmp(name, "reference") == 0) {
       if (!*value || strlen(value) >= sizeof(w->reference))
         return wl_fail(ps, "field 'reference': invalid value '%s'", value);
@@ -552,6 +559,8 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
     if (fabs(sum - 1) > 1e-6)
       return su_errorf(SU_EINVAL, "%s:%u: field '%s': the [mix] fractions add up to %g, not 1",
                        path, w.mix_line[w.nmix - 1], w.kernel[w.nmix - 1], sum);
+  } else if (w.app[0] && !ps.have_flops && !ps.have_bytes) {
+    /* app only: its measured times, or a range of mixes of reference_time_s */
   } else {
     if (!ps.have_flops || !ps.have_bytes)
       return su_errorf(SU_EINVAL, "%s: field '%s': missing (give a [mix] of kernels, or the "
