@@ -6,7 +6,7 @@
  * (first touch of its arrays by the bound threads), warm up (at least 20 ms
  * and two samples), timed samples (the budget, or min_reps samples when one
  * sample is longer than budget / min_reps, at most 20x the budget), then
- * verification against the reference (one thread) and a few milliseconds of
+ * verification of the output array (one thread) and a few milliseconds of
  * binding and teardown.  A sample lasts min_sample, or one repetition when
  * that is longer: a repetition moves the point's bytes at a modelled
  * bandwidth.  The machine is one we may not have, so the bandwidths are
@@ -17,7 +17,7 @@
  *            touch; 40 GB/s per thread while the arrays fit the last-level
  *            cache of the team
  *   touch    4 GB/s per thread (page faults), at most 20 GB/s per NUMA node
- *   verify   5 GB/s (one thread)
+ *   verify   10 GB/s over one array (one thread checks the output)
  *   latency  100 ns per dependent load from memory, 5 ns from a cache
  *
  * Kernels that compute (fma_peak, gemm) calibrate their samples to
@@ -45,7 +45,7 @@
 #define CACHE_GBS_THREAD 40.0
 #define TOUCH_GBS_THREAD 4.0
 #define TOUCH_GBS_NODE 20.0
-#define VERIFY_GBS 5.0
+#define VERIFY_GBS 10.0
 #define LAT_MEM_S 100e-9
 #define LAT_CACHE_S 5e-9
 #define WARMUP_S 0.02
@@ -89,7 +89,7 @@ static void point_est(const su_point_t *pt, unsigned nodes, uint64_t llc_bytes,
     else if (d->metric == SU_METRIC_LATENCY)
       rep = (double)pt->size_bytes / 64 * (fits ? LAT_CACHE_S : LAT_MEM_S);
     setup = bytes / (fmin(thr * TOUCH_GBS_THREAD, nodes * TOUCH_GBS_NODE) * GB);
-    verify = bytes / (VERIFY_GBS * GB);
+    verify = bytes / (d->nstreams ? d->nstreams : 1) / (VERIFY_GBS * GB);
   }
   if (d->metric == SU_METRIC_TIME || d->metric == SU_METRIC_FOM)
     rep = budget;                          /* an application: one run per sample */
