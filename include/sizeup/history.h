@@ -3,7 +3,7 @@
  * history.h: a history of runs in an SQLite database (`sizeup history`).
  *
  * Each run added keeps its fingerprint key (CPU model, cores, packages, NUMA
- * nodes, memory, host name and the user labels of system.json), every
+ * nodes, memory in whole GiB, host name and the user labels of system.json), every
  * summary row and every sample of its headline configurations.  A new run
  * is checked against the last N comparable runs (same fingerprint key):
  * their samples are pooled per configuration and compared with compare.h's

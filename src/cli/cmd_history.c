@@ -158,7 +158,7 @@ static int first_night(su_history_t *h, const char *db, const char *dir, int add
   if (why) {
     printf("gate: %zu stored run(s) are of another machine or labels; the closest, ", nstored);
     su_cli_put_safe(stdout, why);
-    printf(" (a changed label starts a new baseline)\n");
+    printf(" (a changed label or machine starts a new baseline)\n");
   }
   free(why);
   return SU_EXIT_OK;

@@ -59,7 +59,7 @@ static void open_rapl(su_energy_t *e)
 
   for (unsigned p = 0; p < SU_RAPL_MAX; p++) {
     char dir[64], path[96];
-    uint64_t v;
+    uint64_t v = 0;
     int rc;
 
     snprintf(dir, sizeof(dir), "/sys/class/powercap/intel-rapl:%u", p);
@@ -152,7 +152,7 @@ int su_energy_read(su_energy_t *e, const char *pci, double *joules)
   if (!e->nrapl)
     return su_errorf(SU_ENOTSUP, "%s", e->why_cpu);
   for (unsigned i = 0; i < e->nrapl; i++) {
-    uint64_t v;
+    uint64_t v = 0;
     if (read_u64(e->rapl[i], &v) != 0)
       return su_errorf(SU_ENOTSUP, "rapl: cannot read '%s'", e->rapl[i]);
     e->acc_j += (double)(v >= e->last[i] ? v - e->last[i] : v + e->range[i] - e->last[i]) / 1e6;

@@ -388,9 +388,12 @@ int su_history_fingerprint(const struct su_results *r, char **out)
     *out = s;
     return SU_OK;
   }
-  p = s + snprintf(s, len, "cpu=%s;cores=%u;packages=%u;numa=%u;memory=%llu;host=%s;labels=",
+  /* Memory in whole GiB: a VM's reported memory moves by a few percent
+   * between runs (the development VM's between 7.71 and 7.84 GiB, four
+   * minutes apart), which must not start a new baseline every night. */
+  p = s + snprintf(s, len, "cpu=%s;cores=%u;packages=%u;numa=%u;memory=%lluGiB;host=%s;labels=",
                    f->cpu_model, f->cores, f->packages, f->numa_nodes,
-                   (unsigned long long)f->memory_bytes, f->hostname);
+                   (unsigned long long)((f->memory_bytes + (1ull << 29)) >> 30), f->hostname);
   /* labels sorted by key, so that their order in system.json does not matter */
   for (size_t i = 0; i < f->nlabels; i++)
     idx[i] = i;

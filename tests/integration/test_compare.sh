@@ -131,6 +131,14 @@ rc=0
 check "a changed label is not a failure" test "$rc" -eq 0
 check "a changed label is named" grep -q "label instance 'devvm-2' here, 'devvm' in the history" lab.txt
 
+# A VM's memory moves by a few percent between runs: still the same machine.
+cp -r "$NEW" moved
+sed -i -e 's/"memory_bytes": 5347737600/"memory_bytes": 5400000000/' \
+  -e 's/devvm-0002/devvm-0004/' moved/system.json
+rc=0
+"$SIZEUP" history check moved --db first.db >mem.txt 2>&1 || rc=$?
+check "1% more memory is the same machine" grep -q '^baseline: 2 comparable run(s)' mem.txt
+
 check "history --help has examples" sh -c "'$SIZEUP' history --help | grep -q '^examples:'"
 check "compare --help has examples" sh -c "'$SIZEUP' compare --help | grep -q '^examples:'"
 
