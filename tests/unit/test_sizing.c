@@ -330,6 +330,31 @@ static void test_errors(void)
                              "stream_triad = 0.6\ngemm = 0.3\n[target]\n"
                              "throughput_jobs_per_hour = 1\n",
                         "w.ini:6: field 'gemm': the [mix] fractions add up to 0.9, not 1");
+  /* app = NAME: a name of at most 31 characters; alone (its measured times
+   * or a range of mixes) it needs no [mix]; reference_time_s still only with
+   * a [mix] or alone, never with flops and bytes. */
+  expect_workload_error(dir, "[workload]\nname = x\napp = \n",
+                        "w.ini:3: field 'app': empty or longer than 31 characters");
+  expect_workload_error(dir, "[workload]\nname = x\napp = a234567890123456789012345678901x\n",
+                        "w.ini:3: field 'app': empty or longer than 31 characters");
+  expect_workload_error(dir, "[workload]\nname = x\napp = cfd\nflops = 1\nbytes = 1\n"
+                             "reference_time_s = 5\n[target]\nthroughput_jobs_per_hour = 1\n",
+                        "field 'reference_time_s': only meaningful with a [mix]");
+  {
+    su_sizing_workload_t w;
+    snprintf(path, sizeof(path), "%s/app.ini", dir);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (fp) {
+      fputs("[workload]\nname = x\napp = cfd\nreference_time_s = 5\n[target]\n"
+            "throughput_jobs_per_hour = 1\n", fp);
+      fclose(fp);
+    }
+    CHECK_EQ_INT(su_sizing_workload_load(path, &w), SU_OK);
+    CHECK(strcmp(w.app, "cfd") == 0);
+    CHECK_EQ_INT((int)w.nmix, 0);
+    unlink(path);
+  }
   expect_workload_error(dir, "[workload]\nname = x\nreference_time_s = ten\n",
                         "w.ini:3: field 'reference_time_s': invalid number 'ten'");
   expect_workload_error(dir, "[workload]\nname = x\n[mix]\nstream_triadd = 1\n",
