@@ -29,7 +29,7 @@
 #include "sizeup/fit.h"
 
 /* recommend.csv schema version (docs/sizing.md). */
-#define SU_SIZING_CSV_SCHEMA_VERSION 3
+#define SU_SIZING_CSV_SCHEMA_VERSION 4
 #define SU_SIZING_MAX_KERNELS 12
 /* A year of 365 days and its twelfth: what "per month" and "per year" mean
  * in targets and costs (a system that runs around the clock). */
@@ -98,6 +98,12 @@ typedef struct su_sizing_workload {
   double host_device_bytes;    /* per job, copied host -> device: a phase at the
                                   measured transfer_h2d rate (GPU candidates) */
   char compute[16];            /* roofline compute ceiling: "fma_peak" (default) or "gemm" */
+  /* The user's program (`sizeup app --name`): "" = none.  Candidates whose
+   * results hold its ok time rows use its measured times (basis
+   * "measured"); the others use the [mix] (basis "inferred"); with neither
+   * a [mix] nor a measurement anywhere, recommend ranks over a range of
+   * mixes (basis "assumed"). */
+  char app[32];
   /* Mix mode (nmix > 0): kernel k takes weight[k] of the job's time on one
    * node of the reference candidate, whose job takes reference_time_s. */
   size_t nmix;
@@ -144,6 +150,10 @@ typedef struct su_sizing_rate {
 typedef struct su_sizing_result {
   const su_sizing_candidate_t *cand;
   int estimate;                /* 1 when any figure comes from a datasheet */
+  /* Where the time per job comes from: "measured" (the workload's app, its
+   * own time rows), "inferred" (the app's [mix] through the kernels),
+   * "assumed" (a mix of a range, neither known), "mix" or "roofline". */
+  char basis[16];
   char status[16];             /* ok, unreachable, over_budget, no_data */
   char device[8];              /* "cpu" or "gpu": the rows the job was rated on */
   unsigned gpus_per_job;       /* 0 on the CPU */
@@ -193,6 +203,7 @@ typedef struct su_sizing {
   size_t n;
   char *sentence[SU_SIZING_MAX_SENTENCES];   /* plain-language explanation */
   size_t nsentences;
+  su_sizing_workload_t *own_w; /* range of mixes: the shown mix's workload (w), owned */
 } su_sizing_t;
 
 /*

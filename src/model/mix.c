@@ -256,10 +256,12 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
               "; proportion (a faster node speeds it up as it speeds them up).  Change the\n"
               "; fractions if you know better; they must add up to 1.\n"
               "[workload]\nname = %s\n"
+              "; candidates whose results hold this app's times use them (basis measured)\n"
+              "app = %s\n"
               "; the catalog entry of the machine these results come from\n"
               "%sreference = %s\n"
               "; seconds one job takes on one node: the measured median at %.0f threads\n"
-              "reference_time_s = %.6g\n", m->app, reference ? "" : "; ",
+              "reference_time_s = %.6g\n", m->app, m->app, reference ? "" : "; ",
           reference ? reference : "", m->nmax, m->time_at_nmax);
   fprintf(fp, "\n[mix]\n");
   for (size_t k = 0; k < m->nk; k++) {

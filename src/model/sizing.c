@@ -466,11 +466,62 @@ static void check_catalog(const su_sizing_candidate_t *c, const su_results_t *r,
              meas);
 }
 
-/* Rates of every workload kernel (a job's rates, when jobs share a node);
- * 0 on success, -1 (status no_data) when one is missing, or a negative SU_E*
- * for a results directory that does not load. */
+/* A workload of an app with neither a [mix] nor flops and bytes. */
+static int app_only(const su_sizing_workload_t *w)
+{
+  return w->app[0] && w->nmix == 0 && !(w->flops > 0) && !(w->bytes > 0);
+}
+
+/*
+ * The app's measured time per job on c: the fastest ok single-node time row
+ * of backend app, kernel w->app, on at most the cores one job uses (threads
+ * x ranks; cores_per_job, else the node's cores).  NULL when there is none.
+ */
+static const su_result_row_t *app_row(const su_results_t *r, const su_sizing_candidate_t *c,
+                                      const su_sizing_workload_t *w)
+{
+  unsigned cores = w->cores_per_job && w->cores_per_job < c->cores ? w->cores_per_job
+                                                                   : c->cores;
+  const su_result_row_t *best = NULL;
+
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *q = &r->rows[i];
+    if (strcmp(q->backend, "app") != 0 || strcmp(q->kernel, w->app) != 0 ||
+        strcmp(q->metric, "time") != 0 || !su_results_row_ok(q) || q->nodes > 1 ||
+        (unsigned long)q->threads * (q->ranks ? q->ranks : 1) > cores || !(q->median > 0))
+      continue;
+    if (!best || q->median < best->median)
+      best = q;
+  }
+  return best;
+}
+
+/* One phase of one job at 1 / (scale x the row's time) jobs per second:
+ * the app's measured time, as a rate the node and time arithmetic take
+ * unchanged (work 1 job). */
+static void app_rate(const su_result_row_t *q, double scale, su_sizing_rate_t *out)
+{
+  double lo, hi;
+
+  memset(out, 0, sizeof(*out));
+  snprintf(out->kernel, sizeof(out->kernel), "%s", q->kernel);
+  snprintf(out->unit, sizeof(out->unit), "jobs/s");
+  snprintf(out->backend, sizeof(out->backend), "app");
+  snprintf(out->device, sizeof(out->device), "%s", q->device);
+  ci_of(q, &lo, &hi);
+  out->median = 1 / (scale * q->median);
+  out->lo = 1 / (scale * hi);
+  out->hi = 1 / (scale * lo);
+  out->power_w = NAN;
+}
+
+/* Rates of every workload kernel (a job's rates, when jobs share a node),
+ * or, with use_app, the workload's app's measured time (scaled by
+ * app_scale) where c's results hold it; 0 on success, -1 (status no_data)
+ * when one is missing, or a negative SU_E* for a results directory that
+ * does not load. */
 static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_workload_t *w,
-                          su_sizing_result_t *res)
+                          int use_app, double app_scale, su_sizing_result_t *res)
 {
   const char *names[SU_SIZING_MAX_KERNELS];
   size_t nk = workload_kernels(w, names);
@@ -496,6 +547,27 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
   }
   if (c->results_dir[0])
     check_catalog(c, &r, res);
+  snprintf(res->basis, sizeof(res->basis), "%s",
+           w->app[0] ? "inferred" : w->nmix ? "mix" : "roofline");
+  if (use_app && w->app[0]) {
+    const su_result_row_t *q = c->results_dir[0] ? app_row(&r, c, w) : NULL;
+    if (q || app_only(w)) {
+      if (q) {
+        app_rate(q, app_scale, &res->rate[0]);
+        res->nrates = 1;
+        snprintf(res->basis, sizeof(res->basis), "measured");
+      } else {
+        set_status(res, "no_data", "no ok time row of app '%s' on at most %u cores%s%s%s, and "
+                   "the workload has no [mix] to infer it from", w->app,
+                   w->cores_per_job && w->cores_per_job < c->cores ? w->cores_per_job
+                                                                  : c->cores,
+                   c->results_dir[0] ? " in '" : "", c->results_dir,
+                   c->results_dir[0] ? "'" : "");
+      }
+      su_results_fini(&r);
+      return q ? 0 : -1;
+    }
+  }
   for (size_t j = 0; j < nk; j++) {
     su_sizing_rate_t job;
     int ok;
@@ -821,6 +893,22 @@ static int explain(su_sizing_t *s)
   }
   if (err)
     return err;
+  if (w->app[0]) {
+    size_t nmeas = 0, ninf = 0;
+    int refm = 0;
+    for (size_t i = 0; i < s->n; i++) {
+      nmeas += strcmp(s->res[i].basis, "measured") == 0;
+      ninf += strcmp(s->res[i].basis, "inferred") == 0 && strcmp(s->res[i].status, "no_data");
+      refm |= s->res[i].cand == s->reference && strcmp(s->res[i].basis, "measured") == 0;
+    }
+    if (nmeas && (err = say(s, "%zu candidate(s) are sized on the MEASURED times of app '%s' "
+                            "(basis measured)%s; %zu on its %s through their kernel figures "
+                            "(basis inferred), an inference.", nmeas, w->app,
+                            refm && w->reference_time_s > 0
+                                ? ", scaled by reference_time_s over its time on the reference "
+                                  "node" : "", ninf, w->nmix ? "[mix]" : "flops and bytes")))
+      return err;
+  }
   if (a->licence_per_hour_system > 0 &&
       (err = say(s, "Software licences are %s %.2f of that %s %.2f per hour (%.0f%%): %u "
                  "core(s) per job, %u job(s) per node.", cur, a->licence_per_hour_system, cur,
@@ -929,16 +1017,18 @@ void su_sizing_fini(su_sizing_t *s)
   free(s->res);
   for (size_t i = 0; i < s->nsentences; i++)
     free(s->sentence[i]);
+  free(s->own_w);
   memset(s, 0, sizeof(*s));
 }
 
-int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
-                       su_sizing_t *out)
+static int evaluate_one(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                        su_sizing_t *out)
 {
   su_sizing_t s;
-  su_sizing_result_t ref;
+  su_sizing_result_t ref, tmp;
   const su_sizing_candidate_t *refc = NULL;
-  int err = SU_OK, rc;
+  double app_scale = 1, tref = NAN;
+  int err = SU_OK, rc, refrc;
 
   memset(out, 0, sizeof(*out));
   memset(&s, 0, sizeof(s));
@@ -953,9 +1043,18 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
     return su_errorf(SU_EINVAL, "%s: field 'reference': '%s' is not in the catalog '%s'",
                      w->path, w->reference, cat->path);
   s.reference = refc;
-  if ((rc = rate_candidate(refc, w, &ref)) < -1)
-    return rc;
-  if (rc == -1)
+  if ((refrc = rate_candidate(refc, w, 0, 1, &ref)) < -1)
+    return refrc;
+  /* The app's times, scaled to reference_time_s when the reference node
+   * measured it too (the mix's time and the measured one are then the
+   * same case). */
+  if (w->app[0] && w->reference_time_s > 0) {
+    if ((rc = rate_candidate(refc, w, 1, 1, &tmp)) < -1)
+      return rc;
+    if (rc == 0 && strcmp(tmp.basis, "measured") == 0)
+      app_scale = w->reference_time_s * tmp.rate[0].median;
+  }
+  if (refrc == -1 && !app_only(w))
     return su_errorf(SU_EINVAL, "reference candidate '%s' cannot be rated: %s", refc->name,
                      ref.reason);
   if (!(s.res = calloc(cat->n, sizeof(*s.res))))
@@ -963,14 +1062,14 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
   s.n = cat->n;
   for (size_t i = 0; i < cat->n; i++) {
     su_sizing_result_t *res = &s.res[i];
-    if ((rc = rate_candidate(&cat->c[i], w, res)) < -1) {
+    if ((rc = rate_candidate(&cat->c[i], w, 1, app_scale, res)) < -1) {
       err = rc;
       goto out;
     }
     /* The job's work per phase: the reference's rates fix it (mix), or the
-     * workload gives it (roofline: GFLOP and GB). */
+     * workload gives it (roofline: GFLOP and GB); one job of the app. */
     for (size_t k = 0; k < res->nrates; k++)
-      res->work[k] = phase_work(w, &ref.rate[k], k);
+      res->work[k] = strcmp(res->basis, "measured") == 0 ? 1 : phase_work(w, &ref.rate[k], k);
     if (rc == -1)
       continue;
     size_candidate(res, w);
@@ -981,7 +1080,7 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
     {
       double lg = 0;
       size_t np = 0;
-      for (size_t k = 0; k < res->nrates; k++)
+      for (size_t k = 0; k < res->nrates && strcmp(res->basis, "measured") != 0; k++)
         if (!res->rate[k].none && !ref.rate[k].none) {
           lg += log(per_second(&res->rate[k], 0) / per_second(&ref.rate[k], 0));
           np++;
@@ -991,16 +1090,13 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
     }
     res->speedup_vs_reference = NAN;
   }
-  {
-    /* The reference's own single-node time, for the relative speed. */
-    su_sizing_result_t tmp = ref;
-    for (size_t k = 0; k < tmp.nrates; k++)
-      tmp.work[k] = s.res[0].work[k];
-    double tref = job_time(&tmp, w->nmix == 0, 1, 0);
-    for (size_t i = 0; i < s.n; i++)
-      if (strcmp(s.res[i].status, "no_data") != 0)
-        s.res[i].speedup_vs_reference = tref / s.res[i].time1_s;
-  }
+  /* The reference's own single-node time, for the relative speed. */
+  for (size_t i = 0; i < s.n; i++)
+    if (s.res[i].cand == refc && strcmp(s.res[i].status, "no_data") != 0)
+      tref = s.res[i].time1_s;
+  for (size_t i = 0; i < s.n; i++)
+    if (strcmp(s.res[i].status, "no_data") != 0)
+      s.res[i].speedup_vs_reference = tref / s.res[i].time1_s;
   sort_target = w->target;
   qsort(s.res, s.n, sizeof(*s.res), cmp_result);
   for (size_t i = 0; i < s.n; i++)
@@ -1015,4 +1111,114 @@ out:
   }
   *out = s;
   return SU_OK;
+}
+
+/*
+ * Neither a [mix] nor a measurement of the app: the ranking over
+ * SU_SIZING_RANGE mixes of stream_triad (memory-bound) and the compute
+ * ceiling (w->compute: compute-bound) of reference_time_s on the reference
+ * node.  *out is the half-and-half mix's (basis assumed), with a sentence
+ * first saying whether its first choice holds across the range.
+ */
+#define SU_SIZING_RANGE 5
+static int evaluate_range(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                          su_sizing_t *out)
+{
+  const char *win[SU_SIZING_RANGE];
+  su_sizing_t keep, s;
+  size_t same = 0, nsaid;
+  int err;
+  char *first;
+
+  memset(&keep, 0, sizeof(keep));
+  if (!(w->reference_time_s > 0))
+    return su_errorf(SU_EINVAL, "%s: app '%s' was measured on no candidate and the workload has "
+                     "no [mix]: give reference_time_s (one job's seconds on one reference "
+                     "node) to rank over a range of mixes, or a [mix] ('sizeup fit DIR --app "
+                     "%s --workload-out FILE' infers one)", w->path, w->app, w->app);
+  for (size_t i = 0; i < SU_SIZING_RANGE; i++) {
+    double f = 1 - (double)i / (SU_SIZING_RANGE - 1);   /* stream_triad's fraction */
+    su_sizing_workload_t *m = malloc(sizeof(*m));
+    if (!m) {
+      su_sizing_fini(&keep);
+      return su_errorf(SU_ENOMEM, "cannot evaluate a range of mixes");
+    }
+    *m = *w;
+    m->nmix = 2;
+    snprintf(m->kernel[0], sizeof(m->kernel[0]), "stream_triad");
+    snprintf(m->kernel[1], sizeof(m->kernel[1]), "%s", w->compute);
+    m->weight[0] = f;
+    m->weight[1] = 1 - f;
+    if ((err = evaluate_one(cat, m, &s)) != SU_OK) {
+      free(m);
+      su_sizing_fini(&keep);
+      return err;
+    }
+    s.own_w = m;
+    win[i] = strcmp(s.res[0].status, "ok") == 0 ? s.res[0].cand->name : "no candidate";
+    same += strcmp(win[i], win[0]) == 0;
+    if (i == SU_SIZING_RANGE / 2)
+      keep = s;
+    else
+      su_sizing_fini(&s);
+  }
+  for (size_t i = 0; i < keep.n; i++)
+    if (strcmp(keep.res[i].status, "no_data") != 0)
+      snprintf(keep.res[i].basis, sizeof(keep.res[i].basis), "assumed");
+  nsaid = keep.nsentences;
+  if (nsaid == SU_SIZING_MAX_SENTENCES) {    /* room for the range's sentence */
+    free(keep.sentence[nsaid - 1]);
+    keep.nsentences = --nsaid;
+  }
+  if (same == SU_SIZING_RANGE)
+    err = say(&keep, "No [mix] and no measurement of '%s' on any candidate: ranked over %d mixes "
+              "from all stream_triad (memory-bound) to all %s (compute-bound); the table shows "
+              "the half-and-half mix (basis assumed). The first choice, %s, holds across the "
+              "whole range.", w->app, SU_SIZING_RANGE, w->compute, win[0]);
+  else
+    err = say(&keep, "No [mix] and no measurement of '%s' on any candidate: ranked over %d mixes "
+              "from all stream_triad (memory-bound) to all %s (compute-bound); the table shows "
+              "the half-and-half mix (basis assumed). The first choice DEPENDS on the mix: %s "
+              "when memory-bound, %s when compute-bound (100/75/50/25/0%% stream_triad: %s, %s, "
+              "%s, %s, %s); measure the app on the candidates ('sizeup app') or infer its mix "
+              "('sizeup fit --app') before deciding.", w->app, SU_SIZING_RANGE, w->compute,
+              win[0], win[SU_SIZING_RANGE - 1], win[0], win[1], win[2], win[3], win[4]);
+  if (err) {
+    su_sizing_fini(&keep);
+    return err;
+  }
+  /* said first: it qualifies everything below it (the last one said goes
+   * when the list was full) */
+  if (keep.nsentences == SU_SIZING_MAX_SENTENCES && keep.nsentences > nsaid) {
+    free(keep.sentence[keep.nsentences - 2]);
+    keep.sentence[keep.nsentences - 2] = keep.sentence[keep.nsentences - 1];
+    keep.nsentences--;
+  }
+  if (keep.nsentences > nsaid) {
+    first = keep.sentence[keep.nsentences - 1];
+    memmove(keep.sentence + 1, keep.sentence, nsaid * sizeof(keep.sentence[0]));
+    keep.sentence[0] = first;
+  }
+  *out = keep;
+  return SU_OK;
+}
+
+int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                       su_sizing_t *out)
+{
+  su_sizing_result_t res;
+  int rc;
+
+  memset(out, 0, sizeof(*out));
+  if (!cat || !w || cat->n == 0)
+    return su_errorf(SU_EINVAL, "nothing to evaluate");
+  if (!app_only(w))
+    return evaluate_one(cat, w, out);
+  for (size_t i = 0; i < cat->n; i++) {
+    if ((rc = rate_candidate(&cat->c[i], w, 1, 1, &res)) < -1)
+      return rc;
+    if (rc == 0)
+      return evaluate_one(cat, w, out);   /* measured somewhere: no range */
+  }
+  return evaluate_range(cat, w, out);
 }

@@ -371,6 +371,14 @@ static int wl_num(wl_parse_t *ps, const char *name, const char *value, double lo
   return 1;
 }
 
+static int wl_str(wl_parse_t *ps, const char *name, const char *value, char *buf, size_t size)
+{
+  if (!*value || strlen(value) >= size)
+    return wl_fail(ps, "field '%s': empty or longer than %zu characters", name, size - 1);
+  snprintf(buf, size, "%s", value);
+  return 1;
+}
+
 static int wl_entry(void *user, const char *section, const char *name, const char *value)
 {
   wl_parse_t *ps = user;
@@ -381,13 +389,8 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
   if (su_ini_seen_add(&ps->seen, section, name, ps->why, sizeof(ps->why)))
     return 0;
   if (strcmp(section, "workload") == 0) {
-    if (strcmp(name, "name") == 0) {
-      if (!*value || strlen(value) >= sizeof(w->name))
-        return wl_fail(ps, "field 'name': empty or longer than %zu characters",
-                       sizeof(w->name) - 1);
-      snprintf(w->name, sizeof(w->name), "%s", value);
-      return 1;
-    }
+    if (strcmp(name, "name") == 0)
+      return wl_str(ps, name, value, w->name, sizeof(w->name));
     if (strcmp(name, "precision") == 0) {
       if (strcmp(value, "fp64") != 0 && strcmp(value, "fp32") != 0 &&
           strcmp(value, "fp16") != 0 && strcmp(value, "bf16") != 0)
@@ -435,6 +438,8 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
       w->cores_per_job = (unsigned)d;
       return 1;
     }
+    if (strcmp(name, "app") == 0)
+      return wl_str(ps, name, value, w->app, sizeof(w->app));
     if (strcmp(name, "reference") == 0) {
       if (!*value || strlen(value) >= sizeof(w->reference))
         return wl_fail(ps, "field 'reference': invalid value '%s'", value);
@@ -552,6 +557,8 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
     if (fabs(sum - 1) > 1e-6)
       return su_errorf(SU_EINVAL, "%s:%u: field '%s': the [mix] fractions add up to %g, not 1",
                        path, w.mix_line[w.nmix - 1], w.kernel[w.nmix - 1], sum);
+  } else if (w.app[0] && !ps.have_flops && !ps.have_bytes) {
+    /* app only: its measured times, or a range of mixes of reference_time_s */
   } else {
     if (!ps.have_flops || !ps.have_bytes)
       return su_errorf(SU_EINVAL, "%s: field '%s': missing (give a [mix] of kernels, or the "

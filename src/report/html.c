@@ -397,6 +397,43 @@ static void doc_cache(doc_t *d, const su__report_t *rp)
   doc_table_end(d);
 }
 
+/* A grid (matrix.c) as tables: `corner` heads the row names, at most 16
+ * columns per table, so that a 64-node machine stays readable (and within
+ * the table writer's columns); empty cells were not measured. */
+static void doc_grid(doc_t *d, const char *corner, const su__grid_t *g)
+{
+  for (int j0 = 0; j0 < g->ncol; j0 += 16) {
+    const int j1 = j0 + 16 < g->ncol ? j0 + 16 : g->ncol;
+    doc_table(d);
+    doc_head(d, corner, 0);
+    for (int j = j0; j < j1; j++)
+      doc_head(d, g->cname[j], 1);
+    doc_head_end(d);
+    for (int i = 0; i < g->nrow; i++) {
+      doc_row(d);
+      doc_cell(d, g->rname[i], 0);
+      for (int j = j0; j < j1; j++) {
+        double v = g->val[(size_t)i * (size_t)g->ncol + (size_t)j];
+        if (isnan(v))
+          doc_cell(d, "", 1);
+        else
+          doc_cellf(d, 1, "%.4g", v);
+      }
+      doc_row_end(d);
+    }
+    doc_table_end(d);
+  }
+}
+
+/* The head of a matrix table: the directory (several only), what, and
+ * whether it is a model. */
+static void grid_corner(char *head, size_t len, const su__report_t *rp, size_t k,
+                        const char *what, int modelled)
+{
+  snprintf(head, len, "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
+           rp->ndirs > 1 ? ": " : "", what, modelled ? " (null backend: a model)" : "");
+}
+
 /* The NUMA matrices (numa_report.c) as tables: one per directory and
  * metric, CPU nodes down, memory nodes across; nothing without one. */
 static int doc_numa(doc_t *d, const su__report_t *rp)
@@ -410,8 +447,9 @@ static int doc_numa(doc_t *d, const su__report_t *rp)
     int err = su__numa_matrix_build(rp->dirs[k].r, &m);
     if (err)
       return err;
-    for (int x = 0; x < 2; x++) {
+    for (int x = 0; x < 2 && !err; x++) {
       char head[192];
+      su__grid_t g;
       if (!m.n[x])
         continue;
       if (!titled++) {
@@ -423,36 +461,44 @@ static int doc_numa(doc_t *d, const su__report_t *rp)
                             "(columns): <code>sizeup run --memory each</code>, memory bound "
                             "with hwloc; empty cells were not measured.");
       }
-      /* At most 16 memory nodes per table: a 64-node machine stays readable
-       * (and within the table writer's columns). */
-      for (int j0 = 0; j0 < m.nmem; j0 += 16) {
-        const int j1 = j0 + 16 < m.nmem ? j0 + 16 : m.nmem;
-        snprintf(head, sizeof(head), "%.80s%s%s%s", rp->ndirs > 1 ? rp->dirs[k].label : "",
-                 rp->ndirs > 1 ? ": " : "", what[x],
-                 m.modelled ? " (null backend: a model)" : "");
-        doc_table(d);
-        doc_head(d, head, 0);
-        for (int j = j0; j < j1; j++) {
-          snprintf(head, sizeof(head), "memory %d", m.mem[j]);
-          doc_head(d, head, 1);
-        }
-        doc_head_end(d);
-        for (int i = 0; i < m.ncpu; i++) {
-          doc_row(d);
-          doc_cellf(d, 0, "CPUs of node %d", m.cpu[i]);
-          for (int j = j0; j < j1; j++) {
-            double v = m.val[x][(size_t)i * (size_t)m.nmem + (size_t)j];
-            if (isnan(v))
-              doc_cell(d, "", 1);
-            else
-              doc_cellf(d, 1, "%.4g", v);
-          }
-          doc_row_end(d);
-        }
-        doc_table_end(d);
-      }
+      if ((err = su__numa_grid(&m, x, &g)))
+        break;
+      grid_corner(head, sizeof(head), rp, k, what[x], m.modelled);
+      doc_grid(d, head, &g);
+      su__grid_fini(&g);
     }
     su__numa_matrix_fini(&m);
+    if (err)
+      return err;
+  }
+  return SU_OK;
+}
+
+/* The device-to-device matrices (d2d_report.c) as tables: one per
+ * directory, source devices down, destinations across. */
+static int doc_d2d(doc_t *d, const su__report_t *rp)
+{
+  int titled = 0;
+
+  for (size_t k = 0; k < rp->ndirs; k++) {
+    char head[192];
+    su__grid_t g;
+    size_t n;
+    int modelled, err = su__d2d_grid(rp->dirs[k].r, &g, &n, &modelled);
+    if (err)
+      return err;
+    if (!n)
+      continue;
+    if (!titled++) {
+      doc_h2(d, "d2d-matrix", "Device-to-device copies");
+      doc_para(d, "Copy bandwidth from device i (rows) to device j (columns), transfer_d2d: "
+                  "the diagonal is a copy within one device, the rest as the pair allows "
+                  "(its variant in the results: via_host through pinned host memory); "
+                  "empty cells were not measured.");
+    }
+    grid_corner(head, sizeof(head), rp, k, "bandwidth [GB/s]", modelled);
+    doc_grid(d, head, &g);
+    su__grid_fini(&g);
   }
   return SU_OK;
 }
@@ -629,7 +675,7 @@ int su__report_html(su__report_t *rp)
   }
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
-  if ((err = doc_numa(&doc, rp))) {
+  if ((err = doc_numa(&doc, rp)) || (err = doc_d2d(&doc, rp))) {
     fclose(fp);
     return err;
   }
@@ -687,7 +733,7 @@ int su__report_markdown(su__report_t *rp)
   }
   doc_fits(&doc, rp);
   doc_cache(&doc, rp);
-  if ((err = doc_numa(&doc, rp))) {
+  if ((err = doc_numa(&doc, rp)) || (err = doc_d2d(&doc, rp))) {
     fclose(fp);
     return err;
   }

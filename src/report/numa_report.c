@@ -129,14 +129,32 @@ nomem:
   return su_errorf(SU_ENOMEM, "cannot build the NUMA matrix of '%s'", r->dir);
 }
 
-/* One heat map: cpu nodes up, memory nodes across, the value in each cell. */
+int su__numa_grid(const su__numa_matrix_t *m, int k, su__grid_t *g)
+{
+  int err = su__grid_init(g, m->ncpu, m->nmem);
+
+  if (err)
+    return err;
+  memcpy(g->val, m->val[k], (size_t)m->ncpu * (size_t)m->nmem * sizeof(double));
+  for (int i = 0; i < m->ncpu; i++) {
+    snprintf(g->rtic[i], sizeof(g->rtic[i]), "%d", m->cpu[i]);
+    snprintf(g->rname[i], sizeof(g->rname[i]), "CPUs of node %d", m->cpu[i]);
+  }
+  for (int j = 0; j < m->nmem; j++) {
+    snprintf(g->ctic[j], sizeof(g->ctic[j]), "%d", m->mem[j]);
+    snprintf(g->cname[j], sizeof(g->cname[j]), "memory %d", m->mem[j]);
+  }
+  return SU_OK;
+}
+
+/* One heat map: cpu nodes down, memory nodes across, the value in each cell. */
 static int heat_map(su__report_t *rp, size_t d, const su__numa_matrix_t *m, int k)
 {
   static const char *const what[] = {"bandwidth", "latency"};
   static const char *const unit[] = {"GB/s", "ns"};
-  char title[160], name[64];
+  char title[160], name[64], zlabel[64];
   su__plot_t *p;
-  FILE *gp, *dat;
+  su__grid_t g;
   int err;
 
   snprintf(name, sizeof(name), "numa_%s_%zu", what[k], d + 1);
@@ -149,43 +167,15 @@ static int heat_map(su__report_t *rp, size_t d, const su__numa_matrix_t *m, int 
   if (m->modelled)
     snprintf(p->caption + strlen(p->caption), sizeof(p->caption) - strlen(p->caption),
              "; MODELLED by the null backend, not measured");
-  if ((err = su__plot_open(rp, p->name, &gp, &dat)))
-    return err;
   snprintf(title, sizeof(title), "%.60s%sNUMA matrix: %s [%s], %s%s",
            rp->ndirs > 1 ? rp->dirs[d].label : "", rp->ndirs > 1 ? ": " : "", what[k], unit[k],
            k == 0 ? "stream_triad" : "latency_chase", m->modelled ? " (null backend: a model)" : "");
-  su__plot_head(gp, p->name, title, "memory NUMA node", "CPU NUMA node");
-  fprintf(dat, "# memory_pos cpu_pos %s_%s (NaN: not measured)\n", what[k],
-          k == 0 ? "GBps" : "ns");
-  for (int i = 0; i < m->ncpu; i++) {
-    for (int j = 0; j < m->nmem; j++)
-      fprintf(dat, "%d %d %.9g\n", j, i, m->val[k][(size_t)i * (size_t)m->nmem + (size_t)j]);
-    fprintf(dat, "\n");
-  }
-  /* Node numbers are ours (integers), so they go into the tics as they are. */
-  /* Node 0 at the top left, as MLC prints its matrix. */
-  fprintf(gp, "unset grid\nset key off\nset xrange [-0.5:%d.5]\nset yrange [%d.5:-0.5]\n",
-          m->nmem - 1, m->ncpu - 1);
-  fprintf(gp, "set palette rgb 33,13,10\nset cbrange [0:*]\nset cblabel '%s [%s]'\nset xtics (",
-          what[k], unit[k]);
-  for (int j = 0; j < m->nmem; j++)
-    fprintf(gp, "%s'%d' %d", j ? ", " : "", m->mem[j], j);
-  fprintf(gp, ")\nset ytics (");
-  for (int i = 0; i < m->ncpu; i++)
-    fprintf(gp, "%s'%d' %d", i ? ", " : "", m->cpu[i], i);
-  /* Boxes rather than `with image`, which needs a 2 x 2 grid at least (a
-   * one-NUMA machine is one cell) and cannot leave a cell empty. */
-  fprintf(gp, ")\nset style fill solid 1.0 noborder\n"
-              "plot '%s.dat' using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):3 "
-              "with boxxy fc palette",
-          p->name);
-  /* The numbers in the cells while they fit; beyond, the colours and the
-   * report's tables. */
-  if (m->nmem <= 12 && m->ncpu <= 24)
-    fprintf(gp, ", \\\n     '%s.dat' using 1:2:($3 == $3 ? sprintf('%%.4g', $3) : '') "
-                "with labels", p->name);
-  fprintf(gp, "\n");
-  return su__plot_close(gp, dat, p->name);
+  snprintf(zlabel, sizeof(zlabel), "%s [%s]", what[k], unit[k]);
+  if ((err = su__numa_grid(m, k, &g)))
+    return err;
+  err = su__plot_grid(rp, p, &g, title, "memory NUMA node", "CPU NUMA node", zlabel);
+  su__grid_fini(&g);
+  return err;
 }
 
 int su__report_numa(su__report_t *rp)

@@ -445,6 +445,19 @@ static double best_of(const su_results_t *r, const char *kernel, const char *met
   return best;
 }
 
+/* 1 when some kernel of r can be a point of the roofline: an ok row that
+ * declares flops and bytes, measured as flops or bandwidth. */
+static int roofline_has_point(const su_results_t *r)
+{
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+    if (su_results_row_ok(w) && w->flops > 0 && w->bytes > 0 &&
+        (strcmp(w->metric, "flops") == 0 || strcmp(w->metric, "bandwidth") == 0))
+      return 1;
+  }
+  return 0;
+}
+
 static int plot_roofline(su__report_t *rp)
 {
   for (size_t d = 0; d < rp->ndirs; d++) {
@@ -460,7 +473,8 @@ static int plot_roofline(su__report_t *rp)
 
     if (!isfinite(dram))
       dram = best_of(r, NULL, "bandwidth", NULL);
-    if (!isfinite(p64) && !isfinite(p32) && !isfinite(dram))
+    /* A bandwidth alone (copies between devices) has no roof to draw. */
+    if (!isfinite(p64) && !isfinite(p32) && (!isfinite(dram) || !roofline_has_point(r)))
       continue;
     top = isfinite(p64) ? p64 : p32;
     if (!(p = plot_new(rp, "roofline", "roofline_%zu", rp->nplots + 1)))
@@ -622,12 +636,14 @@ int su__report_plots(su__report_t *rp)
   int err;
 
   if ((err = plot_scaling(rp)) || (err = plot_cache(rp)) || (err = plot_latency(rp)) ||
-      (err = plot_roofline(rp)) || (err = plot_compare(rp)) || (err = su__report_numa(rp)))
+      (err = plot_roofline(rp)) || (err = plot_compare(rp)) || (err = su__report_numa(rp)) ||
+      (err = su__report_d2d(rp)))
     return err;
   return SU_OK;
 }
 
-/* The plot helpers, for plots written outside this file (numa_report.c). */
+/* The plot helpers, for plots written outside this file (matrix.c, numa_report.c,
+ * d2d_report.c). */
 su__plot_t *su__plot_add(su__report_t *rp, const char *section, const char *name)
 {
   return plot_new(rp, section, "%s", name);

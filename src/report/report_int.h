@@ -109,10 +109,49 @@ typedef struct su__numa_matrix {
   int modelled;            /* some rows are the null backend's: a model, not a measurement */
 } su__numa_matrix_t;
 
+/*
+ * A matrix to draw and tabulate (matrix.c): what the NUMA matrix and the
+ * device-to-device matrix share.  val is nrow x ncol row-major, NaN where
+ * nothing was measured.  tic: the heat map's short axis labels, our own
+ * text (digits, ':' only); name: the table's row and column heads
+ * (untrusted, escaped where written).
+ */
+#define SU__GRID_LABEL 160
+typedef struct su__grid {
+  int nrow, ncol;
+  double *val;
+  char (*rtic)[16], (*ctic)[16];
+  char (*rname)[SU__GRID_LABEL], (*cname)[SU__GRID_LABEL];
+} su__grid_t;
+
+/* An nrow x ncol grid of NaN with empty labels: SU_OK or SU_ENOMEM. */
+int su__grid_init(su__grid_t *g, int nrow, int ncol);
+void su__grid_fini(su__grid_t *g);
+/* The heat map of g as plot p (already added): rows down (the first at the
+ * top), columns across, the numbers in the cells while they fit.  title,
+ * xlabel, ylabel: our text (sanitized by su__plot_head); zlabel: the colour
+ * bar's label, our own text. */
+int su__plot_grid(su__report_t *rp, const su__plot_t *p, const su__grid_t *g, const char *title,
+                  const char *xlabel, const char *ylabel, const char *zlabel);
+
 int su__numa_matrix_build(const su_results_t *r, su__numa_matrix_t *m);
+/* Metric k (0 bandwidth, 1 latency) of m as a grid. */
+int su__numa_grid(const su__numa_matrix_t *m, int k, su__grid_t *g);
 void su__numa_matrix_fini(su__numa_matrix_t *m);
 /* The heat maps of every directory that has a NUMA matrix. */
 int su__report_numa(su__report_t *rp);
+
+/*
+ * The device-to-device copy matrix of one results directory (d2d_report.c):
+ * transfer_d2d rows with status ok, device `SRC -> [p:d]`; the same devices
+ * down (source) and across (destination), in the order they first appear;
+ * each cell the best median bandwidth (GB/s) at its largest size.  *n counts
+ * the rows behind it (0: no matrix, g untouched); *modelled as in the NUMA
+ * matrix.
+ */
+int su__d2d_grid(const su_results_t *r, su__grid_t *g, size_t *n, int *modelled);
+/* The heat map of every directory that has a device-to-device matrix. */
+int su__report_d2d(su__report_t *rp);
 
 void su__page_begin(FILE *fp, const char *title);
 int su__page_end(FILE *fp, const char *path);

@@ -49,7 +49,7 @@ static const char *const csv_cols[] = {
   "score_system", "pareto", "power_watts", "price_date", "target_as_given", "jobs_per_day",
   "jobs_per_month", "cost_per_month_system", "cost_per_year_system", "cores_per_job",
   "jobs_per_node", "node_cost_per_hour", "licence_per_hour_system", "warning", "device",
-  "gpus_per_job", "figures", "energy_source",
+  "gpus_per_job", "figures", "energy_source", "basis",
 };
 
 int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
@@ -125,6 +125,7 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
       su_csv_put_str(&w, fig);
     }
     su_csv_put_str(&w, !ok ? "" : r->energy_measured ? "measured" : "catalog");
+    su_csv_put_str(&w, r->basis);
 #undef NUM
     su_csv_end_row(&w);
   }
@@ -142,28 +143,29 @@ void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
   char tw[96];
 
   fprintf(fp, "workload '%s' (%s), target: %s; reference node '%s'; prices in %s\n\n",
-          w->name, w->nmix ? "kernel mix" : "roofline: flops and bytes",
+          w->name, w->nmix ? "kernel mix" : w->flops > 0 || w->bytes > 0
+                                               ? "roofline: flops and bytes" : "app times",
           su_sizing_target_words(w, tw, sizeof(tw)), s->reference->name, cur);
   char jpc[24];
   snprintf(jpc, sizeof(jpc), "jobs/%.4s", cur);
-  fprintf(fp, "%-4s %-20s %-8s %5s %4s %5s %-21s %-23s %10s %12s %9s %8s %7s %8s %s\n",
-          "rank", "candidate", "source", "nodes", "j/n", "eff", "time/job s (95% CI)",
+  fprintf(fp, "%-4s %-20s %-8s %-8s %5s %4s %5s %-21s %-23s %10s %12s %9s %8s %7s %8s %s\n",
+          "rank", "candidate", "source", "basis", "nodes", "j/n", "eff", "time/job s (95% CI)",
           "cost/job (95% CI)", "system/h", "system/month", "kWh/job", jpc, "jobs/kWh", "score",
           "");
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
     char t[64], c[64];
     if (!rated(r)) {
-      fprintf(fp, "%-4u %-20.20s %-8s %s: %s\n", r->rank, r->cand->name,
-              r->estimate ? "estimate" : "measured", r->status, r->reason);
+      fprintf(fp, "%-4u %-20.20s %-8s %-8s %s: %s\n", r->rank, r->cand->name,
+              r->estimate ? "estimate" : "measured", r->basis, r->status, r->reason);
       continue;
     }
     snprintf(t, sizeof(t), "%.4g (%.4g-%.4g)", r->time_s, r->time_lo_s, r->time_hi_s);
     snprintf(c, sizeof(c), "%.4g (%.4g-%.4g)", r->cost_per_job, r->cost_per_job_lo,
              r->cost_per_job_hi);
-    fprintf(fp, "%-4u %-20.20s %-8s %5u %4u %4.0f%% %-21s %-23s %10.2f %12.0f %9.4g %8.4g "
+    fprintf(fp, "%-4u %-20.20s %-8s %-8s %5u %4u %4.0f%% %-21s %-23s %10.2f %12.0f %9.4g %8.4g "
                 "%7.4g %8.3g %s%s%s\n",
-            r->rank, r->cand->name, r->estimate ? "ESTIMATE" : "measured", r->nodes,
+            r->rank, r->cand->name, r->estimate ? "ESTIMATE" : "measured", r->basis, r->nodes,
             r->jobs_per_node, 100 * r->efficiency, t, c, r->cost_per_hour_system,
             r->cost_per_month_system, r->energy_per_job_kwh, r->jobs_per_dollar,
             r->jobs_per_kwh, r->score_node, r->pareto ? "pareto " : "", is_ok(r) ? "" : r->status,
@@ -335,7 +337,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
     fprintf(fp, "</li>\n");
   }
   fprintf(fp, "</ul>\n<h2>Ranking</h2>\n<table>\n<tr><th>rank</th><th>candidate</th>"
-              "<th>source</th><th>status</th><th>nodes</th><th>efficiency</th>"
+              "<th>source</th><th>basis</th><th>status</th><th>nodes</th><th>efficiency</th>"
               "<th>time per job (s), 95%% CI</th><th>cost per job, 95%% CI</th>"
               "<th>jobs per node</th><th>system per hour</th><th>per month</th><th>per year</th>"
               "<th>jobs per day</th><th>kWh per job</th><th>score per node</th>"
@@ -346,6 +348,8 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
     su_report_html_escape(fp, r->cand->name);
     fprintf(fp, "</td><td%s>%s</td><td>", r->estimate ? " class=\"est\"" : "",
             r->estimate ? "ESTIMATE (datasheet)" : "measured");
+    su_report_html_escape(fp, r->basis);
+    fprintf(fp, "</td><td>");
     su_report_html_escape(fp, r->status);
     if (!is_ok(r)) {
       fprintf(fp, ": ");
@@ -371,7 +375,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
       char fig[1024];
       su_sizing_figures(r, fig, sizeof(fig));
       su_errclear();
-      fprintf(fp, "<tr><td></td><td colspan=\"16\">figures (%s): ", r->device);
+      fprintf(fp, "<tr><td></td><td colspan=\"17\">figures (%s): ", r->device);
       su_report_html_escape(fp, fig);
       fprintf(fp, "</td></tr>\n");
     }

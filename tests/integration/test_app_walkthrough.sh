@@ -67,4 +67,56 @@ check "step 4 ranks the candidates" grep -q 'is the first choice' step4.log
 check "step 4 writes recommend.csv" test -s cfd-rec/recommend.csv
 check "our node is ranked" grep -q ',our-node,' cfd-rec/recommend.csv
 
+# Step 4 with `app = cfd` (written by step 3): our node measured the solver,
+# the others did not.  Columns: 3 candidate, 18 time_per_job_s, 42 jobs per
+# node, 50 basis.
+col() { awk -F, -v c="$2" -v k="$3" '$3==c {print $k}' "$1"; }
+check "step 3 names the app" grep -qx 'app = cfd' cfd-workload.ini
+# our-node: the solver's row at 16 threads (its 16 cores), 1.18656 s, scaled
+# by reference_time_s / its own time = 1.18656 / 1.18656 = 1.
+check "our node: basis measured" test "$(col cfd-rec/recommend.csv our-node 50)" = measured
+check "our node: the measured 1.18656 s" test "$(col cfd-rec/recommend.csv our-node 18)" = 1.18656
+# delta (no solver rows): the mix through its kernels,
+# 1.18656 x (0.4650 x 125.301205 / 35 + 0.5350 x 816.695652 / 600)
+#   = 1.18656 x (1.664716 + 0.728220) = 2.83936 s
+check "delta: basis inferred" test "$(col cfd-rec/recommend.csv delta 50)" = inferred
+check "delta: 2.83936 s from the mix" \
+  awk -F, '$3=="delta" && $18 > 2.8393 && $18 < 2.8394 {f=1} END {exit !f}' cfd-rec/recommend.csv
+check "the table has a basis column" grep -q 'our-node .* measured measured ' step4.log
+check "a sentence says which basis" grep -q 'MEASURED times of app .cfd.' step4.log
+check "the page shows the basis" grep -q '<td>inferred</td>' cfd-rec/recommend.html
+
+# Two-core jobs of 8 cores, reference beta (no solver rows: no scaling): our
+# node uses the solver's best row on at most 8 threads, 1.65433 s, 2 jobs a node.
+{ echo '[workload]'; echo 'name = cfd8'; echo 'app = cfd'; echo 'reference = beta'
+  echo 'reference_time_s = 1000'; echo 'cores_per_job = 8'
+  echo '[mix]'; echo 'stream_triad = 0.5'; echo 'fma_peak = 0.5'
+  echo '[target]'; echo 'throughput_jobs_per_day = 20'; } >cfd8.ini
+"$SIZEUP" recommend --catalog catalog.csv --workload cfd8.ini --out cfd8 --no-render >cfd8.log 2>&1
+check "8 cores per job: exits 0" test $? -eq 0
+check "8 cores per job: 1.65433 s measured" \
+  test "$(col cfd8/recommend.csv our-node 18),$(col cfd8/recommend.csv our-node 50)" = 1.65433,measured
+check "8 cores per job: 2 jobs a node" test "$(col cfd8/recommend.csv our-node 42)" = 2
+# beta: the reference, 1000 s by definition
+check "8 cores per job: beta inferred, 1000 s" \
+  test "$(col cfd8/recommend.csv beta 18),$(col cfd8/recommend.csv beta 50)" = 1000,inferred
+
+# No [mix] and an app measured nowhere: a range of mixes.
+{ echo '[workload]'; echo 'name = guess'; echo 'app = nosuch'; echo 'reference = beta'
+  echo 'reference_time_s = 1000'; echo '[target]'; echo 'budget_per_job = 0.3'; } >guess.ini
+"$SIZEUP" recommend --catalog catalog.csv --workload guess.ini --out guess --no-render >guess.log 2>&1
+check "range: exits 0" test $? -eq 0
+check "range: says the first choice depends on the mix" \
+  grep -q 'The first choice DEPENDS on the mix: gamma when memory-bound, beta when compute-bound (100/75/50/25/0% stream_triad: gamma, gamma, gamma, alpha, beta)' guess.log
+check "range: basis assumed" test "$(col guess/recommend.csv beta 50)" = assumed
+sed 's/budget_per_job = 0.3/throughput_jobs_per_hour = 36/' guess.ini >guess36.ini
+"$SIZEUP" recommend --catalog catalog.csv --workload guess36.ini --out guess36 --no-render >guess36.log 2>&1
+check "range: a first choice that holds" grep -q 'The first choice, delta, holds across the whole range' guess36.log
+sed '/reference_time_s/d' guess.ini >guess-notime.ini
+"$SIZEUP" recommend --catalog catalog.csv --workload guess-notime.ini --out guess-notime --no-render >notime.log 2>&1
+check "range without reference_time_s: exit 2" test $? -eq 2
+check "range without reference_time_s: one error line" \
+  grep -qx "sizeup: error: guess-notime.ini: app 'nosuch' was measured on no candidate and the workload has no \[mix\]: give reference_time_s.*" notime.log
+check "range without reference_time_s: nothing written" test ! -e guess-notime/recommend.csv
+
 finish

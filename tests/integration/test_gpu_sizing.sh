@@ -30,13 +30,13 @@ ln -s w/reports/ai ai
 check "example: exits 0 (rc=$rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || cat ai.err >&2
 check "example: the 8-GPU node first, 1 node, 308 s, USD 30/h" \
-  grep -q '^3,1,gpu8-node,cloud,measured,ok,.*,1,1,1,single_node,93.50649[0-9]*,19.4805[0-9]*,308,.*,USD,30,30,' ai/recommend.csv
+  grep -q '^4,1,gpu8-node,cloud,measured,ok,.*,1,1,1,single_node,93.50649[0-9]*,19.4805[0-9]*,308,.*,USD,30,30,' ai/recommend.csv
 check "example: the 1-GPU node second, 8 nodes, USD 32/h" \
-  grep -q '^3,2,gpu1-node,cloud,measured,ok,.*,8,1,1,single_node,11.6883[0-9]*,19.4805[0-9]*,308,.*,USD,4,32,' ai/recommend.csv
+  grep -q '^4,2,gpu1-node,cloud,measured,ok,.*,8,1,1,single_node,11.6883[0-9]*,19.4805[0-9]*,308,.*,USD,4,32,' ai/recommend.csv
 check "example: the CPU node third, 139 nodes, 6000 s" \
-  grep -q '^3,3,cpu-node,cloud,measured,ok,.*,139,1,1,single_node,0.6,1,6000,.*,USD,2,278,' ai/recommend.csv
+  grep -q '^4,3,cpu-node,cloud,measured,ok,.*,139,1,1,single_node,0.6,1,6000,.*,USD,2,278,' ai/recommend.csv
 check "example: eight jobs side by side on the 8-GPU node" \
-  grep -q '^3,1,gpu8-node,.*,32,8,30,0,,gpu,1,' ai/recommend.csv
+  grep -q '^4,1,gpu8-node,.*,32,8,30,0,,gpu,1,' ai/recommend.csv
 check "example: each figure's device named in the csv" \
   grep -q ',gpu,1,"\?gemm: opencl Fixture GPU \[0:0\] (measured); stream_triad: opencl Fixture GPU \[0:0\] (measured); transfer_h2d: opencl Fixture GPU \[0:0\] (measured)' ai/recommend.csv
 check "example: the CPU node's figures and no copy" \
@@ -47,20 +47,20 @@ check "example: figures named in the page" grep -q 'figures (gpu): gemm: opencl 
 # per GPU): (300 s x 700 W + 8 s x 100 W) / 3.6e6 = 0.058556 kWh per job; the
 # 1-GPU node's have none: the catalog's 900 W x 308 s = 0.077 kWh.
 check "example: measured energy per job where the rows have power" \
-  grep -q '^3,1,gpu8-node,.*,0.0585555[0-9]*,.*,measured$' ai/recommend.csv
+  grep -q '^4,1,gpu8-node,.*,0.0585555[0-9]*,.*,measured,[a-z]*$' ai/recommend.csv
 check "example: the catalog's power elsewhere" \
-  grep -q '^3,2,gpu1-node,.*,0.077,.*,catalog$' ai/recommend.csv
+  grep -q '^4,2,gpu1-node,.*,0.077,.*,catalog,[a-z]*$' ai/recommend.csv
 check "example: says which energy is measured" \
   grep -q "gpu8-node's energy per job comes from MEASURED power (NVML counters: the GPU boards only" ai.txt
 
 # Two GPUs per job: the measured "2 x" GEMM, per-GPU figures x 2 for the rest.
 "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/ai-2gpus.ini" -o two --no-render >two.txt 2>&1
 check "2 GPUs: 161.89 s on the 8-GPU node, 4 jobs a node" \
-  grep -q '^3,[0-9],gpu8-node,.*,161.8947[0-9]*,.*,4,30,0,,gpu,2,' two/recommend.csv
+  grep -q '^4,[0-9],gpu8-node,.*,161.8947[0-9]*,.*,4,30,0,,gpu,2,' two/recommend.csv
 check "2 GPUs: the measured 2 x row and the scaled ones said" \
   grep -q 'gemm: opencl 2 x Fixture GPU \[0:0,0:1\] (measured); stream_triad: opencl Fixture GPU \[0:0\] x 2 (per-GPU figure x 2' two/recommend.csv
 check "2 GPUs: a 1-GPU node cannot hold a job" \
-  grep -q '^3,[0-9],gpu1-node,cloud,measured,unreachable,"a job uses 2 GPUs, a node has 1"' two/recommend.csv
+  grep -q '^4,[0-9],gpu1-node,cloud,measured,unreachable,"a job uses 2 GPUs, a node has 1"' two/recommend.csv
 
 # device = gpu: a candidate without GPU figures is no_data, with the reason.
 "$SIZEUP" recommend -c "$D/catalog.csv" -w "$D/ai-gpu.ini" -o gpu --no-render \
@@ -72,7 +72,7 @@ check "device = gpu: one error line naming the reason" \
 sed 's/^name = ai-training/name = ai-gpu\nreference = gpu1-node/' "$D/ai-gpu.ini" >ai-gpu-ref.ini
 "$SIZEUP" recommend -c "$D/catalog.csv" -w ai-gpu-ref.ini -o gpu2 --no-render >gpu2.txt 2>&1
 check "device = gpu: the CPU node is no_data" \
-  grep -q "^3,3,cpu-node,cloud,measured,no_data,\"\\?no ok fp32 measurement of 'gemm' on a GPU" gpu2/recommend.csv
+  grep -q "^4,3,cpu-node,cloud,measured,no_data,\"\\?no ok fp32 measurement of 'gemm' on a GPU" gpu2/recommend.csv
 
 # fp16: no fp16 rows in these results: the reference cannot be rated.
 expect_error "fp16 without fp16 rows" "no ok fp16 measurement of 'gemm' on a GPU" \

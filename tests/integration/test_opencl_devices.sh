@@ -33,5 +33,19 @@ check "aggregate size is the sum ($one x 2 = $both)" test "$((one * 2))" -eq "$b
 check "d2d: four ok pairs" test "$(grep -c ',transfer_d2d,.*,ok,' d2/summary.csv)" -eq 4
 check "d2d: the diagonal on the device" grep -q ',transfer_d2d,on_device,opencl,"\?[^,]*\[0:1\] -> \[0:1\]' d2/summary.csv
 check "d2d: across devices through the host" grep -q ',transfer_d2d,via_host,opencl,"\?[^,]*\[0:0\] -> \[0:1\]' d2/summary.csv
+# The report draws them as a 2 x 2 matrix: a heat map and a table.
+"$SIZEUP" report d2 --out r2 >r2.log 2>&1
+check "d2d: report exits 0" test $? -eq 0
+check "d2d: heat map script" test -s r2/d2d_bandwidth_1.gp
+check "d2d: 2 x 2 measured cells" \
+  test "$(grep -v '^#' r2/d2d_bandwidth_1.dat | grep -ci '^[01] [01] [0-9.e+]*$')" -eq 4
+if command -v gnuplot >/dev/null; then
+  check "d2d: heat map rendered" test -s r2/d2d_bandwidth_1.png
+fi
+check "d2d: report.html has the matrix" grep -q 'id="d2d-matrix"' r2/report.html
+check "d2d: report.md table, two destinations" \
+  grep -qF '| bandwidth \[GB/s\] | to \[0:0\] | to \[0:1\] |' r2/report.md
+check "d2d: report.md table, two measured sources" \
+  test "$(grep -c '^| from .*\\\[0:[01]\\\] | [0-9.e+]* | [0-9.e+]* |$' r2/report.md)" -eq 2
 
 finish

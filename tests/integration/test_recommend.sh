@@ -15,10 +15,10 @@ check "recommend.html written" test -s out/recommend.html
 check "plot script written" test -s out/recommend.gp
 check "header" grep -q '^schema_version,rank,candidate,kind,source,status' out/recommend.csv
 # Ranks by system cost per hour: beta 9.00, alpha 12.00, gamma 12.30, delta no data.
-check "beta first" grep -q '^3,1,beta,cloud,measured,ok,' out/recommend.csv
-check "alpha second" grep -q '^3,2,alpha,cloud,measured,ok,' out/recommend.csv
-check "gamma third, an estimate" grep -q '^3,3,gamma,onprem,estimate,ok,' out/recommend.csv
-check "delta last, no data" grep -q '^3,4,delta,cloud,measured,no_data,' out/recommend.csv
+check "beta first" grep -q '^4,1,beta,cloud,measured,ok,' out/recommend.csv
+check "alpha second" grep -q '^4,2,alpha,cloud,measured,ok,' out/recommend.csv
+check "gamma third, an estimate" grep -q '^4,3,gamma,onprem,estimate,ok,' out/recommend.csv
+check "delta last, no data" grep -q '^4,4,delta,cloud,measured,no_data,' out/recommend.csv
 check "table says why" grep -q 'beta is the first choice' table.txt
 check "table says what would change it" grep -q 'alpha would win if its price fell below USD 1.8 ' table.txt
 check "estimate flagged on the terminal" grep -q 'gamma .*ESTIMATE' table.txt
@@ -33,7 +33,7 @@ check "cores: exits 0" test $? -eq 0
 check "cores: target with its unit" grep -q 'target: 480 jobs per day' cores.txt
 check "cores: monthly and yearly cost" grep -q 'USD 4380 per month, USD 52560 per year' cores.txt
 check "cores: warning names both figures" grep -q "sizeup: warning: candidate 'theta' (catalog line 3): the catalog says 32 cores, 128 GiB of memory per node, but its results '.*theta' were measured on 2 cores, 4 GiB" cores.err
-check "cores: jobs per node in the csv" grep -q '^3,2,eta,.*,480 jobs per day,518.4,15768,5986,71832,4,4,4.1,4.2,,cpu,0,"\?stream_triad: cpu .*(measured)' cores/recommend.csv
+check "cores: jobs per node in the csv" grep -q '^4,2,eta,.*,480 jobs per day,518.4,15768,5986,71832,4,4,4.1,4.2,,cpu,0,"\?stream_triad: cpu .*(measured)' cores/recommend.csv
 check "cores: warning in the html" grep -q 'Warning: candidate' cores/recommend.html
 
 # README's walkthrough (and its Commands entry), on two copies of a quick run.
