@@ -104,6 +104,11 @@ int su_topo_numa_nodes(const su_topo_t *t, su_numa_node_t **out, unsigned *n);
 /* The CPU NUMA node (logical index) holding every PU of pus[0..n-1] (OS
  * indexes), or -1 when they span several nodes. */
 int su_topo_numa_of_pus(const su_topo_t *t, const unsigned *pus, unsigned n);
+/* The last-level cache that a team on pus[0..n-1] (OS indexes) can use: the
+ * sum of the deepest CPU cache level's instances serving any of its PUs
+ * (memory-side caches are not CPU caches and never count); 0 when the
+ * topology has no caches. */
+uint64_t su_topo_llc_of_pus(const su_topo_t *t, const unsigned *pus, unsigned n);
 
 /*
  * Hybrid CPUs (kinds.c).  Returns the number of sizeup kinds: hwloc's CPU

@@ -787,6 +787,8 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   const char *var = f->variants ? f->variants : g->variants;
   const char *thr = AXIS(f, g, threads), *plc = AXIS(f, g, placement);
   const char *siz = AXIS(f, g, sizes);
+  const int llc_team = ops->size_rule == SU_SIZE_4X_LLC && (!siz || !siz[0] ||
+                                                            strcmp(siz, "auto") == 0);
   const char *mem = f->memory ? f->memory : g->memory;
   const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
@@ -988,6 +990,15 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err)
         pt.cpu_numa = su_topo_numa_of_pus(t, pt.pus, pt.threads);
+      if (!err && host && llc_team && pp->mem < 0) {
+        /* STREAM's rule counts the last-level caches used in the run (the
+         * comment in McCalpin's stream.c): a team reaches only the caches
+         * serving its own PUs, so one core of a 2 x 96-core machine needs
+         * arrays of 4x its one L3, not of 4x all 24 of them. */
+        uint64_t llc = su_topo_llc_of_pus(t, pt.pus, pt.threads);
+        if (llc)
+          pt.size_bytes = 4 * llc * (ops->desc->nstreams ? ops->desc->nstreams : 1);
+      }
       if (!err && !dev_default &&
           check_memory(e, ops, pt.size_bytes, pt.threads, pp->mem_bytes) != SU_OK) {
         /* Arrays larger than memory: skipped, with the sizes in the reason. */

@@ -128,6 +128,20 @@ int su_topo_numa_of_pus(const su_topo_t *t, const unsigned *pus, unsigned n)
   return found;
 }
 
+uint64_t su_topo_llc_of_pus(const su_topo_t *t, const unsigned *pus, unsigned n)
+{
+  hwloc_bitmap_t set;
+  uint64_t first = 0, sum;
+
+  if (!t || !pus || n == 0 || !(set = hwloc_bitmap_alloc()))
+    return 0;
+  for (unsigned i = 0; i < n; i++)
+    hwloc_bitmap_set(set, pus[i]);
+  sum = llc_of(su_topo_hwloc(t), set, &first);
+  hwloc_bitmap_free(set);
+  return sum;
+}
+
 int su_place_membind_self(const su_topo_t *t, unsigned numa)
 {
   hwloc_topology_t topo;
