@@ -787,8 +787,11 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
   const char *var = f->variants ? f->variants : g->variants;
   const char *thr = AXIS(f, g, threads), *plc = AXIS(f, g, placement);
   const char *siz = AXIS(f, g, sizes);
-  const int llc_team = ops->size_rule == SU_SIZE_4X_LLC && (!siz || !siz[0] ||
-                                                            strcmp(siz, "auto") == 0);
+  const int auto_sizes = !siz || !siz[0] || strcmp(siz, "auto") == 0;
+  const int llc_team = ops->size_rule == SU_SIZE_4X_LLC && auto_sizes;
+  const int sweep = (siz && strcmp(siz, "sweep") == 0) ||
+                    (auto_sizes && (ops->size_rule == SU_SIZE_SWEEP_CACHE ||
+                                    ops->size_rule == SU_SIZE_SWEEP_LAT));
   const char *mem = f->memory ? f->memory : g->memory;
   const int host = (b->flags & SU_BACKEND_HOST_THREADS) != 0;
   char why[160] = "";
@@ -990,6 +993,18 @@ static int plan_kernel(su_plan_t *plan, su_topo_t *t, const plan_env_t *e, const
         err = place_near_devices(&pt, k > 1 ? aggsets : &cpusets[d], k);
       if (!err)
         pt.cpu_numa = su_topo_numa_of_pus(t, pt.pus, pt.threads);
+      if (!err && host && sweep && pp->mem < 0 && is > 0) {
+        /* A sweep goes past the caches the team uses (to 8x them) and
+         * stops: past that every size measures the same main memory, and
+         * a one-thread latency chase over 8x all the L3s of a 2 x 96-core
+         * node is seconds per lap. */
+        uint64_t llc = su_topo_llc_of_pus(t, pt.pus, pt.threads);
+        if (llc && sizes[is - 1] >= 8 * llc) {
+          free(pt.pus);
+          free(pt.cpuset);
+          continue;
+        }
+      }
       if (!err && host && llc_team && pp->mem < 0) {
         /* STREAM's rule counts the last-level caches used in the run (the
          * comment in McCalpin's stream.c): a team reaches only the caches
