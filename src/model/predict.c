@@ -32,15 +32,15 @@ static int usable(const su_fit_t *f)
   return f->status == SU_FIT_OK || f->status == SU_FIT_EXACT;
 }
 
-/* Model m's mean relative error predicting each distinct count of s from
- * the others; NaN when fewer than 2 counts can be predicted. */
-static int loo_error(const su_fit_series_t *s, su_fit_model_t m, double *out)
+/* Model m's held-out residuals: r[j] = x_j / f_-j(n_j) - 1, where f_-j was
+ * fitted without the count n_j (each distinct count left out in turn).
+ * *nr counts those that could be predicted; r has s->npoints slots. */
+static int loo_residuals(const su_fit_series_t *s, su_fit_model_t m, double *r, size_t *nr)
 {
-  double *tn = malloc(2 * s->npoints * sizeof(double)), *tx, sum = 0;
-  size_t folds = 0;
+  double *tn = malloc(2 * s->npoints * sizeof(double)), *tx;
   int err = SU_OK;
 
-  *out = NAN;
+  *nr = 0;
   if (!tn)
     return su_errorf(SU_ENOMEM, "out of memory");
   tx = tn + s->npoints;
@@ -59,13 +59,32 @@ static int loo_error(const su_fit_series_t *s, su_fit_model_t m, double *out)
     if (!usable(&f))
       continue;
     for (size_t j = i; j < s->npoints && s->n[j] == s->n[i]; j++) {
-      sum += fabs(su_fit_eval(&f, s->n[j]) - s->x[j]) / s->x[j];
-      folds++;
+      double y = su_fit_eval(&f, s->n[j]);
+      if (isfinite(y) && y > 0)
+        r[(*nr)++] = s->x[j] / y - 1;
     }
   }
   free(tn);
-  if (!err && folds >= 2)
-    *out = sum / (double)folds;
+  return err;
+}
+
+/* Model m's mean relative error predicting each distinct count of s from
+ * the others; NaN when fewer than 2 counts can be predicted. */
+static int loo_error(const su_fit_series_t *s, su_fit_model_t m, double *out)
+{
+  double *r = malloc((s->npoints ? s->npoints : 1) * sizeof(double)), sum = 0;
+  size_t nr = 0;
+  int err;
+
+  *out = NAN;
+  if (!r)
+    return su_errorf(SU_ENOMEM, "out of memory");
+  err = loo_residuals(s, m, r, &nr);
+  for (size_t j = 0; j < nr; j++)
+    sum += fabs(1 / (1 + r[j]) - 1); /* |f - x| / x */
+  free(r);
+  if (!err && nr >= 2)
+    *out = sum / (double)nr;
   return err;
 }
 
@@ -182,8 +201,8 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   const su_fit_t *f = &s->fit[s->chosen];
   const su_fit_model_t m = f->model;
   const size_t np = s->npoints;
-  double *res = NULL, *xb = NULL, *draws = NULL, *nst = NULL, *tmp = NULL, infl;
-  size_t maxk = 0, nns = 0, *kept = NULL;
+  double *res = NULL, *hout = NULL, *xb = NULL, *draws = NULL, *nst = NULL, *tmp = NULL, infl;
+  size_t maxk = 0, nns = 0, nhout = 0, *kept = NULL;
   unsigned long long st = seed * 0x9E3779B97F4A7C15ull + 1;
   int err = SU_OK;
 
@@ -197,12 +216,13 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
     maxk = k > maxk ? k : maxk;
   }
   res = malloc(np * sizeof(double));
+  hout = malloc(np * sizeof(double));
   xb = malloc(np * sizeof(double));
   draws = malloc((nat ? nat : 1) * nboot * sizeof(double));
   kept = calloc(nat ? nat : 1, sizeof(size_t));
   nst = malloc(nboot * sizeof(double));
   tmp = malloc((maxk ? maxk : 1) * sizeof(double));
-  if (!res || !xb || !draws || !kept || !nst || !tmp) {
+  if (!res || !hout || !xb || !draws || !kept || !nst || !tmp) {
     err = su_errorf(SU_ENOMEM, "out of memory");
     goto out;
   }
@@ -211,6 +231,18 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   infl = np > f->nparams ? sqrt((double)np / (double)(np - f->nparams)) : 1;
   for (size_t i = 0; i < np; i++)
     res[i] = infl * (s->x[i] / su_fit_eval(f, s->n[i]) - 1);
+  /* A new measurement misses the curve as a left-out point misses the
+   * curve fitted without it (the jackknife+ of Barber, Candes, Ramdas and
+   * Tibshirani, Ann. Statist. 2021): its error is drawn from the held-out
+   * residuals, which carry what in-sample residuals hide (the moment a
+   * point was measured, and extrapolation), and from the in-sample ones
+   * where fewer than two counts could be left out. */
+  if ((err = loo_residuals(s, m, hout, &nhout)))
+    goto out;
+  if (nhout < 2) {
+    memcpy(hout, res, np * sizeof(double));
+    nhout = np;
+  }
   for (unsigned b = 0; b < nboot; b++) {
     su_fit_t fb;
     for (size_t i = 0; i < np; i++) {
@@ -231,7 +263,7 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
     if (!usable(&fb))
       continue;
     for (size_t a = 0; a < nat; a++) {
-      double y = su_fit_eval(&fb, at[a]) * (1 + res[rnd_below(&st, np)]);
+      double y = su_fit_eval(&fb, at[a]) * (1 + hout[rnd_below(&st, nhout)]);
       if (isfinite(y) && y > 0)
         draws[a * nboot + kept[a]++] = y;
     }
@@ -259,6 +291,7 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   }
 out:
   free(res);
+  free(hout);
   free(xb);
   free(draws);
   free(kept);
