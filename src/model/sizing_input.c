@@ -440,6 +440,8 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     }
     if (strcmp(name, "app") == 0)
       return wl_str(ps, name, value, w->app, sizeof(w->app));
+    if (strcmp(name, "fom_per_job") == 0)
+      return wl_num(ps, name, value, 0, &w->fom_per_job);
     if (strcmp(name, "reference") == 0) {
       if (!*value || strlen(value) >= sizeof(w->reference))
         return wl_fail(ps, "field 'reference': invalid value '%s'", value);
@@ -569,6 +571,9 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
       return su_errorf(SU_EINVAL, "%s: field 'reference_time_s': only meaningful with a [mix]",
                        path);
   }
+  if (w.fom_per_job > 0 && !w.app[0])
+    return su_errorf(SU_EINVAL, "%s: field 'fom_per_job': only meaningful with app (the work "
+                     "one job is, in the unit of the app's figure of merit)", path);
   if (strcmp(w.device, "cpu") == 0 && w.host_device_bytes > 0)
     return su_errorf(SU_EINVAL, "%s: field 'host_device_bytes': only meaningful with device = "
                      "gpu or auto", path);

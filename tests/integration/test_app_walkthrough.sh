@@ -14,7 +14,7 @@ STANDIN="$(dirname "$SIZEUP")/tests/standin"
 DOC="$SRC/docs/app.md"
 
 # The walkthrough section's blocks.
-section() { awk '/^## Walkthrough/ {on=1} on' "$DOC"; }
+section() { awk '/^## Walkthrough/ {on=1; print; next} on && /^## / {exit} on' "$DOC"; }
 section | awk '/^```ini/ {on=1; next} /^```/ {on=0} on' >cfd.ini
 section | awk '/^```sh/ {on=1; next} /^```/ {on=0} on' >commands.txt
 check "the walkthrough has a suite" grep -q '^command = ./solver case.dat' cfd.ini
