@@ -116,6 +116,13 @@ typedef struct su_sizing_workload {
   char kernel[SU_SIZING_MAX_KERNELS][32];
   double weight[SU_SIZING_MAX_KERNELS];
   unsigned mix_line[SU_SIZING_MAX_KERNELS];
+  /* [mix] `serial`: the fraction of the reference time that does not
+   * speed up with cores or nodes (Amdahl's serial part).  It runs at one
+   * core's rate of the mix's compute kernel (fma_peak or gemm; else its
+   * first kernel) on every candidate; 0 = none.  The kernels' weights and
+   * it add up to 1. */
+  double serial;
+  unsigned serial_line;
   char reference[64];          /* "" = the catalog's first candidate */
   double reference_time_s;
   /* Roofline mode (nmix == 0): total work of one job. */
@@ -143,6 +150,9 @@ typedef struct su_sizing_rate {
   double median, lo, hi;       /* lo/hi: the CI95 of the median (= median for estimates) */
   int estimate;                /* 1 when from datasheet peaks */
   int none;                    /* the phase does not apply (host copies on a CPU node) */
+  int one_core;                /* the workload's serial part, the same on any number of
+                                  nodes: 1 a measured one-thread rate, 2 the node's
+                                  figure / its cores */
   char backend[16];            /* the row behind the figure: backend and device */
   char device[96];
   unsigned scaled;             /* k > 0: a per-GPU figure x k (no "k x" row measured) */

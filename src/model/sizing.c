@@ -258,6 +258,13 @@ static double phase_eff(const su_sizing_rate_t *r, unsigned n)
   return xn / (n * x1);
 }
 
+/* The nodes' worth of a phase's rate on n nodes: n x its efficiency; 1 for
+ * the serial part, which no node count speeds up. */
+static double phase_n(const su_sizing_rate_t *r, unsigned n)
+{
+  return r->one_core ? 1 : n * phase_eff(r, n);
+}
+
 /* A copy between host and device: a phase of its own, never overlapped. */
 static int is_copy(const su_sizing_rate_t *r)
 {
@@ -275,7 +282,7 @@ static double job_time(const su_sizing_result_t *res, int roofline, unsigned n, 
     double tk;
     if (res->rate[k].none)
       continue;
-    tk = res->work[k] / (per_second(&res->rate[k], which) * n * phase_eff(&res->rate[k], n));
+    tk = res->work[k] / (per_second(&res->rate[k], which) * phase_n(&res->rate[k], n));
     if (is_copy(&res->rate[k]))
       copy += tk;
     else
@@ -299,7 +306,7 @@ static double job_energy_kwh(const su_sizing_result_t *res, int roofline, unsign
     double tk;
     if (q->none)
       continue;
-    tk = res->work[k] / (per_second(q, 0) * n * phase_eff(q, n));
+    tk = res->work[k] / (per_second(q, 0) * phase_n(q, n));
     if (!(q->power_w > 0) && tk > 0)
       return NAN;
     if (roofline && !is_copy(q)) {
@@ -323,12 +330,19 @@ int su_sizing_figures(const su_sizing_result_t *r, char *buf, size_t len)
   buf[0] = '\0';
   for (size_t k = 0; k < r->nrates && pos < len; k++) {
     const su_sizing_rate_t *q = &r->rate[k];
+    const char *sep = pos ? "; " : "";
     int n;
-    if (q->none)
-      n = snprintf(buf + pos, len - pos, "%s%s: not applicable (%s node)", pos ? "; " : "",
-                   q->kernel, r->device);
+    if (q->one_core == 1)
+      n = snprintf(buf + pos, len - pos, "%sserial part: %s on one core: %s %s (measured)", sep,
+                   q->kernel, q->backend, q->device);
+    else if (q->one_core)
+      n = snprintf(buf + pos, len - pos, "%sserial part: %s on one core: %s / cores (no "
+                   "one-thread row)", sep, q->kernel, q->estimate ? "datasheet" : "node figure");
+    else if (q->none)
+      n = snprintf(buf + pos, len - pos, "%s%s: not applicable (%s node)", sep, q->kernel,
+                   r->device);
     else if (q->estimate)
-      n = snprintf(buf + pos, len - pos, "%s%s: datasheet", pos ? "; " : "", q->kernel);
+      n = snprintf(buf + pos, len - pos, "%s%s: datasheet", sep, q->kernel);
     else if (q->scaled)
       n = snprintf(buf + pos, len - pos, "%s%s: %s %s x %u (per-GPU figure x %u, no %u-GPU "
                    "row measured)", pos ? "; " : "", q->kernel, q->backend, q->device, q->scaled,
@@ -383,6 +397,8 @@ static double phase_work(const su_sizing_workload_t *w, const su_sizing_rate_t *
 {
   if (is_copy(ref))
     return w->host_device_bytes / 1e9;
+  if (ref->one_core)
+    return w->serial * w->reference_time_s * per_second(ref, 0);
   if (w->nmix)
     return w->weight[k] * w->reference_time_s * per_second(ref, 0);
   return (k == 0 ? w->flops : w->bytes) / 1e9;
@@ -769,6 +785,52 @@ static void app_rate(const su_results_t *r, const su_result_row_t *q, const app_
   app_scaling(r, q, g, out);
 }
 
+/* The kernel the serial part runs: the mix's compute kernel (a core's
+ * clock and instruction width), else its first. */
+static const char *serial_kernel(const su_sizing_workload_t *w)
+{
+  for (size_t i = 0; i < w->nmix; i++)
+    if (strcmp(w->kernel[i], "fma_peak") == 0 || strcmp(w->kernel[i], "gemm") == 0)
+      return w->kernel[i];
+  return w->kernel[0];
+}
+
+/*
+ * The serial part's rate on c: its kernel on one core, measured (the best
+ * one-thread CPU row; one_core 1), else the node's figure over its cores
+ * (one_core 2: from its best row, or the datasheet's; exact for a peak, low
+ * for a bandwidth, which one core does not share with the others).  1 when
+ * found.
+ */
+static int serial_rate(const su_sizing_candidate_t *c, const su_results_t *r,
+                       const su_sizing_workload_t *w, su_sizing_rate_t *out)
+{
+  const char *k = serial_kernel(w);
+  int ok;
+
+  int per_core = 0;
+
+  if (c->results_dir[0]) {
+    ok = measured_rate(r, k, w->precision, 1, "cpu", 0, out) ||
+         (per_core = measured_rate(r, k, w->precision, 0, "cpu", 0, out));
+  } else {
+    ok = per_core = datasheet_rate(c, k, w->precision, out);
+  }
+  if (ok && per_core && !out->lower_better) {
+    out->median /= c->cores;
+    out->lo /= c->cores;
+    out->hi /= c->cores;
+    out->power_w = NAN;
+  }
+  if (!ok) {
+    memset(out, 0, sizeof(*out));
+    snprintf(out->kernel, sizeof(out->kernel), "%s", k);
+  }
+  out->one_core = per_core ? 2 : 1;
+  out->have_fit = 0;
+  return ok;
+}
+
 /* Rates of every workload kernel (a job's rates, when jobs share a node),
  * or, with app (not NULL), the workload's app's measured time where c's
  * results hold it; 0 on success, -1 (status no_data) when one is missing,
@@ -856,6 +918,13 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
                  c->results_dir[0] && measured_rate(&r, names[j], w->precision,
                                                     w->cores_per_job, "cpu", 0, &job),
                  frac, k, &res->cores_scaled);
+  }
+  if (w->serial > 0 && nk < SU_SIZING_MAX_KERNELS) {
+    if (!serial_rate(c, &r, w, &res->rate[nk]) && missing < 0)
+      missing = (int)nk;
+    names[nk] = res->rate[nk].kernel;
+    res->estimate |= res->rate[nk].estimate;
+    nk++;
   }
   res->nrates = nk;
   if (missing >= 0) {
