@@ -106,15 +106,18 @@ typedef struct su_fit_pred {
   double value, lo, hi;     /* NaN when the chosen model cannot say */
 } su_fit_pred_t;
 
-/* One series: a headline metric of one configuration against threads. */
+/* One series: a headline metric of one configuration against threads, or
+ * against MPI ranks (an app measured with `sizeup app --ranks`). */
 typedef struct su_fit_series {
   /* Keys, borrowed from the su_results_t (valid while it lives). */
   const char *kernel, *variant, *backend, *device, *precision, *placement;
   const char *metric, *unit, *scaling;
-  unsigned ranks, nodes;
+  /* The x axis: "threads" (ranks is a key) or "ranks" (threads is a key). */
+  const char *axis;
+  unsigned threads, ranks, nodes;
   uint64_t size_bytes;      /* 0 for a weak series (its size grows with N) */
   size_t npoints;
-  double *n, *x;            /* threads and median, ascending in n */
+  double *n, *x;            /* count on the axis and median, ascending in n */
   double *ci_lo, *ci_hi;
   su_fit_t fit[SU_FIT_NMODELS];
   int fitted[SU_FIT_NMODELS];   /* 1 when this model applies to the series */
@@ -143,9 +146,11 @@ typedef struct su_fit_set {
 } su_fit_set_t;
 
 /*
- * Groups the `ok` rows of the headline metrics (bandwidth, flops) by
- * (kernel, variant, backend, device, precision, placement, size_bytes,
- * ranks, nodes, scaling) with x = threads, and fits: strong series amdahl
+ * Groups the `ok` rows of the headline metrics (bandwidth, flops; time,
+ * fom, fom_lower) by (kernel, variant, backend, device, precision,
+ * placement, size_bytes, ranks, nodes, scaling) with x = threads, and by
+ * the same key with threads in place of ranks with x = ranks (a series
+ * only where the ranks vary: MPI runs), and fits: strong series amdahl
  * and usl (plus bwsat for bandwidth), weak series gustafson.  Series with
  * fewer than SU_FIT_MIN_POINTS distinct N are kept with status
  * too_few_points; groups with a single thread count (a working-set sweep)

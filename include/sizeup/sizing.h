@@ -104,12 +104,25 @@ typedef struct su_sizing_workload {
    * a [mix] nor a measurement anywhere, recommend ranks over a range of
    * mixes (basis "assumed"). */
   char app[32];
+  /* The amount of work one job is, in the numerator of the app's figure of
+   * merit when that is a rate or a time per unit of work (`sizeup app
+   * --fom` in "ns/day", "steps/s", "s/step": 100 ns, 1e6 steps); 0 = not
+   * given (then reference_time_s on a reference that measured the app
+   * fixes it).  Unused for time rows. */
+  double fom_per_job;
   /* Mix mode (nmix > 0): kernel k takes weight[k] of the job's time on one
    * node of the reference candidate, whose job takes reference_time_s. */
   size_t nmix;
   char kernel[SU_SIZING_MAX_KERNELS][32];
   double weight[SU_SIZING_MAX_KERNELS];
   unsigned mix_line[SU_SIZING_MAX_KERNELS];
+  /* [mix] `serial`: the fraction of the reference time that does not
+   * speed up with cores or nodes (Amdahl's serial part).  It runs at one
+   * core's rate of the mix's compute kernel (fma_peak or gemm; else its
+   * first kernel) on every candidate; 0 = none.  The kernels' weights and
+   * it add up to 1. */
+  double serial;
+  unsigned serial_line;
   char reference[64];          /* "" = the catalog's first candidate */
   double reference_time_s;
   /* Roofline mode (nmix == 0): total work of one job. */
@@ -137,14 +150,25 @@ typedef struct su_sizing_rate {
   double median, lo, hi;       /* lo/hi: the CI95 of the median (= median for estimates) */
   int estimate;                /* 1 when from datasheet peaks */
   int none;                    /* the phase does not apply (host copies on a CPU node) */
+  int one_core;                /* the workload's serial part, the same on any number of
+                                  nodes: 1 a measured one-thread rate, 2 the node's
+                                  figure / its cores */
   char backend[16];            /* the row behind the figure: backend and device */
   char device[96];
   unsigned scaled;             /* k > 0: a per-GPU figure x k (no "k x" row measured) */
   double power_w;              /* measured mean power of the row (x k when scaled); NaN */
   /* Scaling over nodes: an Amdahl fit of the rows with nodes > 1, when the
-   * results hold at least SU_FIT_MIN_POINTS node counts. */
+   * results hold at least SU_FIT_MIN_POINTS node counts; for an app's
+   * measured times without them, of its rows over MPI ranks on one node
+   * (fit_ranks = 1), where one node runs fit_per_node ranks: n nodes are
+   * then the fit at n x fit_per_node. */
   int have_fit;
   su_fit_t fit;
+  int fit_ranks;
+  double fit_per_node;         /* 0 or 1: the fit is over nodes */
+  /* The app's row behind a measured time, in words ("" otherwise), e.g.
+   * "fom 91.43 ns/day on 16 ranks x 1 thread; 100 ns per job". */
+  char note[160];
 } su_sizing_rate_t;
 
 typedef struct su_sizing_result {
@@ -173,6 +197,7 @@ typedef struct su_sizing_result {
                                   taken as the node's rate x cores_per_job / cores */
   double efficiency;           /* T(1) / (nodes_per_job T(nodes_per_job)); 1 = ideal */
   int efficiency_fitted;       /* phases scaled by a fit: 0 none, 1 some, 2 all */
+  int efficiency_ranks;        /* 1 when a fit is over the app's MPI ranks on one node */
   double time1_s;              /* one job on one node */
   double jobs_per_hour_node;   /* 3600 / time1_s */
   double speedup_vs_reference; /* reference time1_s / time1_s */
@@ -188,6 +213,9 @@ typedef struct su_sizing_result {
   int energy_measured;         /* 1: from the rows' measured power (RAPL, NVML: the CPU
                                   packages or GPU boards only), 0: the catalog's power_watts */
   double jobs_per_dollar, jobs_per_kwh;      /* "dollar": the catalog's currency */
+  /* SSP-style: the geometric mean of the kernel rates relative to the
+   * reference node; on basis measured, the reference's time per job over
+   * this one's.  NaN when the reference has no time (a sentence says so). */
   double score_node, score_system;
   int pareto;                  /* on the time/cost-per-job Pareto front */
   unsigned rank;               /* 1 = first choice */
@@ -204,6 +232,7 @@ typedef struct su_sizing {
   char *sentence[SU_SIZING_MAX_SENTENCES];   /* plain-language explanation */
   size_t nsentences;
   su_sizing_workload_t *own_w; /* range of mixes: the shown mix's workload (w), owned */
+  char app_words[256];         /* how the app's rows size a job, for the sentences */
 } su_sizing_t;
 
 /*

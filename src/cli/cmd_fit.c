@@ -171,6 +171,8 @@ static void print_choices(const su_fit_set_t *set, int predicted)
     put_safe(s->placement[0] ? s->placement : s->backend, 0);
     printf(", ");
     put_safe(s->metric, 0);
+    if (strcmp(s->axis, "ranks") == 0)
+      printf(", over MPI ranks of %u thread(s)", s->threads);
     printf("): ");
     put_safe(s->why, 0);
     putchar('\n');

@@ -736,9 +736,18 @@ static int is_headline(const char *metric)
          strcmp(metric, "fom_lower") == 0;
 }
 
+/* A row's count on an axis: its threads, or its MPI ranks (1 when none). */
+static unsigned axis_count(int by_ranks, const su_result_row_t *w)
+{
+  return by_ranks ? (w->ranks ? w->ranks : 1) : w->threads;
+}
+
 static int same_series(const su_fit_series_t *s, const su_result_row_t *w)
 {
-  return SU__ROW_KEY_SAME(s, w) && strcmp(s->scaling, w->scaling) == 0 && s->ranks == w->ranks &&
+  int by_ranks = s->axis[0] == 'r';
+
+  return SU__ROW_KEY_SAME(s, w) && strcmp(s->scaling, w->scaling) == 0 &&
+         (by_ranks ? s->threads == w->threads : s->ranks == w->ranks) &&
          s->nodes == w->nodes &&
          /* a weak-scaling series grows its working set with N */
          (strcmp(w->scaling, "weak") == 0 || s->size_bytes == w->size_bytes);
@@ -805,32 +814,38 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
 
   if (!r || !out)
     return su_errorf(SU_EINVAL, "no results to fit");
-  /* Pass 1: the series and their sizes. */
+  /* Pass 1: the series and their sizes.  Each row is a point of a series
+   * over threads (at its ranks) and of one over ranks (at its threads);
+   * the second has one count only, and goes below, unless ranks vary. */
   for (size_t i = 0; i < r->nrows; i++) {
     const su_result_row_t *w = &r->rows[i];
-    su_fit_series_t *s = NULL;
     if (!su_results_row_ok(w) || !is_headline(w->metric) || w->threads == 0)
       continue;
     if (kernel && strcmp(kernel, w->kernel) != 0)
       continue;
-    for (size_t j = 0; j < set.nseries && !s; j++)
-      if (same_series(&set.series[j], w))
-        s = &set.series[j];
-    if (!s) {
-      if (su__grow(&set.series, set.nseries, &cap, sizeof(*set.series), 16) != SU_OK) {
-        err = su_errorf(SU_ENOMEM, "cannot group series of '%s'", r->dir);
-        goto out;
+    for (int by_ranks = 0; by_ranks < 2; by_ranks++) {
+      su_fit_series_t *s = NULL;
+      for (size_t j = 0; j < set.nseries && !s; j++)
+        if ((set.series[j].axis[0] == 'r') == by_ranks && same_series(&set.series[j], w))
+          s = &set.series[j];
+      if (!s) {
+        if (su__grow(&set.series, set.nseries, &cap, sizeof(*set.series), 16) != SU_OK) {
+          err = su_errorf(SU_ENOMEM, "cannot group series of '%s'", r->dir);
+          goto out;
+        }
+        s = &set.series[set.nseries++];
+        memset(s, 0, sizeof(*s));
+        s->chosen = -1;
+        SU__ROW_KEY_COPY(s, w);
+        s->scaling = w->scaling;
+        s->axis = by_ranks ? "ranks" : "threads";
+        s->threads = by_ranks ? w->threads : 0;
+        s->ranks = by_ranks ? 0 : w->ranks;
+        s->nodes = w->nodes;
+        s->size_bytes = strcmp(w->scaling, "weak") == 0 ? 0 : w->size_bytes;
       }
-      s = &set.series[set.nseries++];
-      memset(s, 0, sizeof(*s));
-      s->chosen = -1;
-      SU__ROW_KEY_COPY(s, w);
-      s->scaling = w->scaling;
-      s->ranks = w->ranks;
-      s->nodes = w->nodes;
-      s->size_bytes = strcmp(w->scaling, "weak") == 0 ? 0 : w->size_bytes;
+      s->npoints++;
     }
-    s->npoints++;
   }
   /* Pass 2: the points, sorted by N. */
   for (size_t j = 0; j < set.nseries; j++) {
@@ -849,16 +864,18 @@ int su_fit_results(const su_results_t *r, const char *kernel, su_fit_set_t *out)
     for (size_t i = 0; i < r->nrows && k < s->npoints; i++) {
       const su_result_row_t *w = &r->rows[i];
       size_t at;
+      unsigned cnt;
       if (!su_results_row_ok(w) || !is_headline(w->metric) || w->threads == 0 ||
           !same_series(s, w))
         continue;
-      for (at = k; at > 0 && s->n[at - 1] > w->threads; at--) {
+      cnt = axis_count(s->axis[0] == 'r', w);
+      for (at = k; at > 0 && s->n[at - 1] > cnt; at--) {
         s->n[at] = s->n[at - 1];
         s->x[at] = s->x[at - 1];
         s->ci_lo[at] = s->ci_lo[at - 1];
         s->ci_hi[at] = s->ci_hi[at - 1];
       }
-      s->n[at] = w->threads;
+      s->n[at] = cnt;
       s->x[at] = w->median;
       s->ci_lo[at] = w->ci95_lo;
       s->ci_hi[at] = w->ci95_hi;
@@ -895,7 +912,7 @@ out:
 static const char *const fits_header[] = {
   "schema_version", "run_id", "kernel", "variant", "backend", "device", "precision",
   "placement", "size_bytes", "ranks", "nodes", "scaling", "metric", "x_axis", "model",
-  "status", "reason", "npoints", "nmax", "quantity", "value", "stderr", "unit"};
+  "status", "reason", "npoints", "nmax", "quantity", "value", "stderr", "unit", "threads"};
 
 void su__fit_put_key(su_csv_writer_t *w, const su_fit_series_t *s, unsigned version,
                      const char *run_id)
@@ -915,15 +932,15 @@ void su__fit_put_key(su_csv_writer_t *w, const su_fit_series_t *s, unsigned vers
   su_csv_put_str(w, s->metric);
 }
 
-/* The fits.csv schema version (docs/models.md). */
-#define SU_FITS_SCHEMA_VERSION 1
+/* The fits.csv schema version (docs/models.md); 2: threads appended. */
+#define SU_FITS_SCHEMA_VERSION 2
 
 static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t *f,
                     const char *run_id, const char *qty, double val, double se,
                     const char *unit)
 {
   su__fit_put_key(w, s, SU_FITS_SCHEMA_VERSION, run_id);
-  su_csv_put_str(w, "threads");
+  su_csv_put_str(w, s->axis);
   su_csv_put_str(w, su_fit_model_name(f->model));
   su_csv_put_str(w, su_fit_status_name(f->status));
   su_csv_put_str(w, f->reason);
@@ -933,6 +950,7 @@ static void put_row(su_csv_writer_t *w, const su_fit_series_t *s, const su_fit_t
   su_csv_put_double(w, val);
   su_csv_put_double(w, se);
   su_csv_put_str(w, unit);
+  su_csv_put_u64(w, s->threads);
   su_csv_end_row(w);
 }
 
@@ -947,7 +965,7 @@ int su_fit_write_csv(const su_fit_set_t *s, const char *run_id, FILE *fp)
   su_csv_end_row(&w);
   for (size_t j = 0; j < s->nseries; j++) {
     const su_fit_series_t *se = &s->series[j];
-    snprintf(per, sizeof(per), "%s per thread", se->unit);
+    snprintf(per, sizeof(per), "%s per %s", se->unit, se->axis[0] == 'r' ? "rank" : "thread");
     for (int m = 0; m < SU_FIT_NMODELS; m++) {
       const su_fit_t *f = &se->fit[m];
       if (!se->fitted[m])
@@ -971,7 +989,7 @@ int su_fit_write_csv(const su_fit_set_t *s, const char *run_id, FILE *fp)
       put_row(&w, se, f, run_id, "heldout_mare", f->heldout_mare, NAN, "1");
       put_row(&w, se, f, run_id, "efficiency_at_nmax", f->eff_at_nmax, NAN, "1");
       if (f->model == SU_FIT_USL) {
-        put_row(&w, se, f, run_id, "nstar", f->nstar, NAN, "threads");
+        put_row(&w, se, f, run_id, "nstar", f->nstar, NAN, se->axis);
         put_row(&w, se, f, run_id, "x_at_nstar", f->x_at_nstar, NAN, se->unit);
       }
     }

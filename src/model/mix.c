@@ -252,9 +252,9 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
           100 * m->max_rel_err, m->nmax, 100 * m->serial_share);
   for (size_t k = 0; k < m->nk; k++)
     fprintf(fp, ", %.0f%% to %s", 100 * m->share[k], m->kernel[k]);
-  fprintf(fp, ".\n; A workload's [mix] has kernels only: the serial part is spread over them in\n"
-              "; proportion (a faster node speeds it up as it speeds them up).  Change the\n"
-              "; fractions if you know better; they must add up to 1.\n"
+  fprintf(fp, ".\n; The serial part runs at one core's speed on every candidate and no node\n"
+              "; count shortens it; the kernels' parts run at the whole node's rates.\n"
+              "; Change the fractions if you know better; they must add up to 1.\n"
               "[workload]\nname = %s\n"
               "; candidates whose results hold this app's times use them (basis measured)\n"
               "app = %s\n"
@@ -264,12 +264,18 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
               "reference_time_s = %.6g\n", m->app, m->app, reference ? "" : "; ",
           reference ? reference : "", m->nmax, m->time_at_nmax);
   fprintf(fp, "\n[mix]\n");
+  /* Rounded to 4 decimals; the last kernel takes the rest so the sum is 1. */
+  if (m->serial_share > 0 && last >= 0) {
+    double v = floor(1e4 * m->serial_share / (m->serial_share + ksum) + 0.5) / 1e4;
+
+    left -= v;
+    fprintf(fp, "serial = %.4f\n", v);
+  }
   for (size_t k = 0; k < m->nk; k++) {
     double v;
     if (m->share[k] <= 0)
       continue;
-    /* Rounded to 4 decimals; the last takes the rest so the sum is 1. */
-    v = (int)k == last ? left : floor(1e4 * m->share[k] / ksum + 0.5) / 1e4;
+    v = (int)k == last ? left : floor(1e4 * m->share[k] / (m->serial_share + ksum) + 0.5) / 1e4;
     left -= v;
     fprintf(fp, "%s = %.4f\n", m->kernel[k], v);
   }

@@ -435,6 +435,7 @@ int su_fit_table_load(const char *path, su_fit_set_t *out)
   s->metric = "time";
   s->unit = "s";
   s->ranks = s->nodes = 1;
+  s->axis = "threads";
   /* The points: the median of each count's rows, ascending. */
   for (size_t i = 0; i < np; i++) {
     su_sample_key_t key = {s->kernel, "", "table", "", "", "", "time", (unsigned)cn[i], 1, 1, 0};
@@ -494,9 +495,10 @@ out:
 static const char *const pred_header[] = {
   "schema_version", "run_id", "kernel", "variant", "backend", "device", "precision",
   "placement", "size_bytes", "ranks", "nodes", "scaling", "metric", "quantity", "n", "model",
-  "prediction", "lo", "hi", "unit"};
+  "prediction", "lo", "hi", "unit", "x_axis", "threads"};
 
-#define SU_PREDICTIONS_SCHEMA_VERSION 1
+/* 2: x_axis and threads appended (series over MPI ranks). */
+#define SU_PREDICTIONS_SCHEMA_VERSION 2
 
 static void put_pred(su_csv_writer_t *w, const su_fit_series_t *s, const char *run_id,
                      const char *qty, const su_fit_pred_t *p, const char *unit)
@@ -509,6 +511,8 @@ static void put_pred(su_csv_writer_t *w, const su_fit_series_t *s, const char *r
   su_csv_put_double(w, p->lo);
   su_csv_put_double(w, p->hi);
   su_csv_put_str(w, unit);
+  su_csv_put_str(w, s->axis);
+  su_csv_put_u64(w, s->threads);
   su_csv_end_row(w);
 }
 
@@ -527,7 +531,7 @@ int su_fit_write_predictions(const su_fit_set_t *s, const char *run_id, FILE *fp
     for (size_t a = 0; a < se->npred; a++)
       put_pred(&w, se, run_id, "value", &se->pred[a], se->value_unit);
     if (isfinite(se->nstar.value))
-      put_pred(&w, se, run_id, "nstar", &se->nstar, "threads");
+      put_pred(&w, se, run_id, "nstar", &se->nstar, se->axis);
   }
   if (fflush(fp) != 0 || w.err)
     return su_errorf(SU_EIO, "cannot write predictions.csv");

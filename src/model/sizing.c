@@ -243,18 +243,26 @@ static double per_second(const su_sizing_rate_t *r, int which)
 }
 
 /* Parallel efficiency of one phase on n nodes: the fitted Amdahl curve
- * X(n) / (n X(1)), else 1. */
+ * X(n u) / (n X(u)), u the fit's counts per node (1 for node counts, an
+ * app's ranks on one node), else 1. */
 static double phase_eff(const su_sizing_rate_t *r, unsigned n)
 {
-  double x1, xn;
+  double x1, xn, u = r->fit_per_node > 0 ? r->fit_per_node : 1;
 
   if (!r->have_fit || n <= 1)
     return 1;
-  x1 = su_fit_eval(&r->fit, 1);
-  xn = su_fit_eval(&r->fit, n);
+  x1 = su_fit_eval(&r->fit, u);
+  xn = su_fit_eval(&r->fit, n * u);
   if (!(x1 > 0) || !(xn > 0))
     return 1;
   return xn / (n * x1);
+}
+
+/* The nodes' worth of a phase's rate on n nodes: n x its efficiency; 1 for
+ * the serial part, which no node count speeds up. */
+static double phase_n(const su_sizing_rate_t *r, unsigned n)
+{
+  return r->one_core ? 1 : n * phase_eff(r, n);
 }
 
 /* A copy between host and device: a phase of its own, never overlapped. */
@@ -274,7 +282,7 @@ static double job_time(const su_sizing_result_t *res, int roofline, unsigned n, 
     double tk;
     if (res->rate[k].none)
       continue;
-    tk = res->work[k] / (per_second(&res->rate[k], which) * n * phase_eff(&res->rate[k], n));
+    tk = res->work[k] / (per_second(&res->rate[k], which) * phase_n(&res->rate[k], n));
     if (is_copy(&res->rate[k]))
       copy += tk;
     else
@@ -298,7 +306,7 @@ static double job_energy_kwh(const su_sizing_result_t *res, int roofline, unsign
     double tk;
     if (q->none)
       continue;
-    tk = res->work[k] / (per_second(q, 0) * n * phase_eff(q, n));
+    tk = res->work[k] / (per_second(q, 0) * phase_n(q, n));
     if (!(q->power_w > 0) && tk > 0)
       return NAN;
     if (roofline && !is_copy(q)) {
@@ -322,16 +330,26 @@ int su_sizing_figures(const su_sizing_result_t *r, char *buf, size_t len)
   buf[0] = '\0';
   for (size_t k = 0; k < r->nrates && pos < len; k++) {
     const su_sizing_rate_t *q = &r->rate[k];
+    const char *sep = pos ? "; " : "";
     int n;
-    if (q->none)
-      n = snprintf(buf + pos, len - pos, "%s%s: not applicable (%s node)", pos ? "; " : "",
-                   q->kernel, r->device);
+    if (q->one_core == 1)
+      n = snprintf(buf + pos, len - pos, "%sserial part: %s on one core: %s %s (measured)", sep,
+                   q->kernel, q->backend, q->device);
+    else if (q->one_core)
+      n = snprintf(buf + pos, len - pos, "%sserial part: %s on one core: %s / cores (no "
+                   "one-thread row)", sep, q->kernel, q->estimate ? "datasheet" : "node figure");
+    else if (q->none)
+      n = snprintf(buf + pos, len - pos, "%s%s: not applicable (%s node)", sep, q->kernel,
+                   r->device);
     else if (q->estimate)
-      n = snprintf(buf + pos, len - pos, "%s%s: datasheet", pos ? "; " : "", q->kernel);
+      n = snprintf(buf + pos, len - pos, "%s%s: datasheet", sep, q->kernel);
     else if (q->scaled)
       n = snprintf(buf + pos, len - pos, "%s%s: %s %s x %u (per-GPU figure x %u, no %u-GPU "
                    "row measured)", pos ? "; " : "", q->kernel, q->backend, q->device, q->scaled,
                    q->scaled, q->scaled);
+    else if (q->note[0])
+      n = snprintf(buf + pos, len - pos, "%s%s: %s %s (measured: %s)", pos ? "; " : "",
+                   q->kernel, q->backend, q->device, q->note);
     else
       n = snprintf(buf + pos, len - pos, "%s%s: %s %s (measured)", pos ? "; " : "", q->kernel,
                    q->backend, q->device);
@@ -379,6 +397,8 @@ static double phase_work(const su_sizing_workload_t *w, const su_sizing_rate_t *
 {
   if (is_copy(ref))
     return w->host_device_bytes / 1e9;
+  if (ref->one_core)
+    return w->serial * w->reference_time_s * per_second(ref, 0);
   if (w->nmix)
     return w->weight[k] * w->reference_time_s * per_second(ref, 0);
   return (k == 0 ? w->flops : w->bytes) / 1e9;
@@ -472,56 +492,351 @@ static int app_only(const su_sizing_workload_t *w)
   return w->app[0] && w->nmix == 0 && !(w->flops > 0) && !(w->bytes > 0);
 }
 
+/* --- the app's own measurements -------------------------------------------------- */
+
+/* Seconds in one unit u ("s", "ms", "us", "ns", "min", "h", "day"), 0 when
+ * u is not a time unit. */
+static double time_unit_s(const char *u)
+{
+  static const struct {
+    const char *name;
+    double s;
+  } units[] = {{"s", 1},        {"sec", 1},     {"second", 1},  {"seconds", 1},
+               {"ms", 1e-3},    {"us", 1e-6},   {"ns", 1e-9},   {"min", 60},
+               {"h", 3600},     {"hour", 3600}, {"hours", 3600}, {"d", 86400},
+               {"day", 86400},  {"days", 86400}};
+
+  for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+    if (strcmp(u, units[i].name) == 0)
+      return units[i].s;
+  return 0;
+}
+
+enum { APP_NONE, APP_TIME, APP_WORK };
+
 /*
- * The app's measured time per job on c: the fastest ok single-node time row
- * of backend app, kernel w->app, on at most the cores one job uses (threads
- * x ranks; cores_per_job, else the node's cores).  NULL when there is none.
+ * How a row of the app becomes seconds: APP_TIME, a time per run (metric
+ * time, or a lower-is-better figure of merit in a time unit); APP_WORK, a
+ * time per unit of work (a higher-is-better rate "X/TIME" such as steps/s
+ * or ns/day, or a lower-is-better "TIME/X" such as s/step); APP_NONE when
+ * the unit says nothing about time.  *f: seconds per time unit; *inv: the
+ * value is a rate (seconds = f / value); work: X.
+ */
+static int app_kind(const char *metric, const char *unit, double *f, int *inv, char *work,
+                    size_t len)
+{
+  const char *sl = strchr(unit, '/');
+  char t[32];
+
+  *inv = 0;
+  *f = 0;
+  work[0] = '\0';
+  if (strcmp(metric, "time") == 0 || strcmp(metric, "fom_lower") == 0) {
+    if ((*f = time_unit_s(unit)) > 0)
+      return APP_TIME;
+    if (strcmp(metric, "fom_lower") == 0 && sl && sl != unit && sl[1] &&
+        (size_t)(sl - unit) < sizeof(t)) {
+      snprintf(t, sizeof(t), "%.*s", (int)(sl - unit), unit);
+      if ((*f = time_unit_s(t)) > 0) {
+        snprintf(work, len, "%s", sl + 1);
+        return APP_WORK;
+      }
+    }
+    return APP_NONE;
+  }
+  if (strcmp(metric, "fom") == 0 && sl && sl != unit && (*f = time_unit_s(sl + 1)) > 0) {
+    *inv = 1;
+    snprintf(work, len, "%.*s", (int)(sl - unit), unit);
+    return APP_WORK;
+  }
+  return APP_NONE;
+}
+
+/* What recommend makes of the app's rows (one figure for every candidate):
+ * their metric and unit, how they become seconds, and how much of it one
+ * job is. */
+typedef struct app_fig {
+  char metric[16], unit[32], work[32];  /* metric "": no candidate has a usable row */
+  char from[64];                        /* the candidate the figure was chosen on */
+  int kind, inv;
+  double f;
+  /* Runs (APP_TIME) or units of work (APP_WORK) in one job; NaN when a
+   * rate's job size is unknown. */
+  double per_job;
+  char words[256];                      /* how, for the explanation */
+} app_fig_t;
+
+/* Seconds per run (APP_TIME) or per unit of work (APP_WORK) of row q: its
+ * median (which 0), the fast (+1) or the slow (-1) end of its CI. */
+static double app_secs(const app_fig_t *g, const su_result_row_t *q, int which)
+{
+  double lo, hi, v;
+
+  ci_of(q, &lo, &hi);
+  v = which == 0 ? q->median : (which > 0) == !g->inv ? lo : hi;
+  return g->inv ? g->f / v : v * g->f;
+}
+
+static int is_app_row(const su_result_row_t *q, const char *app)
+{
+  return strcmp(q->backend, "app") == 0 && strcmp(q->kernel, app) == 0 &&
+         su_results_row_ok(q) && q->nodes <= 1;
+}
+
+/*
+ * The app's fastest ok single-node row of g's metric and unit on c, on at
+ * most the cores one job uses (threads x ranks; cores_per_job, else the
+ * node's cores), or NULL.  When c has the app's rows but none of that
+ * figure, why says so (a unit that is not about time, or another figure
+ * than the other candidates').
  */
 static const su_result_row_t *app_row(const su_results_t *r, const su_sizing_candidate_t *c,
-                                      const su_sizing_workload_t *w)
+                                      const su_sizing_workload_t *w, const app_fig_t *g,
+                                      char *why, size_t len)
 {
   unsigned cores = w->cores_per_job && w->cores_per_job < c->cores ? w->cores_per_job
                                                                    : c->cores;
-  const su_result_row_t *best = NULL;
+  const su_result_row_t *best = NULL, *other = NULL;
+  double bt = INFINITY;
 
+  why[0] = '\0';
   for (size_t i = 0; i < r->nrows; i++) {
     const su_result_row_t *q = &r->rows[i];
-    if (strcmp(q->backend, "app") != 0 || strcmp(q->kernel, w->app) != 0 ||
-        strcmp(q->metric, "time") != 0 || !su_results_row_ok(q) || q->nodes > 1 ||
-        (unsigned long)q->threads * (q->ranks ? q->ranks : 1) > cores || !(q->median > 0))
+    double t;
+    if (!is_app_row(q, w->app))
       continue;
-    if (!best || q->median < best->median)
+    if (!g->metric[0] || strcmp(q->metric, g->metric) != 0 || strcmp(q->unit, g->unit) != 0) {
+      other = other ? other : q;
+      continue;
+    }
+    if ((unsigned long)q->threads * (q->ranks ? q->ranks : 1) > cores)
+      continue;
+    t = app_secs(g, q, 0);
+    if (t > 0 && isfinite(t) && t < bt) {
+      bt = t;
       best = q;
+    }
+  }
+  if (!best && other) {
+    double f;
+    int inv;
+    char wk[32];
+    if (app_kind(other->metric, other->unit, &f, &inv, wk, sizeof(wk)) == APP_NONE)
+      snprintf(why, len, "app '%s' was measured as %s in '%s', which recommend cannot turn "
+               "into time (it takes s, ms, us, ns, min, h; X/s, X/day higher is better; "
+               "s/X lower is better)", w->app, other->metric, other->unit);
+    else
+      snprintf(why, len, "app '%s' was measured as %s in '%s' here, as %s in '%s' on '%s': "
+               "the candidates are compared on one figure", w->app, other->metric,
+               other->unit, g->metric, g->unit, g->from);
   }
   return best;
 }
 
-/* One phase of one job at 1 / (scale x the row's time) jobs per second:
- * the app's measured time, as a rate the node and time arithmetic take
- * unchanged (work 1 job). */
-static void app_rate(const su_result_row_t *q, double scale, su_sizing_rate_t *out)
+/*
+ * The app's figure for the whole catalog: the reference's rows first, then
+ * each candidate's in catalog order, the first that has a usable row
+ * (a time row before a figure of merit); and one job's size: for times, 1
+ * run, or reference_time_s over the reference's own time when it measured
+ * the app; for rates and times per unit of work, fom_per_job, else
+ * reference_time_s on a reference that measured it, else unknown (NaN:
+ * those candidates are no_data, saying what to give).
+ */
+static void app_fig_choose(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                           const su_sizing_candidate_t *refc, app_fig_t *g)
 {
-  double lo, hi;
+  su_results_t r;
+  double tref = NAN;
+  char why[256];
+
+  memset(g, 0, sizeof(*g));
+  g->per_job = NAN;
+  if (!w->app[0])
+    return;
+  for (size_t pass = 0; pass <= cat->n && !g->metric[0]; pass++) {
+    const su_sizing_candidate_t *c = pass == 0 ? refc : &cat->c[pass - 1];
+    const su_result_row_t *found = NULL;
+    if (!c->results_dir[0] || (pass && c == refc))
+      continue;
+    memset(&r, 0, sizeof(r));
+    if (su_results_load(c->results_dir, &r) != SU_OK) {
+      su_errclear();          /* rate_candidate reports it */
+      continue;
+    }
+    for (size_t i = 0; i < r.nrows; i++) {
+      const su_result_row_t *q = &r.rows[i];
+      double f;
+      int inv;
+      char wk[32];
+      if (is_app_row(q, w->app) &&
+          app_kind(q->metric, q->unit, &f, &inv, wk, sizeof(wk)) != APP_NONE &&
+          (!found || (strcmp(q->metric, "time") == 0 && strcmp(found->metric, "time") != 0)))
+        found = q;
+    }
+    if (found) {
+      snprintf(g->metric, sizeof(g->metric), "%s", found->metric);
+      snprintf(g->unit, sizeof(g->unit), "%s", found->unit);
+      snprintf(g->from, sizeof(g->from), "%s", c->name);
+      g->kind = app_kind(g->metric, g->unit, &g->f, &g->inv, g->work, sizeof(g->work));
+    }
+    su_results_fini(&r);
+  }
+  if (!g->metric[0])
+    return;
+  memset(&r, 0, sizeof(r));
+  if (refc->results_dir[0] && su_results_load(refc->results_dir, &r) == SU_OK) {
+    const su_result_row_t *q = app_row(&r, refc, w, g, why, sizeof(why));
+    if (q)
+      tref = app_secs(g, q, 0);
+  }
+  su_errclear();
+  su_results_fini(&r);
+  if (g->kind == APP_TIME) {
+    int scaled = w->reference_time_s > 0 && isfinite(tref);
+    g->per_job = scaled ? w->reference_time_s / tref : 1;
+    snprintf(g->words, sizeof(g->words), "%s%s%s%s", strcmp(g->metric, "time") ? ", its figure "
+             "of merit in " : "", strcmp(g->metric, "time") ? g->unit : "",
+             strcmp(g->metric, "time") ? ", a time" : "",
+             scaled ? ", scaled by reference_time_s over its time on the reference node"
+                    : strcmp(g->metric, "time") ? ": one run is one job" : "");
+  } else if (w->fom_per_job > 0) {
+    g->per_job = w->fom_per_job;
+    snprintf(g->words, sizeof(g->words), ", its figure of merit in %s: a job is fom_per_job = "
+             "%g %s", g->unit, g->per_job, g->work);
+  } else if (w->reference_time_s > 0 && isfinite(tref)) {
+    g->per_job = w->reference_time_s / tref;
+    snprintf(g->words, sizeof(g->words), ", its figure of merit in %s: a job is "
+             "reference_time_s on the reference node, %.4g %s", g->unit, g->per_job, g->work);
+  }
+}
+
+/*
+ * Scaling over nodes of the app's time on c: an Amdahl fit of its rate
+ * (1 / seconds) over the node counts of q's configuration when the results
+ * hold at least SU_FIT_MIN_POINTS of them; else over the MPI ranks of q's
+ * threads and placement on one node (`sizeup app --ranks`), n nodes then
+ * running n x q's ranks.  Neither: out->have_fit stays 0 (ideal assumed).
+ */
+static void app_scaling(const su_results_t *r, const su_result_row_t *q, const app_fig_t *g,
+                        su_sizing_rate_t *out)
+{
+  for (int by_ranks = 0; by_ranks < 2 && !out->have_fit; by_ranks++) {
+    double n[64], x[64];
+    size_t np = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+      const su_result_row_t *p = &r->rows[i];
+      double cnt = by_ranks ? (p->ranks ? p->ranks : 1) : p->nodes, v;
+      size_t j;
+      if (strcmp(p->backend, "app") != 0 || strcmp(p->kernel, q->kernel) != 0 ||
+          !su_results_row_ok(p) || strcmp(p->metric, q->metric) != 0 ||
+          strcmp(p->unit, q->unit) != 0 || strcmp(p->placement, q->placement) != 0 ||
+          p->threads != q->threads || (by_ranks ? p->nodes > 1 : p->ranks != q->ranks) ||
+          !(cnt >= 1))
+        continue;
+      v = 1 / app_secs(g, p, 0);
+      if (!(v > 0) || !isfinite(v))
+        continue;
+      for (j = 0; j < np && n[j] != cnt; j++)
+        ;
+      if (j == np && np < 64) {
+        n[np] = cnt;
+        x[np++] = v;
+      } else if (j < np && v > x[j]) {
+        x[j] = v;
+      }
+    }
+    if (np >= SU_FIT_MIN_POINTS && su_fit_series(SU_FIT_AMDAHL, n, x, np, &out->fit) == SU_OK &&
+        (out->fit.status == SU_FIT_OK || out->fit.status == SU_FIT_EXACT)) {
+      out->have_fit = 1;
+      out->fit_ranks = by_ranks;
+      out->fit_per_node = by_ranks ? (q->ranks ? q->ranks : 1) : 1;
+    }
+  }
+  su_errclear();
+}
+
+/* One phase of one job at 1 / (per_job x the row's seconds) jobs per
+ * second: the app's measured time, as a rate the node and time arithmetic
+ * take unchanged (work 1 job), with its scaling over nodes. */
+static void app_rate(const su_results_t *r, const su_result_row_t *q, const app_fig_t *g,
+                     su_sizing_rate_t *out)
+{
+  int k;
 
   memset(out, 0, sizeof(*out));
   snprintf(out->kernel, sizeof(out->kernel), "%s", q->kernel);
   snprintf(out->unit, sizeof(out->unit), "jobs/s");
   snprintf(out->backend, sizeof(out->backend), "app");
   snprintf(out->device, sizeof(out->device), "%s", q->device);
-  ci_of(q, &lo, &hi);
-  out->median = 1 / (scale * q->median);
-  out->lo = 1 / (scale * hi);
-  out->hi = 1 / (scale * lo);
+  out->median = 1 / (g->per_job * app_secs(g, q, 0));
+  out->lo = 1 / (g->per_job * app_secs(g, q, -1));
+  out->hi = 1 / (g->per_job * app_secs(g, q, +1));
   out->power_w = NAN;
+  k = snprintf(out->note, sizeof(out->note), "%s %.4g %s on %u thread(s)", q->metric, q->median,
+               q->unit, q->threads);
+  if (k > 0 && (size_t)k < sizeof(out->note) && q->ranks > 1)
+    k += snprintf(out->note + k, sizeof(out->note) - (size_t)k, " x %u ranks", q->ranks);
+  if (k > 0 && (size_t)k < sizeof(out->note) && g->kind == APP_WORK)
+    snprintf(out->note + k, sizeof(out->note) - (size_t)k, "; %.4g %s per job", g->per_job,
+             g->work);
+  else if (k > 0 && (size_t)k < sizeof(out->note) && g->per_job != 1)
+    snprintf(out->note + k, sizeof(out->note) - (size_t)k, "; x %.4g to reference_time_s",
+             g->per_job);
+  app_scaling(r, q, g, out);
+}
+
+/* The kernel the serial part runs: the mix's compute kernel (a core's
+ * clock and instruction width), else its first. */
+static const char *serial_kernel(const su_sizing_workload_t *w)
+{
+  for (size_t i = 0; i < w->nmix; i++)
+    if (strcmp(w->kernel[i], "fma_peak") == 0 || strcmp(w->kernel[i], "gemm") == 0)
+      return w->kernel[i];
+  return w->kernel[0];
+}
+
+/*
+ * The serial part's rate on c: its kernel on one core, measured (the best
+ * one-thread CPU row; one_core 1), else the node's figure over its cores
+ * (one_core 2: from its best row, or the datasheet's; exact for a peak, low
+ * for a bandwidth, which one core does not share with the others).  1 when
+ * found.
+ */
+static int serial_rate(const su_sizing_candidate_t *c, const su_results_t *r,
+                       const su_sizing_workload_t *w, su_sizing_rate_t *out)
+{
+  const char *k = serial_kernel(w);
+  int ok;
+
+  int per_core = 0;
+
+  if (c->results_dir[0]) {
+    ok = measured_rate(r, k, w->precision, 1, "cpu", 0, out) ||
+         (per_core = measured_rate(r, k, w->precision, 0, "cpu", 0, out));
+  } else {
+    ok = per_core = datasheet_rate(c, k, w->precision, out);
+  }
+  if (ok && per_core && !out->lower_better) {
+    out->median /= c->cores;
+    out->lo /= c->cores;
+    out->hi /= c->cores;
+    out->power_w = NAN;
+  }
+  if (!ok) {
+    memset(out, 0, sizeof(*out));
+    snprintf(out->kernel, sizeof(out->kernel), "%s", k);
+  }
+  out->one_core = per_core ? 2 : 1;
+  out->have_fit = 0;
+  return ok;
 }
 
 /* Rates of every workload kernel (a job's rates, when jobs share a node),
- * or, with use_app, the workload's app's measured time (scaled by
- * app_scale) where c's results hold it; 0 on success, -1 (status no_data)
- * when one is missing, or a negative SU_E* for a results directory that
- * does not load. */
+ * or, with app (not NULL), the workload's app's measured time where c's
+ * results hold it; 0 on success, -1 (status no_data) when one is missing,
+ * or a negative SU_E* for a results directory that does not load. */
 static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_workload_t *w,
-                          int use_app, double app_scale, su_sizing_result_t *res)
+                          const app_fig_t *app, su_sizing_result_t *res)
 {
   const char *names[SU_SIZING_MAX_KERNELS];
   size_t nk = workload_kernels(w, names);
@@ -549,23 +864,35 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
     check_catalog(c, &r, res);
   snprintf(res->basis, sizeof(res->basis), "%s",
            w->app[0] ? "inferred" : w->nmix ? "mix" : "roofline");
-  if (use_app && w->app[0]) {
-    const su_result_row_t *q = c->results_dir[0] ? app_row(&r, c, w) : NULL;
-    if (q || app_only(w)) {
-      if (q) {
-        app_rate(q, app_scale, &res->rate[0]);
-        res->nrates = 1;
+  if (app && w->app[0]) {
+    char why[256] = "";
+    const su_result_row_t *q = c->results_dir[0] ? app_row(&r, c, w, app, why, sizeof(why))
+                                                 : NULL;
+    if (q || why[0] || app_only(w)) {
+      int ok = q && isfinite(app->per_job);
+      if (q || why[0])
         snprintf(res->basis, sizeof(res->basis), "measured");
+      if (ok) {
+        app_rate(&r, q, app, &res->rate[0]);
+        res->nrates = 1;
+      } else if (q) {
+        set_status(res, "no_data", "app '%s' is measured as a rate, %s in %s: give the work "
+                   "of one job (fom_per_job = N %s) in [workload], or reference_time_s with a "
+                   "reference that measured it", w->app, app->metric, app->unit, app->work);
+      } else if (why[0]) {
+        set_status(res, "no_data", "%s", why);
       } else {
-        set_status(res, "no_data", "no ok time row of app '%s' on at most %u cores%s%s%s, and "
+        res->estimate = !c->results_dir[0];   /* a datasheet has no app */
+        set_status(res, "no_data", "no ok row of app '%s'%s%s on at most %u cores%s%s%s, and "
                    "the workload has no [mix] to infer it from", w->app,
+                   app->metric[0] ? " in " : "", app->unit,
                    w->cores_per_job && w->cores_per_job < c->cores ? w->cores_per_job
                                                                   : c->cores,
                    c->results_dir[0] ? " in '" : "", c->results_dir,
                    c->results_dir[0] ? "'" : "");
       }
       su_results_fini(&r);
-      return q ? 0 : -1;
+      return ok ? 0 : -1;
     }
   }
   for (size_t j = 0; j < nk; j++) {
@@ -591,6 +918,13 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
                  c->results_dir[0] && measured_rate(&r, names[j], w->precision,
                                                     w->cores_per_job, "cpu", 0, &job),
                  frac, k, &res->cores_scaled);
+  }
+  if (w->serial > 0 && nk < SU_SIZING_MAX_KERNELS) {
+    if (!serial_rate(c, &r, w, &res->rate[nk]) && missing < 0)
+      missing = (int)nk;
+    names[nk] = res->rate[nk].kernel;
+    res->estimate |= res->rate[nk].estimate;
+    nk++;
   }
   res->nrates = nk;
   if (missing >= 0) {
@@ -695,8 +1029,10 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
   res->efficiency = res->time1_s / (res->nodes_per_job * res->time_s);
   {
     size_t nfit = 0;
-    for (size_t j = 0; j < res->nrates; j++)
+    for (size_t j = 0; j < res->nrates; j++) {
       nfit += res->rate[j].have_fit != 0;
+      res->efficiency_ranks |= res->rate[j].have_fit && res->rate[j].fit_ranks;
+    }
     res->efficiency_fitted = nfit == 0 ? 0 : nfit == res->nrates ? 2 : 1;
   }
   res->jobs_per_hour = conc * 3600 / res->time_s;
@@ -895,19 +1231,34 @@ static int explain(su_sizing_t *s)
     return err;
   if (w->app[0]) {
     size_t nmeas = 0, ninf = 0;
-    int refm = 0;
     for (size_t i = 0; i < s->n; i++) {
-      nmeas += strcmp(s->res[i].basis, "measured") == 0;
+      nmeas += strcmp(s->res[i].basis, "measured") == 0 && strcmp(s->res[i].status, "no_data");
       ninf += strcmp(s->res[i].basis, "inferred") == 0 && strcmp(s->res[i].status, "no_data");
-      refm |= s->res[i].cand == s->reference && strcmp(s->res[i].basis, "measured") == 0;
     }
-    if (nmeas && (err = say(s, "%zu candidate(s) are sized on the MEASURED times of app '%s' "
-                            "(basis measured)%s; %zu on its %s through their kernel figures "
-                            "(basis inferred), an inference.", nmeas, w->app,
-                            refm && w->reference_time_s > 0
-                                ? ", scaled by reference_time_s over its time on the reference "
-                                  "node" : "", ninf, w->nmix ? "[mix]" : "flops and bytes")))
+    if (nmeas && app_only(w))
+      err = say(s, "%zu candidate(s) are sized on the MEASURED times of app '%s' (basis "
+                "measured)%s.", nmeas, w->app, s->app_words);
+    else if (nmeas)
+      err = say(s, "%zu candidate(s) are sized on the MEASURED times of app '%s' (basis "
+                "measured)%s; %zu on its %s through their kernel figures (basis inferred), an "
+                "inference.", nmeas, w->app, s->app_words, ninf,
+                w->nmix ? "[mix]" : "flops and bytes");
+    if (err)
       return err;
+    for (size_t i = 0; nmeas && i < s->n; i++)
+      if (strcmp(s->res[i].basis, "measured") == 0 && strcmp(s->res[i].status, "no_data") &&
+          !isfinite(s->res[i].score_node)) {
+        const su_sizing_result_t *rr = NULL;
+        for (size_t j = 0; j < s->n && !rr; j++)
+          if (s->res[j].cand == s->reference)
+            rr = &s->res[j];
+        if ((err = say(s, "No score: the reference '%s' has no time per job for this workload "
+                       "(%s), and a measured candidate's score is the reference's time over "
+                       "its own.", s->reference->name, rr && rr->reason[0] ? rr->reason
+                                                                          : "not rated")))
+          return err;
+        break;
+      }
   }
   if (a->licence_per_hour_system > 0 &&
       (err = say(s, "Software licences are %s %.2f of that %s %.2f per hour (%.0f%%): %u "
@@ -992,9 +1343,16 @@ static int explain(su_sizing_t *s)
   }
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
-    if (strcmp(r->status, "ok") != 0 || r->nodes_per_job <= 1 || r->efficiency_fitted == 2)
+    if (strcmp(r->status, "ok") != 0 || r->nodes_per_job <= 1 ||
+        (r->efficiency_fitted == 2 && !r->efficiency_ranks))
       continue;
-    if (r->efficiency_fitted == 0)
+    if (r->efficiency_ranks)
+      err = say(s, "%s runs a job on %u nodes: its efficiency (%.0f%%) comes from an Amdahl fit "
+                "of app '%s' over MPI ranks on ONE node (up to %g ranks), at %g ranks a node; "
+                "the network was not measured, so check on a few nodes before buying many.",
+                r->cand->name, r->nodes_per_job, 100 * r->efficiency, w->app,
+                r->rate[0].fit.nmax, r->rate[0].fit_per_node);
+    else if (r->efficiency_fitted == 0)
       err = say(s, "%s runs a job on %u nodes and no multi-node measurement was available: "
                 "ideal scaling was ASSUMED, so its time and cost per job are optimistic.",
                 r->cand->name, r->nodes_per_job);
@@ -1025,9 +1383,10 @@ static int evaluate_one(const su_sizing_catalog_t *cat, const su_sizing_workload
                         su_sizing_t *out)
 {
   su_sizing_t s;
-  su_sizing_result_t ref, tmp;
+  su_sizing_result_t ref;
   const su_sizing_candidate_t *refc = NULL;
-  double app_scale = 1, tref = NAN;
+  app_fig_t app;
+  double tref = NAN;
   int err = SU_OK, rc, refrc;
 
   memset(out, 0, sizeof(*out));
@@ -1043,17 +1402,13 @@ static int evaluate_one(const su_sizing_catalog_t *cat, const su_sizing_workload
     return su_errorf(SU_EINVAL, "%s: field 'reference': '%s' is not in the catalog '%s'",
                      w->path, w->reference, cat->path);
   s.reference = refc;
-  if ((refrc = rate_candidate(refc, w, 0, 1, &ref)) < -1)
+  if ((refrc = rate_candidate(refc, w, NULL, &ref)) < -1)
     return refrc;
-  /* The app's times, scaled to reference_time_s when the reference node
-   * measured it too (the mix's time and the measured one are then the
-   * same case). */
-  if (w->app[0] && w->reference_time_s > 0) {
-    if ((rc = rate_candidate(refc, w, 1, 1, &tmp)) < -1)
-      return rc;
-    if (rc == 0 && strcmp(tmp.basis, "measured") == 0)
-      app_scale = w->reference_time_s * tmp.rate[0].median;
-  }
+  /* The app's figure, and one job's size in it: times scaled to
+   * reference_time_s when the reference node measured the app too (the
+   * mix's time and the measured one are then the same case). */
+  app_fig_choose(cat, w, refc, &app);
+  snprintf(s.app_words, sizeof(s.app_words), "%s", app.words);
   if (refrc == -1 && !app_only(w))
     return su_errorf(SU_EINVAL, "reference candidate '%s' cannot be rated: %s", refc->name,
                      ref.reason);
@@ -1062,7 +1417,7 @@ static int evaluate_one(const su_sizing_catalog_t *cat, const su_sizing_workload
   s.n = cat->n;
   for (size_t i = 0; i < cat->n; i++) {
     su_sizing_result_t *res = &s.res[i];
-    if ((rc = rate_candidate(&cat->c[i], w, 1, app_scale, res)) < -1) {
+    if ((rc = rate_candidate(&cat->c[i], w, &app, res)) < -1) {
       err = rc;
       goto out;
     }
@@ -1094,9 +1449,17 @@ static int evaluate_one(const su_sizing_catalog_t *cat, const su_sizing_workload
   for (size_t i = 0; i < s.n; i++)
     if (s.res[i].cand == refc && strcmp(s.res[i].status, "no_data") != 0)
       tref = s.res[i].time1_s;
+  /* A measured candidate's score: the app itself is its one kernel, so
+   * its rate relative to the reference's is the reference's time per job
+   * over its own (NaN when the reference has none: said below). */
   for (size_t i = 0; i < s.n; i++)
-    if (strcmp(s.res[i].status, "no_data") != 0)
+    if (strcmp(s.res[i].status, "no_data") != 0) {
       s.res[i].speedup_vs_reference = tref / s.res[i].time1_s;
+      if (strcmp(s.res[i].basis, "measured") == 0) {
+        s.res[i].score_node = s.res[i].speedup_vs_reference;
+        s.res[i].score_system = s.res[i].score_node * s.res[i].nodes;
+      }
+    }
   sort_target = w->target;
   qsort(s.res, s.n, sizeof(*s.res), cmp_result);
   for (size_t i = 0; i < s.n; i++)
@@ -1207,6 +1570,7 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
                        su_sizing_t *out)
 {
   su_sizing_result_t res;
+  app_fig_t app;
   int rc;
 
   memset(out, 0, sizeof(*out));
@@ -1214,11 +1578,13 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
     return su_errorf(SU_EINVAL, "nothing to evaluate");
   if (!app_only(w))
     return evaluate_one(cat, w, out);
+  /* measured somewhere (usable, or saying why not): no range */
+  app_fig_choose(cat, w, &cat->c[0], &app);
   for (size_t i = 0; i < cat->n; i++) {
-    if ((rc = rate_candidate(&cat->c[i], w, 1, 1, &res)) < -1)
+    if ((rc = rate_candidate(&cat->c[i], w, &app, &res)) < -1)
       return rc;
-    if (rc == 0)
-      return evaluate_one(cat, w, out);   /* measured somewhere: no range */
+    if (strcmp(res.basis, "measured") == 0)
+      return evaluate_one(cat, w, out);
   }
   return evaluate_range(cat, w, out);
 }

@@ -440,6 +440,8 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     }
     if (strcmp(name, "app") == 0)
       return wl_str(ps, name, value, w->app, sizeof(w->app));
+    if (strcmp(name, "fom_per_job") == 0)
+      return wl_num(ps, name, value, 0, &w->fom_per_job);
     if (strcmp(name, "reference") == 0) {
       if (!*value || strlen(value) >= sizeof(w->reference))
         return wl_fail(ps, "field 'reference': invalid value '%s'", value);
@@ -461,6 +463,15 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     return wl_fail(ps, "field '%s': unknown key in [workload]", name);
   }
   if (strcmp(section, "mix") == 0) {
+    if (strcmp(name, "serial") == 0) {
+      if (!wl_num(ps, name, value, 0, &w->serial))
+        return 0;
+      if (w->serial >= 1)
+        return wl_fail(ps, "field 'serial': the serial part is a fraction below 1, not '%s'",
+                       value);
+      w->serial_line = ps->line;
+      return 1;
+    }
     if (!known_kernel(name))
       return wl_fail(ps, "field '%s': unknown kernel (see 'sizeup list')", name);
     for (size_t i = 0; i < w->nmix; i++)
@@ -551,12 +562,16 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
     if (!ps.have_ref_time)
       return su_errorf(SU_EINVAL, "%s: field 'reference_time_s': missing (a [mix] needs the "
                        "time of one job on one reference node)", path);
+    sum = w.serial;
     for (size_t i = 0; i < w.nmix; i++)
       sum += w.weight[i];
     /* Time fractions add up to the whole job; 1e-6 forgives decimal rounding. */
     if (fabs(sum - 1) > 1e-6)
       return su_errorf(SU_EINVAL, "%s:%u: field '%s': the [mix] fractions add up to %g, not 1",
                        path, w.mix_line[w.nmix - 1], w.kernel[w.nmix - 1], sum);
+  } else if (w.serial_line) {
+    return su_errorf(SU_EINVAL, "%s:%u: field 'serial': a [mix] needs kernels besides its "
+                     "serial part", path, w.serial_line);
   } else if (w.app[0] && !ps.have_flops && !ps.have_bytes) {
     /* app only: its measured times, or a range of mixes of reference_time_s */
   } else {
@@ -569,6 +584,9 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
       return su_errorf(SU_EINVAL, "%s: field 'reference_time_s': only meaningful with a [mix]",
                        path);
   }
+  if (w.fom_per_job > 0 && !w.app[0])
+    return su_errorf(SU_EINVAL, "%s: field 'fom_per_job': only meaningful with app (the work "
+                     "one job is, in the unit of the app's figure of merit)", path);
   if (strcmp(w.device, "cpu") == 0 && w.host_device_bytes > 0)
     return su_errorf(SU_EINVAL, "%s: field 'host_device_bytes': only meaningful with device = "
                      "gpu or auto", path);

@@ -7,7 +7,7 @@
  * The cells come from transfer_d2d rows with status ok, whose device names
  * the pair, `NAME [0:0] -> [0:1]` (src/core/plan.c): the diagonal is a copy
  * within one device (on_device), the rest whatever the pair allows
- * (via_host today).  A cell holds the best median at the largest size
+ * (peer within one OpenCL context, via_host otherwise).  A cell holds the best median at the largest size
  * measured for it; a pair nobody measured stays empty.  The heat map is
  * drawn by matrix.c like the NUMA matrix; report.html and report.md show
  * the same grid as a table (html.c).
@@ -131,6 +131,35 @@ int su__d2d_grid(const su_results_t *r, su__grid_t *g, size_t *n, int *modelled)
   free(size);
   free(dev);
   return SU_OK;
+}
+
+/* Whether v is an item of list, "a, b, c". */
+static int listed(const char *list, const char *v)
+{
+  size_t n = strlen(v);
+
+  for (const char *p = list; *p;) {
+    if (strncmp(p, v, n) == 0 && (p[n] == ',' || !p[n]))
+      return 1;
+    p += strcspn(p, ",");
+    p += *p ? 2 : 0;
+  }
+  return 0;
+}
+
+void su__d2d_paths(const su_results_t *r, char *buf, size_t len)
+{
+  size_t pos = 0;
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < r->nrows; i++) {
+    const su_result_row_t *w = &r->rows[i];
+
+    if (!row_is_d2d(w) || !w->variant || !w->variant[0] || listed(buf, w->variant) ||
+        pos + strlen(w->variant) + 3 > len)
+      continue;
+    pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", pos ? ", " : "", w->variant);
+  }
 }
 
 int su__report_d2d(su__report_t *rp)

@@ -481,7 +481,7 @@ static int doc_d2d(doc_t *d, const su__report_t *rp)
   int titled = 0;
 
   for (size_t k = 0; k < rp->ndirs; k++) {
-    char head[192];
+    char head[192], paths[96];
     su__grid_t g;
     size_t n;
     int modelled, err = su__d2d_grid(rp->dirs[k].r, &g, &n, &modelled);
@@ -492,9 +492,17 @@ static int doc_d2d(doc_t *d, const su__report_t *rp)
     if (!titled++) {
       doc_h2(d, "d2d-matrix", "Device-to-device copies");
       doc_para(d, "Copy bandwidth from device i (rows) to device j (columns), transfer_d2d: "
-                  "the diagonal is a copy within one device, the rest as the pair allows "
-                  "(its variant in the results: via_host through pinned host memory); "
-                  "empty cells were not measured.");
+                  "the diagonal is a copy within one device (on_device), the rest as the pair "
+                  "allows: peer (one OpenCL context over both devices, the driver's own copy; "
+                  "devices of one platform) or via_host (through pinned host memory); a cell "
+                  "holds the best of the paths measured; empty cells were not measured.");
+    }
+    su__d2d_paths(rp->dirs[k].r, paths, sizeof(paths));
+    if (paths[0]) {
+      char line[160];
+
+      snprintf(line, sizeof(line), "Paths measured: %s.", paths);
+      doc_para(d, line);
     }
     grid_corner(head, sizeof(head), rp, k, "bandwidth [GB/s]", modelled);
     doc_grid(d, head, &g);

@@ -206,30 +206,32 @@ static int plot_scaling(su__report_t *rp)
           const su_fit_series_t *o = &rp->dirs[d].fits.series[s];
           if (d == d0 && s == s0)
             break;
-          seen = strcmp(o->kernel, ref->kernel) == 0 && strcmp(o->metric, ref->metric) == 0;
+          seen = strcmp(o->kernel, ref->kernel) == 0 && strcmp(o->metric, ref->metric) == 0 &&
+                 strcmp(o->axis, ref->axis) == 0;
         }
       if (seen)
         continue;
       p = plot_new(rp, "scaling", "scaling_%zu", rp->nplots + 1);
       if (!p)
         return su_errorf(SU_ENOMEM, "cannot plan the report");
-      snprintf(t, sizeof(t), "%s %s against threads", ref->kernel, ref->metric);
+      snprintf(t, sizeof(t), "%s %s against %s", ref->kernel, ref->metric, ref->axis);
       su_report_gp_sanitize(t, p->caption, sizeof(p->caption));
       if ((err = open_pair(rp, p->name, &gp, &dat)))
         return err;
       {
         char yl[96];
         snprintf(yl, sizeof(yl), "%s [%s]", ref->metric, ref->unit);
-        gp_head(gp, p->name, p->caption, "threads", yl);
+        gp_head(gp, p->name, p->caption, ref->axis, yl);
       }
       fprintf(gp, "set xrange [0:*]\nset yrange [0:*]\n");
-      fprintf(dat, "# threads median ci95_lo ci95_hi ideal (index = one series)\n");
+      fprintf(dat, "# %s median ci95_lo ci95_hi ideal (index = one series)\n", ref->axis);
       for (size_t d = 0; d < rp->ndirs; d++) {
         for (size_t s = 0; s < rp->dirs[d].fits.nseries; s++) {
           const su_fit_series_t *se = &rp->dirs[d].fits.series[s];
           const su_fit_t *bf;
           char title[256];
-          if (strcmp(se->kernel, ref->kernel) != 0 || strcmp(se->metric, ref->metric) != 0)
+          if (strcmp(se->kernel, ref->kernel) != 0 || strcmp(se->metric, ref->metric) != 0 ||
+              strcmp(se->axis, ref->axis) != 0)
             continue;
           if (block)
             fprintf(dat, "\n\n");

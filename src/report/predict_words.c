@@ -15,7 +15,7 @@
 void su_report_prediction_words(const su_fit_series_t *s, const su_fit_pred_t *p, char *out,
                                 size_t len)
 {
-  int k = snprintf(out, len, "on %g threads this would %s about %.4g %s", p->n,
+  int k = snprintf(out, len, "on %g %s this would %s about %.4g %s", p->n, s->axis,
                    strcmp(s->value_unit, "s") == 0 ? "take" : "give", p->value, s->value_unit);
 
   if (k < 0 || (size_t)k >= len)
@@ -32,11 +32,12 @@ void su_report_nstar_words(const su_fit_series_t *s, char *out, size_t len)
   if (!isfinite(s->nstar.value))
     return;
   if (isfinite(s->nstar.lo))
-    snprintf(out, len, "beyond about %.0f threads more threads stop paying (USL peak N*, 95%% "
-                       "interval %.0f-%.0f)", s->nstar.value, s->nstar.lo, s->nstar.hi);
+    snprintf(out, len, "beyond about %.0f %s more %s stop paying (USL peak N*, 95%% "
+                       "interval %.0f-%.0f)", s->nstar.value, s->axis, s->axis, s->nstar.lo,
+             s->nstar.hi);
   else
-    snprintf(out, len, "beyond about %.0f threads more threads stop paying (USL peak N*; no "
-                       "interval)", s->nstar.value);
+    snprintf(out, len, "beyond about %.0f %s more %s stop paying (USL peak N*; no "
+                       "interval)", s->nstar.value, s->axis, s->axis);
 }
 
 int su__report_predict(su__report_t *rp)

@@ -150,6 +150,9 @@ int su__report_numa(su__report_t *rp);
  * matrix.
  */
 int su__d2d_grid(const su_results_t *r, su__grid_t *g, size_t *n, int *modelled);
+/* The paths (variants) of r's ok transfer_d2d rows, comma-separated in the
+ * order they first appear ("" when none). */
+void su__d2d_paths(const su_results_t *r, char *buf, size_t len);
 /* The heat map of every directory that has a device-to-device matrix. */
 int su__report_d2d(su__report_t *rp);
 

@@ -37,6 +37,17 @@ static int rated(const su_sizing_result_t *r)
   return strcmp(r->status, "no_data") != 0;
 }
 
+/* A score with 3 digits, or "n/a" where there is none (a sentence says
+ * why): never "nan". */
+static const char *score_text(double v, char *buf, size_t len)
+{
+  if (isfinite(v))
+    snprintf(buf, len, "%.3g", v);
+  else
+    snprintf(buf, len, "n/a");
+  return buf;
+}
+
 /* --- recommend.csv --------------------------------------------------------------- */
 
 static const char *const csv_cols[] = {
@@ -83,6 +94,7 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
     /* How the efficiency of one job on its nodes was found (docs/sizing.md). */
     su_csv_put_str(&w, !ok                        ? ""
                        : r->nodes_per_job == 1    ? "single_node"
+                       : r->efficiency_ranks      ? "ranks_fitted"
                        : r->efficiency_fitted == 2 ? "fitted"
                        : r->efficiency_fitted == 1 ? "partly_fitted"
                                                    : "ideal_assumed");
@@ -154,7 +166,7 @@ void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
           "");
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
-    char t[64], c[64];
+    char t[64], c[64], sc[24];
     if (!rated(r)) {
       fprintf(fp, "%-4u %-20.20s %-8s %-8s %s: %s\n", r->rank, r->cand->name,
               r->estimate ? "estimate" : "measured", r->basis, r->status, r->reason);
@@ -164,11 +176,12 @@ void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
     snprintf(c, sizeof(c), "%.4g (%.4g-%.4g)", r->cost_per_job, r->cost_per_job_lo,
              r->cost_per_job_hi);
     fprintf(fp, "%-4u %-20.20s %-8s %-8s %5u %4u %4.0f%% %-21s %-23s %10.2f %12.0f %9.4g %8.4g "
-                "%7.4g %8.3g %s%s%s\n",
+                "%7.4g %8s %s%s%s\n",
             r->rank, r->cand->name, r->estimate ? "ESTIMATE" : "measured", r->basis, r->nodes,
             r->jobs_per_node, 100 * r->efficiency, t, c, r->cost_per_hour_system,
             r->cost_per_month_system, r->energy_per_job_kwh, r->jobs_per_dollar,
-            r->jobs_per_kwh, r->score_node, r->pareto ? "pareto " : "", is_ok(r) ? "" : r->status,
+            r->jobs_per_kwh, score_text(r->score_node, sc, sizeof(sc)), r->pareto ? "pareto " : "",
+            is_ok(r) ? "" : r->status,
             is_ok(r) ? "" : ": ");
     if (!is_ok(r))
       fprintf(fp, "     %s\n", r->reason);
@@ -189,9 +202,11 @@ void su_report_sizing_table(const su_sizing_t *s, FILE *fp)
               "(cores_per_job); eff: parallel\nefficiency of one job on its nodes (%s);\n"
               "system/h, system/month: what the nodes cost (licences included) running around "
               "the clock,\na month being %g hours; score: geometric mean of the kernel rates "
-              "relative to '%s' per node\n(x nodes = system score); pareto: no other candidate "
+              "relative to '%s' per node\n(basis measured: its time per job over this one's; "
+              "x nodes = system score); pareto: no other candidate "
               "is both faster and cheaper per job.\n",
-          "fitted over measured node counts, else ideal scaling assumed",
+          "fitted over measured node counts, or an app's MPI ranks on one node,\nelse ideal "
+          "scaling assumed",
           SU_SIZING_HOURS_PER_MONTH, s->reference->name);
 }
 
@@ -344,6 +359,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
               "<th>Pareto</th><th>price date</th></tr>\n");
   for (size_t i = 0; i < s->n; i++) {
     const su_sizing_result_t *r = &s->res[i];
+    char sc[24];
     fprintf(fp, "<tr><td class=\"n\">%u</td><td>", r->rank);
     su_report_html_escape(fp, r->cand->name);
     fprintf(fp, "</td><td%s>%s</td><td>", r->estimate ? " class=\"est\"" : "",
@@ -361,12 +377,15 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
                   "<td class=\"n\">%.4g (%.4g&ndash;%.4g)</td><td class=\"n\">%u</td>"
                   "<td class=\"n\">%.2f</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td>"
                   "<td class=\"n\">%.4g</td>"
-                  "<td class=\"n\">%.4g</td><td class=\"n\">%.3g</td><td>%s</td><td>",
-              r->nodes, 100 * r->efficiency, r->efficiency_fitted ? "" : " (ideal assumed)",
+                  "<td class=\"n\">%.4g</td><td class=\"n\">%s</td><td>%s</td><td>",
+              r->nodes, 100 * r->efficiency,
+              r->efficiency_ranks ? " (fitted over MPI ranks on one node)"
+              : r->efficiency_fitted ? "" : " (ideal assumed)",
               r->time_s, r->time_lo_s, r->time_hi_s, r->cost_per_job, r->cost_per_job_lo,
               r->cost_per_job_hi, r->jobs_per_node, r->cost_per_hour_system,
               r->cost_per_month_system, r->cost_per_year_system, r->jobs_per_day,
-              r->energy_per_job_kwh, r->score_node, r->pareto ? "yes" : "");
+              r->energy_per_job_kwh, score_text(r->score_node, sc, sizeof(sc)),
+              r->pareto ? "yes" : "");
     else
       fprintf(fp, "</td><td colspan=\"12\"></td><td>");
     su_report_html_escape(fp, r->cand->price_date);

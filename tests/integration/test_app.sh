@@ -55,7 +55,7 @@ check "lambda recovered ($(param lambda))" awk -v v="$(param lambda)" 'BEGIN{exi
 check "sigma recovered ($(param sigma))" awk -v v="$(param sigma)" 'BEGIN{exit !(v>0.0325 && v<0.0925)}'
 check "kappa recovered ($(param kappa))" awk -v v="$(param kappa)" 'BEGIN{exit !(v>0.00875 && v<0.01625)}'
 check "predictions.csv header" test "$(head -n 1 law1/predictions.csv)" = \
-  "schema_version,run_id,kernel,variant,backend,device,precision,placement,size_bytes,ranks,nodes,scaling,metric,quantity,n,model,prediction,lo,hi,unit"
+  "schema_version,run_id,kernel,variant,backend,device,precision,placement,size_bytes,ranks,nodes,scaling,metric,quantity,n,model,prediction,lo,hi,unit,x_axis,threads"
 # (the noise is random, so a 95% interval misses now and then: 3% of slack
 # keeps this check about the interval's place, not its luck)
 check "the interval at 16 holds the law" awk -F, '$14=="value" && $15==16 {ok = $18 * 0.97 <= 0.009875 && 0.009875 <= $19 * 1.03} END {exit !ok}' law1/predictions.csv

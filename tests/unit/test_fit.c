@@ -294,12 +294,12 @@ static void test_results_dir(void)
   rewind(fp);
   su_csv_reader_init(&rd, fp);
   CHECK_EQ_INT(su_csv_read(&rd, &fld, &nf), 1);
-  CHECK_EQ_INT(nf, 23);
+  CHECK_EQ_INT(nf, 24);
   CHECK_EQ_STR(fld[0], "schema_version");
   CHECK_EQ_STR(fld[19], "quantity");
   while (su_csv_read(&rd, &fld, &nf) == 1) {
     rows++;
-    CHECK_EQ_INT(nf, 23);
+    CHECK_EQ_INT(nf, 24);
     if (strcmp(fld[2], "stream_triad") == 0 && strcmp(fld[7], "compact") == 0 &&
         strcmp(fld[14], "usl") == 0 && strcmp(fld[19], "sigma") == 0) {
       usl_sigma++;

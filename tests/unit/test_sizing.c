@@ -214,6 +214,51 @@ static void test_deadline(void)
   with_eval("deadline.ini", check_deadline);
 }
 
+static void check_serial(const eval_t *e)
+{
+  /* The serial part runs gemm on one core; no fixture has a one-thread row,
+   * so each node's gemm over its cores: beta 500/8 = 62.5, alpha 1000/16 =
+   * 62.5, gamma 2000/64 = 31.25, delta 450/8 = 56.25 GFLOP/s.  Its work:
+   * 0.2 x 1000 s x 62.5 = 12500 GFLOP, the same time on any node count.
+   *   beta  12500/62.5 + (0.5*1000*40/40 + 0.3*1000*500/500) / N = 200 + 800/N:
+   *         N = 8, 300 s
+   *   alpha 200 + 20000/100/N + (7.5 + 142.5/N) (gemm's Amdahl fit, p = 0.95)
+   *         = 207.5 + 342.5/N: N = 4 (3.70 rounded up), 293.125 s
+   *   delta 12500/56.25 + (20000/35 + 150000/450)/N = 222.22 + 904.76/N:
+   *         N = 12, 297.62 s
+   *   gamma 12500/31.25 = 400 s of serial part alone: unreachable. */
+  const su_sizing_rate_t *q = &e->b->rate[2];
+
+  CHECK_EQ_INT((int)e->b->nrates, 3);
+  CHECK_EQ_INT(q->one_core, 2);
+  CHECK(strcmp(q->kernel, "gemm") == 0);
+  CHECK_NEAR(q->median, 62.5, 1e-9);
+  CHECK_NEAR(e->b->work[2], 12500, 1e-6);
+  CHECK_EQ_INT(e->b->nodes, 8);
+  CHECK_NEAR(e->b->time_s, 300, 1e-6);
+  CHECK_EQ_INT(e->a->nodes, 4);
+  CHECK_NEAR(e->a->time_s, 293.125, 1e-6);
+  CHECK_EQ_INT(e->d->nodes, 12);
+  CHECK_NEAR(e->d->time_s, 12500 / 56.25 + (20000 / 35. + 150000 / 450.) / 12, 1e-6);
+  CHECK(strcmp(e->g->status, "unreachable") == 0);
+  CHECK(strstr(e->g->reason, "the shortest time is 4") != NULL);
+}
+
+static void test_serial(void)
+{
+  char figs[512];
+  eval_t e;
+
+  with_eval("serial.ini", check_serial);
+  if (eval_load(&e, "serial.ini")) {
+    CHECK_EQ_INT(su_sizing_figures(e.b, figs, sizeof(figs)), SU_OK);
+    CHECK(strstr(figs, "serial part: gemm on one core: node figure / cores") != NULL);
+    CHECK_EQ_INT(su_sizing_figures(e.g, figs, sizeof(figs)), SU_OK);
+    CHECK(strstr(figs, "serial part: gemm on one core: datasheet / cores") != NULL);
+  }
+  eval_fini(&e);
+}
+
 static void check_roofline_budget(const eval_t *e)
 {
   /* 1000 GFLOP and 1000 GB per job, 100 GiB: nodes per job alpha
@@ -330,6 +375,18 @@ static void test_errors(void)
                              "stream_triad = 0.6\ngemm = 0.3\n[target]\n"
                              "throughput_jobs_per_hour = 1\n",
                         "w.ini:6: field 'gemm': the [mix] fractions add up to 0.9, not 1");
+  /* [mix] serial: a fraction below 1, once, beside kernels, in the sum. */
+  expect_workload_error(dir, "[workload]\nname = x\nreference_time_s = 10\n[mix]\n"
+                             "serial = 0.2\nstream_triad = 0.6\ngemm = 0.3\n[target]\n"
+                             "throughput_jobs_per_hour = 1\n",
+                        "w.ini:7: field 'gemm': the [mix] fractions add up to 1.1, not 1");
+  expect_workload_error(dir, "[workload]\nname = x\n[mix]\nserial = 1\n",
+                        "w.ini:4: field 'serial': the serial part is a fraction below 1, not '1'");
+  expect_workload_error(dir, "[workload]\nname = x\n[mix]\nserial = 0.1\nserial = 0.2\n",
+                        "w.ini:5: key 'serial' given twice in [mix]");
+  expect_workload_error(dir, "[workload]\nname = x\nflops = 1\nbytes = 1\n[mix]\n"
+                             "serial = 0.5\n[target]\nthroughput_jobs_per_hour = 1\n",
+                        "w.ini:6: field 'serial': a [mix] needs kernels besides its serial part");
   /* app = NAME: a name of at most 31 characters; alone (its measured times
    * or a range of mixes) it needs no [mix]; reference_time_s still only with
    * a [mix] or alone, never with flops and bytes. */
@@ -490,6 +547,7 @@ int main(void)
   SU_TEST_RUN(test_catalog);
   SU_TEST_RUN(test_throughput);
   SU_TEST_RUN(test_deadline);
+  SU_TEST_RUN(test_serial);
   SU_TEST_RUN(test_roofline_budget);
   SU_TEST_RUN(test_errors);
   SU_TEST_RUN(test_cores);

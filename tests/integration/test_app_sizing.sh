@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# recommend on an app's figure of merit and its MPI ranks, and fit along the
+# ranks: docs/app.md's section "Figures of merit and MPI ranks", command by
+# command as the page shows them, then the other figures a row can carry.
+# The node is the hand-made tests/data/results-app-ranks (md: ns/day over
+# 1-16 ranks, Amdahl X1 = 10, p = 0.95; solve: a time in ms over threads),
+# after the page's `sizeup app` line has run here on the stand-in (this
+# machine has 2 cores: ranks 1,2).  Every expected figure is worked out in
+# the comments.
+set -u
+. "$(dirname "$0")/lib.sh"
+STANDIN="$(dirname "$SIZEUP")/tests/standin"
+DOC="$SRC/docs/app.md"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+section() { awk '/^## Figures of merit and MPI ranks/ {on=1; next} on && /^## / {exit} on' "$DOC"; }
+block() { section | awk -v b="$1" '$0 == "```" b {on=1; next} /^```/ {on=0} on'; }
+block ini >md.ini
+block csv >md-catalog.csv
+block sh >commands.txt
+check "the section has 3 commands" test "$(grep -c '^sizeup ' commands.txt)" -eq 3
+check "the section has the workload" grep -qx 'fom_per_job = 100 .*' md.ini
+check "the section has the catalog" grep -q '^md-node,' md-catalog.csv
+
+# ./md: the stand-in, slower with fewer ranks, printing its speed in ns/day.
+cat >md <<EOS
+#!/bin/sh
+n=\${OMPI_COMM_WORLD_SIZE:-1}
+rate=\$("$STANDIN" --serial 0.002 --parallel 0.01 --threads "\$n" | sed -n 's/^rate: \([0-9.]*\) runs.*/\1/p')
+echo "Performance: \$rate ns/day"
+EOS
+chmod +x md
+
+no_nan() { ! grep -qiw nan "$@"; }
+col() { awk -F, -v c="$2" -v k="$3" '$3==c {print $k}' "$1"; }
+step=0
+while IFS= read -r line; do
+  step=$((step + 1))
+  if [ "$step" -eq 1 ]; then
+    if ! command -v mpirun >/dev/null; then
+      echo "(no mpirun: the page's sizeup app line is not run)" >&2
+      continue
+    fi
+    line=$(echo "$line" | sed 's/--ranks 1,2,4,8,16/--ranks 1,2 --min-reps 3 --max-reps 5 -b 0.05 -q/')
+  fi
+  eval "\"\$SIZEUP\" ${line#sizeup }" >"step$step.log" 2>&1
+  rc=$?
+  check "step $step exits 0: $line" test "$rc" -eq 0
+  [ "$rc" -eq 0 ] || cat "step$step.log" >&2
+  if [ "$step" -eq 1 ]; then
+    check "step 1: a fom row per rank count" test "$(awk -F, '$3=="md" && $14=="fom" && $15=="ns/day" && $16=="ok" {print $9}' results/md-node/summary.csv | sort -u | paste -sd,)" = "1,2"
+    rm -rf results/md-node
+  fi
+  if [ ! -d results/md-node ]; then
+    mkdir -p results
+    cp -r "$SRC/tests/data/results-app-ranks" results/md-node
+  fi
+done <commands.txt
+
+# Step 2: fit along the ranks.  X(r) = 10 / (0.05 + 0.95 / r):
+# X(32) = 10 / 0.0796875 = 125.490196, X(64) = 10 / 0.06484375 = 154.216867.
+check "step 2: a series over ranks" grep -q '^md (compact, fom, over MPI ranks of 1 thread(s)): amdahl' step2.log
+check "step 2: the page's prediction" \
+  grep -qF "$(section | grep '^  on 32 ranks')" step2.log
+check "fits.csv: x_axis ranks, threads 1" \
+  test "$(awk -F, '$3=="md" && $15=="amdahl" && $20=="p" {print $14, $24}' results/md-node/fits.csv)" = "ranks 1"
+check "fits.csv: p = 0.95 recovered" \
+  awk -F, '$3=="md" && $15=="amdahl" && $20=="p" && $21 > 0.9499 && $21 < 0.9501 {f=1} END {exit !f}' results/md-node/fits.csv
+check "predictions.csv: 125.490196 at 32 ranks, axis ranks" \
+  awk -F, '$3=="md" && $14=="value" && $15==32 && $17 > 125.49 && $17 < 125.491 && $21=="ranks" {f=1} END {exit !f}' results/md-node/predictions.csv
+check "predictions.csv: an interval at 64 ranks" \
+  awk -F, '$3=="md" && $14=="value" && $15==64 && $18 != "" && $18 <= $17 && $17 <= $19 {f=1} END {exit !f}' results/md-node/predictions.csv
+"$SIZEUP" fit results/md-node --out all-fits.csv >all-fits.log 2>&1
+check "the threads series are fitted as before" \
+  awk -F, '$3=="solve" && $14=="threads" && $24==0 {f=1} END {exit !f}' all-fits.csv
+
+# Step 3: one job = 100 ns; on one node 100 x 86400 / 91.4285714 = 94500 s.
+# On N nodes at 16 ranks a node: 94500 x X(16) / X(16 N) = 43200 + 51300 / N;
+# N = 8: 49612.5 s <= 50000 (N = 7: 50528.6); efficiency 94500 / (8 x
+# 49612.5) = 0.238095.  Columns: 12 nodes, 14 efficiency, 15 scaling, 18
+# time, 31 score_node, 50 basis.
+R=md-rec/recommend.csv
+check "md-node: 8 nodes" test "$(col $R md-node 12)" = 8
+check "md-node: 49612.5 s" awk -F, '$3=="md-node" && $18 > 49612.49 && $18 < 49612.51 {f=1} END {exit !f}' $R
+check "md-node: efficiency 0.238095" awk -F, '$3=="md-node" && $14 > 0.238094 && $14 < 0.238096 {f=1} END {exit !f}' $R
+check "md-node: scaling ranks_fitted" test "$(col $R md-node 15)" = ranks_fitted
+check "md-node: basis measured, score 1 (the reference)" test "$(col $R md-node 50),$(col $R md-node 31)" = measured,1
+check "big-node: no_data with the reason" \
+  grep -q "^2 *big-node *estimate *inferred no_data: no ok row of app 'md' in ns/day on at most 64 cores" step3.log
+check "the page's table rows are printed" grep -qF "$(section | grep '^1    md-node' | sed 's/ *$//')" step3.log
+check "the sentence on the ranks fit" grep -q "md-node runs a job on 8 nodes: its efficiency (24%) comes from an Amdahl fit of app 'md' over MPI ranks on ONE node" step3.log
+check "the sentence on the figure" grep -q "sized on the MEASURED times of app 'md' (basis measured), its figure of merit in ns/day: a job is fom_per_job = 100 ns" step3.log
+check "the page shows the ranks fit" grep -q 'fitted over MPI ranks on one node' md-rec/recommend.html
+check "no nan in table, CSV, HTML" no_nan step3.log $R md-rec/recommend.html
+
+# Without the ranks (the same node, its rows at 16 ranks only): ideal
+# scaling assumed, 94500 / N <= 50000 at N = 2, 47250 s.
+mkdir -p flat && cp results/md-node/system.json flat/
+awk -F, 'NR == 1 || ($3=="md" && $9==16)' results/md-node/summary.csv >flat/summary.csv
+sed 's#results/md-node#flat#' md-catalog.csv >flat.csv
+"$SIZEUP" recommend --catalog flat.csv --workload md.ini --out flat-rec --no-render >flat.log 2>&1
+check "no ranks curve: exits 0" test $? -eq 0
+check "no ranks curve: 2 nodes, 47250 s, ideal_assumed" \
+  test "$(col flat-rec/recommend.csv md-node 12),$(col flat-rec/recommend.csv md-node 18),$(col flat-rec/recommend.csv md-node 15)" = 2,47250,ideal_assumed
+check "no ranks curve: the sentence says ASSUMED" grep -q 'md-node runs a job on 2 nodes and no multi-node measurement was available: ideal scaling was ASSUMED' flat.log
+
+# A rate without the job's size: no_data saying what to give.
+sed '/fom_per_job/d' md.ini >nosize.ini
+"$SIZEUP" recommend --catalog md-catalog.csv --workload nosize.ini --out nosize --no-render >nosize.log 2>&1
+check "no job size: exits 0" test $? -eq 0
+check "no job size: no_data, give fom_per_job" \
+  grep -q "md-node .*no_data: app 'md' is measured as a rate, fom in ns/day: give the work of one job (fom_per_job = N ns)" nosize.log
+check "no job size: no nan" no_nan nosize.log nosize/recommend.csv nosize/recommend.html
+
+# The size from reference_time_s: 3600 s on md-node, whose rate is
+# 91.4285714 ns/day = 1 ns per 945 s: a job is 3600 / 945 = 3.80952 ns, and
+# takes 3600 s on one node; 100 jobs a day need ceil(100 x 3600 / 86400) = 5.
+{ cat nosize.ini | sed '/^\[target\]/,$d'; echo 'reference_time_s = 3600'
+  echo '[target]'; echo 'throughput_jobs_per_day = 100'; } >refsize.ini
+"$SIZEUP" recommend --catalog md-catalog.csv --workload refsize.ini --out refsize --no-render >refsize.log 2>&1
+check "size from reference_time_s: 3600 s, 5 nodes" \
+  test "$(col refsize/recommend.csv md-node 18),$(col refsize/recommend.csv md-node 12)" = 3600,5
+check "size from reference_time_s: said" grep -q 'a job is reference_time_s on the reference node, 3.81 ns' refsize.log
+
+# A figure recommend cannot turn into time: no_data with the reason, not
+# silence, even with a [mix] to infer from.
+mkdir -p cells && cp results/md-node/system.json cells/
+sed 's#,fom,ns/day,#,fom,cells,#' results/md-node/summary.csv >cells/summary.csv
+echo "cells-node,cloud,16,1,0,64,1.00,,,,400,cells,,,,2026-12,md in cells" >>md-catalog.csv
+"$SIZEUP" recommend --catalog md-catalog.csv --workload md.ini --out cellsrec --no-render >cells.log 2>&1
+check "cells: exits 0" test $? -eq 0
+check "cells: no_data, cannot turn into time" \
+  grep -q "cells-node .*no_data: app 'md' was measured as fom in 'cells', which recommend cannot turn into time" cells.log
+check "cells: md-node still first" test "$(col cellsrec/recommend.csv md-node 2)" = 1
+
+# A time-like figure of merit: solve, fom_lower in ms, best 156.25 ms at 16
+# threads = 0.15625 s a job, one run a job; a target of 0.1 s needs 2 nodes
+# (ideal assumed: no ranks or nodes measured), 0.078125 s.  cells-node
+# measured solve too (the same rows): 0.078125 s at half the price, first.
+{ echo '[workload]'; echo 'name = solve'; echo 'app = solve'; echo 'reference = md-node'
+  echo '[target]'; echo 'time_to_solution_s = 0.1'; } >solve.ini
+"$SIZEUP" recommend --catalog md-catalog.csv --workload solve.ini --out solve --no-render >solve.log 2>&1
+check "solve: exits 0" test $? -eq 0
+check "solve: 2 nodes, 0.078125 s, ideal_assumed" \
+  test "$(col solve/recommend.csv md-node 12),$(col solve/recommend.csv md-node 18),$(col solve/recommend.csv md-node 15)" = 2,0.078125,ideal_assumed
+check "solve: cells-node 0.078125 s too, first" \
+  test "$(col solve/recommend.csv cells-node 18),$(col solve/recommend.csv cells-node 2)" = 0.078125,1
+check "solve: the figure is said" grep -q "its figure of merit in ms, a time: one run is one job" solve.log
+# score: the reference md-node's 0.15625 s over cells-node's 0.15625 s = 1
+check "solve: scores 1" test "$(col solve/recommend.csv cells-node 31),$(col solve/recommend.csv md-node 31)" = 1,1
+
+# A reference with no time for the job: no score, n/a and a sentence.
+{ echo '[workload]'; echo 'name = solve'; echo 'app = solve'; echo 'reference = big-node'
+  echo '[target]'; echo 'throughput_jobs_per_hour = 10'; } >noref.ini
+"$SIZEUP" recommend --catalog md-catalog.csv --workload noref.ini --out noref --no-render >noref.log 2>&1
+check "no reference time: exits 0" test $? -eq 0
+check "no reference time: score n/a" grep -q '^1 *cells-node .* n/a pareto' noref.log
+check "no reference time: the sentence" grep -q "No score: the reference 'big-node' has no time per job for this workload" noref.log
+check "no reference time: no nan" no_nan noref.log noref/recommend.csv noref/recommend.html
+
+# fom_per_job without an app is an error.
+{ echo '[workload]'; echo 'name = roof'; echo 'flops = 1e12'; echo 'bytes = 1e12'
+  echo 'fom_per_job = 100'; echo '[target]'; echo 'throughput_jobs_per_hour = 1'; } >noapp.ini
+expect_error "fom_per_job without app" "field 'fom_per_job': only meaningful with app" \
+  "$SIZEUP" recommend --catalog md-catalog.csv --workload noapp.ini --out noapp --no-render
+
+finish
