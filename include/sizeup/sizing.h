@@ -232,7 +232,7 @@ typedef struct su_sizing {
   char *sentence[SU_SIZING_MAX_SENTENCES];   /* plain-language explanation */
   size_t nsentences;
   su_sizing_workload_t *own_w; /* range of mixes: the shown mix's workload (w), owned */
-  char app_words[256];         /* how the app's rows size a job, for the sentences */
+  char app_words[384];         /* how the app's rows size a job, for the sentences */
 } su_sizing_t;
 
 /*

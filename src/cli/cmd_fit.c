@@ -37,7 +37,8 @@ static void usage(FILE *fp)
           "efficiency at the largest N, and the cache levels found in working-set\n"
           "sweeps.  Series with fewer than 3 thread counts are listed as\n"
           "too_few_points.  Times (an application's, metric time) are fitted as\n"
-          "rates, 1/s.  Each series' model is chosen by leave-one-out cross-\n"
+          "rates, 1/s.  Rows whose MPI ranks vary at one thread count (sizeup app\n"
+          "--ranks) make series over ranks as well.  Each series' model is chosen by leave-one-out cross-\n"
           "validation (the one that best predicts the counts it did not see; the\n"
           "simpler within 10%%), and parameters stay in their physical range\n"
           "(kappa >= 0, sigma and p in [0, 1]).  See docs/models.md.\n"
@@ -61,7 +62,8 @@ static void usage(FILE *fp)
           "                       the kernels' (stream_triad, gemm or fma_peak,\n"
           "                       latency_chase) measured at the same thread counts,\n"
           "                       and write it as a workload file for recommend\n"
-          "      --app NAME       the application (default: the only one in DIR)\n"
+          "      --app NAME       the application (default: the only one in DIR); without\n"
+          "                       --kernel, only its series are fitted\n"
           "      --target KEY=VALUE  the workload's target, e.g.\n"
           "                       throughput_jobs_per_day=20 (default: a commented example)\n"
           "      --reference NAME the catalog entry of the machine DIR was measured on\n"
@@ -140,7 +142,7 @@ static void print_fits(const su_fit_set_t *set)
           printf(" N*=");
           print_num(f->nstar, NAN);
         }
-        printf(" eff(%g)=", f->nmax);
+        printf(" eff(%g%s)=", f->nmax, strcmp(s->axis, "ranks") == 0 ? " ranks" : "");
         print_num(f->eff_at_nmax, NAN);
       } else {
         printf(" %zu points: ", f->npoints);
@@ -351,7 +353,7 @@ int cmd_fit(int argc, char **argv)
       return su_cli_fail_input(err);
     have_r = 1;
     run_id = r.run_id;
-    if ((err = su_fit_results(&r, kernel, &set)) != SU_OK) {
+    if ((err = su_fit_results(&r, kernel ? kernel : app, &set)) != SU_OK) {
       rc = su_cli_fail(err);
       goto out;
     }

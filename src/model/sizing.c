@@ -563,7 +563,7 @@ typedef struct app_fig {
   /* Runs (APP_TIME) or units of work (APP_WORK) in one job; NaN when a
    * rate's job size is unknown. */
   double per_job;
-  char words[256];                      /* how, for the explanation */
+  char words[384];                      /* how, for the explanation */
 } app_fig_t;
 
 /* Seconds per run (APP_TIME) or per unit of work (APP_WORK) of row q: its
@@ -700,9 +700,19 @@ static void app_fig_choose(const su_sizing_catalog_t *cat, const su_sizing_workl
              scaled ? ", scaled by reference_time_s over its time on the reference node"
                     : strcmp(g->metric, "time") ? ": one run is one job" : "");
   } else if (w->fom_per_job > 0) {
+    /* With a [mix] too, reference_time_s is the inferred candidates' job:
+     * said when the two do not describe the same job on the reference. */
+    double tjob = w->fom_per_job * tref;
+    int off = w->nmix && w->reference_time_s > 0 && isfinite(tref) &&
+              fabs(tjob - w->reference_time_s) > 0.01 * w->reference_time_s;
+    int k;
     g->per_job = w->fom_per_job;
-    snprintf(g->words, sizeof(g->words), ", its figure of merit in %s: a job is fom_per_job = "
-             "%g %s", g->unit, g->per_job, g->work);
+    k = snprintf(g->words, sizeof(g->words), ", its figure of merit in %s: a job is "
+                 "fom_per_job = %g %s", g->unit, g->per_job, g->work);
+    if (off && k > 0 && (size_t)k < sizeof(g->words))
+      snprintf(g->words + k, sizeof(g->words) - (size_t)k, "; CAUTION: that takes %.4g s on "
+               "the reference as measured, not reference_time_s = %g s: the inferred "
+               "candidates size another job", tjob, w->reference_time_s);
   } else if (w->reference_time_s > 0 && isfinite(tref)) {
     g->per_job = w->reference_time_s / tref;
     snprintf(g->words, sizeof(g->words), ", its figure of merit in %s: a job is "

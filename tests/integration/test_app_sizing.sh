@@ -160,6 +160,35 @@ check "no reference time: score n/a" grep -q '^1 *cells-node .* n/a pareto' nore
 check "no reference time: the sentence" grep -q "No score: the reference 'big-node' has no time per job for this workload" noref.log
 check "no reference time: no nan" no_nan noref.log noref/recommend.csv noref/recommend.html
 
+# A [mix] too: the reference (results-app16's kernels with md's rows) says
+# fom_per_job = 100 ns takes 94500 s there, against reference_time_s = 3600:
+# said, since beta (inferred) then sizes another job.  With 94500, not said.
+mkdir -p both && cp "$SRC/tests/data/results-app16/system.json" both/
+{ cat "$SRC/tests/data/results-app16/summary.csv"; tail -n +2 results/md-node/summary.csv; } >both/summary.csv
+cp -r "$SRC/tests/data/sizing/beta" .
+{ head -n 1 md-catalog.csv; echo "both,cloud,16,1,0,64,1.60,,,,350,both,,,,2026-12,app and kernels"
+  grep '^beta,' "$SRC/tests/data/sizing/catalog.csv"; } >mix-catalog.csv
+{ echo '[workload]'; echo 'name = mdmix'; echo 'app = md'; echo 'fom_per_job = 100'
+  echo 'reference = both'; echo 'reference_time_s = 3600'
+  echo '[mix]'; echo 'stream_triad = 0.5'; echo 'fma_peak = 0.5'
+  echo '[target]'; echo 'throughput_jobs_per_day = 10'; } >mdmix.ini
+"$SIZEUP" recommend --catalog mix-catalog.csv --workload mdmix.ini --out mdmix --no-render >mdmix.log 2>&1
+check "mix and fom_per_job: exits 0" test $? -eq 0
+check "mix and fom_per_job: both measured, beta inferred" \
+  test "$(col mdmix/recommend.csv both 50),$(col mdmix/recommend.csv beta 50)" = measured,inferred
+check "mix and fom_per_job: the disagreement is said" \
+  grep -q 'CAUTION: that takes 9.45e+04 s on the reference as measured, not reference_time_s = 3600 s' mdmix.log
+sed 's/reference_time_s = 3600/reference_time_s = 94500/' mdmix.ini >mdmix2.ini
+"$SIZEUP" recommend --catalog mix-catalog.csv --workload mdmix2.ini --out mdmix2 --no-render >mdmix2.log 2>&1
+check "mix and fom_per_job agreeing: not said" test "$(grep -c CAUTION mdmix2.log)" -eq 0
+check "mix and fom_per_job agreeing: both 94500 s on one node" \
+  test "$(col mdmix2/recommend.csv both 18)" = 94500
+
+# fit --app NAME fits that app's series only.
+"$SIZEUP" fit results/md-node --app md --out app-fits.csv >app-fits.log 2>&1
+check "fit --app: md only" test "$(awk -F, 'NR > 1 {print $3}' app-fits.csv | sort -u)" = md
+check "fit --app: eff at 16 ranks" grep -q 'eff(16 ranks)= 0.5714' app-fits.log
+
 # fom_per_job without an app is an error.
 { echo '[workload]'; echo 'name = roof'; echo 'flops = 1e12'; echo 'bytes = 1e12'
   echo 'fom_per_job = 100'; echo '[target]'; echo 'throughput_jobs_per_hour = 1'; } >noapp.ini

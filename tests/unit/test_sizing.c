@@ -403,15 +403,24 @@ static void test_errors(void)
     FILE *fp = fopen(path, "w");
     CHECK(fp != NULL);
     if (fp) {
-      fputs("[workload]\nname = x\napp = cfd\nreference_time_s = 5\n[target]\n"
-            "throughput_jobs_per_hour = 1\n", fp);
+      fputs("[workload]\nname = x\napp = cfd\nreference_time_s = 5\nfom_per_job = 1e6\n"
+            "[target]\nthroughput_jobs_per_hour = 1\n", fp);
       fclose(fp);
     }
     CHECK_EQ_INT(su_sizing_workload_load(path, &w), SU_OK);
     CHECK(strcmp(w.app, "cfd") == 0);
     CHECK_EQ_INT((int)w.nmix, 0);
+    CHECK(w.fom_per_job == 1e6);
     unlink(path);
   }
+  /* fom_per_job: a number above 0, and only with app. */
+  expect_workload_error(dir, "[workload]\nname = x\napp = md\nfom_per_job = 0\n",
+                        "w.ini:4: field 'fom_per_job': must be greater than 0, not '0'");
+  expect_workload_error(dir, "[workload]\nname = x\napp = md\nfom_per_job = many\n",
+                        "w.ini:4: field 'fom_per_job': invalid number 'many'");
+  expect_workload_error(dir, "[workload]\nname = x\nflops = 1\nbytes = 1\nfom_per_job = 5\n"
+                             "[target]\nthroughput_jobs_per_hour = 1\n",
+                        "field 'fom_per_job': only meaningful with app");
   expect_workload_error(dir, "[workload]\nname = x\nreference_time_s = ten\n",
                         "w.ini:3: field 'reference_time_s': invalid number 'ten'");
   expect_workload_error(dir, "[workload]\nname = x\n[mix]\nstream_triadd = 1\n",
