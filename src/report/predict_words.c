@@ -23,7 +23,7 @@ void su_report_prediction_words(const su_fit_series_t *s, const su_fit_pred_t *p
   if (isfinite(p->lo))
     snprintf(out + k, len - (size_t)k, " (95%% prediction interval %.4g-%.4g)", p->lo, p->hi);
   else
-    snprintf(out + k, len - (size_t)k, " (no interval: too few usable bootstrap fits)");
+    snprintf(out + k, len - (size_t)k, " (no interval: too few counts or usable bootstrap fits)");
 }
 
 void su_report_nstar_words(const su_fit_series_t *s, char *out, size_t len)
