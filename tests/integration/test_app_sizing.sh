@@ -76,6 +76,11 @@ check "predictions.csv: an interval at 64 ranks" \
 check "the threads series are fitted as before" \
   awk -F, '$3=="solve" && $14=="threads" && $24==0 {f=1} END {exit !f}' all-fits.csv
 
+"$SIZEUP" report results/md-node --out rep --no-render >rep.log 2>&1
+check "report: exits 0" test $? -eq 0
+check "report: md's plot is against ranks" grep -qx "set xlabel 'ranks'" rep/scaling_1.gp
+check "report: the prediction in ranks" grep -q 'On 32 ranks this would give about 125.5 ns/day' rep/report.md
+
 # Step 3: one job = 100 ns; on one node 100 x 86400 / 91.4285714 = 94500 s.
 # On N nodes at 16 ranks a node: 94500 x X(16) / X(16 N) = 43200 + 51300 / N;
 # N = 8: 49612.5 s <= 50000 (N = 7: 50528.6); efficiency 94500 / (8 x
