@@ -24,7 +24,11 @@
 # within 15% for the stand-in's curves, and the 95% interval holds the
 # measurement in at least 90% of the repetitions.
 #
-# Usage: bench/app-fit.sh [BUILD_DIR]   (env: SEEDS=10, N=16, REAL_N=8)
+# Usage: bench/app-fit.sh [BUILD_DIR]   (env: SEEDS=10, N=16, REAL_N=8;
+#        KEEP=DIR keeps every measurement and fit in DIR instead of a
+#        temporary folder removed at exit; REFIT=DIR measures nothing and
+#        fits again what a run with KEEP=DIR measured, with this build: the
+#        same measurements for two versions of the fits)
 set -u
 BUILD=${1:-build}
 SIZEUP=$BUILD/sizeup
@@ -32,8 +36,14 @@ STANDIN=$BUILD/tests/standin
 SEEDS=${SEEDS:-10}
 N=${N:-16}
 REAL_N=${REAL_N:-8}
-WORK=$(mktemp -d /tmp/sizeup-app-fit-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${REFIT:-}" ]; then
+  WORK=$(cd "$REFIT" && pwd) || exit 2
+elif [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP" && WORK=$(cd "$KEEP" && pwd) || exit 2
+else
+  WORK=$(mktemp -d /tmp/sizeup-app-fit-XXXXXX)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 [ -x "$SIZEUP" ] && [ -x "$STANDIN" ] || { echo "build first: $SIZEUP, $STANDIN" >&2; exit 2; }
 # Copies: a rebuild during the run must not change what is measured.
 cp "$SIZEUP" "$STANDIN" "$WORK/" && SIZEUP=$WORK/sizeup && STANDIN=$WORK/standin
@@ -50,9 +60,13 @@ run() {
   shift 4
   local fom=()
   case $name in *-own) fom=(--fom 'time: ([0-9.]+) s' --fom-unit s) ;; esac
-  "$SIZEUP" app -q -t "$(ladder "$n")" --min-reps 5 --max-reps 10 -b 0.1 --name "$name" \
-    "${fom[@]}" -o "$dir" -- "$@" >"$dir.log" 2>&1 ||
-    { echo "$name seed $seed: sizeup app failed" >&2; return; }
+  if [ -n "${REFIT:-}" ]; then
+    [ -f "$dir/samples.csv" ] || { echo "$name seed $seed: not measured in $WORK" >&2; return; }
+  else
+    "$SIZEUP" app -q -t "$(ladder "$n")" --min-reps 5 --max-reps 10 -b 0.1 --name "$name" \
+      "${fom[@]}" -o "$dir" -- "$@" >"$dir.log" 2>&1 ||
+      { echo "$name seed $seed: sizeup app failed" >&2; return; }
+  fi
   # The table of the fit: every sample at N/2 and below.
   awk -F, -v h=$((n / 2)) 'NR == 1 {print "threads,seconds"; next} $8 <= h {print $8 "," $21}' \
     "$dir/samples.csv" >"$dir/table.csv"
@@ -63,7 +77,7 @@ run() {
   echo "$name $seed $truth $pred"
 }
 
-printf '%-8s %4s %6s %11s %11s %11s %11s %8s %s\n' curve seed model measured predicted lo hi \
+printf '%-10s %4s %6s %11s %11s %11s %11s %8s %s\n' curve seed model measured predicted lo hi \
   error held
 {
   for seed in $(seq 1 "$SEEDS"); do
@@ -78,7 +92,7 @@ printf '%-8s %4s %6s %11s %11s %11s %11s %8s %s\n' curve seed model measured pre
   done
   if command -v zstd >/dev/null; then
     # ~64 MB of text that compresses about 4x, the same for every seed.
-    seq 1 8000000 | awk '{print $1 * 7919 % 1000003, "lorem ipsum", $1}' | head -c 64000000 \
+    [ -n "${REFIT:-}" ] || seq 1 8000000 | awk '{print $1 * 7919 % 1000003, "lorem ipsum", $1}' | head -c 64000000 \
       >"$WORK/data.txt"
     for seed in $(seq 1 $((SEEDS < 5 ? SEEDS : 5))); do
       run zstd "$REAL_N" "$seed" -- zstd -q -f -3 -T{threads} "$WORK/data.txt" -o /dev/null
@@ -87,20 +101,21 @@ printf '%-8s %4s %6s %11s %11s %11s %11s %8s %s\n' curve seed model measured pre
 } | awk '
   NF == 7 {
     err = ($5 - $3) / $3; held = $6 <= $3 && $3 <= $7
-    printf "%-8s %4s %6s %11.5g %11.5g %11.5g %11.5g %7.1f%% %s\n", $1, $2, $4, $3, $5, $6, $7,
+    printf "%-10s %4s %6s %11.5g %11.5g %11.5g %11.5g %7.1f%% %s\n", $1, $2, $4, $3, $5, $6, $7,
            100 * err, held ? "yes" : "NO"
     n[$1]++; a = err < 0 ? -err : err; sum[$1] += a; if (a > max[$1]) max[$1] = a
     if (a <= 0.15) in15[$1]++
     if (held) cov[$1]++
+    width[$1] += ($7 - $6) / $5
   }
   NF != 7 { print "skipped: " $0 }
   END {
     print ""
-    printf "%-8s %5s %10s %10s %12s %10s\n", "curve", "runs", "mean |err|", "max |err|",
-           "within 15%", "held"
+    printf "%-10s %5s %10s %10s %12s %10s %11s\n", "curve", "runs", "mean |err|", "max |err|",
+           "within 15%", "held", "mean width"
     for (c in n)
-      printf "%-8s %5d %9.1f%% %9.1f%% %7d (%3.0f%%) %4d (%3.0f%%)\n", c, n[c],
+      printf "%-10s %5d %9.1f%% %9.1f%% %7d (%3.0f%%) %4d (%3.0f%%) %10.1f%%\n", c, n[c],
              100 * sum[c] / n[c], 100 * max[c], in15[c], 100 * in15[c] / n[c], cov[c],
-             100 * cov[c] / n[c]
+             100 * cov[c] / n[c], 100 * width[c] / n[c]
   }'
 echo "machine: $(nproc) CPUs; stand-in N=$N (fit on 1..$((N / 2))), zstd N=$REAL_N (fit on 1..$((REAL_N / 2)))"

@@ -173,28 +173,30 @@ int su_fit_choose(su_fit_series_t *s);
 
 /*
  * Predicts every series' chosen model at the counts at[0..nat-1], with 95%
- * prediction intervals from a bootstrap (nboot replicates, seeded): each
- * replicate refits the model to medians of the points' samples drawn with
- * replacement (samples may be NULL, or lack a point: then the fit's
- * residuals are drawn instead) and adds a residual of the fit drawn at
- * random, so the interval covers the scatter around the curve as well as
- * the uncertainty of the parameters.  The USL's N* gets the interval of its
- * replicates.  SU_OK, SU_ENOMEM.
+ * prediction intervals for a new point (a count's median) from a bootstrap
+ * over the points (nboot replicates, seeded): each replicate is the chosen
+ * curve times one plus held-out residuals drawn at random, every model is
+ * fitted to it and chosen again by leave-one-out, and the replicate's
+ * choice predicts, times one plus another drawn residual; so the interval
+ * covers the scatter of counts measured at different moments, the
+ * uncertainty of the parameters and that of the choice (docs/models.md).
+ * No interval (NaN) when the curve goes through every point or fewer than
+ * half the replicates fit.  The USL's N* gets the interval of the USL's
+ * refits.  SU_OK, SU_EINVAL (nboot < 20), SU_ENOMEM.
  */
-struct su_samples;
-int su_fit_predict_set(su_fit_set_t *set, const struct su_samples *samples, const double *at,
-                       size_t nat, unsigned nboot, unsigned long long seed);
+int su_fit_predict_set(su_fit_set_t *set, const double *at, size_t nat, unsigned nboot,
+                       unsigned long long seed);
 
 /*
  * Reads a hand-made table (docs/models.md): a CSV with a header, a count
  * column (`cores`, `threads`, `ranks`, `nodes` or `n`) and a time column
  * (`seconds` or `time_s`); several rows at one count are repetitions.  One
  * series (kernel = the file's base name, metric time, unit s), fitted and
- * chosen as su_fit_results does; the repetitions go into *samples (zeroed
- * first) for the bootstrap.  SU_EINVAL naming the file and line for a
- * missing column or a bad number, SU_EIO, SU_ENOMEM.
+ * chosen as su_fit_results does; a count's point is the median of its
+ * rows.  SU_EINVAL naming the file and line for a missing column or a bad
+ * number, SU_EIO, SU_ENOMEM.
  */
-int su_fit_table_load(const char *path, su_fit_set_t *out, struct su_samples *samples);
+int su_fit_table_load(const char *path, su_fit_set_t *out);
 
 /*
  * Writes predictions.csv (docs/csv-schema.md): per series and asked count a

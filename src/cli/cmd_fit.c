@@ -21,7 +21,6 @@
 #include "sizeup/fs.h"
 #include "sizeup/mix.h"
 #include "sizeup/report.h"
-#include "sizeup/samples.h"
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -54,7 +53,8 @@ static void usage(FILE *fp)
           "                       the table; '-' for stdout)\n"
           "  -p, --predict LIST   predict the chosen model at these counts, e.g. 64,128,\n"
           "                       with 95%% prediction intervals (a bootstrap over the\n"
-          "                       samples), and the USL peak N* with its interval; writes\n"
+          "                       counts, the model chosen again in each replicate), and\n"
+          "                       the USL peak N* with its interval; writes\n"
           "                       predictions.csv beside fits.csv\n"
           "      --boot N         bootstrap replicates (default 400)\n"
           "      --seed N         the bootstrap's seed (default 1)\n"
@@ -276,16 +276,6 @@ static void print_sweeps(const su_results_t *r)
   su_fit_sweeps_free(sw, n);
 }
 
-/* 1 when DIR/samples.csv exists (readable or not). */
-static int samples_present(const char *dir)
-{
-  char path[4096];
-  struct stat st;
-
-  snprintf(path, sizeof(path), "%s/samples.csv", dir);
-  return lstat(path, &st) == 0;
-}
-
 int cmd_fit(int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -306,7 +296,6 @@ int cmd_fit(int argc, char **argv)
   char path[4096], ppath[4096];
   su_results_t r;
   su_fit_set_t set = {NULL, 0, NULL};
-  su_samples_t smp;
   FILE *fp = NULL;
   double at[64];
   size_t nat = 0;
@@ -315,7 +304,6 @@ int cmd_fit(int argc, char **argv)
   struct stat st;
   char *end;
 
-  memset(&smp, 0, sizeof(smp));
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":k:o:p:h", opts, NULL)) != -1) {
     switch (c) {
@@ -358,7 +346,7 @@ int cmd_fit(int argc, char **argv)
   }
   table = stat(dir, &st) == 0 && S_ISREG(st.st_mode);
   if (table) {
-    if ((err = su_fit_table_load(dir, &set, &smp)) != SU_OK)
+    if ((err = su_fit_table_load(dir, &set)) != SU_OK)
       return su_cli_fail_input(err);
   } else {
     if ((err = su_results_load(dir, &r)) != SU_OK)
@@ -369,13 +357,6 @@ int cmd_fit(int argc, char **argv)
       rc = su_cli_fail(err);
       goto out;
     }
-    /* The samples feed the bootstrap; without samples.csv it draws
-     * residuals, but one that is there and unreadable is an error. */
-    if (nat && (err = su_samples_load(dir, &smp)) != SU_OK &&
-        (err != SU_EIO || samples_present(dir))) {
-      rc = su_cli_fail_input(err);
-      goto out;
-    }
   }
   if (wl_out && table) {
     rc = su_cli_usage_error("fit", "--workload-out needs a results directory with the "
@@ -384,7 +365,7 @@ int cmd_fit(int argc, char **argv)
   }
   if (wl_out && (rc = write_workload(&r, app, target, reference, wl_out)))
     goto out;
-  if (nat && (err = su_fit_predict_set(&set, &smp, at, nat, (unsigned)boot,
+  if (nat && (err = su_fit_predict_set(&set, at, nat, (unsigned)boot,
                                        (unsigned long long)seed)) != SU_OK) {
     rc = su_cli_fail(err);
     goto out;
@@ -443,7 +424,6 @@ int cmd_fit(int argc, char **argv)
     rc = su_cli_fail(err);
 out:
   su_fit_set_fini(&set);
-  su_samples_fini(&smp);
   if (have_r)
     su_results_fini(&r);
   return rc;

@@ -32,87 +32,122 @@ static int usable(const su_fit_t *f)
   return f->status == SU_FIT_OK || f->status == SU_FIT_EXACT;
 }
 
-/* Model m's held-out residuals: r[j] = x_j / f_-j(n_j) - 1, where f_-j was
- * fitted without the count n_j (each distinct count left out in turn).
- * *nr counts those that could be predicted; r has s->npoints slots. */
-static int loo_residuals(const su_fit_series_t *s, su_fit_model_t m, double *r, size_t *nr)
+/* Model m's held-out predictions over the points (n, x)[0..np-1],
+ * ascending in n: xp[j] = f_-j(n_j), where f_-j was fitted without the
+ * count n_j (each distinct count left out in turn); NaN where that fit
+ * failed or predicts nothing positive.  tn, tx: np slots of scratch. */
+static int loo_predict(su_fit_model_t m, const double *n, const double *x, size_t np, double *xp,
+                       double *tn, double *tx)
 {
-  double *tn = malloc(2 * s->npoints * sizeof(double)), *tx;
-  int err = SU_OK;
-
-  *nr = 0;
-  if (!tn)
-    return su_errorf(SU_ENOMEM, "out of memory");
-  tx = tn + s->npoints;
-  for (size_t i = 0; i < s->npoints; i++) {
+  for (size_t i = 0; i < np; i++) {
     size_t k = 0;
     su_fit_t f;
-    if (i > 0 && s->n[i] == s->n[i - 1])
-      continue;               /* ascending: each count once */
-    for (size_t j = 0; j < s->npoints; j++)
-      if (s->n[j] != s->n[i]) {
-        tn[k] = s->n[j];
-        tx[k++] = s->x[j];
+    int err;
+    if (i > 0 && n[i] == n[i - 1])
+      continue;               /* each count once */
+    for (size_t j = 0; j < np; j++)
+      if (n[j] != n[i]) {
+        tn[k] = n[j];
+        tx[k++] = x[j];
       }
     if ((err = su__fit_quick(m, tn, tx, k, &f)))
-      break;
-    if (!usable(&f))
-      continue;
-    for (size_t j = i; j < s->npoints && s->n[j] == s->n[i]; j++) {
-      double y = su_fit_eval(&f, s->n[j]);
-      if (isfinite(y) && y > 0)
-        r[(*nr)++] = s->x[j] / y - 1;
+      return err;
+    for (size_t j = i; j < np && n[j] == n[i]; j++) {
+      double y = usable(&f) ? su_fit_eval(&f, n[j]) : NAN;
+      xp[j] = isfinite(y) && y > 0 ? y : NAN;
     }
   }
-  free(tn);
-  return err;
+  return SU_OK;
 }
 
-/* Model m's mean relative error predicting each distinct count of s from
- * the others; NaN when fewer than 2 counts can be predicted. */
-static int loo_error(const su_fit_series_t *s, su_fit_model_t m, double *out)
+/* Model m's mean relative error |f_-j - x_j| / x_j over the counts that
+ * could be predicted; NaN when fewer than 2 could.  xp, tn, tx: np slots
+ * of scratch. */
+static int loo_error(su_fit_model_t m, const double *n, const double *x, size_t np, double *out,
+                     double *xp, double *tn, double *tx)
 {
-  double *r = malloc((s->npoints ? s->npoints : 1) * sizeof(double)), sum = 0;
-  size_t nr = 0;
+  double sum = 0;
+  size_t k = 0;
   int err;
 
   *out = NAN;
-  if (!r)
-    return su_errorf(SU_ENOMEM, "out of memory");
-  err = loo_residuals(s, m, r, &nr);
-  for (size_t j = 0; j < nr; j++)
-    sum += fabs(1 / (1 + r[j]) - 1); /* |f - x| / x */
-  free(r);
-  if (!err && nr >= 2)
-    *out = sum / (double)nr;
-  return err;
+  if ((err = loo_predict(m, n, x, np, xp, tn, tx)))
+    return err;
+  for (size_t j = 0; j < np; j++)
+    if (isfinite(xp[j])) {
+      sum += fabs(xp[j] - x[j]) / x[j];
+      k++;
+    }
+  if (k >= 2)
+    *out = sum / (double)k;
+  return SU_OK;
+}
+
+/* The choice among the models whose fit[m] is usable, from their
+ * leave-one-out errors loo[m] (NaN: not cross-validated): the smallest
+ * error, then parsimony (fewer parameters within 10% of the best error
+ * win).  -1 when none could be cross-validated. */
+static int choose_by_loo(const su_fit_t *fit, const double *loo)
+{
+  int best = -1;
+
+  for (int m = 0; m < SU_FIT_NMODELS; m++)
+    if (isfinite(loo[m]) && (best < 0 || loo[m] < loo[best]))
+      best = m;
+  for (int m = 0; best >= 0 && m < SU_FIT_NMODELS; m++)
+    if (isfinite(loo[m]) && fit[m].nparams < fit[best].nparams &&
+        loo[m] <= 1.1 * loo[best] + 1e-9)
+      best = m;
+  return best;
+}
+
+/* Fits the models of fitted[] to (n, x) and chooses one as su_fit_choose
+ * does: *chosen (-1 when none), fit[] and loo[] filled.  scratch: 3 np
+ * slots. */
+static int fit_and_choose(const int *fitted, const double *n, const double *x, size_t np,
+                          su_fit_t *fit, double *loo, int *chosen, double *scratch)
+{
+  int err;
+
+  for (int m = 0; m < SU_FIT_NMODELS; m++) {
+    loo[m] = NAN;
+    if (!fitted[m])
+      continue;
+    if ((err = su__fit_quick((su_fit_model_t)m, n, x, np, &fit[m])))
+      return err;
+    if (usable(&fit[m]) &&
+        (err = loo_error((su_fit_model_t)m, n, x, np, &loo[m], scratch, scratch + np,
+                         scratch + 2 * np)))
+      return err;
+  }
+  *chosen = choose_by_loo(fit, loo);
+  return SU_OK;
 }
 
 int su_fit_choose(su_fit_series_t *s)
 {
-  int best = -1, err;
+  double *scratch = malloc(3 * (s->npoints ? s->npoints : 1) * sizeof(double));
+  int best, err = SU_OK;
   size_t k = 0;
 
   s->chosen = -1;
   s->why[0] = '\0';
+  if (!scratch)
+    return su_errorf(SU_ENOMEM, "out of memory");
   for (int m = 0; m < SU_FIT_NMODELS; m++) {
     s->loo[m] = NAN;
-    if (!s->fitted[m] || !usable(&s->fit[m]))
-      continue;
-    if ((err = loo_error(s, (su_fit_model_t)m, &s->loo[m])))
-      return err;
-    if (isfinite(s->loo[m]) && (best < 0 || s->loo[m] < s->loo[best]))
-      best = m;
+    if (s->fitted[m] && usable(&s->fit[m]) &&
+        (err = loo_error((su_fit_model_t)m, s->n, s->x, s->npoints, &s->loo[m], scratch,
+                         scratch + s->npoints, scratch + 2 * s->npoints)))
+      break;
   }
-  if (best < 0) {
+  free(scratch);
+  if (err)
+    return err;
+  if ((best = choose_by_loo(s->fit, s->loo)) < 0) {
     snprintf(s->why, sizeof(s->why), "no model could be cross-validated (too few counts)");
     return SU_OK;
   }
-  /* Parsimony: fewer parameters within 10% of the best error win. */
-  for (int m = 0; m < SU_FIT_NMODELS; m++)
-    if (isfinite(s->loo[m]) && s->fit[m].nparams < s->fit[best].nparams &&
-        s->loo[m] <= 1.1 * s->loo[best] + 1e-9)
-      best = m;
   s->chosen = best;
   k = (size_t)snprintf(s->why, sizeof(s->why), "%s: leave-one-out error %.1f%%",
                        su_fit_model_name((su_fit_model_t)best), 100 * s->loo[best]);
@@ -178,32 +213,32 @@ static double own(const su_fit_series_t *s, double x)
   return s->inverted ? 1 / x : x;
 }
 
-/* The samples of point i as rates, or NULL (*k = 0) when there are none. */
-static const double *point_samples(const su_fit_series_t *s, const su_samples_t *smp, size_t i,
-                                   size_t *k)
-{
-  int by_ranks = strcmp(s->axis, "ranks") == 0;
-  su_sample_key_t key = {s->kernel, s->variant, s->backend, s->device, s->precision,
-                         s->placement, s->metric, by_ranks ? s->threads : (unsigned)s->n[i],
-                         by_ranks ? (unsigned)s->n[i] : s->ranks, s->nodes, s->size_bytes};
-  const su_sample_group_t *g = NULL;
-
-  /* A weak series' points have sizes of their own: drawn from residuals. */
-  if (smp && strcmp(s->scaling, "weak") != 0)
-    g = su_samples_find(smp, &key);
-
-  *k = g ? g->n : 0;
-  return g && g->n >= 2 ? g->values : (*k = 0, NULL);
-}
-
-static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const double *at,
-                          size_t nat, unsigned nboot, unsigned long long seed)
+/*
+ * The bootstrap of a series' prediction.  Its unit is a point (a count's
+ * median), not a sample: the samples of one count are taken one after the
+ * other and share the state the machine was in then (its load, its
+ * clocks), so resampling them says how well that moment is known, not how
+ * far a count measured at another moment falls.  How far a point falls is
+ * its held-out residual, x_j / f_-j(n_j) - 1, f_-j fitted without it (the
+ * jackknife+ of Barber, Candes, Ramdas and Tibshirani, Ann. Statist.
+ * 2021), relative because a timing's scatter grows with it.
+ *
+ * A replicate (a residual bootstrap, Davison and Hinkley 1997, alg. 6.4):
+ * the chosen curve times one plus a held-out residual drawn at every
+ * point; on those points every model is fitted and chosen again by
+ * leave-one-out, as the series' own choice was made (so a choice that a
+ * new measurement could overturn widens the interval: Efron, "Estimation
+ * and accuracy after model selection", JASA 2014); the replicate's choice
+ * predicts, times one plus another drawn residual (the new measurement's
+ * own miss).  The 2.5% and 97.5% quantiles are the interval.
+ */
+static int predict_series(su_fit_series_t *s, const double *at, size_t nat, unsigned nboot,
+                          unsigned long long seed)
 {
   const su_fit_t *f = &s->fit[s->chosen];
-  const su_fit_model_t m = f->model;
   const size_t np = s->npoints;
-  double *res = NULL, *hout = NULL, *xb = NULL, *draws = NULL, *nst = NULL, *tmp = NULL, infl;
-  size_t maxk = 0, nns = 0, nhout = 0, *kept = NULL;
+  double *res = NULL, *xb = NULL, *draws = NULL, *nst = NULL, *scratch = NULL;
+  size_t nns = 0, nres = 0, *kept = NULL;
   unsigned long long st = seed * 0x9E3779B97F4A7C15ull + 1;
   int err = SU_OK;
 
@@ -211,65 +246,49 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   s->npred = 0;
   if (!(s->pred = calloc(nat ? nat : 1, sizeof(*s->pred))))
     return su_errorf(SU_ENOMEM, "out of memory");
-  for (size_t i = 0; i < np; i++) {
-    size_t k;
-    point_samples(s, smp, i, &k);
-    maxk = k > maxk ? k : maxk;
-  }
   res = malloc(np * sizeof(double));
-  hout = malloc(np * sizeof(double));
   xb = malloc(np * sizeof(double));
+  scratch = malloc(3 * np * sizeof(double));
   draws = malloc((nat ? nat : 1) * nboot * sizeof(double));
   kept = calloc(nat ? nat : 1, sizeof(size_t));
   nst = malloc(nboot * sizeof(double));
-  tmp = malloc((maxk ? maxk : 1) * sizeof(double));
-  if (!res || !hout || !xb || !draws || !kept || !nst || !tmp) {
+  if (!res || !xb || !scratch || !draws || !kept || !nst) {
     err = su_errorf(SU_ENOMEM, "out of memory");
     goto out;
   }
-  /* Relative residuals of the medians around the curve, inflated for the
-   * parameters the fit spent on them. */
-  infl = np > f->nparams ? sqrt((double)np / (double)(np - f->nparams)) : 1;
-  for (size_t i = 0; i < np; i++)
-    res[i] = infl * (s->x[i] / su_fit_eval(f, s->n[i]) - 1);
-  /* A new measurement misses the curve as a left-out point misses the
-   * curve fitted without it (the jackknife+ of Barber, Candes, Ramdas and
-   * Tibshirani, Ann. Statist. 2021): its error is drawn from the held-out
-   * residuals, which carry what in-sample residuals hide (the moment a
-   * point was measured, and extrapolation), and from the in-sample ones
-   * where fewer than two counts could be left out. */
-  if ((err = loo_residuals(s, m, hout, &nhout)))
+  if ((err = loo_predict(f->model, s->n, s->x, np, xb, scratch, scratch + np)))
     goto out;
-  if (nhout < 2) {
-    memcpy(hout, res, np * sizeof(double));
-    nhout = np;
+  for (size_t j = 0; j < np; j++)
+    if (isfinite(xb[j]))
+      res[nres++] = s->x[j] / xb[j] - 1;
+  if (nres < 2) {
+    /* Too few counts to leave one out: the in-sample residuals, inflated
+     * for the parameters the fit spent on them; none when the curve goes
+     * through every point (no interval rather than a zero-width one). */
+    double infl = np > f->nparams ? sqrt((double)np / (double)(np - f->nparams)) : 0;
+    for (nres = 0; nres < np; nres++)
+      res[nres] = infl * (s->x[nres] / su_fit_eval(f, s->n[nres]) - 1);
+    if (!(infl > 0))
+      nres = 0;
   }
-  for (unsigned b = 0; b < nboot; b++) {
-    su_fit_t fb;
-    for (size_t i = 0; i < np; i++) {
-      size_t k;
-      const double *v = point_samples(s, smp, i, &k);
-      if (v) {
-        for (size_t j = 0; j < k; j++) {
-          double y = v[rnd_below(&st, k)];
-          tmp[j] = s->inverted ? 1 / y : y;
-        }
-        xb[i] = median_of(tmp, k);
-      } else {
-        xb[i] = su_fit_eval(f, s->n[i]) * (1 + res[rnd_below(&st, np)]);
-      }
-    }
-    if ((err = su__fit_quick(m, s->n, xb, np, &fb)))
+  for (unsigned b = 0; b < nboot && nres > 0; b++) {
+    su_fit_t fb[SU_FIT_NMODELS];
+    double loo[SU_FIT_NMODELS];
+    int cb;
+    for (size_t i = 0; i < np; i++)
+      xb[i] = su_fit_eval(f, s->n[i]) * (1 + res[rnd_below(&st, nres)]);
+    if ((err = fit_and_choose(s->fitted, s->n, xb, np, fb, loo, &cb, scratch)))
       goto out;
-    if (!usable(&fb))
+    if (cb < 0)
       continue;
     for (size_t a = 0; a < nat; a++) {
-      double y = su_fit_eval(&fb, at[a]) * (1 + hout[rnd_below(&st, nhout)]);
+      double y = su_fit_eval(&fb[cb], at[a]) * (1 + res[rnd_below(&st, nres)]);
       if (isfinite(y) && y > 0)
         draws[a * nboot + kept[a]++] = y;
     }
-    if (m == SU_FIT_USL && isfinite(fb.nstar))
-      nst[nns++] = fb.nstar;
+    /* N* is the USL's: its interval is the USL's refits'. */
+    if (f->model == SU_FIT_USL && usable(&fb[SU_FIT_USL]) && isfinite(fb[SU_FIT_USL].nstar))
+      nst[nns++] = fb[SU_FIT_USL].nstar;
   }
   for (size_t a = 0; a < nat; a++) {
     su_fit_pred_t *p = &s->pred[a];
@@ -284,7 +303,7 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   }
   s->npred = nat;
   s->nstar.n = NAN;
-  s->nstar.value = m == SU_FIT_USL ? f->nstar : NAN;
+  s->nstar.value = f->model == SU_FIT_USL ? f->nstar : NAN;
   s->nstar.lo = s->nstar.hi = NAN;
   if (isfinite(s->nstar.value) && nns >= nboot / 2) {
     s->nstar.lo = quantile(nst, nns, 0.025);
@@ -292,17 +311,16 @@ static int predict_series(su_fit_series_t *s, const su_samples_t *smp, const dou
   }
 out:
   free(res);
-  free(hout);
   free(xb);
+  free(scratch);
   free(draws);
   free(kept);
   free(nst);
-  free(tmp);
   return err;
 }
 
-int su_fit_predict_set(su_fit_set_t *set, const su_samples_t *samples, const double *at,
-                       size_t nat, unsigned nboot, unsigned long long seed)
+int su_fit_predict_set(su_fit_set_t *set, const double *at, size_t nat, unsigned nboot,
+                       unsigned long long seed)
 {
   int err;
 
@@ -312,7 +330,7 @@ int su_fit_predict_set(su_fit_set_t *set, const su_samples_t *samples, const dou
     su_fit_series_t *s = &set->series[j];
     if (s->chosen < 0)
       continue;
-    if ((err = predict_series(s, samples, at, nat, nboot, seed + j)))
+    if ((err = predict_series(s, at, nat, nboot, seed + j)))
       return err;
   }
   return SU_OK;
@@ -329,8 +347,9 @@ static int col_of(char **h, size_t n, const char *const *names)
   return -1;
 }
 
-int su_fit_table_load(const char *path, su_fit_set_t *out, su_samples_t *samples)
+int su_fit_table_load(const char *path, su_fit_set_t *out)
 {
+  su_samples_t grouped = {0}, *samples = &grouped;
   static const char *const count_cols[] = {"cores", "threads", "ranks", "nodes", "n", NULL};
   static const char *const time_cols[] = {"seconds", "time_s", NULL};
   su_csv_reader_t rd;
@@ -343,7 +362,6 @@ int su_fit_table_load(const char *path, su_fit_set_t *out, su_samples_t *samples
   const char *base = strrchr(path, '/');
   FILE *fp;
 
-  memset(samples, 0, sizeof(*samples));
   if (!(fp = fopen(path, "r")))
     return su_errorf(SU_EIO, "cannot open '%s': %s", path, strerror(errno));
   su_csv_reader_init(&rd, fp);
@@ -468,8 +486,7 @@ out:
   free(cn);
   free(ct);
   su_fit_set_fini(&set);
-  if (err)
-    su_samples_fini(samples);
+  su_samples_fini(samples);
   return err;
 }
 

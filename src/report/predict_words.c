@@ -55,8 +55,7 @@ int su__report_predict(su__report_t *rp)
     /* 1.25, 1.5, 1.75 and 2 times the largest count measured */
     for (int i = 0; i < SU__REPORT_NPRED; i++)
       at[i] = round(nmax * (1 + (i + 1) / (double)SU__REPORT_NPRED));
-    /* The report has the medians only: the bootstrap draws the fit's residuals. */
-    if ((err = su_fit_predict_set(set, NULL, at, SU__REPORT_NPRED, 200, 1)))
+    if ((err = su_fit_predict_set(set, at, SU__REPORT_NPRED, 200, 1)))
       return err;
   }
   return SU_OK;

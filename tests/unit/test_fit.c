@@ -387,7 +387,6 @@ static void test_choose_predict(void)
   char path[] = "/tmp/sizeup-test-table-XXXXXX";
   const double s = 0.002, p = 0.03, c = 0.0004, at[] = {16};
   su_fit_set_t set = {NULL, 0, NULL};
-  su_samples_t smp;
   int fd = mkstemp(path);
   const su_fit_series_t *se;
   const su_fit_t *u;
@@ -395,7 +394,7 @@ static void test_choose_predict(void)
   CHECK(fd >= 0);
   close(fd);
   write_standin_table(path, s, p, c);
-  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT(su_fit_table_load(path, &set), SU_OK);
   CHECK_EQ_INT((int)set.nseries, 1);
   se = &set.series[0];
   CHECK(se->inverted && strcmp(se->unit, "1/s") == 0 && strcmp(se->value_unit, "s") == 0);
@@ -408,7 +407,7 @@ static void test_choose_predict(void)
   CHECK_NEAR(u->param[0], 1 / (s + p), 0.03 / (s + p));
   CHECK_NEAR(u->param[1], s / (s + p), 0.02);
   CHECK_NEAR(u->param[2], c / (s + p), 0.25 * c / (s + p));
-  CHECK_EQ_INT(su_fit_predict_set(&set, &smp, at, 1, 400, 1), SU_OK);
+  CHECK_EQ_INT(su_fit_predict_set(&set, at, 1, 400, 1), SU_OK);
   {
     double truth = s + p / 16 + c * 15;
     printf("# 16 cores: %.5f s (%.5f-%.5f), truth %.5f; N* %.1f (%.1f-%.1f)\n",
@@ -420,14 +419,24 @@ static void test_choose_predict(void)
           sqrt((1 - s / (s + p)) / (c / (s + p))) <= se->nstar.hi);
   }
   su_fit_set_fini(&set);
-  su_samples_fini(&smp);
 
-  /* no contention: Amdahl and the USL predict alike, the simpler wins */
+  /* no contention: Amdahl and the USL predict alike, the simpler wins; the
+   * interval (the choice made again in every replicate) holds the law and
+   * says something (narrower than +-25%) */
   write_standin_table(path, s, p, 0);
-  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_OK);
+  CHECK_EQ_INT(su_fit_table_load(path, &set), SU_OK);
   CHECK_EQ_INT(set.series[0].chosen, SU_FIT_AMDAHL);
+  CHECK_EQ_INT(su_fit_predict_set(&set, at, 1, 400, 1), SU_OK);
+  {
+    const su_fit_pred_t *pr = &set.series[0].pred[0];
+    double truth = s + p / 16;
+    printf("# no contention, 16 cores: %.5f s (%.5f-%.5f), truth %.5f\n", pr->value, pr->lo,
+           pr->hi, truth);
+    CHECK(pr->lo <= truth && truth <= pr->hi);
+    CHECK(pr->hi - pr->lo < 0.5 * pr->value);
+    CHECK(!isfinite(set.series[0].nstar.value));
+  }
   su_fit_set_fini(&set);
-  su_samples_fini(&smp);
 
   /* a table without a time column says what it needs */
   {
@@ -435,7 +444,7 @@ static void test_choose_predict(void)
     fputs("cores,minutes\n1,3\n", fp);
     fclose(fp);
   }
-  CHECK_EQ_INT(su_fit_table_load(path, &set, &smp), SU_EINVAL);
+  CHECK_EQ_INT(su_fit_table_load(path, &set), SU_EINVAL);
   CHECK(strstr(su_errmsg(), "no time (seconds or time_s) column") != NULL);
   unlink(path);
 }
