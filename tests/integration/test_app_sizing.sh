@@ -194,6 +194,16 @@ check "mix and fom_per_job agreeing: both 94500 s on one node" \
 check "fit --app: md only" test "$(awk -F, 'NR > 1 {print $3}' app-fits.csv | sort -u)" = md
 check "fit --app: eff at 16 ranks" grep -q 'eff(16 ranks)= 0.5714' app-fits.log
 
+# A working-set sweep per rank count: results-quick's stream_read sweep,
+# and the same rows at 2 ranks, are two sweeps, not one of doubled sizes.
+mkdir -p sweeps && cp "$SRC/tests/data/results-quick/system.json" sweeps/
+{ cat "$SRC/tests/data/results-quick/summary.csv"
+  awk -F, -v OFS=, '$3=="stream_read" {$9=2; print}' "$SRC/tests/data/results-quick/summary.csv"; } >sweeps/summary.csv
+"$SIZEUP" fit sweeps --out sweeps-fits.csv >sweeps.log 2>&1
+check "sweeps: exits 0" test $? -eq 0
+check "sweeps: one per rank count" \
+  test "$(grep -c '^  stream_read fp64, 1 thread(s), ' sweeps.log),$(grep -c '2 rank(s) on 1 node(s)' sweeps.log)" = 2,1
+
 # fom_per_job without an app is an error.
 { echo '[workload]'; echo 'name = roof'; echo 'flops = 1e12'; echo 'bytes = 1e12'
   echo 'fom_per_job = 100'; echo '[target]'; echo 'throughput_jobs_per_hour = 1'; } >noapp.ini
