@@ -246,7 +246,7 @@ int su_fit_plateaus(const double *size_bytes, const double *bw, size_t n,
 typedef struct su_fit_sweep {
   const char *kernel, *variant, *backend, *device, *precision, *placement;
   const char *metric, *unit;  /* borrowed from the su_results_t */
-  unsigned threads;
+  unsigned threads, ranks, nodes;
   size_t npoints;
   double *size_bytes, *y, *ci_lo, *ci_hi;   /* ascending in size */
   su_plateau_t plateau[SU_FIT_MAX_PLATEAUS];

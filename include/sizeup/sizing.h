@@ -99,7 +99,8 @@ typedef struct su_sizing_workload {
                                   measured transfer_h2d rate (GPU candidates) */
   char compute[16];            /* roofline compute ceiling: "fma_peak" (default) or "gemm" */
   /* The user's program (`sizeup app --name`): "" = none.  Candidates whose
-   * results hold its ok time rows use its measured times (basis
+   * results hold its ok rows (times, or figures of merit recommend turns
+   * into time: docs/sizing.md) use its measured times (basis
    * "measured"); the others use the [mix] (basis "inferred"); with neither
    * a [mix] nor a measurement anywhere, recommend ranks over a range of
    * mixes (basis "assumed"). */
@@ -176,7 +177,8 @@ typedef struct su_sizing_result {
   int estimate;                /* 1 when any figure comes from a datasheet */
   /* Where the time per job comes from: "measured" (the workload's app, its
    * own time rows), "inferred" (the app's [mix] through the kernels),
-   * "assumed" (a mix of a range, neither known), "mix" or "roofline". */
+   * "assumed" (a mix of a range, neither known), "none" (no_data: an app
+   * workload without a [mix], and no row of the app), "mix" or "roofline". */
   char basis[16];
   char status[16];             /* ok, unreachable, over_budget, no_data */
   char device[8];              /* "cpu" or "gpu": the rows the job was rated on */

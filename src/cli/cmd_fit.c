@@ -38,10 +38,11 @@ static void usage(FILE *fp)
           "sweeps.  Series with fewer than 3 thread counts are listed as\n"
           "too_few_points.  Times (an application's, metric time) are fitted as\n"
           "rates, 1/s.  Rows whose MPI ranks vary at one thread count (sizeup app\n"
-          "--ranks) make series over ranks as well.  Each series' model is chosen by leave-one-out cross-\n"
-          "validation (the one that best predicts the counts it did not see; the\n"
-          "simpler within 10%%), and parameters stay in their physical range\n"
-          "(kappa >= 0, sigma and p in [0, 1]).  See docs/models.md.\n"
+          "--ranks) make series over ranks as well.  Each series' model is chosen\n"
+          "by leave-one-out cross-validation (the one that best predicts the\n"
+          "counts it did not see; the simpler within 10%%), and parameters stay in\n"
+          "their physical range (kappa >= 0, sigma and p in [0, 1]).  See\n"
+          "docs/models.md.\n"
           "\n"
           "A TABLE.csv made by hand has a header with a count column (cores,\n"
           "threads, ranks, nodes or n) and a time column (seconds or time_s); rows\n"
@@ -260,6 +261,8 @@ static void print_sweeps(const su_results_t *r)
     printf(" ");
     put_safe(sw[i].precision, 0);
     printf(", %u thread(s), ", sw[i].threads);
+    if (sw[i].ranks > 1 || sw[i].nodes > 1)
+      printf("%u rank(s) on %u node(s), ", sw[i].ranks, sw[i].nodes);
     put_safe(sw[i].placement, 0);
     printf(":\n");
     for (size_t k = 0; k < sw[i].nplateaus; k++) {

@@ -893,6 +893,7 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
         set_status(res, "no_data", "%s", why);
       } else {
         res->estimate = !c->results_dir[0];   /* a datasheet has no app */
+        snprintf(res->basis, sizeof(res->basis), "none");   /* nothing to infer from */
         set_status(res, "no_data", "no ok row of app '%s'%s%s on at most %u cores%s%s%s, and "
                    "the workload has no [mix] to infer it from", w->app,
                    app->metric[0] ? " in " : "", app->unit,

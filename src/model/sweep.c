@@ -19,7 +19,9 @@
 static int same_sweep(const su_fit_sweep_t *s, const su_result_row_t *w)
 {
   /* Callers select rows of one metric first, so comparing it is harmless. */
-  return SU__ROW_KEY_SAME(s, w) && s->threads == w->threads;
+  /* MPI ranks and nodes too: each rank count's working set is its own. */
+  return SU__ROW_KEY_SAME(s, w) && s->threads == w->threads && s->ranks == w->ranks &&
+         s->nodes == w->nodes;
 }
 
 void su_fit_sweeps_free(su_fit_sweep_t *s, size_t n)
@@ -59,6 +61,8 @@ int su_fit_sweeps(const su_results_t *r, const char *metric, su_fit_sweep_t **ou
       memset(s, 0, sizeof(*s));
       SU__ROW_KEY_COPY(s, w);
       s->threads = w->threads;
+      s->ranks = w->ranks;
+      s->nodes = w->nodes;
     }
     s->npoints++;
   }

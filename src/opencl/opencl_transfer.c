@@ -461,7 +461,9 @@ static int d2d_run_peer(d2d_state_t *st, uint64_t inner)
   int err = SU_OK;
 
   while (done < inner) {
-    uint64_t n = inner - done < SU_XFER_BATCH ? inner - done : SU_XFER_BATCH;
+    /* one copy first: the watchdog's deadline then follows its time */
+    uint64_t cap = st->last_rep_ns ? SU_XFER_BATCH : 1;
+    uint64_t n = inner - done < cap ? inner - done : cap;
     uint64_t t0 = su_time_ns();
 
     for (uint64_t i = 0; i < n; i++) {

@@ -99,6 +99,7 @@ static const su_fit_t *scaling_of(const su__dir_t *d, const char *kernel, const 
   for (size_t s = 0; s < d->fits.nseries; s++) {
     const su_fit_series_t *se = &d->fits.series[s];
     if (strcmp(se->kernel, kernel) != 0 || strcmp(se->metric, metric) != 0 ||
+        strcmp(se->axis, "threads") != 0 ||
         (se->scaling && strcmp(se->scaling, "weak") == 0) || !su__best_fit(se))
       continue;
     if (!best || se->x[se->npoints - 1] > best->x[best->npoints - 1])

@@ -76,6 +76,11 @@ check "predictions.csv: an interval at 64 ranks" \
 check "the threads series are fitted as before" \
   awk -F, '$3=="solve" && $14=="threads" && $24==0 {f=1} END {exit !f}' all-fits.csv
 
+"$SIZEUP" report results/md-node --out rep --no-render >rep.log 2>&1
+check "report: exits 0" test $? -eq 0
+check "report: md's plot is against ranks" grep -qx "set xlabel 'ranks'" rep/scaling_1.gp
+check "report: the prediction in ranks" grep -q 'On 32 ranks this would give about 125.5 ns/day' rep/report.md
+
 # Step 3: one job = 100 ns; on one node 100 x 86400 / 91.4285714 = 94500 s.
 # On N nodes at 16 ranks a node: 94500 x X(16) / X(16 N) = 43200 + 51300 / N;
 # N = 8: 49612.5 s <= 50000 (N = 7: 50528.6); efficiency 94500 / (8 x
@@ -88,7 +93,7 @@ check "md-node: efficiency 0.238095" awk -F, '$3=="md-node" && $14 > 0.238094 &&
 check "md-node: scaling ranks_fitted" test "$(col $R md-node 15)" = ranks_fitted
 check "md-node: basis measured, score 1 (the reference)" test "$(col $R md-node 50),$(col $R md-node 31)" = measured,1
 check "big-node: no_data with the reason" \
-  grep -q "^2 *big-node *estimate *inferred no_data: no ok row of app 'md' in ns/day on at most 64 cores" step3.log
+  grep -q "^2 *big-node *estimate *none *no_data: no ok row of app 'md' in ns/day on at most 64 cores" step3.log
 check "the page's table rows are printed" grep -qF "$(section | grep '^1    md-node' | sed 's/ *$//')" step3.log
 check "the sentence on the ranks fit" grep -q "md-node runs a job on 8 nodes: its efficiency (24%) comes from an Amdahl fit of app 'md' over MPI ranks on ONE node" step3.log
 check "the sentence on the figure" grep -q "sized on the MEASURED times of app 'md' (basis measured), its figure of merit in ns/day: a job is fom_per_job = 100 ns" step3.log
@@ -188,6 +193,16 @@ check "mix and fom_per_job agreeing: both 94500 s on one node" \
 "$SIZEUP" fit results/md-node --app md --out app-fits.csv >app-fits.log 2>&1
 check "fit --app: md only" test "$(awk -F, 'NR > 1 {print $3}' app-fits.csv | sort -u)" = md
 check "fit --app: eff at 16 ranks" grep -q 'eff(16 ranks)= 0.5714' app-fits.log
+
+# A working-set sweep per rank count: results-quick's stream_read sweep,
+# and the same rows at 2 ranks, are two sweeps, not one of doubled sizes.
+mkdir -p sweeps && cp "$SRC/tests/data/results-quick/system.json" sweeps/
+{ cat "$SRC/tests/data/results-quick/summary.csv"
+  awk -F, -v OFS=, '$3=="stream_read" {$9=2; print}' "$SRC/tests/data/results-quick/summary.csv"; } >sweeps/summary.csv
+"$SIZEUP" fit sweeps --out sweeps-fits.csv >sweeps.log 2>&1
+check "sweeps: exits 0" test $? -eq 0
+check "sweeps: one per rank count" \
+  test "$(grep -c '^  stream_read fp64, 1 thread(s), ' sweeps.log),$(grep -c '2 rank(s) on 1 node(s)' sweeps.log)" = 2,1
 
 # fom_per_job without an app is an error.
 { echo '[workload]'; echo 'name = roof'; echo 'flops = 1e12'; echo 'bytes = 1e12'
