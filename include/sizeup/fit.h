@@ -180,8 +180,7 @@ int su_fit_choose(su_fit_series_t *s);
  * choice predicts, times one plus another drawn residual; so the interval
  * covers the scatter of counts measured at different moments, the
  * uncertainty of the parameters and that of the choice (docs/models.md).
- * No interval (NaN) when the curve goes through every point or fewer than
- * half the replicates fit.  The USL's N* gets the interval of the USL's
+ * No interval (NaN) when fewer than half the replicates fit.  The USL's N* gets the interval of the USL's
  * refits.  SU_OK, SU_EINVAL (nboot < 20), SU_ENOMEM.
  */
 int su_fit_predict_set(su_fit_set_t *set, const double *at, size_t nat, unsigned nboot,

@@ -261,16 +261,10 @@ static int predict_series(su_fit_series_t *s, const double *at, size_t nat, unsi
   for (size_t j = 0; j < np; j++)
     if (isfinite(xb[j]))
       res[nres++] = s->x[j] / xb[j] - 1;
-  if (nres < 2) {
-    /* Too few counts to leave one out: the in-sample residuals, inflated
-     * for the parameters the fit spent on them; none when the curve goes
-     * through every point (no interval rather than a zero-width one). */
-    double infl = np > f->nparams ? sqrt((double)np / (double)(np - f->nparams)) : 0;
-    for (nres = 0; nres < np; nres++)
-      res[nres] = infl * (s->x[nres] / su_fit_eval(f, s->n[nres]) - 1);
-    if (!(infl > 0))
-      nres = 0;
-  }
+  /* A chosen model predicted at least 2 left-out counts (su_fit_choose);
+   * with fewer there would be no interval rather than a zero-width one. */
+  if (nres < 2)
+    nres = 0;
   for (unsigned b = 0; b < nboot && nres > 0; b++) {
     su_fit_t fb[SU_FIT_NMODELS];
     double loo[SU_FIT_NMODELS];
