@@ -2,9 +2,10 @@
 /*
  * mix.h: the workload of an application, inferred from its times.
  *
- * With an application (`sizeup app`, metric time) and the kernels measured
- * on one node at the same thread counts, the application's time is
- * modelled as
+ * With an application (`sizeup app`: wall time, or a figure of merit in a
+ * unit of time, a time per run or a rate such as ns/day) and the kernels
+ * measured on one node at the same core counts (threads x ranks), the
+ * application's time (per run, or per unit of work) is modelled as
  *
  *   T(N) = a0 + sum_k w_k t_k(N),      a0, w_k >= 0
  *
@@ -36,25 +37,32 @@ typedef struct su_mix {
   double serial_s;                  /* a0 */
   double share[SU_MIX_MAX];         /* time fractions at nmax (with serial_share: 1) */
   double serial_share;
-  double nmax;                      /* largest thread count of the fit */
-  double time_at_nmax;              /* the application's measured median there, s */
+  double nmax;                      /* largest core count (threads x ranks) of the fit */
+  double time_at_nmax;              /* the application's measured median there, s (per
+                                       unit of work when kind is a rate) */
+  /* The rows fitted: their unit ("s" for wall time, else the figure of
+   * merit's) and how it became seconds (SU__APP_TIME a time per run,
+   * SU__APP_WORK a time per unit `work_of`, e.g. "ns" of ns/day). */
+  char unit[32], work_of[32];
+  int kind;
+  int over_ranks;                   /* 1 when the app ran over MPI ranks */
   double r2, max_rel_err;           /* fit quality over the ladder */
   size_t npoints;
 } su_mix_t;
 
 /*
  * Infers the mix of application `app` (NULL: the only one) from results r,
- * which must hold its `time` rows and ok rows of stream_triad and of gemm or
- * fma_peak (latency_chase is used when present) at the same thread counts
- * and placement.  SU_EINVAL with context saying what to measure when that
+ * which must hold its single-node rows in a unit of time and ok rows of
+ * stream_triad and of gemm or fma_peak (latency_chase is used when present)
+ * at the same core counts (threads x ranks) and placement.  SU_EINVAL with context saying what to measure when that
  * is not so (fewer counts than unknowns + 1), SU_ENOMEM.
  */
 int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out);
 
 /*
  * Writes the mix as a workload file sizeup recommend reads (docs/sizing.md):
- * [workload] with the measured reference time, [mix] (the serial share is
- * spread over the kernels in proportion, as the comments say), and
+ * [workload] with the measured reference time, [mix] (the serial share as
+ * `serial`, the kernels' shares beside it), and
  * [target] `target` ("throughput_jobs_per_day=20") when given, else a
  * commented example to change; `reference` (may be NULL) names the
  * catalog entry of the measured machine.  SU_OK, SU_EIO.

@@ -208,8 +208,8 @@ static int write_workload(const su_results_t *r, const char *app, const char *ta
     return su_cli_fail(err);
   printf("workload of ");
   put_safe(m.app, 0);
-  printf(" from %zu thread counts (R^2 %.4f, largest error %.1f%%): at %.0f threads ",
-         m.npoints, m.r2, 100 * m.max_rel_err, m.nmax);
+  printf(" from %zu core counts (R^2 %.4f, largest error %.1f%%): on %.0f %s ", m.npoints,
+         m.r2, 100 * m.max_rel_err, m.nmax, m.over_ranks ? "cores (ranks x threads)" : "threads");
   printf("%.0f%% serial", 100 * m.serial_share);
   for (size_t k = 0; k < m.nk; k++)
     printf(", %.0f%% %s", 100 * m.share[k], m.kernel[k]);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/model_int.h"
 #include "sizeup/error.h"
 #include "sizeup/mix.h"
 
@@ -23,8 +24,15 @@ static const struct {
   {"latency_chase", "latency", "loads", 2},
 };
 
-/* Kernel `name`'s time per unit of work at n threads (placement pl, fp64
- * preferred, the largest size): NaN when not measured. */
+/* The cores a single-node row used: threads x ranks. */
+static unsigned cores_of(const su_result_row_t *w)
+{
+  return w->threads * (w->ranks > 1 ? w->ranks : 1);
+}
+
+/* Kernel `name`'s time per unit of work on n cores (threads x ranks, one
+ * node, placement pl, fp64 preferred, the largest size): NaN when not
+ * measured. */
 static double unit_time(const su_results_t *r, const char *name, const char *metric,
                         const char *pl, unsigned n)
 {
@@ -32,7 +40,7 @@ static double unit_time(const su_results_t *r, const char *name, const char *met
 
   for (size_t i = 0; i < r->nrows; i++) {
     const su_result_row_t *w = &r->rows[i];
-    if (!su_results_row_ok(w) || w->threads != n || strcmp(w->kernel, name) != 0 ||
+    if (!su_results_row_ok(w) || cores_of(w) != n || w->nodes > 1 || strcmp(w->kernel, name) != 0 ||
         strcmp(w->metric, metric) != 0 || strcmp(w->placement, pl) != 0 || !(w->median > 0))
       continue;
     if (!best || (strcmp(w->precision, "fp64") == 0 && strcmp(best->precision, "fp64") != 0) ||
@@ -44,6 +52,22 @@ static double unit_time(const su_results_t *r, const char *name, const char *met
   if (strcmp(metric, "latency") == 0)
     return best->median * 1e-9 / n;   /* n chains side by side */
   return 1 / best->median;            /* s per GB, s per GFLOP */
+}
+
+/* Row w of an application as seconds per run (wall time, a time figure of
+ * merit) or per unit of work (a rate such as ns/day): 1, with *secs when
+ * secs is not NULL; 0 when its unit says nothing about time. */
+static int app_secs(const su_result_row_t *w, double *secs)
+{
+  char work[32];
+  double f;
+  int inv, kind = su__app_kind(w->metric, w->unit, &f, &inv, work, sizeof(work));
+
+  if (kind == SU__APP_NONE)
+    return 0;
+  if (secs)
+    *secs = inv ? f / w->median : w->median * f;
+  return 1;
 }
 
 /* Least squares of y on the columns of X selected by mask; b gets the
@@ -106,15 +130,19 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   double X[MAXPTS][1 + SU_MIX_MAX], y[MAXPTS], n[MAXPTS], b[1 + SU_MIX_MAX];
   double best_b[1 + SU_MIX_MAX], best_sse = INFINITY, mean = 0, sst = 0;
   const char *name = app, *pl = NULL;
+  const su_result_row_t *first = NULL;
+  double per_unit;
+  int inv;
   int cand_of[SU_MIX_MAX];
   size_t np = 0;
   su_mix_t m;
 
   memset(&m, 0, sizeof(m));
-  /* The application: the one named, or the only one. */
+  /* The application: the one named, or the only one; timed, or with a
+   * figure of merit that says something about time. */
   for (size_t i = 0; i < r->nrows; i++) {
     const su_result_row_t *w = &r->rows[i];
-    if (strcmp(w->backend, "app") != 0 || strcmp(w->metric, "time") != 0)
+    if (strcmp(w->backend, "app") != 0 || !app_secs(w, NULL))
       continue;
     if (!name)
       name = w->kernel;
@@ -123,27 +151,45 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
                                   "with --app", r->dir, name, w->kernel);
   }
   if (!name)
-    return su_errorf(SU_EINVAL, "'%s' has no application timed (metric time): measure it "
-                                "with 'sizeup app'", r->dir);
+    return su_errorf(SU_EINVAL, "'%s' has no application timed (wall time, or a figure of "
+                                "merit in a unit of time such as s or ns/day): measure it with "
+                                "'sizeup app'", r->dir);
   snprintf(m.app, sizeof(m.app), "%s", name);
   for (int c = 0; c < SU_MIX_MAX; c++)
     cand_of[c] = -1;
-  /* Its points, with the placement of its first ok row. */
+  /* Its points on one node, in seconds per run (or per unit of work), with
+   * the placement, metric and unit of its first ok row. */
   for (size_t i = 0; i < r->nrows && np < MAXPTS; i++) {
     const su_result_row_t *w = &r->rows[i];
+    double secs;
     if (!su_results_row_ok(w) || strcmp(w->backend, "app") != 0 ||
-        strcmp(w->kernel, name) != 0 || strcmp(w->metric, "time") != 0)
+        strcmp(w->kernel, name) != 0 || w->nodes > 1 || !app_secs(w, &secs))
       continue;
-    if (!pl)
-      pl = w->placement;
-    if (strcmp(w->placement, pl) != 0)
+    if (!first)
+      first = w;
+    if (strcmp(w->placement, first->placement) != 0 || strcmp(w->metric, first->metric) != 0 ||
+        strcmp(w->unit, first->unit) != 0)
       continue;
-    n[np] = w->threads;
-    y[np++] = w->median;
+    m.over_ranks |= w->ranks > 1;
+    n[np] = cores_of(w);
+    y[np++] = secs;
   }
-  if (!pl)
-    return su_errorf(SU_EINVAL, "'%s': application '%s' has no ok time rows", r->dir, name);
+  if (!first) {
+    const char *unit = NULL;
+    for (size_t i = 0; i < r->nrows && !unit; i++)
+      if (strcmp(r->rows[i].backend, "app") == 0 && strcmp(r->rows[i].kernel, name) == 0)
+        unit = r->rows[i].unit;
+    return su_errorf(SU_EINVAL, "'%s': application '%s' has no ok single-node rows timed (wall "
+                                "time, or a figure of merit in a unit of time such as s, ms or "
+                                "ns/day)%s%s%s", r->dir, name, unit ? "; its rows are in '" : "",
+                     unit ? unit : "", unit ? "'" : "");
+  }
+  pl = first->placement;
   snprintf(m.placement, sizeof(m.placement), "%s", pl);
+  snprintf(m.unit, sizeof(m.unit), "%s", first->unit);
+  m.kind = su__app_kind(first->metric, first->unit, &per_unit, &inv, m.work_of,
+                        sizeof(m.work_of));
+
   /* The kernels measured at every one of its counts. */
   for (size_t c = 0; c < sizeof(cands) / sizeof(cands[0]); c++) {
     int all = 1, slot = cands[c].slot;
@@ -156,7 +202,8 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   }
   if (cand_of[0] < 0 || cand_of[1] < 0)
     return su_errorf(SU_EINVAL, "'%s': stream_triad and gemm (or fma_peak) must be measured "
-                                "at every thread count of '%s' with placement '%s' (e.g. "
+                                "at every core count (threads x ranks) of '%s' with placement "
+                                "'%s' (e.g. "
                                 "sizeup run -k stream_triad,gemm,latency_chase -t ... -P %s)",
                      r->dir, name, pl, pl);
   for (int s = 0; s < SU_MIX_MAX; s++) {
@@ -233,8 +280,23 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
                           const char *reference, FILE *fp)
 {
   const char *eq = target ? strchr(target, '=') : NULL;
+  const char *cores = m->over_ranks ? "cores (ranks x threads)" : "threads";
   double ksum = 0, left = 1;
   int last = -1;
+  char ref_words[384];
+
+  /* What reference_time_s is: a job's time, or (a rate figure of merit)
+   * the time of one unit of its work, which fom_per_job turns into jobs. */
+  if (m->kind == SU__APP_WORK)
+    snprintf(ref_words, sizeof(ref_words),
+             "; seconds per 1 %s of work (its figure of merit is in %s), the measured median\n"
+             "; on %.0f %s.  For a job of K %s, set reference_time_s to K times\n"
+             "; this and fom_per_job = K\n", m->work_of, m->unit, m->nmax, cores, m->work_of);
+  else
+    snprintf(ref_words, sizeof(ref_words),
+             "; seconds one job takes on one node: the measured median on %.0f %s%s%s%s\n",
+             m->nmax, cores, strcmp(m->unit, "s") ? " (its figure of merit, in " : "",
+             strcmp(m->unit, "s") ? m->unit : "", strcmp(m->unit, "s") ? ")" : "");
 
   for (size_t k = 0; k < m->nk; k++) {
     ksum += m->share[k];
@@ -242,14 +304,14 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
       last = (int)k;
   }
   fprintf(fp, "; The workload of '%s', inferred by sizeup from its times and the kernels'\n"
-              "; on one node (results %s, run %s), placement %s, %zu thread counts:\n"
+              "; on one node (results %s, run %s), placement %s, %zu core counts:\n"
               ";   T(N) = %.4g s", m->app, r->dir, r->run_id, m->placement, m->npoints,
           m->serial_s);
   for (size_t k = 0; k < m->nk; k++)
     fprintf(fp, " + %.4g %s of %s", m->work[k], m->work_unit[k], m->kernel[k]);
   fprintf(fp, "\n; fit quality: R^2 %.4f, largest error %.1f%% of a measured time.\n"
-              "; At %.0f threads the time goes %.0f%% to a serial part", m->r2,
-          100 * m->max_rel_err, m->nmax, 100 * m->serial_share);
+              "; On %.0f %s the time goes %.0f%% to a serial part", m->r2,
+          100 * m->max_rel_err, m->nmax, cores, 100 * m->serial_share);
   for (size_t k = 0; k < m->nk; k++)
     fprintf(fp, ", %.0f%% to %s", 100 * m->share[k], m->kernel[k]);
   fprintf(fp, ".\n; The serial part runs at one core's speed on every candidate and no node\n"
@@ -260,9 +322,9 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
               "app = %s\n"
               "; the catalog entry of the machine these results come from\n"
               "%sreference = %s\n"
-              "; seconds one job takes on one node: the measured median at %.0f threads\n"
+              "%s"
               "reference_time_s = %.6g\n", m->app, m->app, reference ? "" : "; ",
-          reference ? reference : "", m->nmax, m->time_at_nmax);
+          reference ? reference : "", ref_words, m->time_at_nmax);
   fprintf(fp, "\n[mix]\n");
   /* Rounded to 4 decimals; the last kernel takes the rest so the sum is 1. */
   if (m->serial_share > 0 && last >= 0) {

@@ -25,4 +25,21 @@ void su__fit_series_prepare(su_fit_series_t *s);
 /* Marks the models that apply to the series, fits them and chooses one. */
 int su__fit_series_all(su_fit_series_t *s);
 
+/* An application's row as seconds (appunit.c). */
+enum { SU__APP_NONE, SU__APP_TIME, SU__APP_WORK };
+
+/* Seconds in one unit u ("s", "ms", "us", "ns", "min", "h", "day"), 0 when
+ * u is not a time unit. */
+double su__time_unit_s(const char *u);
+
+/*
+ * How a row of metric `metric` in `unit` becomes seconds: SU__APP_TIME, a
+ * time per run; SU__APP_WORK, a time per unit of work (a rate "X/TIME" or
+ * a lower-is-better "TIME/X"); SU__APP_NONE when the unit says nothing
+ * about time.  *f: seconds per time unit; *inv: the value is a rate
+ * (seconds = f / value); work: X.
+ */
+int su__app_kind(const char *metric, const char *unit, double *f, int *inv, char *work,
+                 size_t len);
+
 #endif /* SIZEUP_MODEL_INT_H */

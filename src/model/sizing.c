@@ -28,6 +28,7 @@
 #include "sizeup/kernel.h"
 #include "sizeup/results.h"
 #include "sizeup/sizing.h"
+#include "model/model_int.h"
 
 const char *su_sizing_target_name(su_sizing_target_t t)
 {
@@ -494,64 +495,6 @@ static int app_only(const su_sizing_workload_t *w)
 
 /* --- the app's own measurements -------------------------------------------------- */
 
-/* Seconds in one unit u ("s", "ms", "us", "ns", "min", "h", "day"), 0 when
- * u is not a time unit. */
-static double time_unit_s(const char *u)
-{
-  static const struct {
-    const char *name;
-    double s;
-  } units[] = {{"s", 1},        {"sec", 1},     {"second", 1},  {"seconds", 1},
-               {"ms", 1e-3},    {"us", 1e-6},   {"ns", 1e-9},   {"min", 60},
-               {"h", 3600},     {"hour", 3600}, {"hours", 3600}, {"d", 86400},
-               {"day", 86400},  {"days", 86400}};
-
-  for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-    if (strcmp(u, units[i].name) == 0)
-      return units[i].s;
-  return 0;
-}
-
-enum { APP_NONE, APP_TIME, APP_WORK };
-
-/*
- * How a row of the app becomes seconds: APP_TIME, a time per run (metric
- * time, or a lower-is-better figure of merit in a time unit); APP_WORK, a
- * time per unit of work (a higher-is-better rate "X/TIME" such as steps/s
- * or ns/day, or a lower-is-better "TIME/X" such as s/step); APP_NONE when
- * the unit says nothing about time.  *f: seconds per time unit; *inv: the
- * value is a rate (seconds = f / value); work: X.
- */
-static int app_kind(const char *metric, const char *unit, double *f, int *inv, char *work,
-                    size_t len)
-{
-  const char *sl = strchr(unit, '/');
-  char t[32];
-
-  *inv = 0;
-  *f = 0;
-  work[0] = '\0';
-  if (strcmp(metric, "time") == 0 || strcmp(metric, "fom_lower") == 0) {
-    if ((*f = time_unit_s(unit)) > 0)
-      return APP_TIME;
-    if (strcmp(metric, "fom_lower") == 0 && sl && sl != unit && sl[1] &&
-        (size_t)(sl - unit) < sizeof(t)) {
-      snprintf(t, sizeof(t), "%.*s", (int)(sl - unit), unit);
-      if ((*f = time_unit_s(t)) > 0) {
-        snprintf(work, len, "%s", sl + 1);
-        return APP_WORK;
-      }
-    }
-    return APP_NONE;
-  }
-  if (strcmp(metric, "fom") == 0 && sl && sl != unit && (*f = time_unit_s(sl + 1)) > 0) {
-    *inv = 1;
-    snprintf(work, len, "%.*s", (int)(sl - unit), unit);
-    return APP_WORK;
-  }
-  return APP_NONE;
-}
-
 /* What recommend makes of the app's rows (one figure for every candidate):
  * their metric and unit, how they become seconds, and how much of it one
  * job is. */
@@ -560,13 +503,13 @@ typedef struct app_fig {
   char from[64];                        /* the candidate the figure was chosen on */
   int kind, inv;
   double f;
-  /* Runs (APP_TIME) or units of work (APP_WORK) in one job; NaN when a
+  /* Runs (SU__APP_TIME) or units of work (SU__APP_WORK) in one job; NaN when a
    * rate's job size is unknown. */
   double per_job;
   char words[384];                      /* how, for the explanation */
 } app_fig_t;
 
-/* Seconds per run (APP_TIME) or per unit of work (APP_WORK) of row q: its
+/* Seconds per run (SU__APP_TIME) or per unit of work (SU__APP_WORK) of row q: its
  * median (which 0), the fast (+1) or the slow (-1) end of its CI. */
 static double app_secs(const app_fig_t *g, const su_result_row_t *q, int which)
 {
@@ -621,7 +564,7 @@ static const su_result_row_t *app_row(const su_results_t *r, const su_sizing_can
     double f;
     int inv;
     char wk[32];
-    if (app_kind(other->metric, other->unit, &f, &inv, wk, sizeof(wk)) == APP_NONE)
+    if (su__app_kind(other->metric, other->unit, &f, &inv, wk, sizeof(wk)) == SU__APP_NONE)
       snprintf(why, len, "app '%s' was measured as %s in '%s', which recommend cannot turn "
                "into time (it takes s, ms, us, ns, min, h; X/s, X/day higher is better; "
                "s/X lower is better)", w->app, other->metric, other->unit);
@@ -669,7 +612,7 @@ static void app_fig_choose(const su_sizing_catalog_t *cat, const su_sizing_workl
       int inv;
       char wk[32];
       if (is_app_row(q, w->app) &&
-          app_kind(q->metric, q->unit, &f, &inv, wk, sizeof(wk)) != APP_NONE &&
+          su__app_kind(q->metric, q->unit, &f, &inv, wk, sizeof(wk)) != SU__APP_NONE &&
           (!found || (strcmp(q->metric, "time") == 0 && strcmp(found->metric, "time") != 0)))
         found = q;
     }
@@ -677,7 +620,7 @@ static void app_fig_choose(const su_sizing_catalog_t *cat, const su_sizing_workl
       snprintf(g->metric, sizeof(g->metric), "%s", found->metric);
       snprintf(g->unit, sizeof(g->unit), "%s", found->unit);
       snprintf(g->from, sizeof(g->from), "%s", c->name);
-      g->kind = app_kind(g->metric, g->unit, &g->f, &g->inv, g->work, sizeof(g->work));
+      g->kind = su__app_kind(g->metric, g->unit, &g->f, &g->inv, g->work, sizeof(g->work));
     }
     su_results_fini(&r);
   }
@@ -691,7 +634,7 @@ static void app_fig_choose(const su_sizing_catalog_t *cat, const su_sizing_workl
   }
   su_errclear();
   su_results_fini(&r);
-  if (g->kind == APP_TIME) {
+  if (g->kind == SU__APP_TIME) {
     int scaled = w->reference_time_s > 0 && isfinite(tref);
     g->per_job = scaled ? w->reference_time_s / tref : 1;
     snprintf(g->words, sizeof(g->words), "%s%s%s%s", strcmp(g->metric, "time") ? ", its figure "
@@ -786,7 +729,7 @@ static void app_rate(const su_results_t *r, const su_result_row_t *q, const app_
                q->unit, q->threads);
   if (k > 0 && (size_t)k < sizeof(out->note) && q->ranks > 1)
     k += snprintf(out->note + k, sizeof(out->note) - (size_t)k, " x %u ranks", q->ranks);
-  if (k > 0 && (size_t)k < sizeof(out->note) && g->kind == APP_WORK)
+  if (k > 0 && (size_t)k < sizeof(out->note) && g->kind == SU__APP_WORK)
     snprintf(out->note + k, sizeof(out->note) - (size_t)k, "; %.4g %s per job", g->per_job,
              g->work);
   else if (k > 0 && (size_t)k < sizeof(out->note) && g->per_job != 1)

@@ -210,4 +210,35 @@ check "sweeps: one per rank count" \
 expect_error "fom_per_job without app" "field 'fom_per_job': only meaningful with app" \
   "$SIZEUP" recommend --catalog md-catalog.csv --workload noapp.ini --out noapp --no-render
 
+# The mix inferred from a figure of merit and from MPI ranks: the 16-core
+# node's solver (tests/data/results-app16, T(N) = 0.5 s + 40 GB of triad +
+# 300 GFLOP of fma_peak) as a rate over ranks (100 steps per run, steps/s,
+# 1 thread x N ranks) and as a time in ms: the same shares as its wall
+# time, and kernels matched by cores (threads x ranks).
+mkdir -p foms && cp "$SRC/tests/data/results-app16/system.json" foms/
+{ cat "$SRC/tests/data/results-app16/summary.csv"
+  awk -F, -v OFS=, '$3=="cfd" && $5=="app" {$3="mdr"; $9=$8; $8=1; $14="fom"; $15="steps/s"
+    for (i = 18; i <= 25; i++) if ($i != "" && $i != 0) $i = 100 / $i; print}' \
+    "$SRC/tests/data/results-app16/summary.csv"
+  awk -F, -v OFS=, '$3=="cfd" && $5=="app" {$3="solvems"; $14="fom_lower"; $15="ms"
+    for (i = 18; i <= 25; i++) if ($i != "" && $i != 0) $i = 1000 * $i; print}' \
+    "$SRC/tests/data/results-app16/summary.csv"; } >foms/summary.csv
+for a in cfd mdr solvems; do
+  "$SIZEUP" fit foms --app $a --workload-out $a-mix.ini >$a-mix.log 2>&1
+  check "mix of $a: exits 0" test $? -eq 0
+  check "mix of $a: the same shares" \
+    test "$(grep -A3 '^\[mix\]' $a-mix.ini | tr '\n' ' ')" = "[mix] serial = 0.4214 stream_triad = 0.2690 fma_peak = 0.3096 "
+done
+check "mix over ranks: said" grep -q 'on 16 cores (ranks x threads) 42% serial' mdr-mix.log
+check "mix of a rate: the time of one step" grep -qx 'reference_time_s = 0.0118656' mdr-mix.ini
+check "mix of a rate: how to make it a job" grep -q 'For a job of K steps, set reference_time_s to K times' mdr-mix.ini
+check "mix of a time in ms: in seconds" grep -qx 'reference_time_s = 1.18656' solvems-mix.ini
+# A unit that says nothing about time: no mix, and why.
+{ cat "$SRC/tests/data/results-app16/summary.csv"
+  awk -F, -v OFS=, '$3=="cfd" && $5=="app" {$3="cells"; $14="fom"; $15="cells"; print}' \
+    "$SRC/tests/data/results-app16/summary.csv"; } >foms/summary2.csv
+mkdir -p cellsdir && cp foms/system.json cellsdir/ && mv foms/summary2.csv cellsdir/summary.csv
+expect_error "mix of a figure not about time" "has no ok single-node rows timed (wall time, or a figure of merit in a unit of time such as s, ms or ns/day); its rows are in 'cells'" \
+  "$SIZEUP" fit cellsdir --app cells --workload-out cells.ini
+
 finish
