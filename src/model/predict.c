@@ -221,7 +221,9 @@ static double own(const su_fit_series_t *s, double x)
  * far a count measured at another moment falls.  How far a point falls is
  * its held-out residual, x_j / f_-j(n_j) - 1, f_-j fitted without it (the
  * jackknife+ of Barber, Candes, Ramdas and Tibshirani, Ann. Statist.
- * 2021), relative because a timing's scatter grows with it.
+ * 2021), relative: a scatter that grows with the value (a fixed delay
+ * added to every run is a larger share of a shorter one; docs/models.md
+ * says what that leaves out).
  *
  * A replicate (a residual bootstrap, Davison and Hinkley 1997, alg. 6.4):
  * the chosen curve times one plus a held-out residual drawn at every
