@@ -24,11 +24,13 @@
 # within 15% for the stand-in's curves, and the 95% interval holds the
 # measurement in at least 90% of the repetitions.
 #
-# Usage: bench/app-fit.sh [BUILD_DIR]   (env: SEEDS=10, N=16, REAL_N=8;
+# Usage: bench/app-fit.sh [BUILD_DIR]   (env: SEEDS=10, N=16, REAL_N=8, ROUNDS=3;
 #        KEEP=DIR keeps every measurement and fit in DIR instead of a
 #        temporary folder removed at exit; REFIT=DIR measures nothing and
 #        fits again what a run with KEEP=DIR measured, with this build: the
-#        same measurements for two versions of the fits)
+#        same measurements for two versions of the fits; ROUNDS: `sizeup app
+#        --rounds`, interleaved passes over the ladder, so that a drift of
+#        the machine is spread over the counts instead of read as the curve)
 set -u
 BUILD=${1:-build}
 SIZEUP=$BUILD/sizeup
@@ -36,6 +38,7 @@ STANDIN=$BUILD/tests/standin
 SEEDS=${SEEDS:-10}
 N=${N:-16}
 REAL_N=${REAL_N:-8}
+ROUNDS=${ROUNDS:-3}
 if [ -n "${REFIT:-}" ]; then
   WORK=$(cd "$REFIT" && pwd) || exit 2
 elif [ -n "${KEEP:-}" ]; then
@@ -63,8 +66,8 @@ run() {
   if [ -n "${REFIT:-}" ]; then
     [ -f "$dir/samples.csv" ] || { echo "$name seed $seed: not measured in $WORK" >&2; return; }
   else
-    "$SIZEUP" app -q -t "$(ladder "$n")" --min-reps 5 --max-reps 10 -b 0.1 --name "$name" \
-      "${fom[@]}" -o "$dir" -- "$@" >"$dir.log" 2>&1 ||
+    "$SIZEUP" app -q -t "$(ladder "$n")" --min-reps 5 --max-reps 10 -b 0.1 \
+      --rounds "$ROUNDS" --name "$name" "${fom[@]}" -o "$dir" -- "$@" >"$dir.log" 2>&1 ||
       { echo "$name seed $seed: sizeup app failed" >&2; return; }
   fi
   # The table of the fit: every sample at N/2 and below.
