@@ -47,6 +47,8 @@ typedef struct su_mix {
   int kind;
   int over_ranks;                   /* 1 when the app ran over MPI ranks */
   double r2, max_rel_err;           /* fit quality over the ladder */
+  double held_out_err;              /* the largest relative error predicting a count left
+                                       out of the fit (NaN: a refit failed) */
   size_t npoints;
 } su_mix_t;
 

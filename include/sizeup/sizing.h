@@ -111,6 +111,10 @@ typedef struct su_sizing_workload {
    * given (then reference_time_s on a reference that measured the app
    * fixes it).  Unused for time rows. */
   double fom_per_job;
+  /* How far a [mix] may miss, relative (`sizeup fit --workload-out` writes
+   * the mix's largest held-out error): the time of every candidate sized
+   * through the mix gets its 95% range widened by it; 0 = not given. */
+  double mix_error;
   /* Mix mode (nmix > 0): kernel k takes weight[k] of the job's time on one
    * node of the reference candidate, whose job takes reference_time_s. */
   size_t nmix;

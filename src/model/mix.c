@@ -125,9 +125,54 @@ static int ls_subset(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsi
   return 0;
 }
 
+/* Non-negative least squares of y on the nv columns of X: every subset of
+ * the unknowns solved, the best feasible kept (exact for these few); its
+ * sum of squares, INFINITY when none is feasible. */
+static double nnls(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsigned nv,
+                   double *best)
+{
+  double b[1 + SU_MIX_MAX], best_sse = INFINITY;
+
+  for (unsigned mask = 1; mask < (1u << nv); mask++) {
+    double sse;
+    int ok = ls_subset(X, y, n, nv, mask, b, &sse) == 0;
+    for (unsigned j = 0; ok && j < nv; j++)
+      ok = b[j] >= 0;
+    if (ok && sse < best_sse) {
+      best_sse = sse;
+      memcpy(best, b, nv * sizeof(b[0]));
+    }
+  }
+  return best_sse;
+}
+
+/* The largest relative error of the mix predicting a count it was not
+ * fitted on (each left out in turn); NaN when a refit has no solution. */
+static double held_out_error(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsigned nv)
+{
+  double Xo[MAXPTS][1 + SU_MIX_MAX], yo[MAXPTS], b[1 + SU_MIX_MAX], worst = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    double f = 0;
+    for (size_t j = 0; j < n; j++) {
+      if (j == i)
+        continue;
+      memcpy(Xo[k], X[j], sizeof(Xo[k]));
+      yo[k++] = y[j];
+    }
+    if (!isfinite(nnls(Xo, yo, k, nv, b)))
+      return NAN;
+    for (unsigned c = 0; c < nv; c++)
+      f += X[i][c] * b[c];
+    worst = fmax(worst, fabs(f - y[i]) / y[i]);
+  }
+  return worst;
+}
+
 int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
 {
-  double X[MAXPTS][1 + SU_MIX_MAX], y[MAXPTS], n[MAXPTS], b[1 + SU_MIX_MAX];
+  double X[MAXPTS][1 + SU_MIX_MAX], y[MAXPTS], n[MAXPTS];
   double best_b[1 + SU_MIX_MAX], best_sse = INFINITY, mean = 0, sst = 0;
   const char *name = app, *pl = NULL;
   const su_result_row_t *first = NULL;
@@ -222,17 +267,7 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
     return su_errorf(SU_EINVAL, "'%s': %zu thread counts of '%s' for %zu unknowns (a serial "
                                 "part and %zu kernels): measure at least %zu counts", r->dir, np,
                      name, m.nk + 1, m.nk, m.nk + 2);
-  /* Non-negative least squares: every subset, the best feasible. */
-  for (unsigned mask = 1; mask < (1u << (1 + m.nk)); mask++) {
-    double sse;
-    int ok = ls_subset(X, y, np, (unsigned)(1 + m.nk), mask, b, &sse) == 0;
-    for (unsigned j = 0; ok && j <= m.nk; j++)
-      ok = b[j] >= 0;
-    if (ok && sse < best_sse) {
-      best_sse = sse;
-      memcpy(best_b, b, sizeof(b));
-    }
-  }
+  best_sse = nnls(X, y, np, (unsigned)(1 + m.nk), best_b);
   if (!isfinite(best_sse))
     return su_errorf(SU_EINVAL, "'%s': no non-negative mix explains the times of '%s'", r->dir,
                      name);
@@ -261,6 +296,7 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   for (size_t i = 0; i < np; i++)
     sst += (y[i] - mean) * (y[i] - mean);
   m.r2 = sst > 0 ? 1 - best_sse / sst : NAN;
+  m.held_out_err = held_out_error(X, y, np, (unsigned)(1 + m.nk));
   m.npoints = np;
   m.nmax = n[at];
   m.time_at_nmax = y[at];
@@ -325,6 +361,10 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
               "%s"
               "reference_time_s = %.6g\n", m->app, m->app, reference ? "" : "; ",
           reference ? reference : "", ref_words, m->time_at_nmax);
+  if (isfinite(m->held_out_err))
+    fprintf(fp, "; the mix's largest error predicting a count it was not fitted on: recommend\n"
+                "; widens the times it infers through the mix by it\n"
+                "mix_error = %.4g\n", m->held_out_err);
   fprintf(fp, "\n[mix]\n");
   /* Rounded to 4 decimals; the last kernel takes the rest so the sum is 1. */
   if (m->serial_share > 0 && last >= 0) {

@@ -980,6 +980,11 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
   res->time_s = job_time(res, roof, res->nodes_per_job, 0);
   res->time_lo_s = job_time(res, roof, res->nodes_per_job, +1);
   res->time_hi_s = job_time(res, roof, res->nodes_per_job, -1);
+  if (w->mix_error > 0 && strcmp(res->basis, "measured") != 0 && w->nmix) {
+    /* through the mix: its own error beside the kernels' */
+    res->time_lo_s *= 1 - w->mix_error;
+    res->time_hi_s *= 1 + w->mix_error;
+  }
   res->efficiency = res->time1_s / (res->nodes_per_job * res->time_s);
   {
     size_t nfit = 0;
@@ -1197,6 +1202,10 @@ static int explain(su_sizing_t *s)
                 "measured)%s; %zu on its %s through their kernel figures (basis inferred), an "
                 "inference.", nmeas, w->app, s->app_words, ninf,
                 w->nmix ? "[mix]" : "flops and bytes");
+    if (!err && w->mix_error > 0 && w->nmix && ninf)
+      err = say(s, "The times inferred through the [mix] have the mix's own error in their 95%% "
+                "ranges (mix_error = %.3g: %.3g%% either way, beside the kernel figures' "
+                "spread).", w->mix_error, 100 * w->mix_error);
     if (err)
       return err;
     for (size_t i = 0; nmeas && i < s->n; i++)

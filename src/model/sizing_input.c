@@ -440,6 +440,13 @@ static int wl_entry(void *user, const char *section, const char *name, const cha
     }
     if (strcmp(name, "app") == 0)
       return wl_str(ps, name, value, w->app, sizeof(w->app));
+    if (strcmp(name, "mix_error") == 0) {
+      if (!wl_num(ps, name, value, 0, &w->mix_error))
+        return 0;
+      if (w->mix_error >= 1)
+        return wl_fail(ps, "field 'mix_error': a relative error below 1, not '%s'", value);
+      return 1;
+    }
     if (strcmp(name, "fom_per_job") == 0)
       return wl_num(ps, name, value, 0, &w->fom_per_job);
     if (strcmp(name, "reference") == 0) {
@@ -584,6 +591,8 @@ int su_sizing_workload_load(const char *path, su_sizing_workload_t *out)
       return su_errorf(SU_EINVAL, "%s: field 'reference_time_s': only meaningful with a [mix]",
                        path);
   }
+  if (w.mix_error > 0 && w.nmix == 0)
+    return su_errorf(SU_EINVAL, "%s: field 'mix_error': only meaningful with a [mix]", path);
   if (w.fom_per_job > 0 && !w.app[0])
     return su_errorf(SU_EINVAL, "%s: field 'fom_per_job': only meaningful with app (the work "
                      "one job is, in the unit of the app's figure of merit)", path);

@@ -241,4 +241,41 @@ mkdir -p cellsdir && cp foms/system.json cellsdir/ && mv foms/summary2.csv cells
 expect_error "mix of a figure not about time" "has no ok single-node rows timed (wall time, or a figure of merit in a unit of time such as s, ms or ns/day); its rows are in 'cells'" \
   "$SIZEUP" fit cellsdir --app cells --workload-out cells.ini
 
+# The mix's own error: the same solver with its times moved by -2% to +3%
+# at some counts; the mix's largest held-out error goes into the workload
+# as mix_error, and every time inferred through the mix gets its 95% range
+# widened by it (gamma, a datasheet node: no spread of its own, so its range
+# is exactly T (1 -+ mix_error)).
+mkdir -p wobbly && cp foms/system.json wobbly/
+{ cat "$SRC/tests/data/results-app16/summary.csv"
+  awk -F, -v OFS=, '$3=="cfd" && $5=="app" {$3="wobbly"
+    f = ($8 == 2) ? 1.03 : ($8 == 4) ? 0.98 : ($8 == 8) ? 1.02 : ($8 == 12) ? 0.99 : 1
+    for (i = 18; i <= 25; i++) if ($i != "" && $i != 0) $i = f * $i; print}' \
+    "$SRC/tests/data/results-app16/summary.csv"; } >wobbly/summary.csv
+"$SIZEUP" fit wobbly --app wobbly --workload-out wobbly.ini --reference our-node \
+  --target throughput_jobs_per_day=20 >wobbly-fit.log 2>&1
+check "wobbly: mix written" test $? -eq 0
+check "exact mix: next to no error to carry" \
+  awk -F' = ' '$1 == "mix_error" {f = ($2 < 1e-4)} END {exit !f}' cfd-mix.ini
+e=$(awk -F' = ' '$1 == "mix_error" {print $2}' wobbly.ini)
+check "wobbly: mix_error between 1% and 10% ($e)" awk -v e="$e" 'BEGIN {exit !(e > 0.01 && e < 0.1)}'
+D=$SRC/tests/data/sizing
+mkdir -p wob && cp -r "$D/alpha" "$D/beta" "$D/delta" wob/ && mv wobbly wob/
+{ cat "$D/catalog.csv"; echo "our-node,cloud,16,1,0,64,1.60,,,,350,wobbly,,,,2026-12,ours"; } \
+  >wob/catalog.csv
+(cd wob && "$SIZEUP" recommend --catalog catalog.csv --workload ../wobbly.ini --out rec \
+  --no-render) >wob.log 2>&1
+check "wobbly: recommend exits 0" test $? -eq 0
+check "wobbly: gamma's range is its time -+ mix_error" awk -F, -v e="$e" '$3 == "gamma" {
+    lo = $18 * (1 - e); hi = $18 * (1 + e); d = 1e-6 * $18
+    f = ($19 - lo < d && lo - $19 < d && $20 - hi < d && hi - $20 < d) } END {exit !f}' \
+  wob/rec/recommend.csv
+check "wobbly: the sentence says so" grep -q "have the mix's own error in their 95% ranges (mix_error = " wob.log
+check "wobbly: our node, measured, is not widened" \
+  awk -F, '$3 == "our-node" {f = ($18 == $19 && $19 == $20)} END {exit !f}' wob/rec/recommend.csv
+{ echo '[workload]'; echo 'name = x'; echo 'mix_error = 0.05'; echo 'flops = 1'; echo 'bytes = 1'
+  echo '[target]'; echo 'throughput_jobs_per_hour = 1'; } >mixerr-roof.ini
+expect_error "mix_error without a mix" "field 'mix_error': only meaningful with a \[mix\]" \
+  "$SIZEUP" recommend --catalog md-catalog.csv --workload mixerr-roof.ini --out mixerr --no-render
+
 finish
