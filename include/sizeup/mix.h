@@ -49,6 +49,9 @@ typedef struct su_mix {
   double r2, max_rel_err;           /* fit quality over the ladder */
   double held_out_err;              /* the largest relative error predicting a count left
                                        out of the fit (NaN: a refit failed) */
+  /* The shares at nmax over those refits, lowest and highest: [0] the
+   * serial part, [1 + k] kernel k (NaN: a refit failed). */
+  double share_lo[1 + SU_MIX_MAX], share_hi[1 + SU_MIX_MAX];
   size_t npoints;
 } su_mix_t;
 
@@ -60,6 +63,13 @@ typedef struct su_mix {
  * is not so (fewer counts than unknowns + 1), SU_ENOMEM.
  */
 int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out);
+
+/* "serial 40-52%, stream_triad 2-31%, ..." from share_lo/hi into buf, ""
+ * when a refit failed. */
+void su_mix_share_ranges(const su_mix_t *m, char *buf, size_t len);
+
+/* 1 when a share moves by more than 20 points with a count left out. */
+int su_mix_loose(const su_mix_t *m);
 
 /*
  * Writes the mix as a workload file sizeup recommend reads (docs/sizing.md):

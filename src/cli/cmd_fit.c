@@ -201,6 +201,7 @@ static int write_workload(const su_results_t *r, const char *app, const char *ta
                           const char *reference, const char *path)
 {
   su_mix_t m;
+  char ranges[160];
   FILE *fp;
   int err;
 
@@ -214,6 +215,14 @@ static int write_workload(const su_results_t *r, const char *app, const char *ta
   for (size_t k = 0; k < m.nk; k++)
     printf(", %.0f%% %s", 100 * m.share[k], m.kernel[k]);
   printf("\n");
+  su_mix_share_ranges(&m, ranges, sizeof(ranges));
+  if (ranges[0])
+    printf("  with each count left out in turn the shares move within: %s; the largest error "
+           "predicting the count left out: %.1f%%\n", ranges, 100 * m.held_out_err);
+  if (su_mix_loose(&m))
+    printf("  CAUTION: these counts fix the shares only loosely (a share moves by more than 20 "
+           "points): measure more thread counts, or in rounds, or run the program itself on "
+           "the candidates\n");
   if (!(fp = su_fs_fopen_w(path)))
     return su_cli_fail(su_errorf(SU_EIO, "cannot write '%s': %s", path, strerror(errno)));
   err = su_mix_write_workload(&m, r, target, reference, fp);

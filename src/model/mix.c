@@ -146,12 +146,33 @@ static double nnls(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsign
   return best_sse;
 }
 
-/* The largest relative error of the mix predicting a count it was not
- * fitted on (each left out in turn); NaN when a refit has no solution. */
-static double held_out_error(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsigned nv)
+/* The shares of a fit b at row x: the serial part (0) and each kernel. */
+static void shares_at(const double *x, const double *b, unsigned nv, double *share)
 {
-  double Xo[MAXPTS][1 + SU_MIX_MAX], yo[MAXPTS], b[1 + SU_MIX_MAX], worst = 0;
+  double tot = 0;
 
+  for (unsigned c = 0; c < nv; c++)
+    tot += x[c] * b[c];
+  for (unsigned c = 0; c < nv; c++)
+    share[c] = tot > 0 ? x[c] * b[c] / tot : NAN;
+}
+
+/*
+ * Each count left out in turn, the mix fitted again: m->held_out_err, its
+ * largest relative error predicting the count left out (NaN when a refit
+ * has no solution), and m->share_lo/hi, the range of the shares at row
+ * `at` over the refits (how firmly the counts fix the shares).
+ */
+static void held_out(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsigned nv,
+                     size_t at, su_mix_t *m)
+{
+  double Xo[MAXPTS][1 + SU_MIX_MAX], yo[MAXPTS], b[1 + SU_MIX_MAX], sh[1 + SU_MIX_MAX];
+
+  m->held_out_err = 0;
+  for (unsigned c = 0; c < nv; c++) {
+    m->share_lo[c] = INFINITY;
+    m->share_hi[c] = -INFINITY;
+  }
   for (size_t i = 0; i < n; i++) {
     size_t k = 0;
     double f = 0;
@@ -161,13 +182,21 @@ static double held_out_error(double X[][1 + SU_MIX_MAX], const double *y, size_t
       memcpy(Xo[k], X[j], sizeof(Xo[k]));
       yo[k++] = y[j];
     }
-    if (!isfinite(nnls(Xo, yo, k, nv, b)))
-      return NAN;
+    if (!isfinite(nnls(Xo, yo, k, nv, b))) {
+      m->held_out_err = NAN;
+      for (unsigned c = 0; c < nv; c++)
+        m->share_lo[c] = m->share_hi[c] = NAN;
+      return;
+    }
     for (unsigned c = 0; c < nv; c++)
       f += X[i][c] * b[c];
-    worst = fmax(worst, fabs(f - y[i]) / y[i]);
+    m->held_out_err = fmax(m->held_out_err, fabs(f - y[i]) / y[i]);
+    shares_at(X[at], b, nv, sh);
+    for (unsigned c = 0; c < nv; c++) {
+      m->share_lo[c] = fmin(m->share_lo[c], sh[c]);
+      m->share_hi[c] = fmax(m->share_hi[c], sh[c]);
+    }
   }
-  return worst;
 }
 
 int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
@@ -296,20 +325,40 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   for (size_t i = 0; i < np; i++)
     sst += (y[i] - mean) * (y[i] - mean);
   m.r2 = sst > 0 ? 1 - best_sse / sst : NAN;
-  m.held_out_err = held_out_error(X, y, np, (unsigned)(1 + m.nk));
+  held_out(X, y, np, (unsigned)(1 + m.nk), at, &m);
   m.npoints = np;
   m.nmax = n[at];
   m.time_at_nmax = y[at];
   {
-    double tot = m.serial_s;
+    double sh[1 + SU_MIX_MAX];
+    shares_at(X[at], best_b, (unsigned)(1 + m.nk), sh);
+    m.serial_share = sh[0];
     for (size_t k = 0; k < m.nk; k++)
-      tot += m.work[k] * X[at][1 + k];
-    m.serial_share = m.serial_s / tot;
-    for (size_t k = 0; k < m.nk; k++)
-      m.share[k] = m.work[k] * X[at][1 + k] / tot;
+      m.share[k] = sh[1 + k];
   }
   *out = m;
   return SU_OK;
+}
+
+void su_mix_share_ranges(const su_mix_t *m, char *buf, size_t len)
+{
+  size_t pos = 0;
+
+  buf[0] = '\0';
+  for (size_t c = 0; c <= m->nk && isfinite(m->share_lo[0]) && pos < len; c++) {
+    int k = snprintf(buf + pos, len - pos, "%s%s %.0f-%.0f%%", c ? ", " : "",
+                     c ? m->kernel[c - 1] : "serial", 100 * m->share_lo[c],
+                     100 * m->share_hi[c]);
+    pos += k > 0 ? (size_t)k : 0;
+  }
+}
+
+int su_mix_loose(const su_mix_t *m)
+{
+  for (size_t c = 0; c <= m->nk; c++)
+    if (m->share_hi[c] - m->share_lo[c] > 0.2)
+      return 1;
+  return 0;
 }
 
 int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *target,
@@ -319,7 +368,7 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
   const char *cores = m->over_ranks ? "cores (ranks x threads)" : "threads";
   double ksum = 0, left = 1;
   int last = -1;
-  char ref_words[384];
+  char ref_words[384], ranges[160];
 
   /* What reference_time_s is: a job's time, or (a rate figure of merit)
    * the time of one unit of its work, which fom_per_job turns into jobs. */
@@ -350,6 +399,11 @@ int su_mix_write_workload(const su_mix_t *m, const su_results_t *r, const char *
           100 * m->max_rel_err, m->nmax, cores, 100 * m->serial_share);
   for (size_t k = 0; k < m->nk; k++)
     fprintf(fp, ", %.0f%% to %s", 100 * m->share[k], m->kernel[k]);
+  su_mix_share_ranges(m, ranges, sizeof(ranges));
+  if (ranges[0])
+    fprintf(fp, ".\n; With each count left out in turn, the shares move within: %s%s", ranges,
+            su_mix_loose(m) ? ".\n; CAUTION: loosely fixed; run the program on the candidates "
+                              "where you can" : "");
   fprintf(fp, ".\n; The serial part runs at one core's speed on every candidate and no node\n"
               "; count shortens it; the kernels' parts run at the whole node's rates.\n"
               "; Change the fractions if you know better; they must add up to 1.\n"

@@ -255,6 +255,12 @@ mkdir -p wobbly && cp foms/system.json wobbly/
 "$SIZEUP" fit wobbly --app wobbly --workload-out wobbly.ini --reference our-node \
   --target throughput_jobs_per_day=20 >wobbly-fit.log 2>&1
 check "wobbly: mix written" test $? -eq 0
+check "wobbly: the shares' ranges with a count left out" \
+  grep -q 'with each count left out in turn the shares move within: serial [0-9]*-[0-9]*%, stream_triad [0-9]*-[0-9]*%, fma_peak [0-9]*-[0-9]*%' wobbly-fit.log
+check "wobbly: loosely fixed, said" grep -q 'CAUTION: these counts fix the shares only loosely' wobbly-fit.log
+check "wobbly: and in the file" grep -q '^; CAUTION: loosely fixed' wobbly.ini
+check "exact mix: firm shares" grep -q 'serial 42-42%, stream_triad 27-27%, fma_peak 31-31%' cfd-mix.log
+check "exact mix: no caution" test "$(grep -c CAUTION cfd-mix.log)" -eq 0
 check "exact mix: next to no error to carry" \
   awk -F' = ' '$1 == "mix_error" {f = ($2 < 1e-4)} END {exit !f}' cfd-mix.ini
 e=$(awk -F' = ' '$1 == "mix_error" {print $2}' wobbly.ini)
