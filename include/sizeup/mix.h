@@ -27,6 +27,7 @@
 #include "sizeup/results.h"
 
 #define SU_MIX_MAX 3
+#define SU_MIX_REFITS 64   /* the counts a mix is fitted on, at most */
 
 typedef struct su_mix {
   char app[64], placement[64];
@@ -52,6 +53,10 @@ typedef struct su_mix {
   /* The shares at nmax over those refits, lowest and highest: [0] the
    * serial part, [1 + k] kernel k (NaN: a refit failed). */
   double share_lo[1 + SU_MIX_MAX], share_hi[1 + SU_MIX_MAX];
+  /* Those refits' shares, one per count left out ([i][0] serial, [i][1 + k]
+   * kernel k); nrefit 0 when a refit failed. */
+  size_t nrefit;
+  double refit_share[SU_MIX_REFITS][1 + SU_MIX_MAX];
   size_t npoints;
 } su_mix_t;
 

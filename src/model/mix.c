@@ -10,7 +10,7 @@
 #include "sizeup/error.h"
 #include "sizeup/mix.h"
 
-#define MAXPTS 64
+#define MAXPTS SU_MIX_REFITS
 
 /* The kernels a mix is made of, in the order tried; gemm and fma_peak are
  * one slot (dense compute), gemm first. */
@@ -169,6 +169,7 @@ static void held_out(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsi
   double Xo[MAXPTS][1 + SU_MIX_MAX], yo[MAXPTS], b[1 + SU_MIX_MAX], sh[1 + SU_MIX_MAX];
 
   m->held_out_err = 0;
+  m->nrefit = 0;
   for (unsigned c = 0; c < nv; c++) {
     m->share_lo[c] = INFINITY;
     m->share_hi[c] = -INFINITY;
@@ -184,6 +185,7 @@ static void held_out(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsi
     }
     if (!isfinite(nnls(Xo, yo, k, nv, b))) {
       m->held_out_err = NAN;
+      m->nrefit = 0;
       for (unsigned c = 0; c < nv; c++)
         m->share_lo[c] = m->share_hi[c] = NAN;
       return;
@@ -192,6 +194,7 @@ static void held_out(double X[][1 + SU_MIX_MAX], const double *y, size_t n, unsi
       f += X[i][c] * b[c];
     m->held_out_err = fmax(m->held_out_err, fabs(f - y[i]) / y[i]);
     shares_at(X[at], b, nv, sh);
+    memcpy(m->refit_share[m->nrefit++], sh, nv * sizeof(sh[0]));
     for (unsigned c = 0; c < nv; c++) {
       m->share_lo[c] = fmin(m->share_lo[c], sh[c]);
       m->share_hi[c] = fmax(m->share_hi[c], sh[c]);
@@ -330,7 +333,7 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   m.nmax = n[at];
   m.time_at_nmax = y[at];
   {
-    double sh[1 + SU_MIX_MAX];
+    double sh[1 + SU_MIX_MAX] = {0};
     shares_at(X[at], best_b, (unsigned)(1 + m.nk), sh);
     m.serial_share = sh[0];
     for (size_t k = 0; k < m.nk; k++)

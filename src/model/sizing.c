@@ -26,6 +26,7 @@
 #include "sizeup/error.h"
 #include "sizeup/fit.h"
 #include "sizeup/kernel.h"
+#include "sizeup/mix.h"
 #include "sizeup/results.h"
 #include "sizeup/sizing.h"
 #include "model/model_int.h"
@@ -1529,6 +1530,105 @@ static int evaluate_range(const su_sizing_catalog_t *cat, const su_sizing_worklo
   return SU_OK;
 }
 
+/*
+ * The workload's [mix], when it is the mix inferred from its app on the
+ * reference node (`sizeup fit --workload-out`, unchanged): m filled, 1;
+ * 0 otherwise (no app, no results, a mix changed by hand).
+ */
+static int inferred_mix(const su_sizing_workload_t *w, const su_sizing_candidate_t *ref,
+                        su_mix_t *m)
+{
+  su_results_t r;
+  int same;
+
+  if (!w->app[0] || !w->nmix || !ref || !ref->results_dir[0] ||
+      su_results_load(ref->results_dir, &r) != SU_OK)
+    return 0;
+  same = su_mix_infer(&r, w->app, m) == SU_OK && m->nrefit > 0 &&
+         fabs(m->serial_share - w->serial) < 1e-3;
+  su_results_fini(&r);
+  for (size_t k = 0; same && k < m->nk; k++) {
+    double given = 0;
+    for (size_t i = 0; i < w->nmix; i++)
+      if (strcmp(w->kernel[i], m->kernel[k]) == 0)
+        given = w->weight[i];
+    same = fabs(given - m->share[k]) < 1e-3;
+  }
+  return same;
+}
+
+/*
+ * How firmly the measurements fix the first choice: the workload's mix,
+ * inferred from its app, fitted again with each count left out (mix.c);
+ * every candidate ranked again on each of those mixes, and one sentence,
+ * said first, on whether the first choice holds across them.
+ */
+static int check_refits(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
+                        su_sizing_t *out)
+{
+  su_sizing_workload_t *m2;
+  su_mix_t *mix;
+  const char *first = out->n && strcmp(out->res[0].status, "ok") == 0
+                          ? out->res[0].cand->name : NULL;
+  char other[256] = "";
+  size_t same = 0, n = 0, nsaid = out->nsentences;
+  int err = SU_OK;
+
+  if (!first || !(mix = malloc(sizeof(*mix))))
+    return first ? su_errorf(SU_ENOMEM, "cannot check the mix") : SU_OK;
+  if (!(m2 = malloc(sizeof(*m2)))) {
+    free(mix);
+    return su_errorf(SU_ENOMEM, "cannot check the mix");
+  }
+  if (!inferred_mix(w, out->reference, mix))
+    goto out;
+  for (size_t i = 0; i < mix->nrefit && !err; i++) {
+    su_sizing_t s;
+    const char *win;
+
+    *m2 = *w;
+    m2->nmix = 0;
+    m2->serial = mix->refit_share[i][0];
+    for (size_t k = 0; k < mix->nk; k++)
+      if (mix->refit_share[i][1 + k] > 0) {
+        snprintf(m2->kernel[m2->nmix], sizeof(m2->kernel[0]), "%s", mix->kernel[k]);
+        m2->weight[m2->nmix++] = mix->refit_share[i][1 + k];
+      }
+    if (m2->nmix == 0 || (err = evaluate_one(cat, m2, &s)) != SU_OK)
+      continue;
+    win = s.n && strcmp(s.res[0].status, "ok") == 0 ? s.res[0].cand->name : "no candidate";
+    n++;
+    if (strcmp(win, first) == 0)
+      same++;
+    else if (!strstr(other, win) && strlen(other) + strlen(win) + 3 < sizeof(other))
+      snprintf(other + strlen(other), sizeof(other) - strlen(other), "%s%s",
+               other[0] ? ", " : "", win);
+    su_sizing_fini(&s);
+  }
+  if (err || n == 0)
+    goto out;
+  if (same == n)
+    err = say(out, "The mix was inferred from '%s' on '%s'; fitted again with each of its %zu "
+              "counts left out, it ranks %s first every time: the first choice does not hang "
+              "on the mix.", w->app, out->reference->name, n, first);
+  else
+    err = say(out, "The mix was inferred from '%s' on '%s'; fitted again with each of its %zu "
+              "counts left out, it ranks %s first %zu times and %s the other %zu: the first "
+              "choice HANGS ON THE MIX, which these measurements fix only loosely; run '%s' on "
+              "the candidates ('sizeup app') before deciding.", w->app, out->reference->name,
+              n, first, same, other, n - same, w->app);
+  /* said first: it qualifies everything below it */
+  if (!err && out->nsentences > nsaid) {
+    char *said = out->sentence[out->nsentences - 1];
+    memmove(out->sentence + 1, out->sentence, nsaid * sizeof(out->sentence[0]));
+    out->sentence[0] = said;
+  }
+out:
+  free(m2);
+  free(mix);
+  return err;
+}
+
 int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_t *w,
                        su_sizing_t *out)
 {
@@ -1539,8 +1639,11 @@ int su_sizing_evaluate(const su_sizing_catalog_t *cat, const su_sizing_workload_
   memset(out, 0, sizeof(*out));
   if (!cat || !w || cat->n == 0)
     return su_errorf(SU_EINVAL, "nothing to evaluate");
-  if (!app_only(w))
-    return evaluate_one(cat, w, out);
+  if (!app_only(w)) {
+    if ((rc = evaluate_one(cat, w, out)) == SU_OK && (rc = check_refits(cat, w, out)))
+      su_sizing_fini(out);
+    return rc;
+  }
   /* measured somewhere (usable, or saying why not): no range */
   app_fig_choose(cat, w, &cat->c[0], &app);
   for (size_t i = 0; i < cat->n; i++) {
