@@ -9,11 +9,15 @@
  * with more parameters always fits its points at least as well, but only a
  * law that describes the machine predicts the point it did not see.
  *
- * The intervals come from a bootstrap (Efron and Tibshirani, "An
- * Introduction to the Bootstrap", 1993; Davison and Hinkley, 1997, alg.
- * 6.4 for prediction): resample the measurements, refit, predict, add a
- * residual of the original fit; the 2.5% and 97.5% quantiles of those
- * predictions bound the value a measurement at that count would give.
+ * The intervals come from a residual bootstrap over the counts' medians
+ * (Davison and Hinkley, 1997, alg. 6.4 for prediction): the chosen curve
+ * times one plus a held-out (leave-one-out) relative residual at every
+ * count, every model fitted and chosen again on each replicate (Efron,
+ * JASA 2014: the choice's own uncertainty), the replicate's choice
+ * predicting, times one plus one more held-out residual for the new
+ * measurement's miss; the 2.5% and 97.5% quantiles of those predictions
+ * bound the median a new measurement at that count would give
+ * (docs/models.md).
  */
 #include <errno.h>
 #include <math.h>
