@@ -530,7 +530,7 @@ static char *section(const char *text, const char *from, const char *to)
  * verdict and headline table of its report. */
 static char *verdict_of(const char *dir, const char *rows)
 {
-  char out[4200], *md, *part;
+  char out[1024], *md, *part;
   const char *dirs[1] = {dir};
   su_report_info_t info;
 
@@ -557,73 +557,66 @@ static char *verdict_of(const char *dir, const char *rows)
  */
 static void test_verdict_where(void)
 {
+  static const struct {
+    const char *rows;
+    const char *has[8], *lacks[5];   /* NULL-terminated when shorter */
+  } cases[] = {
+    /* OpenCL only, no stream_triad nor latency_chase */
+    {WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0", "latency", "ns", "24200")
+     WROW("transfer_d2d", "opencl", "Test GPU [0:0] -> [0:1]", "1", "", "4194304", "bandwidth",
+          "GB/s", "39.05"),
+     {"**Memory-bound work**: not measured", "**Latency-bound work**: not measured",
+      "| memory bandwidth (STREAM triad, largest working set) | GB/s | not measured |",
+      "| memory latency (latency\\_chase, largest working set) | ns | not measured |"},
+     {"2.42e+04", "24200", "39.05", "main memory"}},
+    /* the CPU's and a GPU's: main memory is the CPU's, the GPU has its own */
+    {WROW("stream_triad", "cpu", "CPU", "2", "0-1", "536870904", "bandwidth", "GB/s", "41.5")
+     WROW("stream_triad", "opencl", "Test GPU [0:0]", "1", "", "536870904", "bandwidth", "GB/s",
+          "812.5")
+     WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0", "latency", "ns", "24200")
+     WROW("latency_chase", "cpu", "CPU", "1", "0", "268435456", "latency", "ns", "149.8"),
+     {"41.5 GB/s from main memory (STREAM triad at its largest working set, 512 MiB, larger "
+      "than the 32 MiB L3 its cores use).",
+      "149.8 ns per access to main memory (latency\\_chase at its largest working set, 256 MiB, "
+      "larger than the 32 MiB L3 its cores use).",
+      "- **On the GPU**: 812.5 GB/s from the GPU's memory, Test GPU \\[0:0\\] (STREAM triad at "
+      "its largest working set, 512 MiB; sizeup does not know the GPU's caches).",
+      "| memory bandwidth (STREAM triad, largest working set) | GB/s | 41.5 |"},
+     {"24200", "2.42e+04"}},
+    /* a working set that fits the L3 is the caches', not main memory */
+    {WROW("stream_triad", "cpu", "CPU", "2", "0-1", "8388608", "bandwidth", "GB/s", "160.7")
+     WROW("latency_chase", "cpu", "CPU", "1", "0", "8388608", "latency", "ns", "142.8")
+     WROW("fma_peak", "cpu", "CPU", "2", "0-1", "0", "flops", "GFLOP/s", "120"),
+     {"160.7 GB/s, from the caches, not main memory: STREAM triad's largest working set, "
+      "8 MiB, fits the 32 MiB L3 its cores use. Run 'sizeup run -k stream\\_triad'",
+      "142.8 ns per access, from the caches, not main memory: latency\\_chase's largest "
+      "working set, 8 MiB, fits the 32 MiB L3 its cores use.",
+      "| 160.7 (caches, not memory: 8 MiB, fits the 32 MiB L3) |"},
+     {"from main memory", "to main memory", "machine balance"}},
+    /* the null backend's rows are a model: every sentence and figure says so */
+    {WROW("stream_triad", "null", "null", "2", "0-1", "536870904", "bandwidth", "GB/s", "59.99")
+     WROW("latency_chase", "null", "null", "1", "0", "268435456", "latency", "ns", "90.16")
+     WROW("fma_peak", "null", "null", "2", "0-1", "0", "flops", "GFLOP/s", "2050"),
+     {"- **Compute-bound work, MODELLED by the null backend, not measured** (dense",
+      "- **Memory-bound work, MODELLED by the null backend, not measured** (streaming",
+      "- **Latency-bound work, MODELLED by the null backend, not measured** (following",
+      "- **In short, MODELLED by the null backend, not measured**: this machine",
+      "| GB/s | 59.99 (MODELLED by the null backend, not measured) |",
+      "| GFLOP/s | 2050 (MODELLED by the null backend, not measured) |",
+      "| ns | 90.16 (MODELLED by the null backend, not measured) |"},
+     {NULL}},
+  };
   char dir[] = "/tmp/sizeup-test-where-XXXXXX", cmd[4200], *v;
 
   CHECK(mkdtemp(dir) != NULL);
-  /* OpenCL only, no stream_triad nor latency_chase */
-  v = verdict_of(dir, WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0",
-                           "latency", "ns", "24200")
-                      WROW("transfer_d2d", "opencl", "Test GPU [0:0] -> [0:1]", "1", "",
-                           "4194304", "bandwidth", "GB/s", "39.05"));
-  HAS(v, "**Memory-bound work**: not measured");
-  HAS(v, "**Latency-bound work**: not measured");
-  HAS(v, "| memory bandwidth (STREAM triad, largest working set) | GB/s | not measured |");
-  HAS(v, "| memory latency (latency\\_chase, largest working set) | ns | not measured |");
-  LACKS(v, "2.42e+04");
-  LACKS(v, "24200");
-  LACKS(v, "39.05");
-  LACKS(v, "main memory");
-  free(v);
-  /* the CPU's and a GPU's: main memory is the CPU's, the GPU has its own */
-  v = verdict_of(dir, WROW("stream_triad", "cpu", "CPU", "2", "0-1", "536870904", "bandwidth",
-                           "GB/s", "41.5")
-                      WROW("stream_triad", "opencl", "Test GPU [0:0]", "1", "", "536870904",
-                           "bandwidth", "GB/s", "812.5")
-                      WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0",
-                           "latency", "ns", "24200")
-                      WROW("latency_chase", "cpu", "CPU", "1", "0", "268435456", "latency",
-                           "ns", "149.8"));
-  HAS(v, "41.5 GB/s from main memory (STREAM triad at its largest working set, 512 MiB, "
-         "larger than the 32 MiB L3 its cores use).");
-  HAS(v, "149.8 ns per access to main memory (latency\\_chase at its largest working set, "
-         "256 MiB, larger than the 32 MiB L3 its cores use).");
-  HAS(v, "- **On the GPU**: 812.5 GB/s from the GPU's memory, Test GPU \\[0:0\\] (STREAM triad "
-         "at its largest working set, 512 MiB; sizeup does not know the GPU's caches).");
-  HAS(v, "| memory bandwidth (STREAM triad, largest working set) | GB/s | 41.5 |");
-  LACKS(v, "24200");
-  LACKS(v, "2.42e+04");
-  free(v);
-  /* a working set that fits the L3 is the caches', not main memory */
-  v = verdict_of(dir, WROW("stream_triad", "cpu", "CPU", "2", "0-1", "8388608", "bandwidth",
-                           "GB/s", "160.7")
-                      WROW("latency_chase", "cpu", "CPU", "1", "0", "8388608", "latency",
-                           "ns", "142.8")
-                      WROW("fma_peak", "cpu", "CPU", "2", "0-1", "0", "flops", "GFLOP/s",
-                           "120"));
-  HAS(v, "160.7 GB/s, from the caches, not main memory: STREAM triad's largest working set, "
-         "8 MiB, fits the 32 MiB L3 its cores use. Run 'sizeup run -k stream\\_triad'");
-  HAS(v, "142.8 ns per access, from the caches, not main memory: latency\\_chase's largest "
-         "working set, 8 MiB, fits the 32 MiB L3 its cores use.");
-  HAS(v, "| 160.7 (caches, not memory: 8 MiB, fits the 32 MiB L3) |");
-  LACKS(v, "from main memory");
-  LACKS(v, "to main memory");
-  LACKS(v, "machine balance");
-  free(v);
-  /* the null backend's rows are a model: every sentence and figure says so */
-  v = verdict_of(dir, WROW("stream_triad", "null", "null", "2", "0-1",
-                           "536870904", "bandwidth", "GB/s", "59.99")
-                      WROW("latency_chase", "null", "null", "1", "0",
-                           "268435456", "latency", "ns", "90.16")
-                      WROW("fma_peak", "null", "null", "2", "0-1",
-                           "0", "flops", "GFLOP/s", "2050"));
-  HAS(v, "- **Compute-bound work, MODELLED by the null backend, not measured** (dense");
-  HAS(v, "- **Memory-bound work, MODELLED by the null backend, not measured** (streaming");
-  HAS(v, "- **Latency-bound work, MODELLED by the null backend, not measured** (following");
-  HAS(v, "- **In short, MODELLED by the null backend, not measured**: this machine");
-  HAS(v, "| GB/s | 59.99 (MODELLED by the null backend, not measured) |");
-  HAS(v, "| GFLOP/s | 2050 (MODELLED by the null backend, not measured) |");
-  HAS(v, "| ns | 90.16 (MODELLED by the null backend, not measured) |");
-  free(v);
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    v = verdict_of(dir, cases[c].rows);
+    for (size_t k = 0; k < 8 && cases[c].has[k]; k++)
+      HAS(v, cases[c].has[k]);
+    for (size_t k = 0; k < 5 && cases[c].lacks[k]; k++)
+      LACKS(v, cases[c].lacks[k]);
+    free(v);
+  }
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);
 }
