@@ -695,6 +695,62 @@ static char *bounded_text(int fd, int keep)
 
 /* The last lines of text (up to ~180 characters, control characters as
  * '?', lines joined by " | ") into out. */
+static void last_lines(const char *text, char *out, size_t len);
+
+/* Copies text[a..b) into out at *k, control characters as '?'. */
+static void put_text(const char *text, size_t a, size_t b, char *out, size_t len, size_t *k)
+{
+  for (size_t i = a; i < b && *k + 4 < len; i++) {
+    if (text[i] == '\n') {
+      memcpy(out + *k, " | ", 3);
+      *k += 3;
+    } else {
+      out[(*k)++] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+    }
+  }
+  out[*k] = '\0';
+}
+
+/*
+ * What a failed run's stderr says, in one line: its first line that is
+ * not a rule of dashes (where programs and launchers put the cause: "mpirun
+ * has detected an attempt to run as root"), or a hint instead where the
+ * cause is one sizeup knows, then its last lines; all of it fits a row's
+ * reason (256 bytes) beside "exit status N; stderr: ".
+ */
+static void stderr_gist(const char *text, char *out, size_t len)
+{
+  size_t a = 0, b, k = 0, n = text ? strlen(text) : 0;
+  char last[200];
+
+  out[0] = '\0';
+  if (!n)
+    return;
+  if (strstr(text, "--allow-run-as-root") || strstr(text, "attempt to run as root")) {
+    /* the hint names the cause: the first line is not needed beside it */
+    int w = snprintf(out, len, "mpirun refuses root: set OMPI_ALLOW_RUN_AS_ROOT=1 "
+                               "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1");
+    k = w > 0 && (size_t)w < len ? (size_t)w : 0;
+    a = n;
+  }
+  for (int found = 0; a < n && !found; a = b + 1) {   /* the first line with a letter */
+    b = a + strcspn(text + a, "\n");
+    for (size_t i = a; i < b && !found; i++)
+      found = (text[i] | 0x20) >= 'a' && (text[i] | 0x20) <= 'z';
+    if (found)
+      put_text(text, a, b - a > 80 ? a + 80 : b, out, len, &k);
+  }
+  last_lines(text, last, sizeof(last));
+  if (last[0] && !strstr(out, last)) {
+    const char *sep = strncmp(last, "...", 3) == 0 ? " " : " ... ";
+    if (k && k + strlen(sep) + 2 < len) {
+      memcpy(out + k, sep, strlen(sep));
+      k += strlen(sep);
+    }
+    put_text(last, 0, strlen(last), out, len, &k);
+  }
+}
+
 static void last_lines(const char *text, char *out, size_t len)
 {
   size_t n = text ? strlen(text) : 0, start = n, k = 0;
@@ -703,24 +759,24 @@ static void last_lines(const char *text, char *out, size_t len)
   while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
     n--;
   start = n;
-  while (start > 0 && lines < 3 && n - start < 180) {
+  while (start > 0 && lines < 3 && n - start < 130) {
     start--;
     if (text[start] == '\n')
       lines++;
   }
   if (start < n && text[start] == '\n')
     start++;
-  if (n - start > 180)
-    start = n - 180;
-  for (size_t i = start; i < n && k + 4 < len; i++) {
-    if (text[i] == '\n') {
-      memcpy(out + k, " | ", 3);
-      k += 3;
-    } else {
-      out[k++] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
-    }
+  if (n - start > 130)
+    start = n - 130;
+  if (start > 0 && text[start - 1] != '\n') {   /* cut mid-line: from the next word on */
+    while (start < n && text[start] != ' ' && text[start] != '\n')
+      start++;
+    if (start < n)
+      start++;
+    memcpy(out, "...", 3);
+    k = 3;
   }
-  out[k] = '\0';
+  put_text(text, start, n, out, len, &k);
 }
 
 /* Waits for pid until deadline_ns (0 = none); *exited_ns is when it ended.
@@ -777,7 +833,7 @@ static int run_once(app_run_t *r, uint64_t *ns, double *fom)
   const su_app_spec_t *s = &r->e->spec;
   int out_fd = -1, err_fd = -1, go[2] = {-1, -1}, fail[2] = {-1, -1}, devnull = -1;
   int status = 0, err = SU_OK, child_errno = 0;
-  char name[1700], tail[256];
+  char name[1700], tail[384];
   char *text = NULL, *etext = NULL;
   uint64_t t0, t1 = 0;
   pid_t pid;
@@ -837,7 +893,7 @@ static int run_once(app_run_t *r, uint64_t *ns, double *fom)
     kill(-pid, SIGKILL);
     waitpid(pid, &status, 0);
     etext = bounded_text(err_fd, r->dir[0] != '\0');
-    last_lines(etext, tail, sizeof(tail));
+    stderr_gist(etext, tail, sizeof(tail));
     err = su_errorf(SU_EBACKEND, "timed out after %g s (process group killed)%s%s", s->timeout_s,
                     tail[0] ? "; stderr: " : "", tail);
     goto out;
@@ -852,7 +908,7 @@ static int run_once(app_run_t *r, uint64_t *ns, double *fom)
     else
       snprintf(what, sizeof(what), "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status)
                                                                             : 0);
-    last_lines(etext, tail, sizeof(tail));
+    stderr_gist(etext, tail, sizeof(tail));
     err = su_errorf(SU_EBACKEND, "%s%s%s", what, tail[0] ? "; stderr: " : "", tail);
     goto out;
   }

@@ -295,10 +295,16 @@ int su_mix_infer(const su_results_t *r, const char *app, su_mix_t *out)
   }
   for (size_t i = 0; i < np; i++)
     X[i][0] = 1;               /* the serial part */
-  if (np < m.nk + 2)
-    return su_errorf(SU_EINVAL, "'%s': %zu thread counts of '%s' for %zu unknowns (a serial "
-                                "part and %zu kernels): measure at least %zu counts", r->dir, np,
-                     name, m.nk + 1, m.nk, m.nk + 2);
+  if (np < m.nk + 2) {
+    char small[256] = "";
+    if (r->fp.cores && r->fp.cores < m.nk + 2)
+      snprintf(small, sizeof(small), "; this node has %u cores, too few: measure on a node with "
+               "at least %zu, or write the [mix] yourself (docs/sizing.md)", r->fp.cores,
+               m.nk + 2);
+    return su_errorf(SU_EINVAL, "'%s': %zu core counts of '%s' for %zu unknowns (a serial "
+                                "part and %zu kernels): measure at least %zu counts%s", r->dir,
+                     np, name, m.nk + 1, m.nk, m.nk + 2, small);
+  }
   best_sse = nnls(X, y, np, (unsigned)(1 + m.nk), best_b);
   if (!isfinite(best_sse))
     return su_errorf(SU_EINVAL, "'%s': no non-negative mix explains the times of '%s'", r->dir,

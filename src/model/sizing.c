@@ -59,8 +59,25 @@ static int same_config(const su_result_row_t *a, const su_result_row_t *b)
          a->ranks == b->ranks && a->nodes == b->nodes;
 }
 
+/* A row of the null backend: a model of a machine (a plan), not a
+ * measurement. */
+static int modelled(const su_result_row_t *w)
+{
+  return strcmp(w->backend, "null") == 0;
+}
+
+/* 1 when r's rows are all models (null backend). */
+static int all_modelled(const su_results_t *r)
+{
+  for (size_t i = 0; i < r->nrows; i++)
+    if (!modelled(&r->rows[i]))
+      return 0;
+  return r->nrows > 0;
+}
+
 /*
- * A row that may stand for the node's rate on a kernel: ok, a headline
+ * A row that may stand for the node's rate on a kernel: ok, a positive
+ * figure, measured (not modelled by the null backend), a headline
  * metric, the workload's precision (latency rows have none), and the
  * largest working set of its configuration.  Why the largest: a job's data
  * lives in main memory, so the cache-resident points of a working-set sweep
@@ -72,7 +89,8 @@ static int eligible(const su_results_t *r, size_t i, const char *kernel, const c
 {
   const su_result_row_t *w = &r->rows[i];
 
-  if (strcmp(w->kernel, kernel) != 0 || !su_results_row_ok(w) || !headline(w->metric))
+  if (strcmp(w->kernel, kernel) != 0 || !su_results_row_ok(w) || !headline(w->metric) ||
+      !(w->median > 0) || modelled(w))
     return 0;
   if (strcmp(su_results_row_device_kind(r, w), kind) != 0)
     return 0;
@@ -886,6 +904,10 @@ static int rate_candidate(const su_sizing_candidate_t *c, const su_sizing_worklo
     if (gpu && !c->results_dir[0])
       set_status(res, "no_data", "device = gpu: the datasheet has no GPU figures; measure the "
                  "node with 'sizeup run'");
+    else if (c->results_dir[0] && all_modelled(&r))
+      set_status(res, "no_data", "the results '%s' are MODELLED by the null backend (a plan of "
+                 "the machine), not measured: measure the node with 'sizeup run'",
+                 c->results_dir);
     else if (c->results_dir[0])
       set_status(res, "no_data", "no ok %s measurement of '%s' on a %s in '%s'%s", w->precision,
                  names[missing], gpu ? "GPU" : "CPU", c->results_dir,

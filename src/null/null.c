@@ -219,6 +219,13 @@ static int null_setup(const su_kernel_desc_t *d, const su_params_t *p, void **st
                                    : 1e6 * p->nthreads;
   work->bytes = n * (double)esize * (d->bytes_read_per_elem + d->bytes_written_per_elem);
   work->flops = n * d->flops_per_elem;
+  if (strcmp(d->family, "gemm") == 0) {
+    /* not per element: three n x n matrices, 2 n^3 flops (workmodel.c) */
+    double dim = floor(sqrt((double)(p->size_bytes ? p->size_bytes : 3ull << 23) /
+                            (3.0 * (double)esize)));
+    work->bytes = 3 * dim * dim * (double)esize;
+    work->flops = 2 * dim * dim * dim;
+  }
   work->items = d->metric == SU_METRIC_LATENCY ? fmax(1, (double)p->size_bytes / 64) : 0;
   work->size_bytes = p->size_bytes;
 

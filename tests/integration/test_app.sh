@@ -96,6 +96,26 @@ check "1 thread kept ok" test "$(awk -F, '$8==1 && $16=="ok"' fail1/summary.csv 
 check "2 threads: an error row with the exit status and stderr" \
   grep -q ',2,.*,error,exit status 3; stderr: standin: 2 threads is more than' fail1/summary.csv
 
+# A launcher's long complaint: the reason keeps its first line (the cause),
+# then its last lines from a word on, and knows mpirun's refusal of root.
+cat >noisy.sh <<'EOF'
+#!/bin/sh
+echo "----------------------------------------" >&2
+echo "mpirun has detected an attempt to run as root." >&2
+i=0; while [ $i -lt 30 ]; do echo "blah blah blah blah blah blah blah blah $i" >&2; i=$((i + 1)); done
+echo "the very last words" >&2
+exit 2
+EOF
+chmod +x noisy.sh
+"$SIZEUP" app "${FAST[@]}" -t 1 -o noisy1 -- ./noisy.sh >noisy1.log 2>&1
+check "long stderr: mpirun's refusal of root, with what to set" \
+  grep -q ',error,exit status 2; stderr: mpirun refuses root: set OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \.\.\.' noisy1/summary.csv
+sed 's/attempt to run as root/error in the input deck/' noisy.sh >noisy2.sh && chmod +x noisy2.sh
+"$SIZEUP" app "${FAST[@]}" -t 1 -o noisy2 -- ./noisy2.sh >noisy2.log 2>&1
+check "long stderr: the first line with words in it, then the end" \
+  grep -q ',error,exit status 2; stderr: mpirun has detected an error in the input deck\. \.\.\.[a-z0-9 |]*the very last words' noisy2/summary.csv
+check "long stderr: the last words" grep -q 'the very last words' noisy1/summary.csv
+
 # A hang: the timeout kills the process group.
 rc=0
 "$SIZEUP" app "${FAST[@]}" -t 1 --timeout 0.3 -o hang1 -- "$STANDIN" --hang --stderr stuck \

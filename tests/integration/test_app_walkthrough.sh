@@ -47,6 +47,11 @@ while IFS= read -r line; do
   if [ "$step" -eq 2 ]; then
     check "step 1 measured the solver here" \
       test "$(awk -F, '$3=="cfd" && $5=="app" && $16=="ok"' results/cfd-node/summary.csv | wc -l)" -ge 1
+    if [ "$(nproc)" -lt 4 ]; then
+      "$SIZEUP" fit results/cfd-node --app cfd --workload-out small.ini >small.log 2>&1
+      check "a node too small to infer a mix says so" \
+        grep -q "this node has [0-9]* cores, too few: measure on a node with at least 4" small.log
+    fi
     rm -rf results/cfd-node
     cp -r "$SRC/tests/data/results-app16" results/cfd-node
   fi

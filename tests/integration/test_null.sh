@@ -48,6 +48,32 @@ check "resume of a finished null run exits 0 (rc=$rc)" test "$rc" -eq 0
 check "it measured nothing" grep -q "^0 configurations measured" "$OUT/resume.log"
 check "rows kept" test "$(tail -n +2 "$OUT/null-run/summary.csv" | wc -l)" -eq 72
 
+# gemm's work is not per element: 2 n^3 flops of three n x n matrices, so
+# its modelled rate is the cores' (32 GFLOP/s each, both placements), never 0.
+"$SIZEUP" run --backend null --topology "pack:1 core:4 pu:1" -k gemm -t 1,4 -S 24M \
+  -o "$OUT/null-gemm" -q >"$OUT/gemm.log" 2>&1
+check "null gemm: 32 GFLOP/s a core" \
+  awk -F, '$3 == "gemm" {n++; if ($18 / $8 < 31 || $18 / $8 > 33) bad++} END {exit !(n == 4 && !bad)}' \
+  "$OUT/null-gemm/summary.csv"
+
+# recommend takes no modelled figure for a measurement: a candidate whose
+# results are a null run is no_data, saying so; no inf or nan anywhere.
+D=$SRC/tests/data/sizing
+{ head -n 1 "$D/catalog.csv"; grep '^beta,' "$D/catalog.csv" | sed "s|,beta,|,$D/beta,|"
+  echo "planned,cloud,32,2,0,128,0.50,,,,400,$OUT/null-run,,,,2026-12,a null run"; } \
+  >"$OUT/null-catalog.csv"
+{ echo '[workload]'; echo 'name = w'; echo 'reference = beta'; echo 'reference_time_s = 100'
+  echo '[mix]'; echo 'stream_triad = 0.5'; echo 'fma_peak = 0.5'
+  echo '[target]'; echo 'throughput_jobs_per_hour = 10'; } >"$OUT/null-w.ini"
+rc=0
+"$SIZEUP" recommend --catalog "$OUT/null-catalog.csv" --workload "$OUT/null-w.ini" \
+  --out "$OUT/null-rec" --no-render >"$OUT/rec.log" 2>&1 || rc=$?
+check "recommend beside a null run exits 0 (rc=$rc)" test "$rc" -eq 0
+check "the null run is no_data, MODELLED" \
+  grep -q 'planned .*no_data: the results .* are MODELLED by the null backend' "$OUT/rec.log"
+check "no inf or nan in the table" sh -c "! grep -qiw 'inf\|nan\|-nan%' '$OUT/rec.log'"
+check "no inf or nan in the CSV" sh -c "! grep -qiw 'inf\|nan' '$OUT/null-rec/recommend.csv'"
+
 # The cpu backend on another machine's topology: the plan only, nothing written.
 rc=0
 "$SIZEUP" run --topology tests/data/big-2s-24numa.xml -k stream_triad -t 1,2 \
