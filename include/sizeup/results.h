@@ -87,6 +87,14 @@ void su_results_fini(su_results_t *r);   /* NULL-safe, idempotent */
 /* "gpu" for a row measured on a GPU or accelerator (an OpenCL device that
  * system.json does not call a CPU), else "cpu". */
 const char *su_results_row_device_kind(const su_results_t *r, const su_result_row_t *row);
+/* The last-level cache that the cores of a CPU row (cpu, null, or an
+ * OpenCL CPU device) can use, from system.json's caches: one instance per
+ * PU of its cpuset (every PU for OpenCL), at most all of them, times its
+ * nodes; *level its level (0 when system.json gives only the total).  An
+ * upper bound, so a working set larger than it is in main memory.  0 when
+ * not known: no system.json, or a GPU row. */
+uint64_t su_results_llc_of_row(const su_results_t *r, const su_result_row_t *row,
+                               unsigned *level);
 /* GPUs and accelerators in system.json's devices. */
 size_t su_results_gpu_count(const su_results_t *r);
 
@@ -120,12 +128,17 @@ void su_results_sysdiff_free(su_sysdiff_t *d, size_t n);
  * The headline figures of a set of rows, the same everywhere they are shown
  * (the report's first table, its verdict, the history's trend plots):
  *   SU_HEAD_MEM_BW   memory bandwidth: the best FP64 stream_triad median at
- *                    its largest working set (any precision when no FP64,
- *                    any bandwidth kernel when no triad), so a cache-sized
- *                    point never passes for memory
+ *                    its largest working set (any precision when no FP64);
+ *                    never another kernel's bandwidth
  *   SU_HEAD_PEAK64,  the best fma_peak median, FP64 and FP32
  *   SU_HEAD_PEAK32
- *   SU_HEAD_LATENCY  memory latency: the latency at the largest working set
+ *   SU_HEAD_LATENCY  memory latency: the best latency_chase latency at its
+ *                    largest working set; never another kernel's latency
+ *                    (launch_latency, ping-pong)
+ * Each figure comes from one backend: the cpu backend's rows when they give
+ * it, else the null backend's (a model, not a measurement), else any other
+ * backend's (an OpenCL device): the row says which.  Whether the working
+ * set is larger than the caches is for the caller (su_results_llc_of_row).
  * Only rows that are ok count.  value is NaN and row is (size_t)-1 when no
  * row gives the figure; row is the index of the row that gave it.
  */
@@ -137,6 +150,10 @@ typedef struct su_headline {
   size_t row;
 } su_headline_t;
 void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N]);
+/* The same figures from the rows of one backend only ("opencl"); backend
+ * NULL is su_results_headlines. */
+void su_results_headlines_of(const su_result_row_t *rows, size_t n, const char *backend,
+                             su_headline_t out[SU_HEAD_N]);
 /* "memory bandwidth", "peak FP64", "peak FP32", "memory latency"; and the
  * unit: "GB/s", "GFLOP/s", "GFLOP/s", "ns".  NULL out of range. */
 const char *su_results_head_name(su_head_t h);

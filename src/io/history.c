@@ -987,6 +987,7 @@ static int side_headlines(const su_cmp_side_t *s, su_headline_t head[SU_HEAD_N])
     const su_sample_group_t *g = &s->ok.g[j];
     su_stats_t st;
     rows[j].kernel = (char *)g->key.kernel;
+    rows[j].backend = (char *)g->key.backend;
     rows[j].precision = (char *)g->key.precision;
     rows[j].metric = (char *)g->key.metric;
     rows[j].status = ok;

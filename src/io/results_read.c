@@ -378,27 +378,29 @@ int su_results_row_ok(const su_result_row_t *row)
 /* --- headline figures -------------------------------------------------------- */
 
 static int head_match(const su_result_row_t *w, const char *kernel, const char *metric,
-                      const char *precision)
+                      const char *precision, const char *backend)
 {
   return su_results_row_ok(w) && strcmp(w->metric, metric) == 0 &&
-         (!kernel || strcmp(w->kernel, kernel) == 0) &&
-         (!precision || strcmp(w->precision, precision) == 0);
+         strcmp(w->kernel, kernel) == 0 &&
+         (!precision || strcmp(w->precision, precision) == 0) &&
+         (!backend || strcmp(w->backend, backend) == 0);
 }
 
 /* The best (highest, or lowest with lower = 1) median of the matching rows
  * at their largest working set. */
 static su_headline_t head_best(const su_result_row_t *rows, size_t n, const char *kernel,
-                               const char *metric, const char *precision, int lower)
+                               const char *metric, const char *precision, const char *backend,
+                               int lower)
 {
   su_headline_t h = {NAN, (size_t)-1};
   uint64_t big = 0;
 
   for (size_t i = 0; i < n; i++)
-    if (head_match(&rows[i], kernel, metric, precision) && rows[i].size_bytes > big)
+    if (head_match(&rows[i], kernel, metric, precision, backend) && rows[i].size_bytes > big)
       big = rows[i].size_bytes;
   for (size_t i = 0; i < n; i++) {
     const su_result_row_t *w = &rows[i];
-    if (!head_match(w, kernel, metric, precision) || w->size_bytes != big)
+    if (!head_match(w, kernel, metric, precision, backend) || w->size_bytes != big)
       continue;
     if (isnan(h.value) || (lower ? w->median < h.value : w->median > h.value)) {
       h.value = w->median;
@@ -408,16 +410,39 @@ static su_headline_t head_best(const su_result_row_t *rows, size_t n, const char
   return h;
 }
 
+/* One figure from one backend, or (backend NULL) from the first of the CPU,
+ * the null backend's model of it and any other backend that gives it;
+ * FP64 first, then any precision when allowed. */
+static su_headline_t head_pick(const su_result_row_t *rows, size_t n, const char *kernel,
+                               const char *metric, const char *precision, int any_precision,
+                               const char *backend, int lower)
+{
+  static const char *const order[] = {"cpu", "null", NULL};
+  su_headline_t h = {NAN, (size_t)-1};
+
+  for (size_t b = 0; b < sizeof(order) / sizeof(order[0]) && isnan(h.value); b++) {
+    const char *be = backend ? backend : order[b];
+    h = head_best(rows, n, kernel, metric, precision, be, lower);
+    if (isnan(h.value) && any_precision)
+      h = head_best(rows, n, kernel, metric, NULL, be, lower);
+    if (backend)
+      break;
+  }
+  return h;
+}
+
+void su_results_headlines_of(const su_result_row_t *rows, size_t n, const char *backend,
+                             su_headline_t out[SU_HEAD_N])
+{
+  out[SU_HEAD_MEM_BW] = head_pick(rows, n, "stream_triad", "bandwidth", "fp64", 1, backend, 0);
+  out[SU_HEAD_PEAK64] = head_pick(rows, n, "fma_peak", "flops", "fp64", 0, backend, 0);
+  out[SU_HEAD_PEAK32] = head_pick(rows, n, "fma_peak", "flops", "fp32", 0, backend, 0);
+  out[SU_HEAD_LATENCY] = head_pick(rows, n, "latency_chase", "latency", NULL, 0, backend, 1);
+}
+
 void su_results_headlines(const su_result_row_t *rows, size_t n, su_headline_t out[SU_HEAD_N])
 {
-  out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", "fp64", 0);
-  if (isnan(out[SU_HEAD_MEM_BW].value))
-    out[SU_HEAD_MEM_BW] = head_best(rows, n, "stream_triad", "bandwidth", NULL, 0);
-  if (isnan(out[SU_HEAD_MEM_BW].value))
-    out[SU_HEAD_MEM_BW] = head_best(rows, n, NULL, "bandwidth", NULL, 0);
-  out[SU_HEAD_PEAK64] = head_best(rows, n, "fma_peak", "flops", "fp64", 0);
-  out[SU_HEAD_PEAK32] = head_best(rows, n, "fma_peak", "flops", "fp32", 0);
-  out[SU_HEAD_LATENCY] = head_best(rows, n, NULL, "latency", NULL, 1);
+  su_results_headlines_of(rows, n, NULL, out);
 }
 
 static const char *const head_names[SU_HEAD_N] = {"memory bandwidth", "peak FP64",
@@ -497,6 +522,56 @@ const char *su_results_row_device_kind(const su_results_t *r, const su_result_ro
     if (r->fp.device_names[i][0] && strstr(row->device, r->fp.device_names[i]))
       return strcmp(r->fp.device_types[i], "cpu") == 0 ? "cpu" : "gpu";
   return "gpu";
+}
+
+/* PUs in a cpuset list ("0-3,8"), 0 when empty or not a list. */
+static unsigned cpuset_count(const char *s)
+{
+  unsigned n = 0;
+  char *end;
+
+  while (*s) {
+    unsigned long a = strtoul(s, &end, 10), b = a;
+    if (end == s)
+      return 0;
+    if (*end == '-') {
+      s = end + 1;
+      b = strtoul(s, &end, 10);
+      if (end == s || b < a)
+        return 0;
+    }
+    n += (unsigned)(b - a + 1);
+    s = end + (*end == ',');
+    if (*end && *end != ',')
+      return 0;
+  }
+  return n;
+}
+
+uint64_t su_results_llc_of_row(const su_results_t *r, const su_result_row_t *row,
+                               unsigned *level)
+{
+  const su_cache_info_t *llc = NULL;
+  uint64_t n;
+
+  *level = 0;
+  if (strcmp(su_results_row_device_kind(r, row), "cpu") != 0)
+    return 0;               /* a GPU's caches are not in system.json */
+  for (size_t i = 0; i < r->fp.ncaches; i++)
+    if (r->fp.caches[i].size_bytes &&
+        (!llc || r->fp.caches[i].level > llc->level))
+      llc = &r->fp.caches[i];
+  if (!llc)
+    return r->fp.llc_bytes;
+  *level = llc->level;
+  /* the cpu and null backends' threads (their cpuset); an OpenCL CPU device
+   * runs on every PU */
+  n = strcmp(row->backend, "opencl") == 0 ? r->fp.pus : cpuset_count(row->cpuset);
+  if (!n)
+    n = row->threads ? row->threads : 1;
+  if (llc->count && n > llc->count)
+    n = llc->count;
+  return n * llc->size_bytes * (row->nodes > 1 ? row->nodes : 1);
 }
 
 size_t su_results_gpu_count(const su_results_t *r)

@@ -30,20 +30,6 @@ static void fmt_num(char *buf, size_t len, double v)
     snprintf(buf, len, "n/a");
 }
 
-static void fmt_bytes(char *buf, size_t len, double b)
-{
-  if (!(b > 0))
-    snprintf(buf, len, "-");
-  else if (b >= 1024.0 * 1024 * 1024)
-    snprintf(buf, len, "%.4g GiB", b / (1024.0 * 1024 * 1024));
-  else if (b >= 1024.0 * 1024)
-    snprintf(buf, len, "%.4g MiB", b / (1024.0 * 1024));
-  else if (b >= 1024.0)
-    snprintf(buf, len, "%.4g KiB", b / 1024.0);
-  else
-    snprintf(buf, len, "%.0f B", b);
-}
-
 static const char methodology[] =
   "Each configuration was timed repeatedly after a warm-up; the tables give the median "
   "with a 95% confidence interval of the median from order statistics (Hoefler and Belli, "
@@ -94,10 +80,10 @@ static void html_fingerprint(FILE *fp, const su__report_t *rp)
         case 4: H(f->isa); break;
         case 5: fprintf(fp, "%u package(s), %u NUMA node(s), %u cores, %u PUs", f->packages,
                         f->numa_nodes, f->cores, f->pus); break;
-        case 6: fmt_bytes(a, sizeof(a), (double)f->memory_bytes); fprintf(fp, "%s", a); break;
+        case 6: su__fmt_bytes(a, sizeof(a), (double)f->memory_bytes); fprintf(fp, "%s", a); break;
         case 7:
           for (size_t c = 0; c < f->ncaches; c++) {
-            fmt_bytes(b, sizeof(b), (double)f->caches[c].size_bytes);
+            su__fmt_bytes(b, sizeof(b), (double)f->caches[c].size_bytes);
             fprintf(fp, "%sL%u %s x %u", c ? ", " : "", f->caches[c].level, b,
                     f->caches[c].count);
           }
@@ -245,8 +231,19 @@ static void doc_headlines(doc_t *d, const su__report_t *rp)
     doc_cell(d, su__head_names[h], 0);
     doc_cell(d, su__head_units[h], 0);
     for (size_t k = 0; k < rp->ndirs; k++) {
+      const su_result_row_t *w = rp->dirs[k].headrow[h];
+      su__where_t at;
+      char note[192];
+      if (!w || !isfinite(rp->dirs[k].head[h])) {
+        doc_cell(d, "not measured", 1);
+        continue;
+      }
       fmt_num(v, sizeof(v), rp->dirs[k].head[h]);
-      doc_cell(d, isfinite(rp->dirs[k].head[h]) ? v : "not measured", 1);
+      su__where_of(rp->dirs[k].r, w, &at);
+      if (h != SU_HEAD_MEM_BW && h != SU_HEAD_LATENCY)
+        at.fits = -1;       /* caches are a memory figure's matter */
+      su__where_note(&at, w->size_bytes, note, sizeof(note));
+      doc_cellf(d, 1, "%s%s%s%s", v, note[0] ? " (" : "", note, note[0] ? ")" : "");
     }
     doc_row_end(d);
   }
@@ -379,9 +376,9 @@ static void doc_cache(doc_t *d, const su__report_t *rp)
                sw->threads, sw->placement);
       for (size_t i = 0; i < sw->nplateaus; i++) {
         const su_plateau_t *p = &sw->plateau[i];
-        fmt_bytes(lo, sizeof(lo), (double)p->size_lo_bytes);
-        fmt_bytes(hi, sizeof(hi), (double)p->size_hi_bytes);
-        fmt_bytes(kn, sizeof(kn), (double)p->knee_bytes);
+        su__fmt_bytes(lo, sizeof(lo), (double)p->size_lo_bytes);
+        su__fmt_bytes(hi, sizeof(hi), (double)p->size_hi_bytes);
+        su__fmt_bytes(kn, sizeof(kn), (double)p->knee_bytes);
         doc_row(d);
         doc_cell(d, rp->dirs[k].name, 0);
         doc_cell(d, sweep, 0);
@@ -536,7 +533,7 @@ static void doc_rows(doc_t *d, const su__report_t *rp)
       fmt_num(v, sizeof(v), w->median);
       fmt_num(lo, sizeof(lo), w->ci95_lo);
       fmt_num(hi, sizeof(hi), w->ci95_hi);
-      fmt_bytes(sz, sizeof(sz), (double)w->size_bytes);
+      su__fmt_bytes(sz, sizeof(sz), (double)w->size_bytes);
       snprintf(status, sizeof(status), "%s%s%s", w->status, w->reason[0] ? ": " : "",
                w->reason);
       doc_row(d);
@@ -726,7 +723,7 @@ int su__report_markdown(su__report_t *rp)
     su__md_escape(fp, r->fp.loaded ? r->fp.hostname : "unknown");
     fprintf(fp, " | ");
     su__md_escape(fp, r->fp.loaded ? r->fp.cpu_model : "unknown");
-    fmt_bytes(v, sizeof(v), (double)r->fp.memory_bytes);
+    su__fmt_bytes(v, sizeof(v), (double)r->fp.memory_bytes);
     fprintf(fp, " | %u | %s |\n", r->fp.cores, v);
   }
   fprintf(fp, "\n");

@@ -577,7 +577,7 @@ static int plot_roofline(su__report_t *rp)
 
 const char *const su__head_names[SU__NHEAD] = {
   "memory bandwidth (STREAM triad, largest working set)", "peak FP64 (fma_peak, best)",
-  "peak FP32 (fma_peak, best)", "memory latency (largest working set)"};
+  "peak FP32 (fma_peak, best)", "memory latency (latency_chase, largest working set)"};
 const char *const su__head_units[SU__NHEAD] = {"GB/s", "GFLOP/s", "GFLOP/s", "ns"};
 
 static int plot_compare(su__report_t *rp)

@@ -56,6 +56,27 @@ typedef struct su__report {
   size_t nverdict;
 } su__report_t;
 
+/*
+ * Where the row behind a headline figure was measured (verdict.c): what the
+ * verdict and the headline table say of it.  modelled: the null backend's
+ * (a model, not a measurement); gpu / device: an OpenCL GPU / any OpenCL
+ * device (its own memory, not the CPU's main memory); fits: 1 when the
+ * working set fits the last-level cache its cores use (llc bytes, level 0
+ * when the level is not known), 0 when larger (main memory), -1 when the
+ * results do not say (no system.json, a GPU).
+ */
+typedef struct su__where {
+  int modelled, device, gpu, fits;
+  uint64_t llc;
+  unsigned level;
+} su__where_t;
+void su__where_of(const su_results_t *r, const su_result_row_t *w, su__where_t *at);
+/* The remark the headline table puts after a figure from `at`
+ * ("MODELLED by the null backend, not measured; ..."), "" when none. */
+void su__where_note(const su__where_t *at, uint64_t size_bytes, char *buf, size_t len);
+/* "1.5 GiB", "8 MiB", "-" for 0. */
+void su__fmt_bytes(char *buf, size_t len, double b);
+
 extern const char *const su__head_names[SU__NHEAD];
 extern const char *const su__head_units[SU__NHEAD];
 

@@ -71,6 +71,138 @@ static int ceiling_ok(double measured, double theo)
   return !isfinite(theo) || !(theo > 0) || measured <= 1.02 * theo;
 }
 
+void su__fmt_bytes(char *buf, size_t len, double b)
+{
+  if (!(b > 0))
+    snprintf(buf, len, "-");
+  else if (b >= 1024.0 * 1024 * 1024)
+    snprintf(buf, len, "%.4g GiB", b / (1024.0 * 1024 * 1024));
+  else if (b >= 1024.0 * 1024)
+    snprintf(buf, len, "%.4g MiB", b / (1024.0 * 1024));
+  else if (b >= 1024.0)
+    snprintf(buf, len, "%.4g KiB", b / 1024.0);
+  else
+    snprintf(buf, len, "%.0f B", b);
+}
+
+void su__where_of(const su_results_t *r, const su_result_row_t *w, su__where_t *at)
+{
+  memset(at, 0, sizeof(*at));
+  at->fits = -1;
+  if (!w)
+    return;
+  at->modelled = strcmp(w->backend, "null") == 0;
+  at->device = !at->modelled && strcmp(w->backend, "cpu") != 0;
+  at->gpu = at->device && (strcmp(w->backend, "opencl") != 0 ||
+                           strcmp(su_results_row_device_kind(r, w), "gpu") == 0);
+  if (!at->gpu)
+    at->llc = su_results_llc_of_row(r, w, &at->level);
+  if (at->llc)
+    at->fits = w->size_bytes <= at->llc;
+}
+
+/* Appends to buf (a string of len bytes), cut where it is full. */
+static void addf(char *buf, size_t len, const char *fmt, ...) SU_PRINTF(3, 4);
+static void addf(char *buf, size_t len, const char *fmt, ...)
+{
+  size_t used = strlen(buf);
+  va_list ap;
+
+  va_start(ap, fmt);
+  if (used < len)
+    vsnprintf(buf + used, len - used, fmt, ap);
+  va_end(ap);
+}
+
+/* "32 MiB L3" (or "32 MiB last-level cache") of at. */
+static void cache_name(const su__where_t *at, char *buf, size_t len)
+{
+  char c[24];
+
+  su__fmt_bytes(c, sizeof(c), (double)at->llc);
+  if (at->level)
+    snprintf(buf, len, "%s L%u", c, at->level);
+  else
+    snprintf(buf, len, "%s last-level cache", c);
+}
+
+/* "8 MiB, fits the 32 MiB L3" of a working set that fits its cache. */
+static void fits_words(const su__where_t *at, uint64_t size_bytes, char *buf, size_t len)
+{
+  char ws[24], c[48];
+
+  su__fmt_bytes(ws, sizeof(ws), (double)size_bytes);
+  cache_name(at, c, sizeof(c));
+  snprintf(buf, len, "%s, fits the %s", ws, c);
+}
+
+void su__where_note(const su__where_t *at, uint64_t size_bytes, char *buf, size_t len)
+{
+  char f[96];
+
+  buf[0] = '\0';
+  if (at->modelled)
+    addf(buf, len, "MODELLED by the null backend, not measured");
+  if (at->device)
+    addf(buf, len, "%s%s", buf[0] ? "; " : "", at->gpu ? "the GPU's" : "an OpenCL device's");
+  if (at->fits == 1) {
+    fits_words(at, size_bytes, f, sizeof(f));
+    addf(buf, len, "%scaches, not memory: %s", buf[0] ? "; " : "", f);
+  }
+}
+
+static const char *const modelled_lead = ", MODELLED by the null backend, not measured";
+
+/* Where a memory figure's data came from: "main memory", "the GPU's
+ * memory", "the OpenCL device's memory". */
+static const char *memory_of(const su__where_t *at)
+{
+  return at->gpu ? "the GPU's memory" : at->device ? "the OpenCL device's memory"
+                                                   : "main memory";
+}
+
+/*
+ * The sentence of a memory figure (h: SU_HEAD_MEM_BW or SU_HEAD_LATENCY) of
+ * row w (value v): main memory only when the working set is larger than the
+ * last-level cache its cores use; a cache-sized working set is called the
+ * caches' and the reader is told what to run; an OpenCL device's figure is
+ * its own memory's.  extra: what follows a main-memory figure.
+ */
+static int say_memory(su__report_t *rp, const su__dir_t *d, su_head_t h,
+                      const su_result_row_t *w, double v, const char *lead, const char *gloss,
+                      const char *extra)
+{
+  int bw = h == SU_HEAD_MEM_BW;
+  const char *kern = bw ? "STREAM triad" : "latency_chase";
+  char l[192], fig[64], ws[32], c[48], f[128], dev[160] = "";
+  su__where_t at;
+
+  su__where_of(d->r, w, &at);
+  snprintf(l, sizeof(l), "%s%s%s", lead,
+           *gloss && at.gpu ? " on the GPU" : *gloss && at.device ? " on the OpenCL device" : "",
+           at.modelled ? modelled_lead : "");
+  snprintf(fig, sizeof(fig), bw ? "%.4g GB/s" : "%.4g ns per access", v);
+  su__fmt_bytes(ws, sizeof(ws), (double)w->size_bytes);
+  if (at.device)
+    snprintf(dev, sizeof(dev), ", %s", w->device);
+  if (at.fits == 1) {
+    fits_words(&at, w->size_bytes, f, sizeof(f));
+    return say(rp, l, "%s%s, from the caches, not %s: %s's largest working set, %s its cores "
+               "use. Run %s to know the memory %s.", gloss, fig, memory_of(&at), kern, f,
+               bw ? "'sizeup run -k stream_triad' (by default 4x the last-level cache)"
+                  : "'sizeup run -k latency_chase -S sweep'", bw ? "bandwidth" : "latency");
+  }
+  if (at.fits == 0) {
+    cache_name(&at, c, sizeof(c));
+    snprintf(f, sizeof(f), ", larger than the %s its cores use", c);
+  } else {
+    snprintf(f, sizeof(f), "; %s", at.gpu ? "sizeup does not know the GPU's caches"
+                                          : "these results carry no cache sizes to compare with");
+  }
+  return say(rp, l, "%s%s %s %s%s (%s at its largest working set, %s%s)%s", gloss, fig,
+             bw ? "from" : "to", memory_of(&at), dev, kern, ws, f, extra);
+}
+
 /* The bandwidth of the first sweep's first plateau when it is a cache level
  * (L1, L2 ...), and its name. */
 static double fastest_cache(const su__dir_t *d, const char **level)
@@ -91,7 +223,7 @@ static double fastest_cache(const su__dir_t *d, const char **level)
  * says it keeps growing up to the largest N measured), *eff the efficiency
  * at the largest N. */
 static const su_fit_t *scaling_of(const su__dir_t *d, const char *kernel, const char *metric,
-                                  double *n_stop, double *eff)
+                                  double *n_stop, double *eff, int *modelled)
 {
   const su_fit_series_t *best = NULL;
   const su_fit_t *f;
@@ -108,6 +240,7 @@ static const su_fit_t *scaling_of(const su__dir_t *d, const char *kernel, const 
   if (!best)
     return NULL;
   f = su__best_fit(best);
+  *modelled |= strcmp(best->backend, "null") == 0;
   *eff = f->eff_at_nmax;
   *n_stop = NAN;
   if (f->model == SU_FIT_BWSAT && f->param[0] > 0 && f->param[1] / f->param[0] < f->nmax)
@@ -123,13 +256,14 @@ static int say_scaling(su__report_t *rp, const su__dir_t *d, const char *who)
     const char *kernel, *metric, *what;
   } k[] = {{"stream_triad", "bandwidth", "Memory bandwidth"},
            {"fma_peak", "flops", "The floating-point rate"}};
-  char buf[640];
+  char buf[640], lead[192];
   size_t len = 0;
+  int modelled = 0;
 
   buf[0] = '\0';
   for (size_t i = 0; i < sizeof(k) / sizeof(k[0]) && len < sizeof(buf); i++) {
     double n_stop, eff;
-    const su_fit_t *f = scaling_of(d, k[i].kernel, k[i].metric, &n_stop, &eff);
+    const su_fit_t *f = scaling_of(d, k[i].kernel, k[i].metric, &n_stop, &eff, &modelled);
     if (!f)
       continue;
     if (isfinite(n_stop))
@@ -150,10 +284,37 @@ static int say_scaling(su__report_t *rp, const su__dir_t *d, const char *who)
     return say(rp, who, "not enough thread counts were measured to tell (a scaling fit "
                "needs at least 3 distinct counts): run with -t 1..max on a machine with more "
                "cores.");
-  return say(rp, who, "%s", buf);
+  snprintf(lead, sizeof(lead), "%s%s", who, modelled ? modelled_lead : "");
+  return say(rp, lead, "%s", buf);
 }
 
 /* --- one machine --------------------------------------------------------------- */
+
+/* The figures of an OpenCL device in a run that also has the CPU's: its
+ * own sentence, never the CPU's main memory. */
+static int say_device(su__report_t *rp, const su__dir_t *d)
+{
+  su_headline_t h[SU_HEAD_N];
+  const su_result_row_t *rows = d->r->rows;
+  char lead[160];
+  int err = SU_OK;
+
+  su_results_headlines_of(rows, d->r->nrows, "opencl", h);
+  for (int k = 0; k < SU_HEAD_N && !err; k++) {
+    const su_result_row_t *w = h[k].row < d->r->nrows ? &rows[h[k].row] : NULL;
+    su__where_t at;
+    if (!w || d->headrow[k] == w)
+      continue;             /* not measured, or already said */
+    su__where_of(d->r, w, &at);
+    snprintf(lead, sizeof(lead), "On %s", at.gpu ? "the GPU" : "the OpenCL device");
+    if (k == SU_HEAD_MEM_BW || k == SU_HEAD_LATENCY)
+      err = say_memory(rp, d, (su_head_t)k, w, h[k].value, lead, "", ".");
+    else if (k == SU_HEAD_PEAK64)
+      err = say(rp, lead, "up to %.4g GFLOP/s in FP64 (fma_peak, %s).", h[k].value,
+                w->device);
+  }
+  return err;
+}
 
 static int verdict_one(su__report_t *rp, const su__dir_t *d)
 {
@@ -161,16 +322,23 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
   double p32 = d->head[SU_HEAD_PEAK32], lat = d->head[SU_HEAD_LATENCY];
   double theo = derived(d, "peak_theoretical"), ghz = derived(d, "clock"), l1;
   const char *level = NULL;
-  char extra[256];
+  su__where_t at_bw, at_p64, at_lat;
+  char extra[256], lead[160];
   int err;
 
+  su__where_of(d->r, d->headrow[SU_HEAD_MEM_BW], &at_bw);
+  su__where_of(d->r, d->headrow[SU_HEAD_PEAK64], &at_p64);
+  su__where_of(d->r, d->headrow[SU_HEAD_LATENCY], &at_lat);
+  snprintf(lead, sizeof(lead), "Compute-bound work%s%s",
+           at_p64.gpu ? " on the GPU" : at_p64.device ? " on the OpenCL device" : "",
+           at_p64.modelled ? modelled_lead : "");
   if (isfinite(p64)) {
     if (isfinite(p32))
       snprintf(extra, sizeof(extra), " (%.4g in FP32, single precision)", p32);
     else
       extra[0] = '\0';
     if (!ceiling_ok(p64, theo)) {
-      err = say(rp, "Compute-bound work",
+      err = say(rp, lead,
                 "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
                 "calculate): up to %.4g GFLOP/s in FP64, double precision%s. The theoretical "
                 "peak recorded with it, %.4g GFLOP/s, is below that: the clock measured during "
@@ -178,14 +346,14 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
                 "compare with; measure again on a quiet machine.", p64, extra, theo);
       ghz = NAN;            /* the same clock: no cycles from it either */
     } else if (isfinite(theo) && theo > 0)
-      err = say(rp, "Compute-bound work",
+      err = say(rp, lead,
                 "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
                 "calculate): up to %.4g GFLOP/s in FP64, double precision%s. That is %.0f%% "
                 "of this processor's theoretical peak of %.4g GFLOP/s (cores x clock x "
                 "operations per cycle), which real programs never quite reach.",
                 p64, extra, 100 * p64 / theo, theo);
     else
-      err = say(rp, "Compute-bound work",
+      err = say(rp, lead,
                 "(dense matrix products, tight arithmetic loops, limited by how fast the cores "
                 "calculate): up to %.4g GFLOP/s in FP64, double precision%s. These results "
                 "carry no theoretical peak to compare it with.", p64, extra);
@@ -197,41 +365,49 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
     return err;
   if (isfinite(bw)) {
     l1 = fastest_cache(d, &level);
-    if (isfinite(l1) && l1 > bw)
-      snprintf(extra, sizeof(extra), " Data small enough for the %s cache moves at %.4g GB/s, "
-               "%.1fx faster.", level, l1, l1 / bw);
+    if (isfinite(l1) && l1 > bw && !at_bw.device)
+      snprintf(extra, sizeof(extra), ". sizeup knows no theoretical ceiling for memory "
+               "bandwidth. Data small enough for the %s cache moves at %.4g GB/s, %.1fx "
+               "faster.", level, l1, l1 / bw);
     else
-      extra[0] = '\0';
-    err = say(rp, "Memory-bound work",
-              "(streaming through data much larger than the caches, as most fluid-dynamics, "
-              "climate and sparse-matrix codes do, limited by how fast data comes from "
-              "memory): %.4g GB/s from main memory (STREAM triad at its largest working set). "
-              "sizeup knows no theoretical ceiling for memory bandwidth.%s", bw, extra);
+      snprintf(extra, sizeof(extra), ". sizeup knows no theoretical ceiling for memory "
+               "bandwidth.");
+    err = say_memory(rp, d, SU_HEAD_MEM_BW, d->headrow[SU_HEAD_MEM_BW], bw, "Memory-bound work",
+                     "(streaming through data much larger than the caches, as most "
+                     "fluid-dynamics, climate and sparse-matrix codes do, limited by how fast "
+                     "data comes from memory): ", extra);
   } else {
     err = say(rp, "Memory-bound work", "not measured: run 'sizeup run -k stream_triad' to know "
               "the memory bandwidth.");
   }
   if (err)
     return err;
-  if (isfinite(ghz) && ghz > 0)
-    snprintf(extra, sizeof(extra), ", about %.0f clock cycles of waiting each", lat * ghz);
+  /* clock cycles: the CPU's clock, for the CPU's own main memory */
+  if (isfinite(ghz) && ghz > 0 && !at_lat.device && !at_lat.modelled)
+    snprintf(extra, sizeof(extra), ", about %.0f clock cycles of waiting each.", lat * ghz);
   else
-    extra[0] = '\0';
+    snprintf(extra, sizeof(extra), ".");
   if (isfinite(lat))
-    err = say(rp, "Latency-bound work",
-              "(following pointers: graphs, trees, databases, where each memory access waits "
-              "for the previous one): %.4g ns per access to main memory%s.", lat, extra);
+    err = say_memory(rp, d, SU_HEAD_LATENCY, d->headrow[SU_HEAD_LATENCY], lat,
+                     "Latency-bound work", "(following pointers: graphs, trees, databases, "
+                     "where each memory access waits for the previous one): ", extra);
   else
     err = say(rp, "Latency-bound work", "not measured: run 'sizeup run -k latency_chase -S "
               "sweep' to know the memory latency.");
   if (err)
     return err;
-  if (isfinite(bw) && isfinite(p64) && bw > 0) {
+  if ((err = say_device(rp, d)))
+    return err;
+  /* the machine balance: the CPU's peak against its main memory only */
+  if (isfinite(bw) && isfinite(p64) && bw > 0 && at_bw.fits != 1 && !at_bw.device &&
+      !at_p64.device) {
     const su_result_row_t *w = d->headrow[SU_HEAD_MEM_BW];
     double balance = p64 / bw;
     double ai = w && w->flops > 0 && w->bytes > 0 ? w->flops / w->bytes : NAN;
+    snprintf(lead, sizeof(lead), "In short%s",
+             at_bw.modelled || at_p64.modelled ? modelled_lead : "");
     if (isfinite(ai))
-      err = say(rp, "In short",
+      err = say(rp, lead,
                 "this machine does %.3g floating-point operations in the time it moves one "
                 "byte from memory (its machine balance). Code that does fewer operations per "
                 "byte waits for memory: a memory-bound code like STREAM triad (%.3g per "
@@ -239,7 +415,7 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
                 "its memory bandwidth, not its peak, is the figure to compare.",
                 balance, ai, 100 * bw * ai / p64);
     else
-      err = say(rp, "In short",
+      err = say(rp, lead,
                 "this machine does %.3g floating-point operations in the time it moves one "
                 "byte from memory (its machine balance): code doing fewer operations per "
                 "byte is limited by memory bandwidth, code doing more by the peak.", balance);
@@ -266,6 +442,7 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
 {
   int lower = h == SU_HEAD_LATENCY;
   const su__dir_t *best = NULL, *second = NULL;
+  su__where_t at;
   char list[512] = "";
   size_t len = 0;
 
@@ -280,9 +457,12 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
                (lower ? d->head[h] < second->head[h] : d->head[h] > second->head[h])) {
       second = d;
     }
+    su__where_of(d->r, d->headrow[h], &at);
     if (len < sizeof(list))
-      len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %.4g", len ? ", " : "",
-                              d->name, d->head[h]);
+      len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %.4g%s%s", len ? ", " : "",
+                              d->name, d->head[h], at.modelled ? " MODELLED" : "",
+                              at.fits == 1 ? " from the caches" : at.gpu ? " on the GPU"
+                              : at.device ? " on an OpenCL device" : "");
   }
   if (!best)
     return say(rp, lead, "(%s): no machine measured %s.", gloss, what);

@@ -22,6 +22,16 @@ check "every point has a row" test "$(tail -n +2 "$OUT/null-run/summary.csv" | w
 check "every row is on the null backend" \
   test "$(tail -n +2 "$OUT/null-run/summary.csv" | grep -vc ',null,')" -eq 0
 check "scatter spreads over both packages" grep -q ',scatter,"0,32",' "$OUT/null-run/summary.csv"
+# Its report is a model: every verdict sentence and headline figure says so.
+"$SIZEUP" report "$OUT/null-run" --out "$OUT/null-report" >"$OUT/report.log" 2>&1
+check "null report exits 0" test $? -eq 0
+check "verdict: memory, MODELLED" \
+  grep -qF -- '- **Memory-bound work, MODELLED by the null backend, not measured**' "$OUT/null-report/report.md"
+check "verdict: compute, MODELLED" \
+  grep -qF -- '- **Compute-bound work, MODELLED by the null backend, not measured**' "$OUT/null-report/report.md"
+check "every headline figure measured is MODELLED" \
+  test "$(grep -E '^\| (memory|peak) ' "$OUT/null-report/report.md" | grep -v 'not measured' |
+          grep -vc 'MODELLED by the null backend, not measured')" -eq 0
 
 rc=0
 "$SIZEUP" run --backend null --topology tests/data/big-2s-24numa.xml -k stream_triad \

@@ -58,5 +58,13 @@ check "d2d: report.md table, two destinations" \
 check "d2d: report.md names the paths measured" grep -q '^Paths measured: .*peer' r2/report.md
 check "d2d: report.md table, two measured sources" \
   test "$(grep -c '^| from .*\\\[0:[01]\\\] | [0-9.e+]* | [0-9.e+]* |$' r2/report.md)" -eq 2
+# A device-to-device copy is no memory bandwidth: the verdict and the
+# headline table say memory was not measured.
+check "d2d: verdict, memory bandwidth not measured" \
+  grep -qF -- '- **Memory-bound work**: not measured' r2/report.md
+check "d2d: headline, memory bandwidth not measured" \
+  grep -qF '| memory bandwidth (STREAM triad, largest working set) | GB/s | not measured |' r2/report.md
+check "d2d: the verdict never says main memory" \
+  sh -c '! grep "^- \*\*" r2/report.md | grep -q "main memory"'
 
 finish

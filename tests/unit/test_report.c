@@ -492,6 +492,135 @@ static void test_verdict_two(void)
   rm_tree(out);
 }
 
+/* The part of text from `from` up to `to` (to the end without it), copied;
+ * NULL when text lacks `from`. */
+static char *section(const char *text, const char *from, const char *to)
+{
+  const char *a = text ? strstr(text, from) : NULL, *b;
+  char *out;
+
+  if (!a)
+    return NULL;
+  b = strstr(a, to);
+  if (!b)
+    b = a + strlen(a);
+  if ((out = malloc((size_t)(b - a) + 1))) {
+    memcpy(out, a, (size_t)(b - a));
+    out[b - a] = '\0';
+  }
+  return out;
+}
+
+#define LACKS(text, needle)                                                   \
+  do {                                                                        \
+    if ((text) && !strstr((text), (needle)))                                  \
+      su_test_passed++;                                                       \
+    else                                                                      \
+      SU_TEST_FAIL_("the report has \"%s\"", (needle));                     \
+  } while (0)
+
+/* A summary.csv row of the fixture machine (results-quick's: one 32 MiB L3
+ * shared by its 2 PUs) for the verdict's cases. */
+#define WROW(kernel, backend, device, threads, cpuset, size, metric, unit, median)     \
+  "1,20261124T101530Z-devvm-3f2a," kernel ",v," backend "," device ",fp64," threads     \
+  ",1,1,compact," cpuset "," size "," metric "," unit ",ok,," median "," median ","      \
+  median "," median ",0,0," median "," median ",11,0,1,,,host,0\n"
+
+/* Writes a run of the fixture machine holding only rows; returns the
+ * verdict and headline table of its report. */
+static char *verdict_of(const char *dir, const char *rows)
+{
+  char out[1024], *md, *part;
+  const char *dirs[1] = {dir};
+  su_report_info_t info;
+
+  copy(SU_TEST_DATA_DIR "/results-quick", dir, "system.json");
+  put(dir, "summary.csv", "schema_version,run_id,kernel,variant,backend,device,precision,"
+      "threads,ranks,nodes,placement,cpuset,size_bytes,metric,unit,status,reason,median,min,"
+      "max,mean,stddev,cv,ci95_lo,ci95_hi,reps,point,inner,flops,bytes,timer,noisy\n", 0);
+  put(dir, "summary.csv", rows, 1);
+  snprintf(out, sizeof(out), "%s/out", dir);
+  md = report_md(dirs, 1, out, &info);
+  part = section(md, "## Verdict", "## Words used");
+  CHECK(part != NULL);
+  free(md);
+  rm_tree(out);
+  return part;
+}
+
+/*
+ * The verdict names only what was measured: the memory figures come from
+ * stream_triad and latency_chase alone (never an OpenCL launch round trip
+ * or a device-to-device copy), main memory only past the last-level cache,
+ * the CPU's main memory from the cpu backend with an OpenCL device's figures
+ * its own, and the null backend's rows marked MODELLED everywhere.
+ */
+static void test_verdict_where(void)
+{
+  static const struct {
+    const char *rows;
+    const char *has[8], *lacks[5];   /* NULL-terminated when shorter */
+  } cases[] = {
+    /* OpenCL only, no stream_triad nor latency_chase */
+    {WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0", "latency", "ns", "24200")
+     WROW("transfer_d2d", "opencl", "Test GPU [0:0] -> [0:1]", "1", "", "4194304", "bandwidth",
+          "GB/s", "39.05"),
+     {"**Memory-bound work**: not measured", "**Latency-bound work**: not measured",
+      "| memory bandwidth (STREAM triad, largest working set) | GB/s | not measured |",
+      "| memory latency (latency\\_chase, largest working set) | ns | not measured |"},
+     {"2.42e+04", "24200", "39.05", "main memory"}},
+    /* the CPU's and a GPU's: main memory is the CPU's, the GPU has its own */
+    {WROW("stream_triad", "cpu", "CPU", "2", "0-1", "536870904", "bandwidth", "GB/s", "41.5")
+     WROW("stream_triad", "opencl", "Test GPU [0:0]", "1", "", "536870904", "bandwidth", "GB/s",
+          "812.5")
+     WROW("launch_latency", "opencl", "Test GPU [0:0]", "1", "", "0", "latency", "ns", "24200")
+     WROW("latency_chase", "cpu", "CPU", "1", "0", "268435456", "latency", "ns", "149.8"),
+     {"41.5 GB/s from main memory (STREAM triad at its largest working set, 512 MiB, larger "
+      "than the 32 MiB L3 its cores use).",
+      "149.8 ns per access to main memory (latency\\_chase at its largest working set, 256 MiB, "
+      "larger than the 32 MiB L3 its cores use).",
+      "- **On the GPU**: 812.5 GB/s from the GPU's memory, Test GPU \\[0:0\\] (STREAM triad at "
+      "its largest working set, 512 MiB; sizeup does not know the GPU's caches).",
+      "| memory bandwidth (STREAM triad, largest working set) | GB/s | 41.5 |"},
+     {"24200", "2.42e+04"}},
+    /* a working set that fits the L3 is the caches', not main memory */
+    {WROW("stream_triad", "cpu", "CPU", "2", "0-1", "8388608", "bandwidth", "GB/s", "160.7")
+     WROW("latency_chase", "cpu", "CPU", "1", "0", "8388608", "latency", "ns", "142.8")
+     WROW("fma_peak", "cpu", "CPU", "2", "0-1", "0", "flops", "GFLOP/s", "120"),
+     {"160.7 GB/s, from the caches, not main memory: STREAM triad's largest working set, "
+      "8 MiB, fits the 32 MiB L3 its cores use. Run 'sizeup run -k stream\\_triad'",
+      "142.8 ns per access, from the caches, not main memory: latency\\_chase's largest "
+      "working set, 8 MiB, fits the 32 MiB L3 its cores use.",
+      "| 160.7 (caches, not memory: 8 MiB, fits the 32 MiB L3) |"},
+     {"from main memory", "to main memory", "machine balance"}},
+    /* the null backend's rows are a model: every sentence and figure says so */
+    {WROW("stream_triad", "null", "null", "2", "0-1", "536870904", "bandwidth", "GB/s", "59.99")
+     WROW("latency_chase", "null", "null", "1", "0", "268435456", "latency", "ns", "90.16")
+     WROW("fma_peak", "null", "null", "2", "0-1", "0", "flops", "GFLOP/s", "2050"),
+     {"- **Compute-bound work, MODELLED by the null backend, not measured** (dense",
+      "- **Memory-bound work, MODELLED by the null backend, not measured** (streaming",
+      "- **Latency-bound work, MODELLED by the null backend, not measured** (following",
+      "- **In short, MODELLED by the null backend, not measured**: this machine",
+      "| GB/s | 59.99 (MODELLED by the null backend, not measured) |",
+      "| GFLOP/s | 2050 (MODELLED by the null backend, not measured) |",
+      "| ns | 90.16 (MODELLED by the null backend, not measured) |"},
+     {NULL}},
+  };
+  char dir[] = "/tmp/sizeup-test-where-XXXXXX", cmd[4200], *v;
+
+  CHECK(mkdtemp(dir) != NULL);
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    v = verdict_of(dir, cases[c].rows);
+    for (size_t k = 0; k < 8 && cases[c].has[k]; k++)
+      HAS(v, cases[c].has[k]);
+    for (size_t k = 0; k < 5 && cases[c].lacks[k]; k++)
+      LACKS(v, cases[c].lacks[k]);
+    free(v);
+  }
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+}
+
 /* Names: the instance label first; the same name twice gets its folder;
  * no label: the folder's name. */
 static void test_names(void)
@@ -525,6 +654,7 @@ int main(void)
   SU_TEST_RUN(test_report_hostile);
   SU_TEST_RUN(test_verdict_one);
   SU_TEST_RUN(test_verdict_two);
+  SU_TEST_RUN(test_verdict_where);
   SU_TEST_RUN(test_names);
   return SU_TEST_REPORT();
 }
