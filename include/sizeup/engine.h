@@ -89,6 +89,7 @@ typedef struct su_engine_headline {
 typedef struct su_engine_summary {
   size_t counts[5];        /* points written, by su_status_t of their headline row */
   size_t measured;         /* points written by this engine */
+  size_t planned;          /* points in the plan */
   double elapsed_s;
   int interrupted;         /* closed before every point was measured */
   int writer;              /* this process wrote the results (rank 0, or no MPI) */

@@ -365,9 +365,13 @@ static void print_summary(const su_engine_summary_t *s)
              sz);
     }
   }
-  printf("%zu configurations measured in %.1f s: %zu ok, %zu unsupported, %zu skipped, "
-         "%zu failed verification, %zu errors\n",
-         s->measured, s->elapsed_s, s->counts[SU_STATUS_OK], s->counts[SU_STATUS_UNSUPPORTED],
+  if (s->interrupted)
+    printf("%zu of the plan's %zu configurations measured (INTERRUPTED) ", s->measured,
+           s->planned);
+  else
+    printf("%zu configurations measured ", s->measured);
+  printf("in %.1f s: %zu ok, %zu unsupported, %zu skipped, %zu failed verification, "
+         "%zu errors\n", s->elapsed_s, s->counts[SU_STATUS_OK], s->counts[SU_STATUS_UNSUPPORTED],
          s->counts[SU_STATUS_SKIPPED], s->counts[SU_STATUS_FAILED_VERIFY],
          s->counts[SU_STATUS_ERROR]);
   printf("results: %s/summary.csv\n", s->dir);

@@ -532,6 +532,7 @@ int su_engine_close(su_engine_t *e, su_engine_summary_t *sum)
     err = e2;
   e->sum.elapsed_s = (double)(su_time_ns() - e->t0) * 1e-9;
   e->sum.interrupted = !e->finished;
+  e->sum.planned = e->plan.n;
   e->sum.writer = e->writer;
   snprintf(e->sum.dir, sizeof(e->sum.dir), "%s", su_engine_dir(e));
   if (sum)

@@ -19,6 +19,8 @@ rc=0
 wait "$pid" || rc=$?
 check "interrupted run exits 130 (rc=$rc)" test "$rc" -eq 130
 check "interrupted run says how to resume" grep -q "sizeup run --resume r1" r1.log
+check "interrupted run's summary says so, and how much of the plan" \
+  grep -q "^[0-9]* of the plan's 12 configurations measured (INTERRUPTED) in " r1.log
 check "finished rows kept in summary.csv" test "$(wc -l <r1/summary.csv)" -ge 2
 check "system.json says incomplete" grep -q '"complete": false' r1/system.json
 kept=$(($(wc -l <r1/summary.csv) - 1))
