@@ -212,6 +212,9 @@ typedef struct su_sizing_result {
   double jobs_per_day, jobs_per_month;       /* jobs_per_hour x 24, x SU_SIZING_HOURS_PER_MONTH */
   double node_cost_per_hour;   /* cost_per_hour + licences for the cores in use on a node */
   double cost_per_hour_system; /* nodes x node_cost_per_hour */
+  /* Its 95% range: the systems the target needs at the fast and the slow
+   * end of the time per job (throughput targets; the cost itself else). */
+  double cost_per_hour_system_lo, cost_per_hour_system_hi;
   double licence_per_hour_system;   /* the licences' part of it */
   double cost_per_month_system, cost_per_year_system;   /* running around the clock */
   double cost_per_job, cost_per_job_lo, cost_per_job_hi;

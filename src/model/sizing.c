@@ -1021,6 +1021,16 @@ static void size_candidate(su_sizing_result_t *res, const su_sizing_workload_t *
   res->jobs_per_day = res->jobs_per_hour * 24;
   res->jobs_per_month = res->jobs_per_hour * SU_SIZING_HOURS_PER_MONTH;
   res->cost_per_hour_system = res->nodes * res->node_cost_per_hour;
+  res->cost_per_hour_system_lo = res->cost_per_hour_system_hi = res->cost_per_hour_system;
+  if (w->target == SU_SIZING_THROUGHPUT) {
+    /* the whole nodes the target needs at each end of the time's range */
+    for (int end = 0; end < 2; end++) {
+      double t = end ? res->time_hi_s : res->time_lo_s;
+      unsigned n = res->nodes_per_job * ceil_u((double)ceil_u(w->target_value * t / 3600) / k);
+      *(end ? &res->cost_per_hour_system_hi : &res->cost_per_hour_system_lo) =
+          n * res->node_cost_per_hour;
+    }
+  }
   res->licence_per_hour_system = res->nodes * (res->node_cost_per_hour - c->cost_per_hour);
   res->cost_per_month_system = res->cost_per_hour_system * SU_SIZING_HOURS_PER_MONTH;
   res->cost_per_year_system = res->cost_per_hour_system * SU_SIZING_HOURS_PER_YEAR;
@@ -1289,15 +1299,37 @@ static int explain(su_sizing_t *s)
     for (size_t i = 1; i < s->n && !b; i++)
       if (strcmp(s->res[i].status, "ok") == 0)
         b = &s->res[i];
-    if (a->cost_per_job_hi >= b->cost_per_job_lo && b->cost_per_job_hi >= a->cost_per_job_lo)
-      err = say(s, "Uncertain: the 95%% confidence ranges of the cost per job of %s (%.4g to "
-                "%.4g) and %s (%.4g to %.4g) overlap, so measure both on the real workload "
-                "before deciding between them.", a->cand->name, a->cost_per_job_lo,
-                a->cost_per_job_hi, b->cand->name, b->cost_per_job_lo, b->cost_per_job_hi);
+    /* what ranks them: the system's cost per hour for a throughput, else
+     * the cost per job */
+    const int sys = w->target == SU_SIZING_THROUGHPUT;
+    const char *what = sys ? "the system's cost per hour" : "the cost per job";
+    double alo = sys ? a->cost_per_hour_system_lo : a->cost_per_job_lo;
+    double ahi = sys ? a->cost_per_hour_system_hi : a->cost_per_job_hi;
+    double blo = sys ? b->cost_per_hour_system_lo : b->cost_per_job_lo;
+    double bhi = sys ? b->cost_per_hour_system_hi : b->cost_per_job_hi;
+    if (ahi >= blo && bhi >= alo && (ahi > alo || bhi > blo))
+      err = say(s, "Uncertain: the 95%% confidence ranges of %s of %s (%.4g to %.4g) and %s "
+                "(%.4g to %.4g) overlap, so measure both on the real workload before deciding "
+                "between them.", what, a->cand->name, alo, ahi, b->cand->name, blo, bhi);
     else
       err = say(s, "The order of %s and %s holds across the measurements' 95%% confidence "
-                "ranges of the cost per job.", a->cand->name, b->cand->name);
+                "ranges of %s.", a->cand->name, b->cand->name, what);
     if (err)
+      return err;
+  }
+  if (w->target == SU_SIZING_THROUGHPUT && a) {
+    /* cheaper per job but not first: whole nodes */
+    const su_sizing_result_t *c = NULL;
+    for (size_t i = 1; i < s->n; i++)
+      if (strcmp(s->res[i].status, "ok") == 0 && s->res[i].cost_per_job < a->cost_per_job &&
+          (!c || s->res[i].cost_per_job < c->cost_per_job))
+        c = &s->res[i];
+    if (c && (err = say(s, "%s costs less per job (%.4g against %.4g), but systems come in whole "
+                        "nodes: the smallest %s system that meets the target, %u node(s) for "
+                        "%.3g jobs per hour, costs %.4g per hour against %.4g for %s.",
+                        c->cand->name, c->cost_per_job, a->cost_per_job, c->cand->name,
+                        c->nodes, c->jobs_per_hour, c->cost_per_hour_system,
+                        a->cost_per_hour_system, a->cand->name)))
       return err;
   }
   for (size_t i = 0; i < s->n; i++) {

@@ -89,4 +89,22 @@ check "nothing written for missing results" test ! -e badout/recommend.csv
 
 expect_error "usage" "give both --catalog and --workload" "$SIZEUP" recommend -c bad.csv
 check "help" "$SIZEUP" recommend --help >/dev/null
+# Whole nodes: big is cheaper per job (8 x 360 s = 0.8 against 1 x 3600 s =
+# 1.0) but its smallest system, one node at 8 per hour, costs more than the
+# two small nodes (2 per hour) that the 2 jobs an hour need: small first,
+# and a sentence says why.
+{ echo "name,kind,cores,packages,gpus,memory_gib,price_per_hour,purchase_price,years,electricity_per_kwh,power_watts,results,peak_gflops_fp64,mem_bw_gbs,mem_latency_ns,price_date,notes"
+  echo "small,cloud,8,1,0,32,1.00,,,,200,,100,50,90,2026-12,datasheet"
+  echo "big,cloud,64,2,0,256,8.00,,,,800,,1000,500,90,2026-12,datasheet"; } >whole.csv
+{ echo '[workload]'; echo 'name = whole'; echo 'reference = small'; echo 'reference_time_s = 3600'
+  echo '[mix]'; echo 'stream_triad = 0.5'; echo 'fma_peak = 0.5'
+  echo '[target]'; echo 'throughput_jobs_per_hour = 2'; } >whole.ini
+"$SIZEUP" recommend --catalog whole.csv --workload whole.ini --out whole --no-render >whole.txt 2>&1
+check "whole nodes: exits 0" test $? -eq 0
+check "whole nodes: small first" grep -q '^small is the first choice: 2 node(s)' whole.txt
+check "whole nodes: why big is not, though cheaper per job" \
+  grep -q 'big costs less per job (0.8 against 1), but systems come in whole nodes: the smallest big system that meets the target, 1 node(s) for 10 jobs per hour, costs 8 per hour against 2 for small' whole.txt
+check "whole nodes: the uncertainty is the system's cost" \
+  grep -q "ranges of the system's cost per hour" whole.txt
+
 finish
