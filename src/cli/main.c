@@ -113,6 +113,9 @@ int su_cli_bad_option(const char *cmd, int argc, char **argv, const struct optio
 
 int main(int argc, char **argv)
 {
+  /* Whole lines to stdout as they are made: an error on stderr then never
+   * lands inside a table row when both go to one file (a cron mail). */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) {
     usage(stderr);
     return SU_EXIT_USAGE;

@@ -85,6 +85,13 @@ check "the blind check's first line says so" \
   sh -c "head -1 blind.txt | grep -q 'too noisy to judge: 6 of 6 checks (100%)'"
 check "the blind check names its cause on stderr" \
   grep -q "^sizeup: error: the check is blind: 6 of 6 checks" blind.err
+# As cron mails it (docs/nightly.md: both streams into one file): the error
+# is a line of its own, never inside a table row.
+"$SIZEUP" compare "$BASE" "$BASE" --threshold 1 --fail-if-blind 0.5 >mail.txt 2>&1
+check "one file: the error on a line of its own, after the table it judges" \
+  sh -c "tail -n 1 mail.txt | grep -q '^sizeup: error: the check is blind'"
+check "one file: every row whole" \
+  test "$(grep -c 'sizeup: error' mail.txt)" -eq "$(grep -c '^sizeup: error' mail.txt)"
 rc=0
 "$SIZEUP" compare "$BASE" "$BASE" --threshold 1 --fail-if-blind 100% >/dev/null 2>&1 || rc=$?
 check "--fail-if-blind 100% never fails" test "$rc" -eq 0
