@@ -437,6 +437,21 @@ static int overlap(const su_result_row_t *a, const su_result_row_t *b)
   return alo <= bhi && blo <= ahi;
 }
 
+/* Whether machine d's figure h takes part in the comparison: measured, and
+ * for a memory figure not from the caches (a cache-sized working set is no
+ * match for another machine's main memory). */
+static int contests(const su__dir_t *d, su_head_t h)
+{
+  su__where_t at;
+
+  if (!isfinite(d->head[h]))
+    return 0;
+  if (h != SU_HEAD_MEM_BW && h != SU_HEAD_LATENCY)
+    return 1;
+  su__where_of(d->r, d->headrow[h], &at);
+  return at.fits != 1;
+}
+
 static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *gloss,
                   const char *what, const char *unit)
 {
@@ -444,13 +459,15 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
   const su__dir_t *best = NULL, *second = NULL;
   su__where_t at;
   char list[512] = "";
-  size_t len = 0;
+  size_t len = 0, nlisted = 0;
 
   for (size_t i = 0; i < rp->ndirs; i++) {
     const su__dir_t *d = &rp->dirs[i];
     if (!isfinite(d->head[h]))
       continue;
-    if (!best || (lower ? d->head[h] < best->head[h] : d->head[h] > best->head[h])) {
+    if (!contests(d, h))
+      ;                     /* listed, not compared */
+    else if (!best || (lower ? d->head[h] < best->head[h] : d->head[h] > best->head[h])) {
       second = best;
       best = d;
     } else if (!second ||
@@ -458,17 +475,25 @@ static int winner(su__report_t *rp, su_head_t h, const char *lead, const char *g
       second = d;
     }
     su__where_of(d->r, d->headrow[h], &at);
+    nlisted++;
     if (len < sizeof(list))
       len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s %.4g%s%s", len ? ", " : "",
                               d->name, d->head[h], at.modelled ? " MODELLED" : "",
-                              at.fits == 1 ? " from the caches" : at.gpu ? " on the GPU"
+                              at.fits == 1 ? " from the caches, not compared"
+                              : at.gpu ? " on the GPU"
                               : at.device ? " on an OpenCL device" : "");
   }
-  if (!best)
+  if (!best && !len)
     return say(rp, lead, "(%s): no machine measured %s.", gloss, what);
+  if (!best)
+    return say(rp, lead, "(%s): no machine measured %s beyond the caches (%s %s).", gloss,
+               what, list, unit);
+  if (!second && nlisted == 1)
+    return say(rp, lead, "(%s): only %s measured %s: %s %s.", gloss, best->name, what,
+               list + strlen(best->name) + 1, unit);
   if (!second)
-    return say(rp, lead, "(%s): only %s measured %s: %.4g %s.", gloss, best->name, what,
-               best->head[h], unit);
+    return say(rp, lead, "(%s): only %s measured %s beyond the caches (%s %s).", gloss,
+               best->name, what, list, unit);
   if (overlap(best->headrow[h], second->headrow[h]))
     return say(rp, lead, "(%s): no clear winner: %s and %s are within each other's 95%% "
                "confidence ranges of %s (%s %s).", gloss, best->name, second->name, what, list,
@@ -487,12 +512,12 @@ static const su__dir_t *clear_winner(const su__report_t *rp, su_head_t h)
 
   for (size_t i = 0; i < rp->ndirs; i++) {
     const su__dir_t *d = &rp->dirs[i];
-    if (isfinite(d->head[h]) &&
+    if (contests(d, h) &&
         (!best || (lower ? d->head[h] < best->head[h] : d->head[h] > best->head[h])))
       best = d;
   }
   for (size_t i = 0; best && i < rp->ndirs; i++)
-    if (&rp->dirs[i] != best && isfinite(rp->dirs[i].head[h]) &&
+    if (&rp->dirs[i] != best && contests(&rp->dirs[i], h) &&
         overlap(best->headrow[h], rp->dirs[i].headrow[h]))
       return NULL;
   return best;
@@ -512,7 +537,7 @@ static int overall(su__report_t *rp)
     size_t nmeasured = 0;
     w[k] = NULL;
     for (size_t i = 0; i < rp->ndirs; i++)
-      nmeasured += isfinite(rp->dirs[i].head[kinds[k]]) != 0;
+      nmeasured += contests(&rp->dirs[i], kinds[k]) != 0;
     if (nmeasured < 2)
       continue;
     ncontested++;
