@@ -316,6 +316,8 @@ static int say_device(su__report_t *rp, const su__dir_t *d)
   return err;
 }
 
+static int say_noise(su__report_t *rp, const su__dir_t *d);
+
 static int verdict_one(su__report_t *rp, const su__dir_t *d)
 {
   double bw = d->head[SU_HEAD_MEM_BW], p64 = d->head[SU_HEAD_PEAK64];
@@ -422,7 +424,45 @@ static int verdict_one(su__report_t *rp, const su__dir_t *d)
     if (err)
       return err;
   }
+  if ((err = say_noise(rp, d)))
+    return err;
   return say_scaling(rp, d, "Where adding cores stops paying");
+}
+
+/*
+ * How sure the figures are: the ok rows that missed their confidence
+ * target (`noisy`: the 95% CI of the median wider than the target, +-2%
+ * by default, when the budget ran out), and each headline among them with
+ * its range.  Nothing when every figure met it.
+ */
+static int say_noise(su__report_t *rp, const su__dir_t *d)
+{
+  static const char *const what[SU__NHEAD] = {"memory bandwidth", "FP64 peak", "FP32 peak",
+                                              "memory latency"};
+  size_t nok = 0, nnoisy = 0;
+  char heads[384] = "";
+
+  for (size_t i = 0; i < d->r->nrows; i++) {
+    const su_result_row_t *w = &d->r->rows[i];
+    if (!su_results_row_ok(w))
+      continue;
+    nok++;
+    nnoisy += w->noisy != 0;
+  }
+  if (!nnoisy)
+    return SU_OK;
+  for (int h = 0; h < SU__NHEAD; h++) {
+    const su_result_row_t *w = d->headrow[h];
+    if (w && w->noisy && isfinite(w->ci95_lo) && isfinite(w->ci95_hi))
+      addf(heads, sizeof(heads), "%s%s %.4g %s (95%% range %.4g to %.4g)",
+           heads[0] ? "; " : " Among them the ", what[h], w->median, w->unit, w->ci95_lo,
+           w->ci95_hi);
+  }
+  return say(rp, "How sure", "%zu of the %zu figures measured missed their confidence target "
+             "(marked noisy in summary.csv: the machine varied more than the time budget could "
+             "average out).%s%s Compare such figures by their ranges, not their medians, or "
+             "measure again on a quiet machine, with more --rounds.", nnoisy, nok, heads,
+             heads[0] ? "." : "");
 }
 
 /* --- several machines ------------------------------------------------------------ */

@@ -113,4 +113,21 @@ expect_error "existing results refused" "is not empty" \
   "$SIZEUP" run --suite "$SRC/tests/data/tiny.ini" --out run1 -q
 check "existing results untouched" test "$before" = "$(md5sum run1/summary.csv)"
 
+# How sure: figures that missed their confidence target are counted in the
+# verdict, the headline among them with its range; none, no sentence.
+Q=$SRC/tests/data/results-quick
+mkdir -p noisy && cp "$Q/system.json" noisy/
+awk -F, -v OFS=, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "noisy") c = i; print; next}
+  $3 == "stream_triad" {$c = 1} {print}' "$Q/summary.csv" >noisy/summary.csv
+"$SIZEUP" report noisy --out noisy-rep --no-render >noisy-rep.log 2>&1
+check "noisy figures: report exits 0" test $? -eq 0
+n=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "noisy") c = i; next}
+  $16 == "ok" && $c == 1 {n++} END {print n + 0}' noisy/summary.csv)
+check "noisy figures: counted in the verdict ($n)" \
+  grep -q "How sure.* $n of the [0-9]* figures measured missed their confidence target" noisy-rep/report.md
+check "noisy figures: the headline among them, with its range" \
+  grep -q "Among them the memory bandwidth [0-9.]* GB/s (95% range [0-9.]* to [0-9.]*)" noisy-rep/report.md
+"$SIZEUP" report "$Q" --out quiet-rep --no-render >quiet-rep.log 2>&1
+check "no noisy figure: no such sentence" test "$(grep -c 'How sure' quiet-rep/report.md)" -eq 0
+
 finish
