@@ -16,7 +16,9 @@ RUN=(run -k stream_triad,stream_copy -t 1 -P compact -S 64K,128K --precision fp6
 quiet() { "$@" >/dev/null 2>&1; }
 colof() { head -n 1 "$1" | tr , '\n' | grep -nx "$2" | cut -d: -f1; }
 # The state of a folder: every file's name and checksum.
-state() { (cd "$1" && find . -type f -o -type l | sort | xargs -r md5sum 2>/dev/null; ls -la) }
+# A folder's state: its files' contents, names, modes and links (ls -lA: not
+# the folder's own mtime, which a lock taken and released moves).
+state() { (cd "$1" && find . -type f -o -type l | sort | xargs -r md5sum 2>/dev/null; ls -lA) }
 
 # A folder is complete and readable: 4 points, each once, with `rounds`
 # rounds, and as many samples as its reps; every reader takes it.
