@@ -7,7 +7,8 @@
  * and two samples), timed samples (the budget, or min_reps samples when one
  * sample is longer than budget / min_reps, at most 20x the budget), then
  * verification of the output array (one thread) and 0.1 s of binding,
- * probing and writing (measured, see POINT_OVERHEAD_S).  A sample lasts min_sample, or one repetition when
+ * probing and writing (measured, see POINT_OVERHEAD_S); a device's point
+ * adds its program, queues and copies through the host (DEVICE_*).  A sample lasts min_sample, or one repetition when
  * that is longer: a repetition moves the point's bytes at a modelled
  * bandwidth.  The machine is one we may not have, so the bandwidths are
  * assumptions, stated here and in docs/architecture.md, and chosen low for
@@ -54,6 +55,14 @@
  * between this model without it and the quick profile's run on the 2-core
  * development VM (26 s modelled, 42-53 s measured, 147 measurements). */
 #define POINT_OVERHEAD_S 0.1
+/* A device point's round besides its kernel: building or fetching its
+ * OpenCL program, queues and events, and its buffers written from and read
+ * back to the host (at DEVICE_COPY_GBS): the gap between this model
+ * without it and `sizeup run --profile quick --backend opencl` on PoCL on
+ * the development VM (13 s modelled, 69 s measured over 31 points and 3
+ * rounds: about 0.6 s a point and round). */
+#define DEVICE_OVERHEAD_S 0.5
+#define DEVICE_COPY_GBS 5.0
 
 /* The NUMA nodes the point's threads run on (at least 1). */
 static unsigned point_nodes(hwloc_topology_t topo, const su_point_t *pt)
@@ -94,6 +103,11 @@ static void point_est(const su_point_t *pt, unsigned nodes, uint64_t llc_bytes,
       rep = (double)pt->size_bytes / 64 * (fits ? LAT_CACHE_S : LAT_MEM_S);
     setup = bytes / (fmin(thr * TOUCH_GBS_THREAD, nodes * TOUCH_GBS_NODE) * GB);
     verify = bytes / (d->nstreams ? d->nstreams : 1) / (VERIFY_GBS * GB);
+  }
+  if (!host && d->metric != SU_METRIC_TIME && d->metric != SU_METRIC_FOM) {
+    /* a device: its arrays written and read back through the host */
+    setup = DEVICE_OVERHEAD_S + (double)pt->size_bytes / (DEVICE_COPY_GBS * GB);
+    verify = (double)pt->size_bytes / (d->nstreams ? d->nstreams : 1) / (DEVICE_COPY_GBS * GB);
   }
   if (d->metric == SU_METRIC_TIME || d->metric == SU_METRIC_FOM)
     rep = budget;                          /* an application: one run per sample */
