@@ -27,6 +27,29 @@
 #include "sizeup/sizing.h"
 #include "sizeup/fs.h"
 
+/* How the efficiency of one job on its nodes was found (docs/sizing.md):
+ * recommend.csv's `scaling`. */
+static const char *scaling_of(const su_sizing_result_t *r)
+{
+  return r->nodes_per_job == 1      ? "single_node"
+         : r->efficiency_ranks      ? "ranks_fitted"
+         : r->efficiency_fitted == 2 ? "fitted"
+         : r->efficiency_fitted == 1 ? "partly_fitted"
+                                     : "ideal_assumed";
+}
+
+/* The same in the page's words, after the efficiency. */
+static const char *scaling_words(const su_sizing_result_t *r)
+{
+  const char *k = scaling_of(r);
+
+  return strcmp(k, "single_node") == 0     ? " (one node per job)"
+         : strcmp(k, "ranks_fitted") == 0  ? " (fitted over MPI ranks on one node)"
+         : strcmp(k, "partly_fitted") == 0 ? " (partly fitted, partly ideal assumed)"
+         : strcmp(k, "ideal_assumed") == 0 ? " (ideal assumed)"
+                                           : "";
+}
+
 static int is_ok(const su_sizing_result_t *r)
 {
   return strcmp(r->status, "ok") == 0;
@@ -92,12 +115,7 @@ int su_report_sizing_csv(const su_sizing_t *s, FILE *fp)
     NUM(r->nodes_per_job);
     NUM(r->efficiency);
     /* How the efficiency of one job on its nodes was found (docs/sizing.md). */
-    su_csv_put_str(&w, !ok                        ? ""
-                       : r->nodes_per_job == 1    ? "single_node"
-                       : r->efficiency_ranks      ? "ranks_fitted"
-                       : r->efficiency_fitted == 2 ? "fitted"
-                       : r->efficiency_fitted == 1 ? "partly_fitted"
-                                                   : "ideal_assumed");
+    su_csv_put_str(&w, ok ? scaling_of(r) : "");
     NUM(r->jobs_per_hour_node);
     NUM(r->speedup_vs_reference);
     NUM(r->time_s);
@@ -378,9 +396,7 @@ static int write_html(const su_sizing_t *s, const char *dir, int rendered)
                   "<td class=\"n\">%.2f</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td>"
                   "<td class=\"n\">%.4g</td>"
                   "<td class=\"n\">%.4g</td><td class=\"n\">%s</td><td>%s</td><td>",
-              r->nodes, 100 * r->efficiency,
-              r->efficiency_ranks ? " (fitted over MPI ranks on one node)"
-              : r->efficiency_fitted ? "" : " (ideal assumed)",
+              r->nodes, 100 * r->efficiency, scaling_words(r),
               r->time_s, r->time_lo_s, r->time_hi_s, r->cost_per_job, r->cost_per_job_lo,
               r->cost_per_job_hi, r->jobs_per_node, r->cost_per_hour_system,
               r->cost_per_month_system, r->cost_per_year_system, r->jobs_per_day,

@@ -107,4 +107,9 @@ check "whole nodes: why big is not, though cheaper per job" \
 check "whole nodes: the uncertainty is the system's cost" \
   grep -q "ranges of the system's cost per hour" whole.txt
 
+# The page says how each efficiency was found, as recommend.csv's scaling.
+check "html: a one-node job's efficiency says so" grep -q '100% (one node per job)</td>' out/recommend.html
+check "html: never 'ideal assumed' for a one-node job" \
+  sh -c "! grep -q '100% (ideal assumed)' out/recommend.html"
+
 finish
