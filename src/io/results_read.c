@@ -146,7 +146,8 @@ static int folder_of_runs(const char *dir)
   if (n > 8 && used < sizeof(list))
     snprintf(list + used, sizeof(list) - used, " and %zu more", n - 8);
   return su_errorf(SU_EINVAL, "'%s' is a folder of %zu run%s, not one run: %s; give %s",
-                   dir, n, n == 1 ? "" : "s", list, n == 1 ? "that one" : "one of them");
+                   dir, n, n == 1 ? "" : "s", list,
+                   n == 1 ? "that one" : "one of them (report and compare take several)");
 }
 
 static int load_summary(const char *dir, su_results_t *r)

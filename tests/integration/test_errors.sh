@@ -81,7 +81,7 @@ mkdir -p runs/20261101T0100Z runs/20261102T0100Z runs/notarun
 cp "$SRC/tests/data/compare-base/summary.csv" runs/20261101T0100Z/
 cp "$SRC/tests/data/compare-new/summary.csv" runs/20261102T0100Z/
 expect_error "report of a folder of runs lists them" \
-  "'runs' is a folder of 2 runs, not one run: 'runs/20261101T0100Z', 'runs/20261102T0100Z'; give one of them" \
+  "'runs' is a folder of 2 runs, not one run: 'runs/20261101T0100Z', 'runs/20261102T0100Z'; give one of them (report and compare take several)" \
   "$SIZEUP" report runs --out rep
 expect_error "compare of a folder of runs lists them" "'runs' is a folder of 2 runs" \
   "$SIZEUP" compare runs runs/20261102T0100Z
